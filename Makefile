@@ -1,0 +1,56 @@
+# microcred — the README's two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test install assets browser lint typecheck contracts pytest bench bench-issue clean serve
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[web,dev]'
+	touch $(STAMP)
+
+install: $(STAMP) assets
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
+
+assets: node_modules/.installed
+
+# Debian's Chromium for the end-to-end tests (Playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian chromium for end-to-end tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+
+demo: install
+	$(BIN)/microcred-admin migrate --noinput
+	$(BIN)/microcred-admin collectstatic --noinput -v0
+	$(BIN)/microcred-admin load_demo
+	$(BIN)/microcred-admin serve_demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+contracts: $(STAMP)
+	$(BIN)/lint-imports
+
+pytest: install browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: install browser lint typecheck contracts pytest
+
+bench: install
+	$(BIN)/python -m benchmarks.engine
+
+clean:
+	rm -rf $(VENV) node_modules var/*.sqlite3 .mypy_cache .ruff_cache
