@@ -1,0 +1,591 @@
+"""JSON-LD → RDF for credentials: a compiled fast path, pyld as the fallback.
+
+:func:`to_rdf` returns the quads of the JSON-LD 1.1 *Deserialize JSON-LD to RDF* algorithm
+(equal as an RDF dataset to pyld's ``jsonld.to_rdf``), as canonical N-Quads term text.
+
+The fast path compiles each context stack once (:mod:`microcred.canon.context_compiler`)
+and then walks the tree-shaped document directly, emitting quads without building the
+expanded form or a node map. Documents outside its subset (inline ``@context`` objects,
+``@reverse``, ``@nest``, ``@included``, nested ``@list``, ...) go to pyld with the offline
+document loader.
+
+Both paths are **strict** (the jsonld.js "safe mode" the reference verifiers use):
+
+* a property or type that the active contexts do not define (and no ``@vocab`` covers)
+  raises :class:`~microcred.errors.UndefinedTerm` with its JSON path — pyld would drop it;
+* an ``@id`` (or ``@id``-coerced value) that is a relative IRI reference raises
+  :class:`~microcred.errors.InvalidInput`: there is no document base, so pyld would drop
+  the triple; IRIs with characters N-Quads cannot carry are refused the same way;
+* an ``@vocab``-coerced value that no term defines raises UndefinedTerm;
+* language tags must look like BCP 47 tags; non-finite numbers are refused.
+
+Limits: nesting deeper than ``max_depth`` or more than ``max_values`` JSON values raise
+:class:`~microcred.errors.LimitExceeded` naming the path.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from microcred.canon.context_compiler import (
+    C_GRAPH,
+    C_LANGUAGE,
+    C_LIST,
+    S_DEFAULT_LANGUAGE,
+    S_IRI,
+    S_LITERAL,
+    T_DATATYPE,
+    T_ID,
+    T_JSON,
+    T_VOCAB,
+    ActiveContext,
+    TermDef,
+    Unsupported,
+    compile_contexts,
+    expand_iri,
+    is_absolute_iri,
+)
+from microcred.canon.jcs import canonicalize_json
+from microcred.canon.jsonld_fallback import json_path, pyld_to_rdf
+from microcred.canon.jsonld_values import canonical_double
+from microcred.canon.nquads import Quad, escape_literal
+from microcred.contexts.registry import ContextRegistry, default_registry
+from microcred.errors import (
+    CanonicalizationError,
+    InvalidInput,
+    InvalidJSON,
+    LimitExceeded,
+    Problem,
+    UndefinedTerm,
+)
+
+__all__ = ["DEFAULT_MAX_DEPTH", "DEFAULT_MAX_VALUES", "stats", "to_rdf"]
+
+DEFAULT_MAX_DEPTH = 64
+DEFAULT_MAX_VALUES = 100_000
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF_TYPE = f"<{RDF}type>"
+_RDF_FIRST = f"<{RDF}first>"
+_RDF_REST = f"<{RDF}rest>"
+_RDF_NIL = f"<{RDF}nil>"
+_XSD_STRING = XSD + "string"
+_XSD_DOUBLE = XSD + "double"
+_BOOL_SUFFIX = f"^^<{XSD}boolean>"
+_INT_SUFFIX = f"^^<{XSD}integer>"
+_DOUBLE_SUFFIX = f"^^<{XSD}double>"
+_JSON_SUFFIX = f"^^<{RDF}JSON>"
+_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LANGTAG = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*\Z")
+_VALUE_KEYS = frozenset({"@value", "@type", "@language"})
+
+_IRI_CACHE_SIZE = 4096
+_IRI_TERMS: dict[str, str] = {}  # checked absolute IRI → "<iri>" (shared; bounded)
+
+#: How many documents each path converted in this process (``fast``, ``fallback``).
+stats: dict[str, int] = {"fast": 0, "fallback": 0}
+
+
+class _Undefined(Exception):
+    def __init__(self, term: str, holder: Any, key: str | None) -> None:
+        self.term, self.holder, self.key = term, holder, key
+
+
+class _BadValue(Exception):
+    def __init__(self, message: str, holder: Any, key: str | None) -> None:
+        self.message, self.holder, self.key = message, holder, key
+
+
+class _TooDeep(Exception):
+    def __init__(self, message: str, holder: Any) -> None:
+        self.message, self.holder = message, holder
+
+
+def to_rdf(
+    document: Mapping[str, Any],
+    *,
+    registry: ContextRegistry | None = None,
+    fast_path_only: bool = False,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    max_values: int = DEFAULT_MAX_VALUES,
+) -> list[Quad]:
+    """The RDF quads of a JSON-LD document (duplicates removed, blank nodes ``_:b0``…).
+
+    ``fast_path_only=True`` raises CanonicalizationError instead of falling back to pyld.
+    """
+    if not isinstance(document, Mapping):
+        raise InvalidJSON("JSON-LD document", [Problem("$", "must be a JSON object")])
+    reg = registry if registry is not None else default_registry()
+    try:
+        quads = _fast(document, reg, max_depth, max_values)
+    except Unsupported as exc:
+        if fast_path_only:
+            raise CanonicalizationError(f"outside the JSON-LD fast path: {exc}") from None
+        quads = pyld_to_rdf(document, reg, max_depth=max_depth, max_values=max_values)
+        stats["fallback"] += 1
+        return quads
+    except _Undefined as exc:
+        path = json_path(document, exc.holder, exc.key)
+        raise UndefinedTerm(exc.term, path) from None
+    except _BadValue as exc:
+        path = json_path(document, exc.holder, exc.key)
+        raise InvalidInput("not valid JSON-LD", [Problem(path, exc.message)]) from None
+    except _TooDeep as exc:
+        path = json_path(document, exc.holder, None)
+        raise LimitExceeded("document too large", [Problem(path, exc.message)]) from None
+    except RecursionError:
+        raise LimitExceeded("document too large", [Problem("$", "nested too deeply")]) from None
+    stats["fast"] += 1
+    return quads
+
+
+def _fast(
+    document: Mapping[str, Any], registry: ContextRegistry, max_depth: int, max_values: int
+) -> list[Quad]:
+    active = compile_contexts(_context_urls(document.get("@context")), registry)
+    walker = _Walker(document, max_depth, max_values)
+    walker.node(document, active, "", 1)
+    return list(dict.fromkeys(walker.out)) if walker.dups else walker.out
+
+
+class _Walker:
+    """One document's walk: emits quads straight from the JSON tree."""
+
+    __slots__ = ("blank_ids", "budget", "counter", "dups", "max_depth", "out", "root", "subjects")
+
+    def __init__(self, root: Mapping[str, Any], max_depth: int, max_values: int) -> None:
+        self.root = root
+        self.out: list[Quad] = []
+        self.counter = 0
+        self.blank_ids: dict[str, str] = {}
+        self.max_depth = max_depth
+        self.budget = max_values
+        self.dups = False  # could the same quad have been emitted twice?
+        self.subjects: set[str] = set()
+
+    def blank(self) -> str:
+        label = f"_:b{self.counter}"
+        self.counter += 1
+        return label
+
+    def node(self, obj: Mapping[str, Any], ctx: ActiveContext, graph: str, depth: int) -> str:
+        """Emit the quads of a node object (its context already reverted/scoped); return
+        its subject term."""
+        if depth > self.max_depth:
+            raise _TooDeep(f"nested deeper than {self.max_depth} levels", obj)
+        self.budget -= len(obj) + 1
+        if self.budget < 0:
+            raise _TooDeep("more JSON values than allowed", obj)
+        if "@context" in obj and obj is not self.root:
+            ctx = ctx.with_urls(_context_urls(obj["@context"]))
+
+        type_terms: list[str] = []
+        for key in ctx.type_keys:
+            if key in obj:
+                types = self.types(obj, key, ctx, type_terms)
+                ctx = ctx.with_types(types)
+
+        subject = ""
+        for key in ctx.id_keys:
+            if key in obj:
+                value = obj[key]
+                if value.__class__ is not str:
+                    raise Unsupported("@id value that is not a string")
+                subject = self.iri_ref(ctx, value, obj, key)
+                if subject in self.subjects:
+                    self.dups = True
+                self.subjects.add(subject)
+        if not subject:
+            subject = f"_:b{self.counter}"
+            self.counter += 1
+
+        out = self.out
+        append = out.append
+        if type_terms:
+            if len(type_terms) > 1 and len(set(type_terms)) < len(type_terms):
+                self.dups = True
+            for type_term in type_terms:
+                append((subject, _RDF_TYPE, type_term, graph))
+
+        terms = ctx.terms
+        for key, value in obj.items():
+            td = terms.get(key)
+            if td is None:
+                if key == "@context" or key == "@id" or key == "@type":
+                    continue
+                td = ctx.prop_def(key)
+                if td is None:
+                    raise _Undefined(key, obj, key)
+            pred = td.pred
+            if not pred:
+                if td.keyword == "@id" or td.keyword == "@type":
+                    continue
+                if td.keyword is not None:
+                    raise Unsupported(f"keyword {td.keyword} in a node object")
+                if td.iri is None:
+                    raise _Undefined(key, obj, key)
+                raise Unsupported("blank node predicate")
+            if td.aliased:
+                self.dups = True
+            if value.__class__ is str:
+                mode = td.str_mode
+                if mode == S_LITERAL:
+                    append((subject, pred, f'"{_escape(value)}"{td.lit_suffix}', graph))
+                    continue
+                if mode == S_DEFAULT_LANGUAGE:
+                    language = ctx.language
+                    if language is None:
+                        append((subject, pred, f'"{_escape(value)}"', graph))
+                    else:
+                        append((subject, pred, f'"{_escape(value)}"@{language}', graph))
+                    continue
+                if mode == S_IRI:
+                    append((subject, pred, self.iri_ref(ctx, value, obj, key), graph))
+                    continue
+            elif value is None:
+                continue
+            container = td.container
+            if container:
+                if container & C_GRAPH:
+                    self.graphs(subject, td, value, ctx, graph, depth)
+                    continue
+                if container & C_LIST:
+                    self.list_(subject, td, value, ctx, graph, depth, obj, key)
+                    continue
+                if container & C_LANGUAGE and value.__class__ is dict:
+                    self.language_map(subject, td, value, graph, obj, key)
+                    continue
+            if td.type_kind == T_JSON:
+                append((subject, pred, self.json_literal(value, obj, key), graph))
+            elif value.__class__ is list:
+                self.budget -= len(value)
+                if self.budget < 0:
+                    raise _TooDeep("more JSON values than allowed", obj)
+                if len(value) > 1 and not self.dups:
+                    self.dups = _may_repeat(value)
+                for item in value:
+                    if item.__class__ is list:
+                        for inner in _flatten(item):
+                            term = self.object(td, inner, ctx, graph, depth + 1, obj, key)
+                            if term is not None:
+                                append((subject, pred, term, graph))
+                        continue
+                    term = self.object(td, item, ctx, graph, depth + 1, obj, key)
+                    if term is not None:
+                        append((subject, pred, term, graph))
+            else:
+                term = self.object(td, value, ctx, graph, depth, obj, key)
+                if term is not None:
+                    append((subject, pred, term, graph))
+        return subject
+
+    def types(
+        self, obj: Mapping[str, Any], key: str, ctx: ActiveContext, type_terms: list[str]
+    ) -> tuple[str, ...]:
+        """Collect the rdf:type objects of ``obj[key]``; return the type values."""
+        value = obj[key]
+        if value.__class__ is str:
+            values: tuple[str, ...] = (value,)
+        elif value.__class__ is list:
+            values = tuple(value)
+            for item in values:
+                if item.__class__ is not str:
+                    raise Unsupported("@type value that is not a string")
+        else:
+            raise Unsupported("@type value that is not a string")
+        for item in values:
+            term = ctx.type_iri(item)
+            if term is None:
+                raise _Undefined(item, obj, key)
+            if not term:
+                raise _BadValue(f"{item!r} has characters not allowed in an IRI", obj, key)
+            type_terms.append(self._blank_id(term[1:-1]) if term.startswith("<_:") else term)
+        return values
+
+    def object(
+        self,
+        td: TermDef,
+        value: Any,
+        ctx: ActiveContext,
+        graph: str,
+        depth: int,
+        holder: Any,
+        key: str,
+    ) -> str | None:
+        """The object term for one value of property ``td`` (emitting nested nodes)."""
+        if isinstance(value, str):
+            kind = td.type_kind
+            if kind == T_ID:
+                return self.iri_ref(ctx, value, holder, key)
+            if kind == T_VOCAB:
+                return self.vocab_ref(ctx, td, value, holder, key)
+            if kind == T_DATATYPE:
+                return f'"{_escape(value)}"{td.dt_suffix}'
+            language = td.language if td.has_language else ctx.language
+            if language is not None:
+                return f'"{_escape(value)}"@{language}'
+            return f'"{_escape(value)}"'
+        if isinstance(value, dict):
+            if "@value" in value:
+                return self.value_object(value, ctx if not td.has_context else _scoped(ctx, td))
+            child = ctx.previous or ctx
+            if td.has_context:
+                child = _scoped(child, td)
+            return self.node(value, child, graph, depth + 1)
+        if value is None:
+            return None
+        if td.type_kind == T_DATATYPE:
+            return _number_or_bool(value, td.datatype, td.dt_suffix, holder, key)
+        return _number_or_bool(value, None, None, holder, key)
+
+    def iri_ref(self, ctx: ActiveContext, value: str, holder: Any, key: str) -> str:
+        """A document-relative IRI (``@id``, ``@type: @id``); relative references refused."""
+        colon = value.find(":", 1)
+        if colon > 0:
+            ptd = ctx.terms.get(value[:colon])
+            if (
+                ptd is not None
+                and ptd.prefix
+                and ptd.iri is not None
+                and value[colon + 1 : colon + 3] != "//"
+            ):
+                value = ptd.iri + value[colon + 1 :]
+            term = _IRI_TERMS.get(value)
+            if term is not None:
+                return term
+            if value.startswith("_:"):
+                return self._blank_id(value)
+            if is_absolute_iri(value):
+                if _IRI_BAD.search(value) is not None:
+                    raise _BadValue(f"{value!r} has characters not allowed in an IRI", holder, key)
+                term = f"<{value}>"
+                if len(_IRI_TERMS) >= _IRI_CACHE_SIZE:
+                    _IRI_TERMS.clear()
+                _IRI_TERMS[value] = term
+                return term
+        raise _BadValue(
+            f"{value!r} is a relative IRI reference (there is no base IRI)", holder, key
+        )
+
+    def vocab_ref(self, ctx: ActiveContext, td: TermDef, value: str, holder: Any, key: str) -> str:
+        """An ``@type: @vocab`` value: a term (of the property-scoped context) or an IRI."""
+        scoped = _scoped(ctx, td) if td.has_context else ctx
+        expanded = expand_iri(scoped, value, vocab=True)
+        if expanded is None or expanded.startswith("@"):
+            raise Unsupported("keyword as an @vocab value")
+        if expanded.startswith("_:"):
+            return self._blank_id(expanded)
+        if not is_absolute_iri(expanded):
+            raise _Undefined(value, holder, key)
+        _check_iri(expanded, holder, key)
+        return f"<{expanded}>"
+
+    def _blank_id(self, label: str) -> str:
+        mapped = self.blank_ids.get(label)
+        if mapped is None:
+            mapped = self.blank_ids[label] = self.blank()
+        else:
+            self.dups = True  # a blank node described twice may repeat a quad
+        return mapped
+
+    def value_object(self, value: Mapping[str, Any], ctx: ActiveContext) -> str | None:
+        if not value.keys() <= _VALUE_KEYS:
+            raise Unsupported("value object with other keywords")
+        raw = value["@value"]
+        datatype = value.get("@type")
+        language = value.get("@language")
+        if datatype is not None:
+            if language is not None or not isinstance(datatype, str):
+                raise Unsupported("invalid typed value")
+            datatype = expand_iri(ctx, datatype, vocab=True)
+            if datatype == "@json":
+                return self.json_literal(raw, value, "@value")
+            if datatype is None or not is_absolute_iri(datatype):
+                raise Unsupported("invalid typed value")
+            _check_iri(datatype, value, "@type")
+        if raw is None:
+            return None
+        if isinstance(raw, (dict, list)):
+            raise Unsupported("invalid value object value")
+        if language is not None:
+            if not isinstance(language, str) or not isinstance(raw, str):
+                raise Unsupported("invalid language-tagged value")
+            _check_language(language, value, "@language")
+            return f'"{_escape(raw)}"@{language.lower()}'
+        suffix: str | None = None
+        if datatype is not None:
+            suffix = "" if datatype == _XSD_STRING else f"^^<{datatype}>"
+        if isinstance(raw, str):
+            return f'"{_escape(raw)}"{suffix or ""}'
+        return _number_or_bool(raw, datatype, suffix, value, "@value")
+
+    def json_literal(self, value: Any, holder: Any, key: str) -> str:
+        try:
+            text = canonicalize_json(value).decode("utf-8")
+        except InvalidInput as exc:
+            raise _BadValue(f"not a JSON literal: {exc}", holder, key) from None
+        return f'"{_escape(text)}"{_JSON_SUFFIX}'
+
+    def graphs(
+        self, subject: str, td: TermDef, value: Any, ctx: ActiveContext, graph: str, depth: int
+    ) -> None:
+        """``@container: @graph``: each value is a node in its own blank-node named graph."""
+        child = ctx.previous or ctx
+        if td.has_context:
+            child = _scoped(child, td)
+        for item in _flatten(value) if isinstance(value, list) else (value,):
+            if item is None:
+                continue
+            if not isinstance(item, dict) or "@value" in item or "@graph" in item:
+                raise Unsupported("graph container value that is not a node object")
+            name = self.blank()
+            self.out.append((subject, td.pred, name, graph))
+            self.node(item, child, name, depth + 1)
+
+    def list_(
+        self,
+        subject: str,
+        td: TermDef,
+        value: Any,
+        ctx: ActiveContext,
+        graph: str,
+        depth: int,
+        holder: Any,
+        key: str,
+    ) -> None:
+        """``@container: @list``: an rdf:first / rdf:rest chain."""
+        items = value if isinstance(value, list) else [value]
+        self.budget -= len(items)
+        if self.budget < 0:
+            raise _TooDeep("more JSON values than allowed", holder)
+        if isinstance(value, dict) and "@list" in value:
+            raise Unsupported("explicit @list object")
+        terms: list[str] = []
+        for item in items:
+            if isinstance(item, list) or (isinstance(item, dict) and "@list" in item):
+                raise Unsupported("list of lists")
+            if td.type_kind == T_JSON:
+                terms.append(self.json_literal(item, holder, key))
+                continue
+            term = self.object(td, item, ctx, graph, depth + 1, holder, key)
+            if term is not None:
+                terms.append(term)
+        if not terms:
+            self.out.append((subject, td.pred, _RDF_NIL, graph))
+            return
+        head = self.blank()
+        self.out.append((subject, td.pred, head, graph))
+        for index, term in enumerate(terms):
+            self.out.append((head, _RDF_FIRST, term, graph))
+            rest = self.blank() if index + 1 < len(terms) else _RDF_NIL
+            self.out.append((head, _RDF_REST, rest, graph))
+            head = rest
+
+    def language_map(
+        self, subject: str, td: TermDef, value: Mapping[str, Any], graph: str, holder: Any, key: str
+    ) -> None:
+        self.budget -= len(value)
+        for language, texts in value.items():
+            if language == "@none":
+                tag = ""
+            else:
+                if language.startswith("@"):
+                    raise Unsupported("keyword in a language map")
+                _check_language(language, holder, key)
+                tag = "@" + language.lower()
+            if isinstance(texts, list) and len(texts) > 1:
+                self.dups = True
+                self.budget -= len(texts)
+            if self.budget < 0:
+                raise _TooDeep("more JSON values than allowed", holder)
+            for text in texts if isinstance(texts, list) else (texts,):
+                if text is None:
+                    continue
+                if not isinstance(text, str):
+                    raise Unsupported("language map value that is not a string")
+                self.out.append((subject, td.pred, f'"{_escape(text)}"{tag}', graph))
+
+
+def _escape(text: str) -> str:
+    """``nquads.escape_literal`` with a fast exit for the common string that needs nothing."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return text
+    return escape_literal(text)
+
+
+def _context_urls(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(u, str) for u in value):
+        return tuple(value)
+    if value is None:
+        return ()
+    raise Unsupported("inline @context")
+
+
+def _scoped(ctx: ActiveContext, td: TermDef) -> ActiveContext:
+    return ctx.apply(td.context, override_protected=True, key=id(td))
+
+
+def _may_repeat(values: list[Any]) -> bool:
+    """Could this array yield the same RDF term twice? (Distinct node objects cannot,
+    except through a repeated @id, which the walker tracks separately.)"""
+    strings = [v for v in values if v.__class__ is str]
+    if len(strings) == len(values):
+        return len(set(strings)) < len(strings)
+    return bool(strings) or any(v.__class__ is not dict or "@value" in v for v in values)
+
+
+def _flatten(items: list[Any]) -> list[Any]:
+    if not any(isinstance(i, list) for i in items):
+        return items
+    flat: list[Any] = []
+    for item in items:
+        flat.extend(_flatten(item) if isinstance(item, list) else (item,))
+    return flat
+
+
+def _key_of(obj: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+    return next((k for k in keys if k in obj), None)
+
+
+def _check_iri(value: str, holder: Any, key: str | None) -> None:
+    if _IRI_BAD.search(value) is not None:
+        raise _BadValue(f"{value!r} has characters not allowed in an IRI", holder, key)
+
+
+def _check_language(tag: str, holder: Any, key: str | None) -> None:
+    if _LANGTAG.match(tag) is None:
+        raise _BadValue(f"{tag!r} is not a language tag", holder, key)
+
+
+def _number_or_bool(
+    value: Any, datatype: str | None, suffix: str | None, holder: Any, key: str | None
+) -> str:
+    """JSON-LD 1.1 *Object to RDF Conversion* for booleans and numbers (pyld's rules).
+
+    ``suffix`` is the datatype part of the term for ``datatype`` (``""`` for xsd:string),
+    or None when the value has no datatype of its own.
+    """
+    if value is True or value is False:
+        text = "true" if value else "false"
+        return f'"{text}"{_BOOL_SUFFIX if suffix is None else suffix}'
+    if isinstance(value, int):
+        if datatype == _XSD_DOUBLE or abs(value) >= 10**21:
+            try:
+                text = canonical_double(float(value))
+            except OverflowError:
+                raise _BadValue("number too large", holder, key) from None
+            return f'"{text}"{_DOUBLE_SUFFIX if suffix is None else suffix}'
+        return f'"{value}"{_INT_SUFFIX if suffix is None else suffix}'
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise _BadValue("not a finite number", holder, key)
+        if value.is_integer() and abs(value) < 1e21 and datatype != _XSD_DOUBLE:
+            return f'"{int(value)}"{_INT_SUFFIX if suffix is None else suffix}'
+        return f'"{canonical_double(value)}"{_DOUBLE_SUFFIX if suffix is None else suffix}'
+    raise _BadValue(f"not a JSON value: {type(value).__name__}", holder, key)

@@ -1,0 +1,252 @@
+"""Shared machinery of the W3C Data Integrity suites (VC Data Integrity 1.0).
+
+* proof sets: ``proof`` may be one object or an array; :func:`add_proof` keeps every existing
+  proof and always writes an array (the OB 3.0 JSON-LD schema requires one);
+* proof options / proof configuration building (``created`` as an XML Schema ``dateTime`` in
+  UTC with ``Z``; ``proofPurpose`` defaults to ``assertionMethod``; optional challenge/domain);
+* :class:`ProofCheck`, the never-raising result of a proof verification;
+* :class:`ProofConfigCache`, the signing hot-path cache of canonical proof configurations.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from microcred.canon import canonicalize_document
+from microcred.canon.jcs import canonicalize_json
+from microcred.contexts import ContextRegistry
+from microcred.errors import SigningError
+
+__all__ = [
+    "DATA_INTEGRITY_PROOF",
+    "ProofCheck",
+    "ProofConfigCache",
+    "add_proof",
+    "canonicalize_jcs",
+    "canonicalize_rdfc",
+    "copy_json",
+    "format_created",
+    "proof_options",
+    "proofs_of",
+    "unsecured_document",
+]
+
+DATA_INTEGRITY_PROOF: Final = "DataIntegrityProof"
+
+_DATETIME_RE: Final = re.compile(
+    r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})\Z"
+)
+# A created value the cache may substitute textually: UTC, digits only, nothing to escape.
+_SIMPLE_CREATED_RE: Final = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z\Z")
+_SENTINEL_CREATED: Final = "1970-01-01T00:00:00Z"
+_BLANK_NODE_RE: Final = re.compile(r"_:[A-Za-z0-9_\-.]+")
+
+
+@dataclass(frozen=True, slots=True)
+class ProofCheck:
+    """Outcome of verifying one proof. ``reason`` is plain language, also when ``ok``."""
+
+    ok: bool
+    reason: str
+
+
+# --------------------------------------------------------------------------- canonicalizers
+
+
+def canonicalize_rdfc(document: Mapping[str, Any], registry: ContextRegistry | None = None) -> str:
+    """RDFC-1.0 canonical N-Quads of ``document`` with the pinned offline contexts."""
+    return canonicalize_document(document, registry=registry)
+
+
+def canonicalize_jcs(value: Any) -> bytes:
+    """RFC 8785 (JCS) canonical JSON bytes."""
+    return canonicalize_json(value)
+
+
+# --------------------------------------------------------------------------- proof sets
+
+
+def proofs_of(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The proofs of a secured document as a list (``proof`` may be an object or an array)."""
+    value = document.get("proof")
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, Mapping)]
+
+
+def unsecured_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """``document`` without ``proof`` (a shallow copy: nested values are shared, not copied)."""
+    return {key: value for key, value in document.items() if key != "proof"}
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists, scalars); several times faster than deepcopy."""
+    if isinstance(value, Mapping):
+        return {key: copy_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [copy_json(item) for item in value]
+    return value
+
+
+def add_proof(document: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[str, Any]:
+    """A new document (a deep copy) with ``proof`` added to its proof set, as an array."""
+    secured: dict[str, Any] = copy_json(document)
+    existing = secured.get("proof")
+    if existing is None:
+        proofs: list[Any] = []
+    elif isinstance(existing, list):
+        proofs = existing
+    else:
+        proofs = [existing]
+    proofs.append(copy_json(proof))
+    secured["proof"] = proofs
+    return secured
+
+
+# --------------------------------------------------------------------------- proof options
+
+
+def format_created(created: datetime | str | None) -> str:
+    """``created`` as an XML Schema ``dateTime`` in UTC (``2024-01-02T03:04:05Z``).
+
+    ``None`` means now (whole seconds). A naive ``datetime`` is refused (ambiguous); a string
+    must already be a valid ``dateTime``.
+    """
+    if created is None:
+        created = datetime.now(UTC).replace(microsecond=0)
+    if isinstance(created, datetime):
+        if created.tzinfo is None or created.utcoffset() is None:
+            raise SigningError("created must be a timezone-aware datetime")
+        utc = created.astimezone(UTC)
+        text = utc.strftime("%Y-%m-%dT%H:%M:%S")
+        if utc.microsecond:
+            text += f".{utc.microsecond:06d}".rstrip("0")
+        return text + "Z"
+    if isinstance(created, str) and _DATETIME_RE.match(created):
+        return created
+    raise SigningError(f"created must be an XML Schema dateTime, got {created!r}")
+
+
+def proof_options(
+    *,
+    proof_type: str,
+    cryptosuite: str | None,
+    verification_method: str,
+    created: datetime | str | None,
+    proof_purpose: str,
+    challenge: str | None,
+    domain: str | None,
+) -> dict[str, Any]:
+    """The proof options, in the order they are written into the secured document."""
+    if not verification_method:
+        raise SigningError("a proof needs a verificationMethod")
+    if not proof_purpose:
+        raise SigningError("a proof needs a proofPurpose")
+    options: dict[str, Any] = {"type": proof_type}
+    if cryptosuite is not None:
+        options["cryptosuite"] = cryptosuite
+    options["created"] = format_created(created)
+    options["verificationMethod"] = verification_method
+    options["proofPurpose"] = proof_purpose
+    if challenge is not None:
+        options["challenge"] = challenge
+    if domain is not None:
+        options["domain"] = domain
+    return options
+
+
+# --------------------------------------------------------------------------- hot-path cache
+
+
+class ProofConfigCache:
+    """Canonical N-Quads of proof configurations, cached by everything except ``created``.
+
+    Credentials signed by one issuer share their proof configuration except for ``created``.
+    The first configuration of a shape is canonicalized with a sentinel ``created``; later ones
+    substitute their ``created`` literal into that text and re-sort the lines. That is exact
+    only when the canonical text has at most one blank node (its label is then ``_:c14n0``
+    whatever the content) and exactly one occurrence of the sentinel literal; any other shape,
+    and any ``created`` that is not a plain UTC ``dateTime``, is canonicalized in full.
+    """
+
+    def __init__(self, maxsize: int = 256) -> None:
+        self._maxsize = maxsize
+        self._templates: OrderedDict[tuple[str, int], tuple[str | None, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def clear(self) -> None:
+        with self._lock:
+            self._templates.clear()
+            self.hits = self.misses = 0
+
+    def canonical(
+        self,
+        config: Mapping[str, Any],
+        canonicalize: Callable[[Mapping[str, Any]], str],
+        *,
+        registry: Any = None,
+    ) -> str:
+        """Canonical N-Quads of ``config``; ``canonicalize`` is the full algorithm."""
+        created = config.get("created")
+        if not isinstance(created, str) or not _SIMPLE_CREATED_RE.match(created):
+            return canonicalize(config)
+        try:
+            shape = json.dumps(
+                {k: v for k, v in config.items() if k != "created"},
+                sort_keys=True,
+                separators=(",", ":"),
+            )
+        except (TypeError, ValueError):
+            return canonicalize(config)
+        key = (shape, id(registry))
+        with self._lock:
+            entry = self._templates.get(key)
+            if entry is not None:
+                self._templates.move_to_end(key)
+        if entry is None:
+            self.misses += 1
+            template = self._make_template(config, canonicalize)
+            with self._lock:
+                # Keep the registry referenced so its id() cannot be reused while cached.
+                self._templates[key] = (template, registry)
+                while len(self._templates) > self._maxsize:
+                    self._templates.popitem(last=False)
+        else:
+            self.hits += 1
+            template = entry[0]
+        if template is None:
+            return canonicalize(config)
+        return _substitute(template, created)
+
+    @staticmethod
+    def _make_template(
+        config: Mapping[str, Any], canonicalize: Callable[[Mapping[str, Any]], str]
+    ) -> str | None:
+        probe = dict(config)
+        probe["created"] = _SENTINEL_CREATED
+        text = canonicalize(probe)
+        if text.count(f'"{_SENTINEL_CREATED}"') != 1:
+            return None
+        if len(set(_BLANK_NODE_RE.findall(text))) > 1:
+            return None
+        return text
+
+
+def _substitute(template: str, created: str) -> str:
+    text = template.replace(f'"{_SENTINEL_CREATED}"', f'"{created}"', 1)
+    lines = text.splitlines(keepends=True)
+    lines.sort()
+    return "".join(lines)
+
+
+DEFAULT_PROOF_CONFIG_CACHE: Final = ProofConfigCache()

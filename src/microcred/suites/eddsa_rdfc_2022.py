@@ -1,0 +1,97 @@
+"""The ``eddsa-rdfc-2022`` cryptosuite (W3C Data Integrity EdDSA Cryptosuites v1.0).
+
+Canonicalization is RDFC-1.0 over the pinned offline contexts. :func:`verify_proof` also
+accepts the two legacy forms that canonicalize and hash the same way and appear in the 1EdTech
+fixtures: cryptosuite ``eddsa-2022`` (the pre-REC name) and ``Ed25519Signature2020``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Final
+
+from microcred.contexts import ContextRegistry
+from microcred.keys import KeyPair, PublicKey
+from microcred.suites import _eddsa
+from microcred.suites.data_integrity import (
+    DATA_INTEGRITY_PROOF,
+    DEFAULT_PROOF_CONFIG_CACHE,
+    ProofCheck,
+    canonicalize_rdfc,
+)
+
+__all__ = ["CRYPTOSUITE", "hash_data", "sign", "verify_proof"]
+
+CRYPTOSUITE: Final = "eddsa-rdfc-2022"
+LEGACY_CRYPTOSUITE: Final = "eddsa-2022"
+LEGACY_PROOF_TYPE: Final = "Ed25519Signature2020"
+
+_ACCEPTED: Final[Mapping[tuple[str, str | None], str]] = {
+    (DATA_INTEGRITY_PROOF, CRYPTOSUITE): CRYPTOSUITE,
+    (DATA_INTEGRITY_PROOF, LEGACY_CRYPTOSUITE): f"{LEGACY_CRYPTOSUITE} (legacy)",
+    (LEGACY_PROOF_TYPE, None): f"{LEGACY_PROOF_TYPE} (legacy)",
+}
+
+
+def hash_data(
+    unsecured: Mapping[str, Any],
+    proof_config: Mapping[str, Any],
+    registry: ContextRegistry | None = None,
+) -> bytes:
+    """SHA-256 of the canonical proof configuration || SHA-256 of the canonical document."""
+    canonical_config = DEFAULT_PROOF_CONFIG_CACHE.canonical(
+        proof_config, lambda config: canonicalize_rdfc(config, registry), registry=registry
+    )
+    proof_hash = hashlib.sha256(canonical_config.encode("utf-8")).digest()
+    document_hash = hashlib.sha256(canonicalize_rdfc(unsecured, registry).encode("utf-8"))
+    return proof_hash + document_hash.digest()
+
+
+def sign(
+    document: Mapping[str, Any],
+    key_pair: KeyPair,
+    *,
+    created: datetime | str | None = None,
+    verification_method: str | None = None,
+    proof_purpose: str = "assertionMethod",
+    challenge: str | None = None,
+    domain: str | None = None,
+    registry: ContextRegistry | None = None,
+) -> dict[str, Any]:
+    """A new document with an ``eddsa-rdfc-2022`` proof added to its proof set.
+
+    ``created`` defaults to now; ``verification_method`` to ``key_pair.id``. Raises
+    :class:`~microcred.errors.SigningError`, or a ``ContextError`` for undefined terms.
+    """
+    return _eddsa.sign_document(
+        document,
+        key_pair,
+        cryptosuite=CRYPTOSUITE,
+        hash_data=hash_data,
+        created=created,
+        verification_method=verification_method,
+        proof_purpose=proof_purpose,
+        challenge=challenge,
+        domain=domain,
+        registry=registry,
+        require_context=True,
+    )
+
+
+def verify_proof(
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    public_key: PublicKey,
+    *,
+    registry: ContextRegistry | None = None,
+) -> ProofCheck:
+    """Check one proof of ``document`` against ``public_key``; never raises for a bad proof.
+
+    The caller resolves ``proof["verificationMethod"]`` to ``public_key`` and checks the proof
+    purpose against the controller document.
+    """
+    return _eddsa.verify_document(
+        document, proof, public_key, accepted=_ACCEPTED, hash_data=hash_data, registry=registry
+    )

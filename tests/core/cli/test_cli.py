@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from microcred.cli import main
+
+OB30 = Path(__file__).resolve().parents[2] / "vectors" / "ob30"
+ISSUER = "https://example.com/issuers/876543"
+NOW = "2025-06-01T00:00:00Z"
+
+
+class _Stdin:
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+
+def run(*argv: str, stdin: bytes = b"") -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err, stdin=_Stdin(stdin))
+    return code, out.getvalue(), err.getvalue()
+
+
+def _unsigned() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((OB30 / "simple.json").read_text(encoding="utf-8"))
+    data.pop("proof")
+    return data
+
+
+@pytest.fixture()
+def key_file(tmp_path: Path) -> Path:
+    path = tmp_path / "key.json"
+    code, out, _ = run("keygen", "--out", str(path), "--controller", ISSUER)
+    assert code == 0 and out.startswith(ISSUER + "#z6Mk")
+    return path
+
+
+def test_keygen_writes_a_private_multikey(key_file: Path) -> None:
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key = json.loads(key_file.read_text())
+    assert {"id", "controller", "publicKeyMultibase", "secretKeyMultibase"} <= set(key)
+    assert key["controller"] == ISSUER
+
+
+def test_sign_then_verify(tmp_path: Path, key_file: Path) -> None:
+    unsigned = tmp_path / "in.json"
+    unsigned.write_text(json.dumps(_unsigned()))
+    code, out, err = run("sign", "--key", str(key_file), "--created", NOW, str(unsigned))
+    assert code == 0, err
+    signed = tmp_path / "signed.json"
+    signed.write_text(out)
+    code, out, _ = run("verify", "--now", NOW, str(signed))
+    assert code == 0
+    assert "VALID" in out and "✓ proof" in out
+    tampered = json.loads(signed.read_text())
+    tampered["name"] = "Forged"
+    code, out, _ = run("verify", "--json", "--now", NOW, "-", stdin=json.dumps(tampered).encode())
+    assert code == 1
+    assert json.loads(out)["verdict"] == "tampered"
+
+
+def test_sign_jsonl_reports_bad_lines_and_signs_the_rest(key_file: Path) -> None:
+    good = json.dumps(_unsigned())
+    bad = _unsigned()
+    bad["credentialSubject"]["undefinedThing"] = 1
+    lines = "\n".join([good, "{not json", json.dumps(bad), good]) + "\n"
+    code, out, err = run("sign", "--key", str(key_file), "--jsonl", "-", stdin=lines.encode())
+    assert code == 1
+    assert len(out.splitlines()) == 2
+    assert "line 2:" in err and "line 3:" in err and "undefinedThing" in err
+    code, out, _ = run("verify", "--jsonl", "--json", "--now", NOW, "-", stdin=out.encode())
+    assert code == 0 and [json.loads(x)["ok"] for x in out.splitlines()] == [True, True]
+
+
+def test_verify_fixtures_with_docs(tmp_path: Path) -> None:
+    revoked = OB30 / "bit-string-list" / "credential-status-revoked.json"
+    url = json.loads(revoked.read_text())["credentialStatus"]["statusListCredential"]
+    docs = tmp_path / "docs.json"
+    docs.write_text(json.dumps({url: json.loads((OB30 / "bit-string-list/testlist").read_text())}))
+    code, out, _ = run(
+        "verify",
+        "--json",
+        "--now",
+        NOW,
+        "--docs",
+        str(docs),
+        str(OB30 / "simple.json"),
+        str(OB30 / "simple-jwt.png"),
+        str(OB30 / "simple-json.svg"),
+    )
+    assert code == 0
+    assert [json.loads(x)["container"] for x in out.splitlines()] == ["json", "png", "svg"]
+    code, out, _ = run("verify", "--now", NOW, "--docs", str(docs), str(revoked))
+    assert code == 1 and "REVOKED" in out and "✗ status" in out
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run("verify")[0] == 2
+    assert run("verify", str(tmp_path / "missing.json"))[0] == 2
+    assert run("verify", "--now", "tomorrow", str(OB30 / "simple.json"))[0] == 2
+    code, _, err = run("sign", "--key", str(tmp_path / "nokey.json"), "x.json")
+    assert code == 2 and "cannot read" in err
+    assert run("frobnicate")[0] == 2
+
+
+def test_context_option_pins_an_extra_context(tmp_path: Path) -> None:
+    context = tmp_path / "ctx.json"
+    context.write_text(json.dumps({"@context": {"favouriteColour": "https://example.org/colour"}}))
+    document = _unsigned()
+    document["@context"].append("https://example.org/ctx")
+    document["credentialSubject"]["favouriteColour"] = "green"
+    source = tmp_path / "doc.json"
+    source.write_text(json.dumps(document))
+    assert run("canonicalize", str(source))[0] == 1
+    code, out, _ = run(
+        "canonicalize", "--context", f"https://example.org/ctx={context}", str(source)
+    )
+    assert code == 0 and '<https://example.org/colour> "green"' in out
+
+
+def test_bake_and_extract(tmp_path: Path) -> None:
+    signed = OB30 / "simple.json"
+    png = tmp_path / "badge.png"
+    from microcred.baking import extract
+
+    png.write_bytes(_blank_png())
+    out_png = tmp_path / "baked.png"
+    assert (
+        run("bake", "--image", str(png), "--credential", str(signed), "--out", str(out_png))[0] == 0
+    )
+    assert (
+        json.loads(extract(out_png.read_bytes()).payload)["id"]
+        == json.loads(signed.read_text())["id"]
+    )
+    code, out, _ = run("extract", str(out_png))
+    assert code == 0 and json.loads(out)["id"] == "http://example.com/credentials/3527"
+    code, out, _ = run("verify", "--now", NOW, str(out_png))
+    assert code == 0 and "baked PNG" in out
+
+
+def _blank_png() -> bytes:
+    import png  # pypng
+
+    buffer = io.BytesIO()
+    png.Writer(1, 1, greyscale=True).write(buffer, [[0]])
+    return buffer.getvalue()
+
+
+def test_console_script_runs_as_a_real_process(tmp_path: Path) -> None:
+    script = shutil.which("microcred", path=os.path.dirname(sys.executable))
+    assert script is not None, "the microcred console script is installed in the venv"
+    result = subprocess.run(
+        [
+            script,
+            "verify",
+            "--json",
+            "--now",
+            NOW,
+            str(OB30 / "simple.json"),
+            str(OB30 / "simple-err-expired.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    verdicts = [json.loads(line)["verdict"] for line in result.stdout.splitlines()]
+    assert verdicts == ["valid", "expired"]
