@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import dj_database_url
 
 from microcred_web.config.env import VAR_DIR, env_bool, env_list, stored_secret
 
 SECRET_KEY = stored_secret("SECRET_KEY", "secret_key")
+# Encrypts issuer signing keys at rest (AES-256-GCM); keep it out of the database and backups.
+MICROCRED_KEY_ENCRYPTION_KEY = stored_secret(
+    "MICROCRED_KEY_ENCRYPTION_KEY", "key_encryption_key", nbytes=32
+)
 DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -22,10 +27,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "microcred_web.common",
     "microcred_web.accounts",
     "microcred_web.orgs",
+    "microcred_web.api",
 ]
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:sign_in"
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -35,8 +48,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "microcred_web.common.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "microcred_web.common.middleware.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "microcred_web.config.urls"
@@ -53,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "microcred_web.orgs.context_processors.layout",
             ],
         },
     },
@@ -92,12 +108,15 @@ LANGUAGES = [("en", "English"), ("fr", "Français")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+LOCALE_PATHS = [Path(__file__).resolve().parent.parent / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [("vendor/htmx", str(VAR_DIR.parent / "node_modules" / "htmx.org" / "dist"))]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -1,0 +1,75 @@
+"""Run the demo: gunicorn serving the WSGI app, with the task worker beside it."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from microcred_web.orgs.demo import DEMO_SIGN_INS, demo_password
+
+
+def _stop(process: subprocess.Popen[bytes], name: str, out: Any) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        out.write(f"{name} did not stop in time; killing it.")
+        process.kill()
+        process.wait()
+
+
+class Command(BaseCommand):
+    help = "Serve the demo on 127.0.0.1:8000 with gunicorn and a db_worker for background tasks."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        host, port = options["host"], options["port"]
+        worker = subprocess.Popen([sys.executable, "-m", "microcred_web.manage", "db_worker"])
+        web = subprocess.Popen(  # noqa: S603 - fixed argument list
+            [
+                sys.executable, "-m", "gunicorn",
+                "--bind", f"{host}:{port}",
+                "--workers", str(options["workers"]),
+                "--threads", "4",
+                "--access-logfile", "-",
+                "microcred_web.config.wsgi:application",
+            ]
+        )  # fmt: skip
+
+        def on_term(signum: int, frame: FrameType | None) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, on_term)
+        url = f"http://{host}:{port}/"
+        self.stdout.write(self.style.SUCCESS(f"\nmicrocred demo: {url}"))
+        self.stdout.write(f"Sign in with any of these, password: {demo_password()}")
+        for role, email in DEMO_SIGN_INS:
+            self.stdout.write(f"  {role:<30} {email}")
+        self.stdout.write("Press Ctrl-C to stop the web server and the task worker.\n")
+        try:
+            while True:
+                try:
+                    code = web.wait(timeout=1)
+                    self.stderr.write(f"The web server stopped (exit status {code}).")
+                    break
+                except subprocess.TimeoutExpired:
+                    if worker.poll() is not None:
+                        self.stderr.write("The task worker stopped; stopping the demo.")
+                        break
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping…")
+        finally:
+            _stop(web, "web server", self.stderr)
+            _stop(worker, "task worker", self.stderr)
+            self.stdout.write("Stopped.")

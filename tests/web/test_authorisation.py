@@ -1,0 +1,154 @@
+"""Every URL of the site × every role × own / other organisation.
+
+The table must name every URL pattern: a new view without a row fails
+``test_every_url_pattern_has_a_row``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ANONYMOUS = "anonymous"
+ROLES = ("learner", "manager", "assessor", "issuer", "admin")
+PRINCIPALS = (ANONYMOUS, *ROLES)
+SCOPES = ("own", "other")
+ANY_MEMBER = frozenset(ROLES)
+
+
+def walk(patterns: list[Any], namespace: str | None = None) -> Iterator[tuple[str, Any]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace) if part) or None
+            yield from walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield (f"{namespace}:{pattern.name}" if namespace else str(pattern.name)), pattern
+
+
+@dataclass(frozen=True)
+class Row:
+    kwargs: Callable[[Any], dict[str, Any]]
+    expect: Callable[[str, str], int]  # (principal, scope) -> status
+
+
+def org_kwargs(**extra: Callable[[Any], Any]) -> Callable[[Any], dict[str, Any]]:
+    return lambda w: {"slug": w.org.slug, **{k: f(w) for k, f in extra.items()}}
+
+
+def org_page(allowed: frozenset[str], ok: int = 200) -> Callable[[str, str], int]:
+    """Org-scoped page: anonymous → sign in, outsiders → 404, wrong role → 403."""
+
+    def expect(principal: str, scope: str) -> int:
+        if principal == ANONYMOUS:
+            return 302
+        if scope == "other":
+            return 404
+        return ok if principal in allowed else 403
+
+    return expect
+
+
+def site_page(anonymous: int, member: int) -> Callable[[str, str], int]:
+    return lambda principal, scope: anonymous if principal == ANONYMOUS else member
+
+
+def api_org(allowed: frozenset[str]) -> Callable[[str, str], int]:
+    def expect(principal: str, scope: str) -> int:
+        if principal == ANONYMOUS:
+            return 401
+        if scope == "other":
+            return 404
+        return 200 if principal in allowed else 403
+
+    return expect
+
+
+ADMIN = frozenset({"admin"})
+NONE: Callable[[Any], dict[str, Any]] = lambda w: {}  # noqa: E731
+
+TABLE: dict[str, Row] = {
+    "home": Row(NONE, site_page(302, 302)),
+    "healthz": Row(NONE, site_page(200, 200)),
+    "language_set": Row(NONE, site_page(405, 405)),  # POST only
+    "accounts:sign_in": Row(NONE, site_page(200, 302)),
+    "accounts:sign_out": Row(NONE, site_page(405, 405)),  # POST only
+    "accounts:profile": Row(NONE, site_page(302, 200)),
+    "accounts:password_reset": Row(NONE, site_page(200, 200)),
+    "accounts:password_reset_done": Row(NONE, site_page(200, 200)),
+    "accounts:password_reset_confirm": Row(
+        lambda w: {"uidb64": "MQ", "token": "bad-token"}, site_page(200, 200)
+    ),
+    "accounts:password_reset_complete": Row(NONE, site_page(200, 200)),
+    "invitation_accept": Row(lambda w: {"link_token": "forged:token"}, site_page(404, 404)),
+    "orgs:dashboard": Row(org_kwargs(), org_page(ANY_MEMBER)),
+    "orgs:logo": Row(org_kwargs(), org_page(ANY_MEMBER)),
+    "orgs:learning": Row(org_kwargs(), org_page(frozenset({"learner"}))),
+    "orgs:my_team": Row(org_kwargs(), org_page(frozenset({"manager"}))),
+    "orgs:assessments": Row(org_kwargs(), org_page(frozenset({"assessor"}))),
+    "orgs:issuing": Row(org_kwargs(), org_page(frozenset({"issuer"}))),
+    "orgs:people": Row(org_kwargs(), org_page(ADMIN)),
+    "orgs:invite": Row(org_kwargs(), org_page(ADMIN)),
+    "orgs:person": Row(org_kwargs(membership_id=lambda w: w.membership.pk), org_page(ADMIN)),
+    "orgs:person_deactivate": Row(
+        org_kwargs(membership_id=lambda w: w.membership.pk), org_page(ADMIN, ok=405)
+    ),
+    "orgs:person_reactivate": Row(
+        org_kwargs(membership_id=lambda w: w.membership.pk), org_page(ADMIN, ok=405)
+    ),
+    "orgs:invitation_revoke": Row(
+        org_kwargs(invitation_id=lambda w: w.invitation_id), org_page(ADMIN, ok=405)
+    ),
+    "orgs:teams": Row(org_kwargs(), org_page(ADMIN)),
+    "orgs:team_new": Row(org_kwargs(), org_page(ADMIN)),
+    "orgs:team_edit": Row(org_kwargs(team_id=lambda w: w.team.pk), org_page(ADMIN)),
+    "orgs:team_delete": Row(org_kwargs(team_id=lambda w: w.team.pk), org_page(ADMIN, ok=405)),
+    "orgs:settings": Row(org_kwargs(), org_page(ADMIN)),
+    "orgs:audit": Row(org_kwargs(), org_page(ADMIN)),
+    "api-v1:api-root": Row(NONE, site_page(404, 404)),
+    "api-v1:openapi-json": Row(NONE, site_page(200, 200)),
+    "api-v1:openapi-view": Row(NONE, site_page(200, 200)),
+    "api-v1:me": Row(NONE, site_page(401, 200)),
+    "api-v1:members": Row(org_kwargs(), api_org(ADMIN)),
+}
+
+
+def test_every_url_pattern_has_a_row() -> None:
+    names = {name for name, _pattern in walk(get_resolver().url_patterns)}
+    assert names == set(TABLE), (
+        f"missing rows: {sorted(names - set(TABLE))}; stale rows: {sorted(set(TABLE) - names)}"
+    )
+
+
+def test_every_org_view_checks_membership_and_roles() -> None:
+    for name, pattern in walk(get_resolver().url_patterns):
+        if name.startswith("orgs:"):
+            assert hasattr(pattern.callback, "org_access"), f"{name} is not wrapped by org_view"
+
+
+# An anonymous visitor belongs to no organisation: only the "own" scope applies.
+CASES = [
+    (url_name, principal, scope)
+    for url_name in sorted(TABLE)
+    for principal in PRINCIPALS
+    for scope in SCOPES
+    if not (principal == ANONYMOUS and scope == "other")
+]
+
+
+@pytest.mark.parametrize(("url_name", "principal", "scope"), CASES)
+def test_access(client, world, url_name: str, principal: str, scope: str) -> None:
+    row = TABLE[url_name]
+    if principal != ANONYMOUS:
+        people = world.people if scope == "own" else world.others
+        client.force_login(people[principal])
+    url = reverse(url_name, kwargs=row.kwargs(world))
+    response = client.get(url)
+    assert response.status_code == row.expect(principal, scope), (
+        f"GET {url} as {principal} ({scope} organisation)"
+    )
+    if response.status_code == 404 and url_name.startswith("orgs:"):
+        assert world.org.name.encode() not in response.content  # the org does not leak
