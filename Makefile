@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test install assets browser lint typecheck contracts pytest bench bench-issue clean serve
+.PHONY: interop demo test install assets browser lint typecheck contracts pytest bench bench-issue clean serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -48,6 +48,9 @@ pytest: install browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: install browser lint typecheck contracts pytest
+
+interop: install
+	$(BIN)/pytest -m interop tests/interop
 
 bench: install
 	$(BIN)/python -m benchmarks.engine

@@ -68,6 +68,13 @@ def api_org(allowed: frozenset[str]) -> Callable[[str, str], int]:
 
 
 ADMIN = frozenset({"admin"})
+ISSUERS = frozenset({"issuer", "admin"})
+NO_ID: Callable[[Any], Any] = lambda w: 999_999  # noqa: E731
+NO_UUID: Callable[[Any], Any] = lambda w: "00000000-0000-4000-8000-000000000000"  # noqa: E731
+PUBLIC_VERSION: Callable[[Any], dict[str, Any]] = lambda w: {  # noqa: E731
+    "public_id": NO_UUID(w),
+    "number": 1,
+}
 NONE: Callable[[Any], dict[str, Any]] = lambda w: {}  # noqa: E731
 
 TABLE: dict[str, Row] = {
@@ -113,6 +120,49 @@ TABLE: dict[str, Row] = {
     "api-v1:openapi-view": Row(NONE, site_page(200, 200)),
     "api-v1:me": Row(NONE, site_page(401, 200)),
     "api-v1:members": Row(org_kwargs(), api_org(ADMIN)),
+    # achievements and issuing (unknown ids: allowed roles reach the view and get 404)
+    "achievements:list": Row(org_kwargs(), org_page(ISSUERS)),
+    "achievements:new": Row(org_kwargs(), org_page(ISSUERS)),
+    "achievements:alignment_row": Row(org_kwargs(), org_page(ISSUERS)),
+    "achievements:detail": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "achievements:edit": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "achievements:publish": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=405)),
+    "achievements:archive": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=405)),
+    "achievements:public": Row(PUBLIC_VERSION, site_page(404, 404)),
+    "achievements:public_image": Row(PUBLIC_VERSION, site_page(404, 404)),
+    "issuing:list": Row(org_kwargs(), org_page(ISSUERS)),
+    "issuing:issue": Row(org_kwargs(), org_page(ISSUERS)),
+    "issuing:bulk_status": Row(org_kwargs(), org_page(ISSUERS, ok=405)),
+    "issuing:detail": Row(org_kwargs(public_id=NO_UUID), org_page(ISSUERS, ok=404)),
+    "issuing:status": Row(org_kwargs(public_id=NO_UUID), org_page(ISSUERS, ok=405)),
+    "issuing:resend": Row(org_kwargs(public_id=NO_UUID), org_page(ISSUERS, ok=405)),
+    "issuing:settings": Row(org_kwargs(), org_page(ADMIN)),
+    "issuing:key_rotate": Row(org_kwargs(), org_page(ADMIN, ok=405)),
+    "issuing:api_keys": Row(org_kwargs(), org_page(ADMIN)),
+    "issuing:api_key_revoke": Row(org_kwargs(api_key_id=NO_ID), org_page(ADMIN, ok=405)),
+    # public issuer documents and credentials (no credentials issued in this world: 404)
+    "host_did_json": Row(NONE, site_page(200, 200)),
+    "issuing:did_json": Row(org_kwargs(), site_page(404, 404)),
+    "issuing:issuer_profile": Row(org_kwargs(), site_page(200, 200)),
+    "issuing:issuer_logo": Row(org_kwargs(), site_page(200, 200)),
+    "issuing:status_list": Row(
+        org_kwargs(purpose=lambda w: "revocation", number=lambda w: 1), site_page(404, 404)
+    ),
+    "issuing:credential": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
+    "issuing:credential_json": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
+    "issuing:credential_jwt": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
+    "issuing:claim": Row(lambda w: {"token": "forged"}, site_page(404, 404)),
+    "issuing:my_credentials": Row(NONE, site_page(302, 200)),
+    # API-key (Bearer) endpoints: a browser session is not enough
+    "api-v1:achievements": Row(org_kwargs(), site_page(401, 401)),
+    "api-v1:credentials_issue": Row(org_kwargs(), site_page(405, 405)),
+    "api-v1:credential_get": Row(org_kwargs(public_id=NO_UUID), site_page(401, 401)),
+    "api-v1:credential_revoke": Row(org_kwargs(public_id=NO_UUID), site_page(405, 405)),
+    "api-v1:credential_suspend": Row(org_kwargs(public_id=NO_UUID), site_page(405, 405)),
+    "api-v1:credential_unsuspend": Row(org_kwargs(public_id=NO_UUID), site_page(405, 405)),
+    "vc-api:api-root": Row(NONE, site_page(404, 404)),
+    "vc-api:vc_issue": Row(NONE, site_page(405, 405)),
+    "vc-api:vc_verify": Row(NONE, site_page(405, 405)),
 }
 
 

@@ -87,8 +87,20 @@ def unsecured_document(document: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in document.items() if key != "proof"}
 
 
+_ATOMS: Final = frozenset({str, int, float, bool, type(None)})
+
+
 def copy_json(value: Any) -> Any:
-    """A deep copy of JSON data (dicts, lists, scalars); several times faster than deepcopy."""
+    """A deep copy of JSON data (dicts, lists, scalars); several times faster than deepcopy.
+
+    Plain ``dict`` / ``list`` and JSON scalars take a fast path (exact class checks, scalars
+    shared without a call); other mappings become dicts and tuples become lists, as always.
+    """
+    cls = value.__class__
+    if cls is dict:
+        return {k: v if v.__class__ in _ATOMS else copy_json(v) for k, v in value.items()}
+    if cls is list:
+        return [v if v.__class__ in _ATOMS else copy_json(v) for v in value]
     if isinstance(value, Mapping):
         return {key: copy_json(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -179,7 +191,7 @@ class ProofConfigCache:
 
     def __init__(self, maxsize: int = 256) -> None:
         self._maxsize = maxsize
-        self._templates: OrderedDict[tuple[str, int], tuple[str | None, Any]] = OrderedDict()
+        self._templates: OrderedDict[tuple[object, int], tuple[str | None, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -200,13 +212,8 @@ class ProofConfigCache:
         created = config.get("created")
         if not isinstance(created, str) or not _SIMPLE_CREATED_RE.match(created):
             return canonicalize(config)
-        try:
-            shape = json.dumps(
-                {k: v for k, v in config.items() if k != "created"},
-                sort_keys=True,
-                separators=(",", ":"),
-            )
-        except (TypeError, ValueError):
+        shape = _shape_key(config)
+        if shape is None:
             return canonicalize(config)
         key = (shape, id(registry))
         with self._lock:
@@ -240,6 +247,35 @@ class ProofConfigCache:
         if len(set(_BLANK_NODE_RE.findall(text))) > 1:
             return None
         return text
+
+
+def _shape_key(config: Mapping[str, Any]) -> object | None:
+    """Everything of ``config`` except ``created``, as a hashable key (None: not JSON).
+
+    Strings and lists of strings (the usual proof options and ``@context``) make a frozenset
+    of items: cheap, and exact (a str never equals a tuple). Anything else goes through
+    canonical ``json.dumps``, which tells ``1``, ``1.0`` and ``true`` apart.
+    """
+    items: list[tuple[str, object]] = []
+    for name, value in config.items():
+        if name == "created":
+            continue
+        if value.__class__ is str:
+            items.append((name, value))
+        elif value.__class__ is list and all(v.__class__ is str for v in value):
+            items.append((name, tuple(value)))
+        else:
+            break
+    else:
+        return frozenset(items)
+    try:
+        return json.dumps(
+            {k: v for k, v in config.items() if k != "created"},
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+    except (TypeError, ValueError):
+        return None
 
 
 def _substitute(template: str, created: str) -> str:

@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from microcred_web.api.auth import API_AUTH, api_user
 from microcred_web.api.schemas import ErrorOut, MemberOut, MeOut, OrganisationRef
 from microcred_web.common.errors import ApplicationError
+from microcred_web.issuing.api import router as issuing_router
 from microcred_web.orgs import selectors
 from microcred_web.orgs.access import OrgContext
 from microcred_web.orgs.models import Role
@@ -20,6 +21,8 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api-v1",
 )
+
+api.add_router("/", issuing_router)  # API-key (Bearer) issuing endpoints
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "microcred_web.common",
     "microcred_web.accounts",
     "microcred_web.orgs",
+    "microcred_web.achievements",
+    "microcred_web.issuing",
     "microcred_web.api",
 ]
 

@@ -5,6 +5,8 @@ from django.urls import include, path
 from microcred_web.accounts import views as account_views
 from microcred_web.api.api import api
 from microcred_web.common import views as common_views
+from microcred_web.issuing import views_public as issuing_public
+from microcred_web.issuing.api import vc_api
 from microcred_web.orgs import views as org_views
 
 urlpatterns = [
@@ -15,4 +17,8 @@ urlpatterns = [
     path("invitations/<str:link_token>/", org_views.invitation_accept, name="invitation_accept"),
     path("o/<slug:slug>/", include("microcred_web.orgs.urls")),
     path("api/v1/", api.urls),
+    path(".well-known/did.json", issuing_public.host_did_json, name="host_did_json"),
+    path("", include("microcred_web.achievements.urls")),
+    path("", include("microcred_web.issuing.urls")),
+    path("credentials/", vc_api.urls),  # W3C VC-API: /credentials/issue, /credentials/verify
 ]

@@ -28,9 +28,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("My team"), "orgs:my_team", Role.MANAGER),
     NavItem(_("Assessments"), "orgs:assessments", Role.ASSESSOR),
     NavItem(_("Issuing"), "orgs:issuing", Role.ISSUER),
+    NavItem(_("Achievements"), "achievements:list", Role.ISSUER),
+    NavItem(_("Credentials"), "issuing:list", Role.ISSUER),
     NavItem(_("People"), "orgs:people", Role.ADMIN),
     NavItem(_("Teams"), "orgs:teams", Role.ADMIN),
     NavItem(_("Settings"), "orgs:settings", Role.ADMIN),
+    NavItem(_("Issuer identity"), "issuing:settings", Role.ADMIN),
+    NavItem(_("API keys"), "issuing:api_keys", Role.ADMIN),
     NavItem(_("Audit log"), "orgs:audit", Role.ADMIN),
 )
 

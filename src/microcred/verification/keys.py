@@ -1,4 +1,4 @@
-"""Key resolution for :mod:`microcred.verify`: which public key a verification method names,
+"""Key resolution for the verifier: which public key a verification method names,
 and who controls it. Nothing is fetched except through the caller's resolver."""
 
 from __future__ import annotations

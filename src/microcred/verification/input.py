@@ -1,4 +1,4 @@
-"""Input decoding for :mod:`microcred.verify`: JSON text/object, compact JWT, baked PNG/SVG.
+"""Input decoding for the verifier: JSON text/object, compact JWT, baked PNG/SVG.
 
 Nothing here raises anything but :class:`microcred.errors.Error` subclasses for bad input.
 """

@@ -1,0 +1,69 @@
+"""``issue_credential``: sign only what verifiers will accept."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from microcred.contexts import ContextRegistry, default_registry
+from microcred.errors import InvalidCredential, Problem, SigningError, UnknownContext
+from microcred.keys import KeyPair
+from microcred.model import VC_V2, check_limits, parse_credential
+from microcred.verification.common import issuer_of
+from microcred.verification.contexts import canonicalize
+from microcred.verification.schema_fast import validate_document
+
+SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "vc-jwt")
+
+
+def issue_credential(
+    credential: Mapping[str, Any],
+    key_pair: KeyPair,
+    *,
+    suite: str = "eddsa-rdfc-2022",
+    created: datetime | str | None = None,
+    registry: ContextRegistry | None = None,
+) -> dict[str, Any] | str:
+    """Sign ``credential`` the safe way: validate first, refuse what verifiers would reject.
+
+    Before signing: the model (every problem, with its JSON path), the OB 3.0 JSON Schema,
+    pinned contexts in the right order, strict JSON-LD terms (no undefined property or type),
+    and the key binding (the key's controller must be the issuer). Returns the signed
+    credential (a dict), or the compact JWT (a str) for ``suite="vc-jwt"``.
+
+    Raises InvalidCredential, LimitExceeded, UnknownContext, UndefinedTerm or SigningError.
+    """
+    reg = registry or default_registry()
+    check_limits(credential)
+    if suite not in SUITES:
+        raise SigningError(f"unknown suite {suite!r}; choose one of {', '.join(SUITES)}")
+    parse_credential(credential)
+    result = validate_document(credential)
+    if result.problems:
+        raise InvalidCredential("does not match the OB 3.0 JSON Schema", list(result.problems))
+    contexts = credential.get("@context")
+    assert isinstance(contexts, list)  # the model guarantees it
+    if contexts[0] != VC_V2:
+        raise InvalidCredential(
+            "refusing to sign", [Problem("$['@context'][0]", f"new credentials use {VC_V2}")]
+        )
+    for url in contexts:
+        if isinstance(url, str) and url not in reg:
+            raise UnknownContext(url)
+    unsigned = {k: v for k, v in credential.items() if k != "proof"}
+    canonicalize(credential if suite != "vc-jwt" else unsigned, reg)  # UndefinedTerm
+    issuer_id = issuer_of(credential)
+    if key_pair.controller != issuer_id:
+        raise SigningError(
+            f"the key's controller {key_pair.controller} is not the issuer {issuer_id}: "
+            "verifiers would reject the credential"
+        )
+    if suite == "vc-jwt":
+        vc_jwt: Any = importlib.import_module("microcred.suites.vc_jwt")
+        token = vc_jwt.sign(unsigned, key_pair)
+        return str(token)
+    module: Any = importlib.import_module("microcred.suites." + suite.replace("-", "_"))
+    signed = module.sign(credential, key_pair, created=created, registry=reg)
+    return dict(signed)

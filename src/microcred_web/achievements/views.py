@@ -1,0 +1,231 @@
+"""Achievement pages: organisation pages (org_view) and the public achievement document."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from microcred_web.achievements import selectors, services
+from microcred_web.achievements.forms import (
+    ALIGNMENT_KEYS,
+    AchievementForm,
+    initial_for,
+    rows_from_post,
+    translations_from_post,
+)
+from microcred_web.achievements.markdown import render_markdown
+from microcred_web.achievements.models import Achievement, AchievementStatus
+from microcred_web.common.errors import ApplicationError
+from microcred_web.orgs.access import OrgContext, org_view
+from microcred_web.orgs.models import Role
+
+EDITORS = (Role.ISSUER, Role.ADMIN)
+
+
+def _achievement_or_404(ctx: OrgContext, achievement_id: int) -> Achievement:
+    achievement = selectors.achievement_get(
+        organisation=ctx.organisation, achievement_id=achievement_id
+    )
+    if achievement is None:
+        raise Http404("No such achievement.")
+    return achievement
+
+
+@org_view(*EDITORS)
+def achievement_list(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in AchievementStatus.values:
+        status = ""
+    search = request.GET.get("q", "")[:100]
+    achievements = selectors.achievement_list(
+        organisation=ctx.organisation, status=status, search=search
+    )
+    return render(
+        request,
+        "achievements/list.html",
+        {
+            "ctx": ctx,
+            "achievements": achievements,
+            "status": status,
+            "search": search,
+            "statuses": AchievementStatus.choices,
+        },
+    )
+
+
+def _form_context(
+    ctx: OrgContext,
+    form: AchievementForm,
+    alignments: list[dict[str, str]],
+    translations: dict[str, dict[str, str]],
+    achievement: Achievement | None,
+) -> dict[str, Any]:
+    rows = [*alignments, {key: "" for key in ALIGNMENT_KEYS}]
+    translation_rows = [{"language": k, **v} for k, v in translations.items()]
+    translation_rows.append(
+        {"language": "", "name": "", "description": "", "criteria": "", "learning_outcomes": ""}
+    )
+    return {
+        "ctx": ctx,
+        "form": form,
+        "alignment_rows": rows,
+        "translation_rows": translation_rows,
+        "achievement": achievement,
+    }
+
+
+def _save(request: HttpRequest, ctx: OrgContext, achievement: Achievement | None) -> HttpResponse:
+    if achievement is None:
+        initial: dict[str, Any] = {
+            "language": ctx.organisation.default_language or "en",
+            "expiry_policy": "none",
+        }
+        alignments: list[dict[str, str]] = []
+        translations: dict[str, dict[str, str]] = {}
+    else:
+        initial = initial_for(achievement)
+        alignments = list(achievement.alignments or [])
+        translations = dict(achievement.translations or {})
+    form = AchievementForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST":
+        alignments = [
+            row
+            for row in rows_from_post(request.POST, "alignment", ALIGNMENT_KEYS)
+            if any(v.strip() for v in row.values())
+        ]
+        translations = translations_from_post(request.POST)
+        if form.is_valid():
+            values = {**form.values(), "alignments": alignments, "translations": translations}
+            image = form.cleaned_data.get("image")
+            try:
+                if achievement is None:
+                    achievement = services.achievement_create(
+                        organisation=ctx.organisation, actor=ctx.user, values=values, image=image
+                    )
+                    messages.success(request, _("Achievement created as a draft."))
+                else:
+                    before = achievement.current_version_id
+                    achievement = services.achievement_update(
+                        achievement=achievement,
+                        actor=ctx.user,
+                        values=values,
+                        image=image,
+                        remove_image=bool(form.cleaned_data.get("remove_image")),
+                    )
+                    if achievement.current_version_id != before:
+                        messages.success(
+                            request,
+                            _("Saved as version %(n)d. Credentials already issued keep theirs.")
+                            % {"n": achievement.current_version.number},  # type: ignore[union-attr]
+                        )
+                    else:
+                        messages.success(request, _("Saved."))
+            except ApplicationError as error:
+                target = error.field if error.field in form.fields else None
+                form.add_error(target, error.message)
+            else:
+                return redirect(
+                    "achievements:detail", slug=ctx.organisation.slug, achievement_id=achievement.pk
+                )
+    return render(
+        request,
+        "achievements/form.html",
+        _form_context(ctx, form, alignments, translations, achievement),
+        status=400 if form.errors else 200,
+    )
+
+
+@org_view(*EDITORS)
+def achievement_new(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
+    return _save(request, ctx, None)
+
+
+@org_view(*EDITORS)
+def achievement_edit(request: HttpRequest, ctx: OrgContext, achievement_id: int) -> HttpResponse:
+    return _save(request, ctx, _achievement_or_404(ctx, achievement_id))
+
+
+@org_view(*EDITORS)
+def alignment_row(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
+    """HTMX: one more empty skill-alignment row."""
+    return render(
+        request,
+        "achievements/partials/_alignment_row.html",
+        {"row": {key: "" for key in ALIGNMENT_KEYS}},
+    )
+
+
+@org_view(*EDITORS)
+def achievement_detail(request: HttpRequest, ctx: OrgContext, achievement_id: int) -> HttpResponse:
+    achievement = _achievement_or_404(ctx, achievement_id)
+    return render(
+        request,
+        "achievements/detail.html",
+        {
+            "ctx": ctx,
+            "achievement": achievement,
+            "criteria_html": render_markdown(achievement.criteria),
+            "versions": achievement.versions.all(),
+            "translations": sorted((achievement.translations or {}).items()),
+        },
+    )
+
+
+@org_view(*EDITORS)
+@require_POST
+def achievement_publish(request: HttpRequest, ctx: OrgContext, achievement_id: int) -> HttpResponse:
+    achievement = _achievement_or_404(ctx, achievement_id)
+    version = services.achievement_publish(achievement=achievement, actor=ctx.user)
+    messages.success(request, _("Published (version %(n)d).") % {"n": version.number})
+    return redirect(
+        "achievements:detail", slug=ctx.organisation.slug, achievement_id=achievement.pk
+    )
+
+
+@org_view(*EDITORS)
+@require_POST
+def achievement_archive(request: HttpRequest, ctx: OrgContext, achievement_id: int) -> HttpResponse:
+    achievement = _achievement_or_404(ctx, achievement_id)
+    services.achievement_archive(achievement=achievement, actor=ctx.user)
+    messages.success(request, _("Archived: it can no longer be issued."))
+    return redirect(
+        "achievements:detail", slug=ctx.organisation.slug, achievement_id=achievement.pk
+    )
+
+
+# --------------------------------------------------------------------------- public
+
+
+@require_GET
+def public_version(request: HttpRequest, public_id: UUID, number: int) -> HttpResponse:
+    """The OB 3.0 Achievement of a version, as JSON (its ``id`` dereferences here)."""
+    version = selectors.achievement_version_public(public_id=public_id, number=number)
+    if version is None:
+        raise Http404("No such achievement.")
+    response = HttpResponse(
+        json.dumps(version.achievement_json, ensure_ascii=False, indent=2),
+        content_type="application/json",
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def public_image(request: HttpRequest, public_id: UUID, number: int) -> HttpResponseBase:
+    version = selectors.achievement_version_public(public_id=public_id, number=number)
+    if version is None or not version.image:
+        raise Http404("No image.")
+    storage = version.achievement.image.storage
+    if not storage.exists(version.image):
+        raise Http404("No image.")
+    response = FileResponse(storage.open(version.image, "rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

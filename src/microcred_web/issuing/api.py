@@ -1,0 +1,314 @@
+"""Machine access to issuing: ``/api/v1/orgs/<slug>/...`` and the W3C VC-API endpoints.
+
+Both authenticate with an organisation API key (``Authorization: Bearer mck_…``). A key only
+reaches its own organisation: any other organisation's objects are 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Router, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from microcred_web.achievements import selectors as achievement_selectors
+from microcred_web.common.errors import ApplicationError
+from microcred_web.issuing import selectors, services
+from microcred_web.issuing.models import ApiKey, Credential
+from microcred_web.issuing.services import RecipientInput, credential_url
+from microcred_web.issuing.vc_api_input import recipient_from_credential, version_from_credential
+from microcred_web.issuing.verification import credential_verify
+
+
+class ApiKeyAuth(HttpBearer):
+    """``Authorization: Bearer <key>``; the request's ``auth`` becomes the :class:`ApiKey`."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
+        return selectors.api_key_authenticate(key=token)
+
+
+def _key(request: HttpRequest, slug: str | None = None) -> ApiKey:
+    api_key = getattr(request, "auth", None)
+    if not isinstance(api_key, ApiKey):  # pragma: no cover - ninja guarantees authentication
+        raise ApplicationError("unauthenticated", "An API key is required.", status=401)
+    if slug is not None and api_key.organisation.slug != slug:
+        raise ApplicationError("not_found", "Not found.", status=404)
+    return api_key
+
+
+# --------------------------------------------------------------------------- /api/v1
+
+
+class EvidenceIn(Schema):
+    id: str | None = None
+    narrative: str | None = None
+    name: str | None = None
+
+
+class ResultIn(Schema):
+    value: str | None = None
+    status: str | None = None
+
+
+class RecipientIn(Schema):
+    email: str | None = None
+    did: str | None = None
+    name: str | None = None
+    evidence: list[EvidenceIn] = []
+    result: list[ResultIn] = []
+    source_key: str | None = None
+
+
+class IssueIn(Schema):
+    achievement_id: int
+    recipients: list[RecipientIn]
+    deliver: bool = True
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class CredentialOut(Schema):
+    id: str
+    url: str
+    status: str
+    recipient_email: str | None
+    recipient_did: str | None
+    achievement: str
+    achievement_version: int
+    issued_at: str
+    valid_until: str | None
+    source_key: str | None
+    revocation_reason: str
+    verifiable_credential: dict[str, Any] | None = None
+
+
+class AchievementOut(Schema):
+    id: int
+    name: str
+    version: int
+    achievement: dict[str, Any]
+
+
+def credential_out(credential: Credential, *, document: bool = False) -> CredentialOut:
+    version = credential.achievement_version
+    return CredentialOut(
+        id=str(credential.public_id),
+        url=credential_url(credential.public_id),
+        status=credential.status,
+        recipient_email=credential.recipient_email,
+        recipient_did=credential.recipient_did,
+        achievement=version.name,
+        achievement_version=version.number,
+        issued_at=credential.issued_at.isoformat(),
+        valid_until=credential.valid_until.isoformat() if credential.valid_until else None,
+        source_key=credential.source_key,
+        revocation_reason=credential.revocation_reason,
+        verifiable_credential=credential.document if document else None,
+    )
+
+
+router = Router(auth=ApiKeyAuth(), tags=["issuing"])
+
+
+@router.get("/orgs/{slug}/achievements", response=list[AchievementOut])
+def achievements(request: HttpRequest, slug: str) -> list[AchievementOut]:
+    api_key = _key(request, slug)
+    return [
+        AchievementOut(
+            id=a.pk,
+            name=a.name,
+            version=a.current_version.number,  # type: ignore[union-attr]
+            achievement=a.current_version.achievement_json,  # type: ignore[union-attr]
+        )
+        for a in achievement_selectors.achievement_issuable_list(organisation=api_key.organisation)
+    ]
+
+
+@router.post("/orgs/{slug}/credentials", response={201: list[CredentialOut]})
+def credentials_issue(request: HttpRequest, slug: str, body: IssueIn) -> Any:
+    """Issue one credential per recipient (all or nothing; ``source_key`` makes it idempotent)."""
+    api_key = _key(request, slug)
+    version = achievement_selectors.achievement_version_current(
+        organisation=api_key.organisation, achievement_id=body.achievement_id
+    )
+    if version is None:
+        raise ApplicationError(
+            "not_found", "No such published achievement.", "achievement_id", status=404
+        )
+    recipients = [
+        RecipientInput(
+            email=r.email,
+            did=r.did,
+            name=r.name,
+            evidence=[e.dict(exclude_none=True) for e in r.evidence],
+            result=[x.dict(exclude_none=True) for x in r.result],
+            source_key=r.source_key,
+        )
+        for r in body.recipients
+    ]
+    issued = services.credentials_issue(
+        organisation=api_key.organisation,
+        achievement_version=version,
+        recipients=recipients,
+        actor=None,
+        source=f"api:{api_key.prefix}",
+        deliver=body.deliver,
+    )
+    return Status(201, [credential_out(c, document=True) for c in issued])
+
+
+def _credential(api_key: ApiKey, public_id: UUID) -> Credential:
+    credential = selectors.credential_get(organisation=api_key.organisation, public_id=public_id)
+    if credential is None:
+        raise ApplicationError("not_found", "No such credential.", status=404)
+    return credential
+
+
+@router.get("/orgs/{slug}/credentials/{public_id}", response=CredentialOut)
+def credential_get(request: HttpRequest, slug: str, public_id: UUID) -> CredentialOut:
+    return credential_out(_credential(_key(request, slug), public_id), document=True)
+
+
+@router.post("/orgs/{slug}/credentials/{public_id}/revoke", response=CredentialOut)
+def credential_revoke(
+    request: HttpRequest, slug: str, public_id: UUID, body: ReasonIn
+) -> CredentialOut:
+    credential = _credential(_key(request, slug), public_id)
+    return credential_out(
+        services.credential_revoke(credential=credential, actor=None, reason=body.reason)
+    )
+
+
+@router.post("/orgs/{slug}/credentials/{public_id}/suspend", response=CredentialOut)
+def credential_suspend(
+    request: HttpRequest, slug: str, public_id: UUID, body: ReasonIn
+) -> CredentialOut:
+    credential = _credential(_key(request, slug), public_id)
+    return credential_out(
+        services.credential_suspend(credential=credential, actor=None, reason=body.reason)
+    )
+
+
+@router.post("/orgs/{slug}/credentials/{public_id}/unsuspend", response=CredentialOut)
+def credential_unsuspend(
+    request: HttpRequest, slug: str, public_id: UUID, body: ReasonIn
+) -> CredentialOut:
+    credential = _credential(_key(request, slug), public_id)
+    return credential_out(
+        services.credential_unsuspend(credential=credential, actor=None, reason=body.reason)
+    )
+
+
+# --------------------------------------------------------------------------- VC-API
+
+vc_api = NinjaAPI(
+    title="microcred VC-API",
+    version="1",
+    description="W3C VC-API issuer and verifier endpoints (API key: Authorization: Bearer).",
+    auth=ApiKeyAuth(),
+    urls_namespace="vc-api",
+    docs_url=None,
+    openapi_url=None,
+)
+
+
+def _problem(
+    request: HttpRequest, status: int, code: str, message: str, reasons: list[str] | None = None
+) -> HttpResponse:
+    body: dict[str, Any] = {"error": {"code": code, "message": message, "field": None}}
+    if reasons:
+        body["errors"] = reasons
+    return vc_api.create_response(request, body, status=status)
+
+
+@vc_api.exception_handler(ApplicationError)
+def _on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    reasons = [exc.message]
+    status = 422 if exc.status == 400 else exc.status
+    return _problem(request, status, exc.code, exc.message, reasons)
+
+
+@vc_api.exception_handler(ValidationError)
+def _on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    reasons = [
+        f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg', 'invalid')}"
+        for e in exc.errors
+    ]
+    return _problem(request, 400, "invalid_request", "The request body is not valid.", reasons)
+
+
+@vc_api.exception_handler(AuthenticationError)
+def _on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _problem(request, 401, "unauthenticated", "A valid API key is required.")
+
+
+@vc_api.exception_handler(Http404)
+def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _problem(request, 404, "not_found", "Not found.")
+
+
+@vc_api.exception_handler(HttpError)
+def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _problem(request, exc.status_code, "http_error", str(exc))
+
+
+class IssueRequest(Schema):
+    credential: dict[str, Any]
+    options: dict[str, Any] = {}
+
+
+class VerifyRequest(Schema):
+    verifiableCredential: dict[str, Any] | str
+    options: dict[str, Any] = {}
+
+
+@vc_api.post("/issue", response={201: dict[str, Any]}, summary="Issue a credential")
+def vc_issue(request: HttpRequest, body: IssueRequest) -> Any:
+    api_key = _key(request)
+    version = version_from_credential(body.credential, organisation=api_key.organisation)
+    recipient = recipient_from_credential(body.credential, body.options)
+    issued = services.credentials_issue(
+        organisation=api_key.organisation,
+        achievement_version=version,
+        recipients=[recipient],
+        actor=None,
+        source=f"vc-api:{api_key.prefix}",
+        deliver=bool(body.options.get("deliver", False)),
+    )
+    if not issued:
+        existing = selectors.credential_by_source_key(
+            organisation=api_key.organisation, source_key=recipient.source_key or ""
+        )
+        if existing is None:  # pragma: no cover - skipped only for a used source key
+            raise ApplicationError("not_issued", "Nothing was issued.")
+        issued = [existing]
+    return Status(201, {"verifiableCredential": issued[0].document})
+
+
+@vc_api.post("/verify", response={200: dict[str, Any]}, summary="Verify a credential")
+def vc_verify(request: HttpRequest, body: VerifyRequest) -> dict[str, Any]:
+    _key(request)
+    result = credential_verify(body.verifiableCredential, now=timezone.now())
+    report = result.report
+    return {
+        "verified": report.ok,
+        "verdict": report.verdict,
+        "checks": [c.name for c in report.checks if c.status == "pass" and not c.scope],
+        "warnings": [_finding(c) for c in report.checks if c.status == "warn"],
+        "errors": [_finding(c) for c in report.checks if c.status == "fail"],
+    }
+
+
+def _finding(check: Any) -> dict[str, str]:
+    out = {"check": check.name, "message": check.reason}
+    if check.code:
+        out["code"] = check.code
+    if check.scope:
+        out["scope"] = check.scope
+    return out

@@ -1,0 +1,254 @@
+"""Issuer identity, signing keys, status lists, issued credentials and API keys.
+
+Secrets are never stored in clear: an issuer key's secret is AES-GCM encrypted under the
+key-encryption key from settings (see :mod:`microcred_web.issuing.keystore`), claim tokens and
+API keys are stored as SHA-256 hashes.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+STATUS_LIST_SIZE = 131_072
+
+
+class IssuerProfile(models.Model):
+    """What an organisation says about itself as an issuer (an OB 3.0 ``Profile``)."""
+
+    organisation = models.OneToOneField(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="issuer_profile"
+    )
+    name = models.CharField(_("issuer name"), max_length=200, blank=True)
+    url = models.URLField(_("web site"), blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name or str(self.organisation)
+
+
+class IssuerKey(models.Model):
+    """An Ed25519 signing key of an organisation's did:web.
+
+    ``retired_at``: no longer signs new credentials (rotation); its old signatures stay valid.
+    ``compromised_after``: signatures created at or after this moment are rejected.
+    """
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="issuer_keys"
+    )
+    key_id = models.CharField(max_length=120)  # the fragment: "<did>#<key_id>"
+    public_multibase = models.CharField(max_length=120)
+    secret_ciphertext = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    compromised_after = models.DateTimeField(null=True, blank=True)
+    retirement_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key_id"], name="issuer_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key_id
+
+    @property
+    def is_active(self) -> bool:
+        return self.retired_at is None and self.compromised_after is None
+
+
+class StatusPurpose(models.TextChoices):
+    REVOCATION = "revocation", _("Revocation")
+    SUSPENSION = "suspension", _("Suspension")
+
+
+class StatusList(models.Model):
+    """One Bitstring Status List of an organisation, published at ``/o/<slug>/status/<p>/<n>``.
+
+    ``version`` goes up whenever a bit changes; ``signed_json`` is the signed list credential
+    for ``signed_version`` (re-signed when the two differ).
+    """
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="status_lists"
+    )
+    purpose = models.CharField(max_length=12, choices=StatusPurpose.choices)
+    number = models.PositiveIntegerField(default=1)
+    size = models.PositiveIntegerField(default=STATUS_LIST_SIZE)
+    encoded_list = models.TextField()
+    version = models.PositiveIntegerField(default=1)
+    signed_json = models.TextField(blank=True)
+    signed_version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "purpose", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "purpose", "number"], name="status_list_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} list {self.number}"
+
+    @property
+    def url_path(self) -> str:
+        return f"/o/{self.organisation.slug}/status/{self.purpose}/{self.number}"
+
+
+class CredentialStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    REVOKED = "revoked", _("Revoked")
+    SUSPENDED = "suspended", _("Suspended")
+    EXPIRED = "expired", _("Expired")
+
+
+class DeliveryStatus(models.TextChoices):
+    NOT_SENT = "not_sent", _("Not sent")
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    BOUNCED = "bounced", _("Bounced")
+
+
+class Credential(models.Model):
+    """One issued OpenBadgeCredential; ``signed_json`` is exactly what was signed and served."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="credentials"
+    )
+    achievement_version = models.ForeignKey(
+        "achievements.AchievementVersion", on_delete=models.PROTECT, related_name="credentials"
+    )
+    recipient_email = models.EmailField(null=True, blank=True)  # noqa: DJ001 - contract: NULL = none
+    recipient_did = models.CharField(max_length=500, null=True, blank=True)  # noqa: DJ001
+    recipient_name = models.CharField(max_length=200, blank=True)
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="credentials",
+    )
+    salt = models.CharField(max_length=64)
+    issued_at = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+    signed_json = models.TextField()
+    issuer_key = models.ForeignKey(
+        IssuerKey, on_delete=models.PROTECT, related_name="credentials", null=True
+    )
+    revocation_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="+")
+    revocation_status_index = models.PositiveIntegerField()
+    suspension_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="+")
+    suspension_status_index = models.PositiveIntegerField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(max_length=500, blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=500, blank=True)
+    source = models.CharField(max_length=80, default="ui")  # "ui", "api", "vc-api", "bulk:<id>"
+    # NULL (not "") so the unique (organisation, source_key) constraint ignores rows without one
+    source_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    claim_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    delivery_status = models.CharField(
+        max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.NOT_SENT
+    )
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    bounce_reason = models.CharField(max_length=500, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "source_key"], name="credential_source_key_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["revocation_list", "revocation_status_index"],
+                name="credential_revocation_index_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["suspension_list", "suspension_status_index"],
+                name="credential_suspension_index_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "-issued_at"]),
+            models.Index(fields=["recipient_email"]),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.public_id)
+
+    def status_at(self, now: datetime) -> str:
+        if self.revoked_at is not None:
+            return CredentialStatus.REVOKED
+        if self.suspended_at is not None:
+            return CredentialStatus.SUSPENDED
+        if self.valid_until is not None and self.valid_until <= now:
+            return CredentialStatus.EXPIRED
+        return CredentialStatus.ACTIVE
+
+    @property
+    def status(self) -> str:
+        return self.status_at(timezone.now())
+
+    @property
+    def document(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.signed_json)
+        return value
+
+    @property
+    def recipient_label(self) -> str:
+        return self.recipient_name or self.recipient_email or self.recipient_did or ""
+
+
+class BouncedAddress(models.Model):
+    """An address a message to which bounced (recorded by ``delivery_bounce_record``)."""
+
+    email = models.EmailField(db_index=True)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class ApiKey(models.Model):
+    """An organisation's API key; only a SHA-256 of the key is stored."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    prefix = models.CharField(max_length=16)  # shown in lists, identifies the key to people
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

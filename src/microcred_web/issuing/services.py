@@ -1,0 +1,750 @@
+"""Writes for issuing: credentials (issue, revoke, suspend, unsuspend, claim, resend), bounces,
+issuer profiles and API keys.
+
+Contract used by the ``bulk`` and ``rendering`` apps (keep stable): :class:`RecipientInput`,
+:func:`credentials_issue`, :func:`credential_revoke`, :func:`credential_suspend`,
+:func:`credential_unsuspend`, :func:`credentials_revoke`, :func:`credentials_suspend`,
+:func:`credentials_unsuspend`, :func:`status_list_credential_for`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from microcred.errors import Error as CoreError
+from microcred.model import (
+    AchievementCredential,
+    Evidence,
+    Result,
+    hashed_email_identity,
+)
+from microcred.schema import validate_document
+from microcred.status import status_entry
+from microcred.suites import eddsa_rdfc_2022
+from microcred_web.achievements.models import AchievementStatus, AchievementVersion, ExpiryPolicy
+from microcred_web.common.errors import ApplicationError
+from microcred_web.common.hashing import token_hash
+from microcred_web.common.services import audit_record
+from microcred_web.issuing.identity import absolute_url, issuer_profile_dict
+from microcred_web.issuing.models import (
+    ApiKey,
+    BouncedAddress,
+    Credential,
+    DeliveryStatus,
+    IssuerProfile,
+    StatusList,
+    StatusPurpose,
+)
+from microcred_web.issuing.signing import signing_key_for
+from microcred_web.issuing.status_lists import (
+    Allocator,
+    list_url,
+    status_bits_set,
+    status_list_credential_for,
+)
+from microcred_web.orgs.models import Organisation
+
+__all__ = [
+    "RecipientInput",
+    "api_key_create",
+    "api_key_revoke",
+    "credential_claim",
+    "credential_resend",
+    "credential_revoke",
+    "credential_suspend",
+    "credential_unsuspend",
+    "credentials_issue",
+    "credentials_revoke",
+    "credentials_suspend",
+    "credentials_unsuspend",
+    "delivery_bounce_record",
+    "issuer_profile_update",
+    "status_list_credential_for",
+]
+
+MAX_NAME = 200
+MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class RecipientInput:
+    """One person to issue to. ``email`` or ``did`` (or both) is required.
+
+    ``evidence`` items are OB 3.0 Evidence objects (``{"id": url, "narrative": text, ...}``,
+    ``type`` optional); ``result`` items are OB 3.0 Result objects (``{"value": "87"}``).
+    ``source_key`` makes the issue idempotent: a key already used in the organisation is
+    skipped (bulk rows use ``"<job id>:<row number>"``).
+    """
+
+    email: str | None = None
+    did: str | None = None
+    name: str | None = None
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    result: list[dict[str, Any]] = field(default_factory=list)
+    source_key: str | None = None
+
+
+@dataclass(frozen=True)
+class _Checked:
+    email: str | None
+    did: str | None
+    name: str
+    evidence: list[dict[str, Any]]
+    result: list[dict[str, Any]]
+    source_key: str | None
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _typed(items: Sequence[Mapping[str, Any]], kind: str) -> list[dict[str, Any]]:
+    out = []
+    for item in items:
+        data = dict(item)
+        data.setdefault("type", [kind])
+        out.append(data)
+    return out
+
+
+def _check_recipient(position: int, recipient: RecipientInput) -> _Checked:
+    where = f"recipients[{position}]"
+    email = (recipient.email or "").strip() or None
+    did = (recipient.did or "").strip() or None
+    if email is None and did is None:
+        raise ApplicationError(
+            "recipient_required", f"{where}: give an e-mail address or a DID.", f"{where}.email"
+        )
+    if email is not None:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise ApplicationError(
+                "email_invalid", f"{where}: {email!r} is not an e-mail address.", f"{where}.email"
+            ) from exc
+        email = email.lower()
+    if did is not None and (not did.startswith("did:") or len(did) > 500 or " " in did):
+        raise ApplicationError("did_invalid", f"{where}: {did!r} is not a DID.", f"{where}.did")
+    name = (recipient.name or "").strip()
+    if len(name) > MAX_NAME:
+        raise ApplicationError("name_too_long", f"{where}: the name is too long.", f"{where}.name")
+    evidence = _typed(recipient.evidence or [], "Evidence")
+    for number, item in enumerate(evidence):
+        if not item.get("id") and not item.get("narrative"):
+            raise ApplicationError(
+                "evidence_invalid",
+                f"{where}: evidence {number + 1} needs a URL or a narrative.",
+                f"{where}.evidence[{number}]",
+            )
+        try:
+            evidence[number] = Evidence.from_json(item).to_json()
+        except CoreError as exc:
+            raise ApplicationError(
+                "evidence_invalid", f"{where}: evidence: {exc}", f"{where}.evidence[{number}]"
+            ) from exc
+    result = _typed(recipient.result or [], "Result")
+    for number, item in enumerate(result):
+        try:
+            result[number] = Result.from_json(item).to_json()
+        except CoreError as exc:
+            raise ApplicationError(
+                "result_invalid", f"{where}: result: {exc}", f"{where}.result[{number}]"
+            ) from exc
+    source_key = (recipient.source_key or "").strip() or None
+    if source_key is not None and len(source_key) > 200:
+        raise ApplicationError(
+            "source_key_too_long", f"{where}: source_key is too long.", f"{where}.source_key"
+        )
+    return _Checked(email, did, name, evidence, result, source_key)
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def valid_until_for(version: AchievementVersion, issued_at: datetime) -> datetime | None:
+    """``validUntil`` from the version's expiry policy (end of day UTC for fixed dates)."""
+    if version.expiry_policy == ExpiryPolicy.FIXED_DATE and version.expiry_date:
+        return datetime.combine(version.expiry_date, time(23, 59, 59), tzinfo=UTC)
+    if version.expiry_policy == ExpiryPolicy.MONTHS and version.expiry_months:
+        issued = issued_at.astimezone(UTC)
+        day = _add_months(issued.date(), int(version.expiry_months))
+        return datetime.combine(day, issued.time().replace(microsecond=0), tzinfo=UTC)
+    return None
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --------------------------------------------------------------------------- issuing
+
+
+def credential_url(credential_uuid: Any) -> str:
+    return absolute_url(reverse("issuing:credential", kwargs={"public_id": credential_uuid}))
+
+
+def _template(
+    organisation: Organisation, version: AchievementVersion, now: datetime
+) -> dict[str, Any]:
+    """The parts every credential of the batch shares (issuer, achievement, validity)."""
+    valid_until = valid_until_for(version, now)
+    contexts = [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
+    achievement = version.achievement_json
+    eu_terms = {
+        "learningOutcome",
+        "creditECTS",
+        "eqfLevel",
+        "assessmentType",
+        "participationMode",
+        "qualityAssurance",
+        "prerequisite",
+        "identityVerification",
+        "gradingScheme",
+        "stackability",
+    }
+    if eu_terms & set(achievement):
+        contexts.append("https://w3id.org/microcred/contexts/eu-microcredential/v1")
+    template: dict[str, Any] = {
+        "@context": contexts,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": issuer_profile_dict(organisation),
+        "name": achievement["name"],
+        "validFrom": _stamp(now),
+    }
+    if valid_until is not None:
+        if valid_until <= now:
+            raise ApplicationError(
+                "achievement_expired",
+                "This achievement's fixed expiry date has passed: change it before issuing.",
+                "achievement_version",
+            )
+        template["validUntil"] = _stamp(valid_until)
+    return template
+
+
+def _credential_json(
+    template: Mapping[str, Any],
+    achievement: Mapping[str, Any],
+    *,
+    credential_id: str,
+    recipient: _Checked,
+    salt: str,
+    revocation_entry: dict[str, str],
+) -> dict[str, Any]:
+    subject: dict[str, Any] = {"type": ["AchievementSubject"], "achievement": achievement}
+    if recipient.did:
+        subject["id"] = recipient.did
+    if recipient.email:
+        subject["identifier"] = [hashed_email_identity(recipient.email, salt).to_json()]
+    if recipient.result:
+        subject["result"] = recipient.result
+    document = {"@context": template["@context"], "id": credential_id, **template}
+    document["credentialSubject"] = subject
+    if recipient.evidence:
+        document["evidence"] = recipient.evidence
+    document["credentialStatus"] = revocation_entry
+    return document
+
+
+def _validate_first(document: Mapping[str, Any]) -> None:
+    """Full model + OB 3.0 schema check of one credential per batch (the shared template)."""
+    try:
+        AchievementCredential.from_json(document)
+    except CoreError as exc:
+        raise ApplicationError("credential_invalid", f"The credential is invalid: {exc}") from exc
+    checked = validate_document(document)
+    if checked.problems:
+        shown = "; ".join(f"{p.path}: {p.message}" for p in list(checked.problems)[:3])
+        raise ApplicationError("credential_invalid", f"The credential is invalid: {shown}")
+
+
+def _check_version(organisation: Organisation, version: AchievementVersion) -> None:
+    achievement = version.achievement
+    if achievement.organisation_id != organisation.pk:
+        raise ApplicationError("not_found", "No such achievement.", "achievement", status=404)
+    if achievement.status != AchievementStatus.PUBLISHED:
+        raise ApplicationError(
+            "achievement_not_published",
+            "Publish the achievement before issuing it.",
+            "achievement",
+        )
+
+
+def credentials_issue(
+    *,
+    organisation: Organisation,
+    achievement_version: AchievementVersion,
+    recipients: Sequence[RecipientInput],
+    actor: Any,
+    source: str,
+    now: datetime | None = None,
+    deliver: bool = True,
+) -> list[Credential]:
+    """Issue one signed credential per recipient, all or nothing, in one transaction.
+
+    Every recipient is validated first (ApplicationError naming ``recipients[i].<field>``).
+    Recipients whose ``source_key`` was already used in the organisation are skipped, so a
+    retried batch creates no duplicates. Returns the credentials created (skipped ones are not
+    returned). E-mails with claim links go out after commit when ``deliver``.
+    """
+    moment = (now or timezone.now()).replace(microsecond=0)
+    checked = [_check_recipient(i, r) for i, r in enumerate(recipients)]
+    _check_version(organisation, achievement_version)
+    tokens: dict[int, str] = {}
+    with transaction.atomic():
+        wanted_keys = {c.source_key for c in checked if c.source_key}
+        taken = (
+            set(
+                Credential.objects.filter(
+                    organisation=organisation, source_key__in=wanted_keys
+                ).values_list("source_key", flat=True)
+            )
+            if wanted_keys
+            else set()
+        )
+        todo: list[_Checked] = []
+        for item in checked:
+            if item.source_key:
+                if item.source_key in taken:
+                    continue
+                taken.add(item.source_key)
+            todo.append(item)
+        if not todo:
+            return []
+        revocations = Allocator(organisation=organisation, purpose=StatusPurpose.REVOCATION)
+        suspensions = Allocator(organisation=organisation, purpose=StatusPurpose.SUSPENSION)
+        issuer_key, pair = signing_key_for(organisation=organisation)
+        template = _template(organisation, achievement_version, moment)
+        achievement = achievement_version.achievement_json
+        valid_until = valid_until_for(achievement_version, moment)
+        rows: list[Credential] = []
+        list_urls: dict[int, str] = {}
+        for position, item in enumerate(todo):
+            revocation_list, revocation_index = revocations.allocate()
+            suspension_list, suspension_index = suspensions.allocate()
+            url = list_urls.get(revocation_list.pk)
+            if url is None:
+                url = list_urls[revocation_list.pk] = list_url(revocation_list)
+            row = Credential(
+                organisation=organisation,
+                achievement_version=achievement_version,
+                recipient_email=item.email,
+                recipient_did=item.did,
+                recipient_name=item.name,
+                salt=secrets.token_hex(16),
+                issued_at=moment,
+                valid_until=valid_until,
+                issuer_key=issuer_key,
+                revocation_list=revocation_list,
+                revocation_status_index=revocation_index,
+                suspension_list=suspension_list,
+                suspension_status_index=suspension_index,
+                source=source[:80],
+                source_key=item.source_key,
+                issued_by=actor if getattr(actor, "pk", None) else None,
+            )
+            document = _credential_json(
+                template,
+                achievement,
+                credential_id=credential_url(row.public_id),
+                recipient=item,
+                salt=row.salt,
+                revocation_entry=status_entry(
+                    list_credential_url=url, index=revocation_index, purpose="revocation"
+                ),
+            )
+            if position == 0:
+                _validate_first(document)
+            try:
+                signed = eddsa_rdfc_2022.sign(document, pair, created=moment)
+            except CoreError as exc:
+                raise ApplicationError(
+                    "signing_failed", f"recipients[{position}]: cannot sign: {exc}"
+                ) from exc
+            row.signed_json = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+            if deliver and item.email:
+                token = secrets.token_urlsafe(24)
+                tokens[position] = token
+                row.claim_token_hash = token_hash(token)
+                row.delivery_status = DeliveryStatus.QUEUED
+            rows.append(row)
+        created = Credential.objects.bulk_create(rows, batch_size=500)
+        _audit_issue(organisation, achievement_version, created, actor, source)
+        if tokens:
+            _deliver_on_commit([(created[i], token) for i, token in tokens.items()])
+    return created
+
+
+def _audit_issue(
+    organisation: Organisation,
+    version: AchievementVersion,
+    created: list[Credential],
+    actor: Any,
+    source: str,
+) -> None:
+    data: dict[str, Any] = {
+        "achievement": version.name,
+        "achievement_version": version.number,
+        "count": len(created),
+        "source": source,
+    }
+    if len(created) == 1:
+        audit_record(
+            action="issuing.credential_issued",
+            actor=actor,
+            organisation=organisation,
+            target=created[0],
+            data={**data, "recipient": created[0].recipient_label},
+        )
+    else:
+        data["first"] = str(created[0].public_id)
+        audit_record(
+            action="issuing.credentials_issued", actor=actor, organisation=organisation, data=data
+        )
+
+
+def _deliver_on_commit(items: list[tuple[Credential, str]]) -> None:
+    from microcred_web.issuing.tasks import credential_email_send
+
+    pairs = [(c.pk, token) for c, token in items]
+
+    def enqueue() -> None:
+        for credential_id, token in pairs:
+            credential_email_send.enqueue(credential_id=credential_id, claim_token=token)
+
+    transaction.on_commit(enqueue)
+
+
+# --------------------------------------------------------------------------- status changes
+
+
+def _clean_reason(reason: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ApplicationError("reason_required", "Give a reason.", "reason")
+    if len(text) > MAX_REASON:
+        raise ApplicationError("reason_too_long", "The reason is too long.", "reason")
+    return text
+
+
+def _change_status(
+    *,
+    credentials: Sequence[Credential],
+    actor: Any,
+    reason: str,
+    action: str,
+    apply: Callable[[Credential, datetime], bool],
+    purpose: str,
+    bit: bool,
+    now: datetime | None,
+) -> list[Credential]:
+    moment = now or timezone.now()
+    changed: list[Credential] = []
+    with transaction.atomic():
+        locked = list(
+            Credential.objects.select_for_update()
+            .filter(pk__in=[c.pk for c in credentials])
+            .select_related("organisation")
+            .order_by("pk")
+        )
+        organisations = {c.organisation_id for c in locked}
+        if len(organisations) > 1:
+            raise ApplicationError("mixed_organisations", "Credentials of several organisations.")
+        by_list: dict[int, list[int]] = {}
+        for credential in locked:
+            if not apply(credential, moment):
+                continue
+            credential.save()
+            changed.append(credential)
+            list_id = (
+                credential.revocation_list_id
+                if purpose == StatusPurpose.REVOCATION
+                else credential.suspension_list_id
+            )
+            index = (
+                credential.revocation_status_index
+                if purpose == StatusPurpose.REVOCATION
+                else credential.suspension_status_index
+            )
+            by_list.setdefault(list_id, []).append(index)
+            audit_record(
+                action=action,
+                actor=actor,
+                organisation=credential.organisation,
+                target=credential,
+                data={"reason": reason, "recipient": credential.recipient_label},
+            )
+        for list_id, indexes in by_list.items():
+            status_bits_set(
+                status_list=StatusList(pk=list_id), indexes=indexes, value=bit, now=moment
+            )
+    return changed
+
+
+def credentials_revoke(
+    *, credentials: Sequence[Credential], actor: Any, reason: str, now: datetime | None = None
+) -> list[Credential]:
+    """Revoke (permanently); already revoked credentials are left alone. Returns those changed."""
+    text = _clean_reason(reason)
+
+    def apply(credential: Credential, moment: datetime) -> bool:
+        if credential.revoked_at is not None:
+            return False
+        credential.revoked_at, credential.revocation_reason = moment, text
+        return True
+
+    return _change_status(
+        credentials=credentials,
+        actor=actor,
+        reason=text,
+        action="issuing.credential_revoked",
+        apply=apply,
+        purpose=StatusPurpose.REVOCATION,
+        bit=True,
+        now=now,
+    )
+
+
+def credentials_suspend(
+    *, credentials: Sequence[Credential], actor: Any, reason: str, now: datetime | None = None
+) -> list[Credential]:
+    text = _clean_reason(reason)
+
+    def apply(credential: Credential, moment: datetime) -> bool:
+        if credential.revoked_at is not None or credential.suspended_at is not None:
+            return False
+        credential.suspended_at, credential.suspension_reason = moment, text
+        return True
+
+    return _change_status(
+        credentials=credentials,
+        actor=actor,
+        reason=text,
+        action="issuing.credential_suspended",
+        apply=apply,
+        purpose=StatusPurpose.SUSPENSION,
+        bit=True,
+        now=now,
+    )
+
+
+def credentials_unsuspend(
+    *, credentials: Sequence[Credential], actor: Any, reason: str, now: datetime | None = None
+) -> list[Credential]:
+    text = _clean_reason(reason)
+
+    def apply(credential: Credential, moment: datetime) -> bool:
+        if credential.suspended_at is None:
+            return False
+        credential.suspended_at, credential.suspension_reason = None, ""
+        return True
+
+    return _change_status(
+        credentials=credentials,
+        actor=actor,
+        reason=text,
+        action="issuing.credential_unsuspended",
+        apply=apply,
+        purpose=StatusPurpose.SUSPENSION,
+        bit=False,
+        now=now,
+    )
+
+
+def _one(result: list[Credential], credential: Credential, code: str, message: str) -> Credential:
+    if not result:
+        raise ApplicationError(code, message, status=409)
+    return result[0]
+
+
+def credential_revoke(
+    *, credential: Credential, actor: Any, reason: str, now: datetime | None = None
+) -> Credential:
+    changed = credentials_revoke(credentials=[credential], actor=actor, reason=reason, now=now)
+    return _one(changed, credential, "already_revoked", "This credential is already revoked.")
+
+
+def credential_suspend(
+    *, credential: Credential, actor: Any, reason: str, now: datetime | None = None
+) -> Credential:
+    changed = credentials_suspend(credentials=[credential], actor=actor, reason=reason, now=now)
+    return _one(
+        changed, credential, "not_suspendable", "Only an active credential can be suspended."
+    )
+
+
+def credential_unsuspend(
+    *, credential: Credential, actor: Any, reason: str, now: datetime | None = None
+) -> Credential:
+    changed = credentials_unsuspend(credentials=[credential], actor=actor, reason=reason, now=now)
+    return _one(changed, credential, "not_suspended", "This credential is not suspended.")
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+@transaction.atomic
+def credential_resend(*, credential: Credential, actor: Any) -> Credential:
+    """A new claim link (the old one stops working) e-mailed to the recipient."""
+    if not credential.recipient_email:
+        raise ApplicationError("no_email", "This credential has no e-mail address to send to.")
+    token = secrets.token_urlsafe(24)
+    credential.claim_token_hash = token_hash(token)
+    credential.delivery_status = DeliveryStatus.QUEUED
+    credential.bounce_reason = ""
+    credential.save(update_fields=["claim_token_hash", "delivery_status", "bounce_reason"])
+    audit_record(
+        action="issuing.credential_resent",
+        actor=actor,
+        organisation=credential.organisation,
+        target=credential,
+        data={"recipient": credential.recipient_email},
+    )
+    _deliver_on_commit([(credential, token)])
+    return credential
+
+
+@transaction.atomic
+def credential_claim(
+    *, credential: Credential, user: Any, now: datetime | None = None
+) -> Credential:
+    """Attach a credential to the signed-in person whose e-mail it was issued to."""
+    email = (getattr(user, "email", "") or "").lower()
+    if not credential.recipient_email or email != credential.recipient_email.lower():
+        raise ApplicationError(
+            "claim_wrong_account",
+            "This credential was issued to another e-mail address: sign in with that address.",
+            status=403,
+        )
+    if credential.recipient_user_id == user.pk:
+        return credential
+    credential.recipient_user = user
+    credential.claimed_at = now or timezone.now()
+    credential.save(update_fields=["recipient_user", "claimed_at"])
+    audit_record(
+        action="issuing.credential_claimed",
+        actor=user,
+        organisation=credential.organisation,
+        target=credential,
+    )
+    return credential
+
+
+@transaction.atomic
+def delivery_bounce_record(*, email: str, reason: str = "") -> int:
+    """Record that mail to ``email`` bounced; marks its queued/sent credentials as bounced."""
+    address = (email or "").strip().lower()
+    if not address:
+        raise ApplicationError("email_required", "Give the e-mail address that bounced.", "email")
+    BouncedAddress.objects.create(email=address, reason=reason[:MAX_REASON])
+    affected = list(
+        Credential.objects.filter(
+            recipient_email=address,
+            delivery_status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENT],
+        ).select_related("organisation")
+    )
+    for credential in affected:
+        credential.delivery_status = DeliveryStatus.BOUNCED
+        credential.bounce_reason = reason[:MAX_REASON]
+        credential.save(update_fields=["delivery_status", "bounce_reason"])
+        audit_record(
+            action="issuing.delivery_bounced",
+            organisation=credential.organisation,
+            target=credential,
+            data={"reason": reason[:MAX_REASON]},
+        )
+    return len(affected)
+
+
+# --------------------------------------------------------------------------- issuer profile
+
+
+@transaction.atomic
+def issuer_profile_update(
+    *,
+    organisation: Organisation,
+    actor: Any,
+    name: str = "",
+    url: str = "",
+    email: str = "",
+    description: str = "",
+) -> IssuerProfile:
+    profile, _created = IssuerProfile.objects.get_or_create(organisation=organisation)
+    profile.name, profile.url, profile.email = name.strip(), url.strip(), email.strip()
+    profile.description = description.strip()
+    try:
+        profile.full_clean(exclude=["organisation"])
+    except ValidationError as exc:
+        field_name, messages = next(iter(exc.message_dict.items()))
+        raise ApplicationError("profile_invalid", " ".join(messages), field_name) from exc
+    profile.save()
+    audit_record(
+        action="issuing.issuer_profile_updated",
+        actor=actor,
+        organisation=organisation,
+        target=profile,
+    )
+    return profile
+
+
+# --------------------------------------------------------------------------- API keys
+
+API_KEY_PREFIX = "mck_"
+
+
+@transaction.atomic
+def api_key_create(*, organisation: Organisation, actor: Any, name: str) -> tuple[ApiKey, str]:
+    """A new API key; the key itself is returned once and only its hash is stored."""
+    label = (name or "").strip()
+    if not label:
+        raise ApplicationError("name_required", "Give the key a name.", "name")
+    if len(label) > 120:
+        raise ApplicationError("name_too_long", "The name is too long.", "name")
+    secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey.objects.create(
+        organisation=organisation,
+        name=label,
+        prefix=secret[: len(API_KEY_PREFIX) + 6],
+        key_hash=token_hash(secret),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        action="issuing.api_key_created",
+        actor=actor,
+        organisation=organisation,
+        target=key,
+        data={"name": label, "prefix": key.prefix},
+    )
+    return key, secret
+
+
+@transaction.atomic
+def api_key_revoke(*, api_key: ApiKey, actor: Any) -> ApiKey:
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+        audit_record(
+            action="issuing.api_key_revoked",
+            actor=actor,
+            organisation=api_key.organisation,
+            target=api_key,
+            data={"name": api_key.name, "prefix": api_key.prefix},
+        )
+    return api_key

@@ -1,0 +1,143 @@
+"""Issuer signing keys: creation, rotation, compromise, and loading for a batch.
+
+The active key is the newest one neither retired nor compromised. Its secret is decrypted
+once per batch (:func:`signing_key_for`) and never leaves the process.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from microcred.keys import KeyPair, PublicKey
+from microcred_web.common.errors import ApplicationError
+from microcred_web.common.services import audit_record
+from microcred_web.issuing import keystore
+from microcred_web.issuing.identity import issuer_did
+from microcred_web.issuing.models import IssuerKey
+from microcred_web.orgs.models import Organisation
+
+
+def _aad(key: IssuerKey) -> bytes:
+    return keystore.associated_data(organisation_id=key.organisation_id, key_id=key.key_id)
+
+
+def _new_key(*, organisation: Organisation, now: datetime) -> IssuerKey:
+    did = issuer_did(organisation)
+    pair = KeyPair.generate_ed25519(controller=did)
+    multibase = pair.public.to_multibase()
+    key = IssuerKey(
+        organisation=organisation, key_id=multibase, public_multibase=multibase, created_at=now
+    )
+    key.secret_ciphertext = keystore.seal(pair.secret, aad=_aad(key))
+    key.save()
+    return key
+
+
+@transaction.atomic
+def issuer_key_create(
+    *, organisation: Organisation, actor: object = None, now: datetime | None = None
+) -> IssuerKey:
+    """A new Ed25519 key; it becomes the active one (older active keys are retired)."""
+    moment = now or timezone.now()
+    IssuerKey.objects.filter(
+        organisation=organisation, retired_at__isnull=True, compromised_after__isnull=True
+    ).update(retired_at=moment, retirement_reason="rotated")
+    key = _new_key(organisation=organisation, now=moment)
+    audit_record(
+        action="issuing.key_created",
+        actor=actor,
+        organisation=organisation,
+        target=key,
+        data={"key_id": key.key_id},
+    )
+    return key
+
+
+def issuer_key_rotate(
+    *, organisation: Organisation, actor: object = None, now: datetime | None = None
+) -> IssuerKey:
+    """Rotation: a new key signs from now on; the old ones stay published and keep verifying."""
+    return issuer_key_create(organisation=organisation, actor=actor, now=now)
+
+
+@transaction.atomic
+def issuer_key_mark_compromised(
+    *,
+    key: IssuerKey,
+    actor: object,
+    compromised_after: datetime,
+    reason: str = "",
+    now: datetime | None = None,
+) -> IssuerKey:
+    """Signatures by ``key`` created at or after ``compromised_after`` are rejected from now on.
+
+    If it was the active key, a new key is created so issuing continues.
+    """
+    moment = now or timezone.now()
+    was_active = key.is_active
+    key.compromised_after = compromised_after
+    key.retired_at = key.retired_at or moment
+    key.retirement_reason = (reason or "compromised")[:300]
+    key.save(update_fields=["compromised_after", "retired_at", "retirement_reason"])
+    audit_record(
+        action="issuing.key_compromised",
+        actor=actor,
+        organisation=key.organisation,
+        target=key,
+        data={
+            "key_id": key.key_id,
+            "compromised_after": compromised_after.isoformat(),
+            "reason": reason,
+        },
+    )
+    if was_active:
+        _new_key(organisation=key.organisation, now=moment)
+    return key
+
+
+def active_key(*, organisation: Organisation) -> IssuerKey | None:
+    return (
+        IssuerKey.objects.filter(
+            organisation=organisation, retired_at__isnull=True, compromised_after__isnull=True
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def signing_key_for(*, organisation: Organisation) -> tuple[IssuerKey, KeyPair]:
+    """The active key (created on first use) and its decrypted key pair."""
+    key = active_key(organisation=organisation)
+    if key is None:
+        key = _new_key(organisation=organisation, now=timezone.now())
+    secret = keystore.unseal(bytes(key.secret_ciphertext), aad=_aad(key))
+    did = issuer_did(organisation)
+    pair = KeyPair(
+        id=f"{did}#{key.key_id}",
+        controller=did,
+        public=PublicKey.from_multibase(key.public_multibase),
+        secret=secret,
+    )
+    if pair.public.to_multibase() != key.public_multibase:  # pragma: no cover - KeyPair checks
+        raise ApplicationError("key_mismatch", "The stored issuer key is inconsistent.", status=500)
+    return key, pair
+
+
+def retired_keys_for(*, organisation: Organisation) -> dict[str, datetime]:
+    """Verification-method id → moment from which its signatures are rejected.
+
+    Compromised keys are cut off at ``compromised_after``; keys retired by rotation at
+    ``retired_at`` (we never sign with them afterwards, so a later signature is forged).
+    """
+    did = issuer_did(organisation)
+    cutoffs: dict[str, datetime] = {}
+    for key in IssuerKey.objects.filter(organisation=organisation).exclude(
+        retired_at__isnull=True, compromised_after__isnull=True
+    ):
+        moment = key.compromised_after or key.retired_at
+        if moment is not None:
+            cutoffs[f"{did}#{key.key_id}"] = moment
+    return cutoffs

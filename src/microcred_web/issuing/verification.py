@@ -1,0 +1,125 @@
+"""Verifying credentials on this server: the core verifier with our own documents.
+
+:class:`LocalResolver` answers for this site's DIDs and status lists from the database (never
+the network). For credentials we issued, two facts the credential cannot carry are added:
+key compromise cut-offs (``retired_keys``) and the suspension status (OB 3.0 allows a single
+``credentialStatus``, which we use for revocation; see docs/decisions/0006).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+
+from microcred.errors import ResolutionError
+from microcred.verify import Check, VerificationReport, verify_credential
+from microcred_web.issuing.identity import host_did, issuer_did
+from microcred_web.issuing.models import Credential
+from microcred_web.issuing.signing import retired_keys_for
+from microcred_web.issuing.status_lists import status_list_credential_for
+from microcred_web.orgs.models import Organisation
+
+_STATUS_PATH = re.compile(r"^/o/([-\w]+)/status/(revocation|suspension)/(\d+)$")
+_CREDENTIAL_PATH = re.compile(r"^/credentials/([0-9a-f-]{36})$")
+
+
+class LocalResolver:
+    """Resolves this site's did:web documents and status lists from the database."""
+
+    def resolve(self, url: str) -> Mapping[str, Any]:
+        from microcred_web.issuing.identity import did_document
+
+        prefix = host_did() + ":o:"
+        if url.startswith(prefix):
+            slug = url[len(prefix) :]
+            organisation = Organisation.objects.filter(slug=slug).first()
+            document = did_document(organisation) if organisation else None
+            if document is None:
+                raise ResolutionError(f"{url}: no such issuer here")
+            return document
+        base = str(settings.BASE_URL).rstrip("/")
+        if url.startswith(base + "/"):
+            match = _STATUS_PATH.match(url[len(base) :])
+            if match:
+                organisation = Organisation.objects.filter(slug=match[1]).first()
+                if organisation is not None:
+                    try:
+                        _list, document = status_list_credential_for(
+                            organisation=organisation, purpose=match[2], number=int(match[3])
+                        )
+                    except Exception as exc:
+                        raise ResolutionError(f"{url}: no such status list") from exc
+                    return document
+        raise ResolutionError(f"{url}: not a document of this site (nothing is fetched)")
+
+
+@dataclass(frozen=True)
+class LocalVerification:
+    report: VerificationReport
+    credential: Credential | None
+
+    @property
+    def verdict(self) -> str:
+        return str(self.report.verdict)
+
+
+def _ours(document: Mapping[str, Any] | None) -> Credential | None:
+    if not isinstance(document, Mapping):
+        return None
+    credential_id = document.get("id")
+    base = str(settings.BASE_URL).rstrip("/")
+    if not isinstance(credential_id, str) or not credential_id.startswith(base + "/"):
+        return None
+    match = _CREDENTIAL_PATH.match(credential_id[len(base) :])
+    if match is None:
+        return None
+    return (
+        Credential.objects.select_related("organisation", "suspension_list")
+        .filter(public_id=match[1])
+        .first()
+    )
+
+
+def credential_verify(data: str | bytes | Mapping[str, Any], *, now: datetime) -> LocalVerification:
+    """Verify ``data`` (JSON, JWT or baked image) with our resolver and key cut-offs."""
+    retired: dict[str, datetime] = {}
+    for organisation in _issuers_named(data):
+        retired.update(retired_keys_for(organisation=organisation))
+    report = verify_credential(data, now=now, resolver=LocalResolver(), retired_keys=retired)
+    credential = _ours(report.document)
+    if credential is not None and credential.suspended_at is not None and report.ok:
+        report.checks.append(
+            Check(
+                "status",
+                "fail",
+                f"suspended by its issuer: {credential.suspension_reason} (suspension bit "
+                f"{credential.suspension_status_index} of "
+                f"{credential.suspension_list.url_path})",
+                code="suspended",
+            )
+        )
+    return LocalVerification(report, credential)
+
+
+def _issuers_named(data: str | bytes | Mapping[str, Any]) -> list[Organisation]:
+    """Our organisations whose DID appears in ``data`` (to look up their key cut-offs)."""
+    text = (
+        data if isinstance(data, str) else str(data)[:200_000] if isinstance(data, Mapping) else ""
+    )
+    prefix = host_did() + ":o:"
+    slugs = set(re.findall(re.escape(prefix) + r"([-\w]+)", text))
+    if isinstance(data, str) and not slugs and data.count(".") == 2:
+        from microcred.suites.vc_jwt import decode_unverified
+
+        try:
+            _header, claims = decode_unverified(data)
+        except Exception:
+            claims = {}
+        slugs = set(re.findall(re.escape(prefix) + r"([-\w]+)", str(claims)))
+    found = list(Organisation.objects.filter(slug__in=slugs))
+    return [o for o in found if issuer_did(o).startswith(prefix)]

@@ -1,0 +1,234 @@
+"""Public issuing pages: DID documents, issuer profile, status lists, credentials, claims.
+
+Revoked or suspended credentials are never served as if valid: their ``.json`` and ``.jwt``
+downloads answer 410 Gone with the status and reason, and the HTML page shows a banner.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from microcred.suites import vc_jwt
+from microcred_web.accounts.models import User
+from microcred_web.common.errors import ApplicationError
+from microcred_web.issuing import selectors, services
+from microcred_web.issuing.identity import (
+    did_document,
+    host_did,
+    issuer_profile_json,
+)
+from microcred_web.issuing.models import Credential, CredentialStatus
+from microcred_web.issuing.signing import signing_key_for
+from microcred_web.orgs.models import Organisation
+
+JSON_LD = "application/ld+json"
+
+
+def _json(data: Any, *, status: int = 200, content_type: str = "application/json") -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), status=status, content_type=content_type
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _organisation(slug: str) -> Organisation:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404("No such issuer.")
+    return organisation
+
+
+@require_GET
+def host_did_json(request: HttpRequest) -> HttpResponse:
+    """The site's own did:web document: it has no keys of its own, it lists its issuers."""
+    document = {
+        "@context": ["https://www.w3.org/ns/did/v1"],
+        "id": host_did(),
+    }
+    response = _json(document, content_type="application/did+json")
+    response["Cache-Control"] = "max-age=300"
+    return response
+
+
+@require_GET
+def org_did_json(request: HttpRequest, slug: str) -> HttpResponse:
+    document = did_document(_organisation(slug))
+    if document is None:
+        raise Http404("This organisation has not issued anything yet.")
+    response = _json(document, content_type="application/did+json")
+    response["Cache-Control"] = "max-age=300"
+    return response
+
+
+@require_GET
+def issuer_profile(request: HttpRequest, slug: str) -> HttpResponse:
+    return _json(issuer_profile_json(_organisation(slug)), content_type=JSON_LD)
+
+
+@require_GET
+def issuer_logo(request: HttpRequest, slug: str) -> HttpResponseBase:
+    organisation = _organisation(slug)
+    if not organisation.logo:
+        raise Http404("No logo.")
+    content_type = mimetypes.guess_type(organisation.logo.name)[0] or "image/png"
+    if content_type not in {"image/png", "image/jpeg"}:
+        content_type = "image/png"
+    response = FileResponse(organisation.logo.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def status_list(request: HttpRequest, slug: str, purpose: str, number: int) -> HttpResponse:
+    if purpose not in {"revocation", "suspension"}:
+        raise Http404("No such status list.")
+    organisation = _organisation(slug)
+    try:
+        listing, document = services.status_list_credential_for(
+            organisation=organisation, purpose=purpose, number=number
+        )
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    etag = f'"{listing.pk}-{listing.version}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = _json(document, content_type="application/vc+ld+json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "max-age=60, must-revalidate"
+    return response
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+def _credential(public_id: UUID) -> Credential:
+    credential = selectors.credential_public_get(public_id=public_id)
+    if credential is None:
+        raise Http404("No such credential.")
+    return credential
+
+
+def _gone(credential: Credential) -> HttpResponse | None:
+    state = credential.status
+    if state == CredentialStatus.REVOKED:
+        reason = credential.revocation_reason
+    elif state == CredentialStatus.SUSPENDED:
+        reason = credential.suspension_reason
+    else:
+        return None
+    body = {
+        "error": {
+            "code": f"credential_{state}",
+            "message": _("This credential is %(state)s by its issuer.") % {"state": state},
+            "field": None,
+        },
+        "status": state,
+        "reason": reason,
+    }
+    return _json(body, status=410)
+
+
+@require_GET
+def credential_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    credential = _credential(public_id)
+    now = timezone.now()
+    document = credential.document
+    subject = document.get("credentialSubject", {})
+    context = {
+        "credential": credential,
+        "status": credential.status_at(now),
+        "document": document,
+        "achievement": subject.get("achievement", {}),
+        "issuer": document.get("issuer", {}),
+        "results": subject.get("result", []),
+        "evidence": document.get("evidence", []),
+        "is_recipient": request.user.is_authenticated
+        and credential.recipient_user_id == request.user.pk,
+    }
+    return render(request, "issuing/credential_public.html", context)
+
+
+@require_GET
+def credential_json(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    credential = _credential(public_id)
+    gone = _gone(credential)
+    if gone is not None:
+        return gone
+    response = HttpResponse(credential.signed_json, content_type="application/vc+ld+json")
+    response["Content-Disposition"] = f'inline; filename="{credential.public_id}.json"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def credential_jwt(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The same credential as a VC-JOSE-COSE JWT (EdDSA), signed by the active key."""
+    credential = _credential(public_id)
+    gone = _gone(credential)
+    if gone is not None:
+        return gone
+    unsecured = {k: v for k, v in credential.document.items() if k != "proof"}
+    _key, pair = signing_key_for(organisation=credential.organisation)
+    token = vc_jwt.sign(unsecured, pair)
+    response = HttpResponse(token, content_type="application/vc+jwt")
+    response["Content-Disposition"] = f'attachment; filename="{credential.public_id}.jwt"'
+    return response
+
+
+def claim(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the e-mail: shows the credential; signed in with the right address, the
+    credential is added to the person's collection."""
+    credential = selectors.credential_by_claim_token(token=token)
+    if credential is None:
+        return render(
+            request,
+            "issuing/claim_problem.html",
+            {"message": _("This link is not valid any more. Ask the issuer to send it again.")},
+            status=404,
+        )
+    user = request.user
+    if request.method == "POST" and isinstance(user, User):
+        try:
+            services.credential_claim(credential=credential, user=user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The credential is now in your collection."))
+            return redirect("issuing:credential", public_id=credential.public_id)
+    matches = (
+        isinstance(user, User) and user.email.lower() == (credential.recipient_email or "").lower()
+    )
+    return render(
+        request,
+        "issuing/claim.html",
+        {
+            "credential": credential,
+            "token": token,
+            "matches": matches,
+            "claimed": credential.recipient_user_id is not None,
+        },
+    )
+
+
+@login_required
+def my_credentials(request: HttpRequest) -> HttpResponse:
+    credentials = selectors.credentials_of_user(user=request.user)
+    return render(request, "issuing/my_credentials.html", {"credentials": credentials})
+
+
+def json_error(error: ApplicationError) -> JsonResponse:
+    return JsonResponse(error.as_json(), status=error.status)
