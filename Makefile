@@ -55,5 +55,10 @@ interop: install
 bench: install
 	$(BIN)/python -m benchmarks.engine
 
+# Bulk issuance end to end (DATABASE_URL picks PostgreSQL; default a fresh SQLite file).
+N ?= 300000
+bench-issue: install
+	$(BIN)/python -m benchmarks.issue --n $(N)
+
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3 .mypy_cache .ruff_cache

@@ -153,6 +153,17 @@ TABLE: dict[str, Row] = {
     "issuing:credential_jwt": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "issuing:claim": Row(lambda w: {"token": "forged"}, site_page(404, 404)),
     "issuing:my_credentials": Row(NONE, site_page(302, 200)),
+    # bulk issuance (no job in this world: 404 for those allowed in; start is POST only)
+    "bulk:upload": Row(org_kwargs(), org_page(ISSUERS)),
+    "bulk:columns": Row(org_kwargs(job_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "bulk:preview": Row(org_kwargs(job_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "bulk:start": Row(org_kwargs(job_id=NO_ID), org_page(ISSUERS, ok=405)),
+    "bulk:progress": Row(org_kwargs(job_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "bulk:report": Row(org_kwargs(job_id=NO_ID), org_page(ISSUERS, ok=404)),
+    # certificate and badge downloads (public, like the credential page)
+    "rendering:certificate": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
+    "rendering:badge_png": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
+    "rendering:badge_svg": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     # API-key (Bearer) endpoints: a browser session is not enough
     "api-v1:achievements": Row(org_kwargs(), site_page(401, 401)),
     "api-v1:credentials_issue": Row(org_kwargs(), site_page(405, 405)),

@@ -35,7 +35,7 @@ class Image(Model):
 
     FIELDS: ClassVar[tuple[F, ...]] = (
         F("id", "id", URI, required=True),
-        F("type", "type", Types("Image"), required=True),
+        F("type", "type", Types("Image", single=True), required=True),
         F("caption", "caption", LANG),
     )
 

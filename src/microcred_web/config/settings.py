@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from microcred_web.config.env import VAR_DIR, env_bool, env_list, stored_secret
+from microcred_web.config.env import BASE_DIR, VAR_DIR, env_bool, env_list, stored_secret
 
 SECRET_KEY = stored_secret("SECRET_KEY", "secret_key")
 # Encrypts issuer signing keys at rest (AES-256-GCM); keep it out of the database and backups.
@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "microcred_web.orgs",
     "microcred_web.achievements",
     "microcred_web.issuing",
+    "microcred_web.bulk",
+    "microcred_web.rendering",
     "microcred_web.api",
 ]
 
@@ -114,7 +116,7 @@ LOCALE_PATHS = [Path(__file__).resolve().parent.parent / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [("vendor/htmx", str(VAR_DIR.parent / "node_modules" / "htmx.org" / "dist"))]
+STATICFILES_DIRS = [("vendor/htmx", str(BASE_DIR / "node_modules" / "htmx.org" / "dist"))]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from microcred_web.config.env import VAR_DIR
 from microcred_web.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

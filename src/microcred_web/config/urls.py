@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("microcred_web.accounts.urls")),
     path("invitations/<str:link_token>/", org_views.invitation_accept, name="invitation_accept"),
     path("o/<slug:slug>/", include("microcred_web.orgs.urls")),
+    path("o/<slug:slug>/bulk/", include("microcred_web.bulk.urls")),
+    path("credentials/<uuid:public_id>/", include("microcred_web.rendering.urls")),
     path("api/v1/", api.urls),
     path(".well-known/did.json", issuing_public.host_did_json, name="host_did_json"),
     path("", include("microcred_web.achievements.urls")),

@@ -184,3 +184,14 @@ def test_limits() -> None:
         nested = [nested]
     with pytest.raises(LimitExceeded):
         AchievementCredential.from_json({**_simple(), "deep": nested})
+
+
+def test_image_type_is_emitted_as_the_string_the_ob30_schema_wants() -> None:
+    from microcred.model import Image
+
+    emitted = Image(id="https://example.org/logo.png").to_json()
+    assert emitted["type"] == "Image"
+    assert (
+        Image.from_json({"id": "https://example.org/l.png", "type": ["Image"]}).to_json()["type"]
+        == "Image"
+    )
