@@ -64,15 +64,29 @@ _B58_INDEX: Final = {c: i for i, c in enumerate(_B58_ALPHABET)}
 _MAX_MULTIBASE_CHARS: Final = 16_384
 
 
+# Encoding peels off 10 base58 digits per big-integer division (58**10 < 2**63) and writes
+# each group with five lookups in a table of every two-digit string.
+_B58_GROUP: Final = 58**10
+_B58_PAIRS: Final = tuple(a + b for a in _B58_ALPHABET for b in _B58_ALPHABET)
+
+
 def base58btc_encode(data: bytes) -> str:
     """Encode bytes with the Bitcoin base58 alphabet (leading zero bytes become ``1``)."""
     zeros = len(data) - len(data.lstrip(b"\0"))
     number = int.from_bytes(data, "big")
-    digits: list[str] = []
+    if not number:
+        return "1" * zeros
+    pairs = _B58_PAIRS
+    groups: list[str] = []
     while number:
-        number, remainder = divmod(number, 58)
-        digits.append(_B58_ALPHABET[remainder])
-    return "1" * zeros + "".join(reversed(digits))
+        number, group = divmod(number, _B58_GROUP)
+        group, p5 = divmod(group, 3364)
+        group, p4 = divmod(group, 3364)
+        group, p3 = divmod(group, 3364)
+        p1, p2 = divmod(group, 3364)
+        groups.append(pairs[p1] + pairs[p2] + pairs[p3] + pairs[p4] + pairs[p5])
+    groups.reverse()
+    return "1" * zeros + "".join(groups).lstrip("1")
 
 
 def base58btc_decode(text: str) -> bytes:

@@ -197,6 +197,7 @@ class ActiveContext:
         "_props",
         "_scoped",
         "_type_iris",
+        "_type_runs",
         "_typed",
         "id_keys",
         "language",
@@ -219,6 +220,9 @@ class ActiveContext:
         self._scoped: dict[tuple[int, bool], tuple[Any, ActiveContext]] = {}
         self._typed: dict[tuple[str, ...], ActiveContext] = {}
         self._type_iris: dict[str, str] = {}
+        # a node's raw type value (str, or tuple of str) -> its rdf:type terms and the
+        # context after its type-scoped contexts (filled by the JSON-LD walker)
+        self._type_runs: dict[object, tuple[tuple[str, ...], ActiveContext]] = {}
         self._props: dict[str, TermDef] = {}
         self.id_keys: tuple[str, ...] = ()
         self.type_keys: tuple[str, ...] = ()

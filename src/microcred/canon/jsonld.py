@@ -84,6 +84,7 @@ _LANGTAG = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*\Z")
 _VALUE_KEYS = frozenset({"@value", "@type", "@language"})
 
 _IRI_CACHE_SIZE = 4096
+_TYPE_RUNS_LIMIT = 512  # memoised type values per active context
 _IRI_TERMS: dict[str, str] = {}  # checked absolute IRI → "<iri>" (shared; bounded)
 
 #: How many documents each path converted in this process (``fast``, ``fallback``).
@@ -117,17 +118,38 @@ def to_rdf(
 
     ``fast_path_only=True`` raises CanonicalizationError instead of falling back to pyld.
     """
+    return _to_rdf(document, registry, fast_path_only, max_depth, max_values, None)[0]
+
+
+def to_rdf_split(
+    document: Mapping[str, Any], split: str, *, registry: ContextRegistry | None = None
+) -> tuple[list[Quad], list[Quad] | None]:
+    """Private to microcred: :func:`to_rdf` of ``document`` and, from the same walk, the
+    quads of ``document`` without its top-level member ``split`` (None when the walk cannot
+    tell them apart, e.g. on the pyld fallback). The second list may hold duplicates and
+    other blank node labels than a walk of its own would give: the same RDF dataset."""
+    return _to_rdf(document, registry, False, DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUES, split)
+
+
+def _to_rdf(
+    document: Mapping[str, Any],
+    registry: ContextRegistry | None,
+    fast_path_only: bool,
+    max_depth: int,
+    max_values: int,
+    split: str | None,
+) -> tuple[list[Quad], list[Quad] | None]:
     if not isinstance(document, Mapping):
         raise InvalidJSON("JSON-LD document", [Problem("$", "must be a JSON object")])
     reg = registry if registry is not None else default_registry()
     try:
-        quads = _fast(document, reg, max_depth, max_values)
+        quads, rest = _fast(document, reg, max_depth, max_values, split)
     except Unsupported as exc:
         if fast_path_only:
             raise CanonicalizationError(f"outside the JSON-LD fast path: {exc}") from None
         quads = pyld_to_rdf(document, reg, max_depth=max_depth, max_values=max_values)
         stats["fallback"] += 1
-        return quads
+        return quads, None
     except _Undefined as exc:
         path = json_path(document, exc.holder, exc.key)
         raise UndefinedTerm(exc.term, path) from None
@@ -140,25 +162,54 @@ def to_rdf(
     except RecursionError:
         raise LimitExceeded("document too large", [Problem("$", "nested too deeply")]) from None
     stats["fast"] += 1
-    return quads
+    return quads, rest
 
 
 def _fast(
-    document: Mapping[str, Any], registry: ContextRegistry, max_depth: int, max_values: int
-) -> list[Quad]:
+    document: Mapping[str, Any],
+    registry: ContextRegistry,
+    max_depth: int,
+    max_values: int,
+    split: str | None = None,
+) -> tuple[list[Quad], list[Quad] | None]:
     active = compile_contexts(_context_urls(document.get("@context")), registry)
     walker = _Walker(document, max_depth, max_values)
+    walker.split = split
     walker.node(document, active, "", 1)
-    return list(dict.fromkeys(walker.out)) if walker.dups else walker.out
+    out = walker.out
+    rest: list[Quad] | None = None
+    if split is not None:
+        if split not in document:
+            rest = out
+        elif walker.split_start >= 0:
+            end = walker.split_end if walker.split_end >= 0 else len(out)
+            rest = out[: walker.split_start] + out[end:]
+    return (list(dict.fromkeys(out)) if walker.dups else out), rest
 
 
 class _Walker:
     """One document's walk: emits quads straight from the JSON tree."""
 
-    __slots__ = ("blank_ids", "budget", "counter", "dups", "max_depth", "out", "root", "subjects")
+    __slots__ = (
+        "blank_ids",
+        "budget",
+        "counter",
+        "dups",
+        "max_depth",
+        "out",
+        "root",
+        "split",
+        "split_end",
+        "split_start",
+        "subjects",
+    )
 
     def __init__(self, root: Mapping[str, Any], max_depth: int, max_values: int) -> None:
         self.root = root
+        # The quads of the root's member ``split`` are out[split_start:split_end] (-1: not
+        # seen, or not an ordinary property whose quads can be told apart).
+        self.split: str | None = None
+        self.split_start = self.split_end = -1
         self.out: list[Quad] = []
         self.counter = 0
         self.blank_ids: dict[str, str] = {}
@@ -186,8 +237,7 @@ class _Walker:
         type_terms: list[str] = []
         for key in ctx.type_keys:
             if key in obj:
-                types = self.types(obj, key, ctx, type_terms)
-                ctx = ctx.with_types(types)
+                ctx = self.typed(obj, key, ctx, type_terms)
 
         subject = ""
         for key in ctx.id_keys:
@@ -206,13 +256,19 @@ class _Walker:
         out = self.out
         append = out.append
         if type_terms:
-            if len(type_terms) > 1 and len(set(type_terms)) < len(type_terms):
+            count = len(type_terms)
+            if count > 1 and (
+                type_terms[0] == type_terms[1] if count == 2 else len(set(type_terms)) < count
+            ):
                 self.dups = True
             for type_term in type_terms:
                 append((subject, _RDF_TYPE, type_term, graph))
 
         terms = ctx.terms
+        split = self.split if obj is self.root else None
         for key, value in obj.items():
+            if split is not None and self.split_start >= 0 and self.split_end < 0:
+                self.split_end = len(out)  # the split member is done
             td = terms.get(key)
             if td is None:
                 if key == "@context" or key == "@id" or key == "@type":
@@ -229,6 +285,8 @@ class _Walker:
                 if td.iri is None:
                     raise _Undefined(key, obj, key)
                 raise Unsupported("blank node predicate")
+            if split is not None and key == split:
+                self.split_start = len(out)
             if td.aliased:
                 self.dups = True
             if value.__class__ is str:
@@ -268,6 +326,13 @@ class _Walker:
                 if len(value) > 1 and not self.dups:
                     self.dups = _may_repeat(value)
                 for item in value:
+                    if item.__class__ is dict and "@value" not in item:
+                        # a nested node object (what object() does, without the call)
+                        child = ctx.previous or ctx
+                        if td.has_context:
+                            child = _scoped(child, td)
+                        append((subject, pred, self.node(item, child, graph, depth + 2), graph))
+                        continue
                     if item.__class__ is list:
                         for inner in _flatten(item):
                             term = self.object(td, inner, ctx, graph, depth + 1, obj, key)
@@ -277,11 +342,42 @@ class _Walker:
                     term = self.object(td, item, ctx, graph, depth + 1, obj, key)
                     if term is not None:
                         append((subject, pred, term, graph))
+            elif value.__class__ is dict and "@value" not in value:
+                child = ctx.previous or ctx
+                if td.has_context:
+                    child = _scoped(child, td)
+                append((subject, pred, self.node(value, child, graph, depth + 1), graph))
             else:
                 term = self.object(td, value, ctx, graph, depth, obj, key)
                 if term is not None:
                     append((subject, pred, term, graph))
         return subject
+
+    def typed(
+        self, obj: Mapping[str, Any], key: str, ctx: ActiveContext, type_terms: list[str]
+    ) -> ActiveContext:
+        """Collect the rdf:type objects of ``obj[key]``; return the context after its
+        type-scoped contexts (memoised per context for type values without blank nodes)."""
+        value = obj[key]
+        cls = value.__class__
+        raw: object = None
+        if cls is str:
+            raw = value
+        elif cls is list and all(item.__class__ is str for item in value):
+            raw = tuple(value)
+        runs = ctx._type_runs
+        if raw is not None:
+            hit = runs.get(raw)
+            if hit is not None:
+                type_terms.extend(hit[0])
+                return hit[1]
+        start = len(type_terms)
+        types = self.types(obj, key, ctx, type_terms)
+        result = ctx.with_types(types)
+        terms = tuple(type_terms[start:])
+        if raw is not None and len(runs) < _TYPE_RUNS_LIMIT and all(t[0] == "<" for t in terms):
+            runs[raw] = (terms, result)
+        return result
 
     def types(
         self, obj: Mapping[str, Any], key: str, ctx: ActiveContext, type_terms: list[str]

@@ -288,9 +288,76 @@ def canonicalize(
     not four terms, and :class:`~microcred.errors.InvalidInput` for an unknown hash.
     """
     hasher = _hasher(hash_algorithm)
+    if isinstance(quads, list):
+        text = _canonicalize_default_graph(quads, hasher)
+        if text is not None:
+            return text
     lines, blank_quads, by_node = _group_checked(quads)
     if by_node:
         lines += _relabelled_lines(blank_quads, _issue_labels(by_node, hasher, max_work))
+    lines.sort()
+    return "".join(lines)
+
+
+def _canonicalize_default_graph(quads: list[Quad], hasher: _Hasher) -> str | None:
+    """The common case in one pass: every quad in the default graph, every blank node with a
+    first-degree hash of its own. Then §4.4 step 5 has nothing to do and the canonical labels
+    follow the sorted hashes. Returns None for anything else (the full algorithm decides).
+
+    Each blank node's first-degree lines (§4.6: itself ``_:a``, others ``_:z``) are written
+    while the quads are read, so no quad is visited twice.
+    """
+    lines: list[str] = []
+    first: dict[Term, list[str]] = {}
+    blank_quads: list[tuple[Term, Term, Term]] = []
+    try:
+        for s, p, o, g in dict.fromkeys(quads):
+            if g != "":
+                return None
+            if s[0] == "_":
+                blank_quads.append((s, p, o))
+                if o[0] == "_":
+                    if o == s:
+                        line = f"_:a {p} _:a .\n"
+                    else:
+                        line = f"_:z {p} _:a .\n"
+                        entry = first.get(o)
+                        if entry is None:
+                            first[o] = [line]
+                        else:
+                            entry.append(line)
+                        line = f"_:a {p} _:z .\n"
+                else:
+                    line = f"_:a {p} {o} .\n"
+                entry = first.get(s)
+                if entry is None:
+                    first[s] = [line]
+                else:
+                    entry.append(line)
+            elif o[0] == "_":
+                blank_quads.append((s, p, o))
+                line = f"{s} {p} _:a .\n"
+                entry = first.get(o)
+                if entry is None:
+                    first[o] = [line]
+                else:
+                    entry.append(line)
+            else:
+                lines.append(f"{s} {p} {o} .\n")
+    except (IndexError, TypeError, ValueError):
+        return None  # malformed: the full path reports it
+    if first:
+        hashed: dict[str, Term] = {}
+        for node, node_lines in first.items():
+            if len(node_lines) > 1:
+                node_lines.sort()
+            digest = hasher("".join(node_lines).encode()).hexdigest()
+            if digest in hashed:
+                return None  # shared first-degree hash: Hash N-Degree Quads is needed
+            hashed[digest] = node
+        labels = {hashed[digest]: f"_:c14n{i}" for i, digest in enumerate(sorted(hashed))}
+        for s, p, o in blank_quads:
+            lines.append(f"{labels.get(s, s)} {p} {labels.get(o, o)} .\n")
     lines.sort()
     return "".join(lines)
 

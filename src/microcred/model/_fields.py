@@ -76,6 +76,8 @@ def check_limits(obj: object, *, max_depth: int = MAX_DEPTH, max_items: int = MA
 
     Iterative, so hostile nesting cannot exhaust the Python stack.
     """
+    if _plain_within_limits(obj, max_depth, max_items):
+        return
     stack: list[tuple[object, int]] = [(obj, 1)]
     seen = 0
     while stack:
@@ -93,6 +95,43 @@ def check_limits(obj: object, *, max_depth: int = MAX_DEPTH, max_items: int = MA
             stack.extend((item, depth + 1) for item in value.values())
         elif isinstance(value, list | tuple):
             stack.extend((item, depth + 1) for item in value)
+
+
+_PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain_within_limits(obj: object, max_depth: int, max_items: int) -> bool:
+    """True when ``obj`` is plain JSON data (exact dict / list / scalars) within the limits:
+    the common case, walked level by level without the general loop's bookkeeping. False
+    means "let the general loop decide" (it raises, or accepts other containers)."""
+    if max_depth < 1 or max_items < 1:
+        return False
+    seen = 1
+    depth = 1
+    level: list[Any] = [obj]
+    scalars = _PLAIN_SCALARS
+    while level:
+        below: list[Any] = []
+        for value in level:
+            cls = value.__class__
+            if cls is dict:
+                items: Any = value.values()
+            elif cls is list:
+                items = value
+            elif cls in scalars:
+                continue
+            else:
+                return False
+            if items:
+                if depth >= max_depth:
+                    return False
+                seen += len(items)
+                below.extend(items)
+        if seen > max_items:
+            return False
+        level = below
+        depth += 1
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -375,6 +414,11 @@ class Model:
         """Validate ``obj`` and build the model; raise :class:`InvalidCredential` listing
         every problem with its JSON path, or :class:`LimitExceeded` for hostile sizes."""
         check_limits(obj)
+        return cls._from_checked_json(obj, path)
+
+    @classmethod
+    def _from_checked_json(cls, obj: object, path: str = "$") -> Self:
+        """:meth:`from_json` for an ``obj`` that already passed :func:`check_limits`."""
         problems: list[Problem] = []
         if not isinstance(obj, Mapping):
             problems.append(Problem(path, f"must be a JSON object, not {_json_kind(obj)}"))

@@ -313,11 +313,12 @@ def parse_credential(obj: object) -> AnyCredential:
     raw_type = obj.get("type")
     types = [raw_type] if isinstance(raw_type, str) else raw_type
     types = types if isinstance(types, list) else []
+    # the limits are checked above: the models skip checking them again
     if "ClrCredential" in types:
-        return ClrCredential.from_json(obj)
+        return ClrCredential._from_checked_json(obj)
     if "EndorsementCredential" in types:
-        return EndorsementCredential.from_json(obj)
-    return AchievementCredential.from_json(obj)
+        return EndorsementCredential._from_checked_json(obj)
+    return AchievementCredential._from_checked_json(obj)
 
 
 def build_credential(

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -192,6 +193,7 @@ class ProofConfigCache:
     def __init__(self, maxsize: int = 256) -> None:
         self._maxsize = maxsize
         self._templates: OrderedDict[tuple[object, int], tuple[str | None, Any]] = OrderedDict()
+        self._digests: dict[tuple[object, int, str], tuple[bytes, Any]] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -199,6 +201,7 @@ class ProofConfigCache:
     def clear(self) -> None:
         with self._lock:
             self._templates.clear()
+            self._digests.clear()
             self.hits = self.misses = 0
 
     def canonical(
@@ -215,6 +218,44 @@ class ProofConfigCache:
         shape = _shape_key(config)
         if shape is None:
             return canonicalize(config)
+        return self._canonical(config, canonicalize, registry, shape, created)
+
+    def sha256(
+        self,
+        config: Mapping[str, Any],
+        canonicalize: Callable[[Mapping[str, Any]], str],
+        *,
+        registry: Any = None,
+    ) -> bytes:
+        """SHA-256 of :meth:`canonical` (UTF-8), memoised per configuration and ``created``:
+        credentials signed in the same second share their proof configuration hash."""
+        created = config.get("created")
+        if not isinstance(created, str) or not _SIMPLE_CREATED_RE.match(created):
+            return hashlib.sha256(canonicalize(config).encode("utf-8")).digest()
+        shape = _shape_key(config)
+        if shape is None:
+            return hashlib.sha256(canonicalize(config).encode("utf-8")).digest()
+        key = (shape, id(registry), created)
+        digest = self._digests.get(key)
+        if digest is not None:
+            self.hits += 1
+            return digest[0]
+        text = self._canonical(config, canonicalize, registry, shape, created)
+        value = hashlib.sha256(text.encode("utf-8")).digest()
+        with self._lock:
+            if len(self._digests) >= self._maxsize:
+                self._digests.clear()
+            self._digests[key] = (value, registry)  # keeps the registry's id() from reuse
+        return value
+
+    def _canonical(
+        self,
+        config: Mapping[str, Any],
+        canonicalize: Callable[[Mapping[str, Any]], str],
+        registry: Any,
+        shape: object,
+        created: str,
+    ) -> str:
         key = (shape, id(registry))
         with self._lock:
             entry = self._templates.get(key)

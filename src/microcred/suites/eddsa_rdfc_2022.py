@@ -41,10 +41,9 @@ def hash_data(
     registry: ContextRegistry | None = None,
 ) -> bytes:
     """SHA-256 of the canonical proof configuration || SHA-256 of the canonical document."""
-    canonical_config = DEFAULT_PROOF_CONFIG_CACHE.canonical(
+    proof_hash = DEFAULT_PROOF_CONFIG_CACHE.sha256(
         proof_config, lambda config: canonicalize_rdfc(config, registry), registry=registry
     )
-    proof_hash = hashlib.sha256(canonical_config.encode("utf-8")).digest()
     document_hash = hashlib.sha256(canonicalize_rdfc(unsecured, registry).encode("utf-8"))
     return proof_hash + document_hash.digest()
 
@@ -94,4 +93,50 @@ def verify_proof(
     """
     return _eddsa.verify_document(
         document, proof, public_key, accepted=_ACCEPTED, hash_data=hash_data, registry=registry
+    )
+
+
+def handles(proof: Mapping[str, Any]) -> bool:
+    """True when :func:`microcred.suites.verify_proof` sends ``proof`` to this suite."""
+    proof_type = proof.get("type")
+    if proof_type == LEGACY_PROOF_TYPE:
+        return True
+    return proof_type == DATA_INTEGRITY_PROOF and proof.get("cryptosuite") in (
+        CRYPTOSUITE,
+        LEGACY_CRYPTOSUITE,
+    )
+
+
+def verify_proof_with_nquads(
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    public_key: PublicKey,
+    unsecured_nquads: str,
+    *,
+    registry: ContextRegistry | None = None,
+) -> ProofCheck:
+    """:func:`verify_proof` given the canonical N-Quads of ``document`` without its proof
+    (already computed with ``registry``; private to the verifier's pipeline). They are used
+    only when the proof leaves the document's ``@context`` as it is."""
+    document_context = document.get("@context")
+
+    def shared_hash_data(
+        unsecured: Mapping[str, Any],
+        proof_config: Mapping[str, Any],
+        registry: ContextRegistry | None = None,
+    ) -> bytes:
+        if unsecured.get("@context") != document_context:
+            return hash_data(unsecured, proof_config, registry)
+        proof_hash = DEFAULT_PROOF_CONFIG_CACHE.sha256(
+            proof_config, lambda config: canonicalize_rdfc(config, registry), registry=registry
+        )
+        return proof_hash + hashlib.sha256(unsecured_nquads.encode("utf-8")).digest()
+
+    return _eddsa.verify_document(
+        document,
+        proof,
+        public_key,
+        accepted=_ACCEPTED,
+        hash_data=shared_hash_data,
+        registry=registry,
     )

@@ -70,9 +70,19 @@ def canonicalize(document: Mapping[str, Any], registry: ContextRegistry) -> str:
     return str(result)
 
 
-def check_terms(document: Mapping[str, Any], ctx: VerifyContext) -> list[Check]:
+def check_terms(
+    document: Mapping[str, Any], ctx: VerifyContext, shared: dict[str, Any] | None = None
+) -> list[Check]:
+    """The terms check. ``shared`` (private to the pipeline) receives the canonical N-Quads of
+    the document without its proof as ``"unsecured"`` for the proof check, when known."""
     try:
-        canonicalize(document, ctx.registry)
+        if shared is None:
+            canonicalize(document, ctx.registry)
+        else:
+            unsecured: Any = importlib.import_module("microcred.canon._unsecured")
+            _, text = unsecured.canonicalize_with_unsecured(document, ctx.registry)
+            if text is not None:
+                shared["unsecured"] = text
     except UndefinedTerm as exc:
         return [
             Check(

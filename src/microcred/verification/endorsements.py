@@ -8,27 +8,51 @@ from typing import Any
 from microcred.verification.common import MAX_NESTING, VerifyContext
 from microcred.verification.report import Check
 
+_MEMBER_KEYS = ("endorsement", "verifiableCredential", "endorsementJwt")
+
+# A JSON path while walking: None for "$", else (parent, key or index, is_index); written out
+# as text only for the members found (most documents have none).
+_Link = tuple[Any, Any, bool] | None
+
+
+def _path_text(link: _Link) -> str:
+    parts: list[str] = []
+    while link is not None:
+        link, segment, is_index = link
+        parts.append(f"[{segment}]" if is_index else f".{segment}")
+    parts.append("$")
+    parts.reverse()
+    return "".join(parts)
+
 
 def _embedded(document: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """(JSON path, credential) for embedded endorsements and CLR member credentials."""
     found: list[tuple[str, Any]] = []
-    stack: list[tuple[str, Any]] = [("$", document)]
+    stack: list[tuple[_Link, Any]] = [(None, document)]
     while stack:
-        path, value = stack.pop()
+        link, value = stack.pop()
         if isinstance(value, Mapping):
             for key, item in value.items():
                 if key == "proof":
                     continue
-                here = f"{path}.{key}"
-                items = item if isinstance(item, list) else [item]
-                if key in ("endorsement", "verifiableCredential", "endorsementJwt"):
+                if key in _MEMBER_KEYS:
+                    here = f"{_path_text(link)}.{key}"
+                    items = item if isinstance(item, list) else [item]
                     for index, member in enumerate(items):
                         found.append((f"{here}[{index}]", member))
-                else:
-                    stack.append((here, item))
+                elif item.__class__ is dict or item.__class__ is list or _container(item):
+                    stack.append(((link, key, False), item))
         elif isinstance(value, list):
-            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+            stack.extend(
+                ((link, i, True), item)
+                for i, item in enumerate(value)
+                if item.__class__ is dict or item.__class__ is list or _container(item)
+            )
     return sorted(found, key=lambda pair: pair[0])
+
+
+def _container(value: Any) -> bool:
+    return isinstance(value, Mapping | list)
 
 
 def check_endorsements(document: Mapping[str, Any], ctx: VerifyContext) -> list[Check]:

@@ -78,13 +78,15 @@ def run_checks(data: str | bytes | Mapping[str, Any], ctx: VerifyContext) -> Ver
         _run(report, "structure", lambda: ob2_checks(decoded, ctx))
         return report
     type_problems: list[Problem] = []  # found by the model, reported by the types check
+    # the terms check canonicalizes the document; the proof check reuses the unsecured part
+    shared: dict[str, Any] = {}
     steps: list[tuple[str, Callable[[], list[Check]]]] = [
         ("structure", lambda: check_structure(report, decoded.document, type_problems)),
         ("schema", lambda: check_schema(decoded.document, ctx)),
         ("contexts", lambda: check_contexts(decoded.document, ctx)),
         ("types", lambda: check_types(type_problems, decoded.document)),
-        ("terms", lambda: check_terms(decoded.document, ctx)),
-        ("proof", lambda: check_proofs(decoded, ctx)),
+        ("terms", lambda: check_terms(decoded.document, ctx, shared)),
+        ("proof", lambda: check_proofs(decoded, ctx, shared.get("unsecured"))),
         ("valid-from", lambda: check_valid_from(decoded.document, ctx)),
         ("valid-until", lambda: check_valid_until(decoded.document, ctx)),
         ("status", lambda: check_status(decoded.document, ctx)),

@@ -15,8 +15,13 @@ from microcred.verification.keys import KeyInfo, resolve_key
 from microcred.verification.report import Check
 
 
-def check_proofs(decoded: Decoded, ctx: VerifyContext) -> list[Check]:
-    """The proof check and the issuer check (which key signed, and is it the issuer's)."""
+def check_proofs(
+    decoded: Decoded, ctx: VerifyContext, unsecured_nquads: str | None = None
+) -> list[Check]:
+    """The proof check and the issuer check (which key signed, and is it the issuer's).
+
+    ``unsecured_nquads`` (private to the pipeline): the RDFC-1.0 canonical N-Quads of the
+    document without its proof, when already computed with ``ctx.registry``."""
     if decoded.jwt is not None:
         return _jwt_proof(decoded, ctx)
     document = decoded.document
@@ -32,7 +37,7 @@ def check_proofs(decoded: Decoded, ctx: VerifyContext) -> list[Check]:
     issuer_id = issuer_of(document)
     for index, proof in enumerate(proofs):
         label = f"proof {index + 1} of {len(proofs)}" if len(proofs) > 1 else "proof"
-        outcome, key = _one_proof(document, proof, label, ctx)
+        outcome, key = _one_proof(document, proof, label, ctx, unsecured_nquads)
         outcomes.append(outcome)
         if key is not None:
             bindings.append(binding(key, issuer_id, outcome[2]))
@@ -51,7 +56,11 @@ def check_proofs(decoded: Decoded, ctx: VerifyContext) -> list[Check]:
 
 
 def _one_proof(
-    document: Mapping[str, Any], proof: Any, label: str, ctx: VerifyContext
+    document: Mapping[str, Any],
+    proof: Any,
+    label: str,
+    ctx: VerifyContext,
+    unsecured_nquads: str | None = None,
 ) -> tuple[tuple[str, str, str], KeyInfo | None]:
     """((code, reason, label), the key when the signature was checked); code "" = ok."""
     if not isinstance(proof, Mapping):
@@ -70,7 +79,13 @@ def _one_proof(
     if retired:
         return ("unknown-issuer", f"{label}: {retired}", label), None
     suites: Any = importlib.import_module("microcred.suites")
-    result = suites.verify_proof(document, proof, key.public, registry=ctx.registry)
+    rdfc: Any = suites.eddsa_rdfc_2022
+    if unsecured_nquads is not None and rdfc.handles(proof):
+        result = rdfc.verify_proof_with_nquads(
+            document, proof, key.public, unsecured_nquads, registry=ctx.registry
+        )
+    else:
+        result = suites.verify_proof(document, proof, key.public, registry=ctx.registry)
     if result.ok:
         return ("", f"{label}: {result.reason} (key from {key.how})", label), key
     mismatch = "does not match" in result.reason or "invalid" in result.reason
