@@ -10,6 +10,7 @@ import pytest
 # itself (fixtures, assertions) are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from browser_steps import sign_in
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -68,13 +69,6 @@ def demo_password() -> str:
     from microcred_web.orgs.demo import demo_password
 
     return demo_password()
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/accounts/sign-in/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.fixture

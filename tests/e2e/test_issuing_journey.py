@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from browser_steps import sign_in
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
-
-from conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "correct-horse-battery-9"

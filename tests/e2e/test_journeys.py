@@ -3,10 +3,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from browser_steps import sign_in
 from django.core import mail
 from playwright.sync_api import Page, expect
-
-from conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 

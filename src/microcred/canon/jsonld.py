@@ -25,10 +25,11 @@ Limits: nesting deeper than ``max_depth`` or more than ``max_values`` JSON value
 
 from __future__ import annotations
 
+import marshal
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, cast
 
 from microcred.canon.context_compiler import (
     C_GRAPH,
@@ -52,6 +53,12 @@ from microcred.canon.jcs import canonicalize_json
 from microcred.canon.jsonld_fallback import json_path, pyld_to_rdf
 from microcred.canon.jsonld_values import canonical_double
 from microcred.canon.nquads import Quad, escape_literal
+from microcred.canon.rdfc import (
+    CanonicalPiece,
+    canonicalize,
+    canonicalize_with_pieces,
+    first_degree_piece,
+)
 from microcred.contexts.registry import ContextRegistry, default_registry
 from microcred.errors import (
     CanonicalizationError,
@@ -131,6 +138,49 @@ def to_rdf_split(
     return _to_rdf(document, registry, False, DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUES, split)
 
 
+def to_rdf_batch(
+    document: Mapping[str, Any], memo: SubtreeMemo, *, registry: ContextRegistry | None = None
+) -> list[Quad]:
+    """Private to microcred: :func:`to_rdf` of one document of a batch, reusing the quads of
+    node subtrees that ``memo`` has already seen in earlier documents (the same list of quads,
+    blank node labels included, as :func:`to_rdf` gives)."""
+    quads = _to_rdf(document, registry, False, DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUES, None, memo)[0]
+    if memo.pending:
+        quads = _materialise(quads, memo.pending)
+        memo.pending = []
+    return quads
+
+
+def canonicalize_batch(
+    document: Mapping[str, Any], memo: SubtreeMemo, *, registry: ContextRegistry | None = None
+) -> str:
+    """Private to microcred: ``canonicalize(to_rdf(document))`` for one document of a batch.
+    With ``memo.defer``, subtrees met before contribute their canonical pieces (finished
+    lines, first-degree hashes) instead of their quads."""
+    quads = _to_rdf(document, registry, False, DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUES, None, memo)[0]
+    pending = memo.pending
+    if not pending:
+        return canonicalize(quads)
+    memo.pending = []
+    pieces = [entry.piece() for _, entry, _ in pending]
+    text = canonicalize_with_pieces(quads, cast(list[CanonicalPiece], pieces))
+    if text is None:  # shared first-degree hashes: the full algorithm over every quad
+        text = canonicalize(_materialise(quads, pending))
+    return text
+
+
+def _materialise(quads: list[Quad], pending: list[tuple[int, _MemoEntry, int]]) -> list[Quad]:
+    """The walk's quads with the deferred subtrees put back where they were met."""
+    out: list[Quad] = []
+    previous = 0
+    for position, entry, shift in pending:
+        out += quads[previous:position]
+        out += entry.shifted(shift)
+        previous = position
+    out += quads[previous:]
+    return out
+
+
 def _to_rdf(
     document: Mapping[str, Any],
     registry: ContextRegistry | None,
@@ -138,12 +188,13 @@ def _to_rdf(
     max_depth: int,
     max_values: int,
     split: str | None,
+    memo: SubtreeMemo | None = None,
 ) -> tuple[list[Quad], list[Quad] | None]:
     if not isinstance(document, Mapping):
         raise InvalidJSON("JSON-LD document", [Problem("$", "must be a JSON object")])
     reg = registry if registry is not None else default_registry()
     try:
-        quads, rest = _fast(document, reg, max_depth, max_values, split)
+        quads, rest = _fast(document, reg, max_depth, max_values, split, memo)
     except Unsupported as exc:
         if fast_path_only:
             raise CanonicalizationError(f"outside the JSON-LD fast path: {exc}") from None
@@ -171,12 +222,22 @@ def _fast(
     max_depth: int,
     max_values: int,
     split: str | None = None,
+    memo: SubtreeMemo | None = None,
 ) -> tuple[list[Quad], list[Quad] | None]:
     active = compile_contexts(_context_urls(document.get("@context")), registry)
     walker = _Walker(document, max_depth, max_values)
     walker.split = split
+    walker.memo = memo
+    if memo is not None:
+        memo.pending = []
     walker.node(document, active, "", 1)
     out = walker.out
+    if walker.deferred:
+        assert memo is not None
+        if walker.dups:
+            out = _materialise(out, walker.deferred)
+        else:
+            memo.pending = walker.deferred
     rest: list[Quad] | None = None
     if split is not None:
         if split not in document:
@@ -187,15 +248,112 @@ def _fast(
     return (list(dict.fromkeys(out)) if walker.dups else out), rest
 
 
+class SubtreeMemo:
+    """Private to microcred: the quads of node subtrees met in a batch of documents.
+
+    Bulk issuance repeats subtrees (the issuer profile, the achievement) across documents.
+    A nested node object with a string ``id`` is looked up once its ``id`` has been seen
+    before; the key is its exact content (``marshal``: values, exact types and key order; other
+    types are not memoised), the active context, the depth and the depth limit. The walk of
+    such a subtree is a function of that key and of the walker's blank node counter only
+    (subtrees that use ``_:`` labels of their own, or sit in a named graph, are not memoised),
+    so a hit replays its quads with the blank node labels shifted to the counter. A subtree
+    is recorded the second time its exact content is met; an ``id`` whose content keeps
+    changing (misses past a few more than its hits) is no longer looked up, so batches
+    without repetition pay next to nothing.
+    """
+
+    __slots__ = ("candidates", "defer", "entries", "max_entries", "pending", "seen")
+
+    def __init__(self, max_entries: int = 4096, *, defer: bool = False) -> None:
+        self.max_entries = max_entries
+        # defer: replays of subtrees with a canonical piece are left out of the quads and
+        # listed in ``pending`` (position in the quads, entry, label shift) for
+        # :func:`canonicalize_batch`.
+        self.defer = defer
+        self.pending: list[tuple[int, _MemoEntry, int]] = []
+        self.entries: dict[tuple[int, int, int, bytes], _MemoEntry] = {}
+        # id → misses minus hits so far; from _MEMO_MAX_MISSES on, the id is not memoised
+        self.seen: dict[str, int] = {}
+        self.candidates: set[tuple[int, int, int, bytes]] = set()  # keys met once
+
+
+_MEMO_MAX_MISSES = 2  # an id whose content keeps changing is walked without the memo
+
+
+class _MemoEntry:
+    __slots__ = (
+        "_piece",
+        "blanks",
+        "budget",
+        "ctx",
+        "dups",
+        "quads",
+        "start",
+        "subject",
+        "subjects",
+    )
+
+    def __init__(
+        self,
+        ctx: ActiveContext,
+        quads: list[Quad],
+        start: int,
+        blanks: int,
+        budget: int,
+        subjects: frozenset[str],
+        dups: bool,
+        subject: str,
+    ) -> None:
+        self.ctx = ctx  # keeps id(ctx) in the key from being reused
+        self.quads, self.start, self.blanks, self.budget = quads, start, blanks, budget
+        self.subjects, self.dups, self.subject = subjects, dups, subject
+        self._piece: CanonicalPiece | Literal[False] | None = False  # False: not computed
+
+    def shifted(self, shift: int) -> list[Quad]:
+        """The subtree's quads with its blank node labels moved by ``shift``."""
+        if not shift or not self.blanks:
+            return self.quads
+        start = self.start
+        return [
+            (_shift(s, start, shift), p, _shift(o, start, shift), _shift(g, start, shift))
+            for s, p, o, g in self.quads
+        ]
+
+    def piece(self) -> CanonicalPiece | None:
+        """The RDFC-1.0 fast-path piece of the subtree, or None when it cannot have one: it
+        must be a named node (its blank nodes then occur in no quad outside it), in the
+        default graph, without repeated quads or two blank nodes of one first-degree hash."""
+        piece = self._piece
+        if piece is False:
+            piece = None
+            if not self.dups and self.subject[0] == "<":
+                piece = first_degree_piece(self.quads)
+            self._piece = piece
+        return piece
+
+
+def _shift(term: str, start: int, shift: int) -> str:
+    """A blank node label ``_:bN`` of a memoised subtree, moved by ``shift``."""
+    if term and term[0] == "_":
+        number = int(term[3:])
+        if number >= start:
+            return f"_:b{number + shift}"
+    return term
+
+
 class _Walker:
     """One document's walk: emits quads straight from the JSON tree."""
 
     __slots__ = (
         "blank_ids",
+        "blank_refs",
         "budget",
         "counter",
+        "deferred",
         "dups",
         "max_depth",
+        "memo",
         "out",
         "root",
         "split",
@@ -213,6 +371,9 @@ class _Walker:
         self.out: list[Quad] = []
         self.counter = 0
         self.blank_ids: dict[str, str] = {}
+        self.blank_refs = 0  # how many times a ``_:`` label of the document was met
+        self.memo: SubtreeMemo | None = None
+        self.deferred: list[tuple[int, _MemoEntry, int]] = []
         self.max_depth = max_depth
         self.budget = max_values
         self.dups = False  # could the same quad have been emitted twice?
@@ -226,6 +387,82 @@ class _Walker:
     def node(self, obj: Mapping[str, Any], ctx: ActiveContext, graph: str, depth: int) -> str:
         """Emit the quads of a node object (its context already reverted/scoped); return
         its subject term."""
+        memo = self.memo
+        if memo is not None and not graph and obj is not self.root:
+            ident = obj.get("id") or obj.get("@id")
+            if isinstance(ident, str):
+                misses = memo.seen.get(ident)
+                if misses is None:
+                    if len(memo.seen) >= memo.max_entries:
+                        memo.seen.clear()
+                    memo.seen[ident] = 0
+                elif misses < _MEMO_MAX_MISSES:
+                    return self.memoised(memo, obj, ctx, depth, ident, misses)
+        return self.walk_node(obj, ctx, graph, depth)
+
+    def memoised(
+        self,
+        memo: SubtreeMemo,
+        obj: Mapping[str, Any],
+        ctx: ActiveContext,
+        depth: int,
+        ident: str,
+        misses: int,
+    ) -> str:
+        """:meth:`walk_node` (default graph) through ``memo``: replay or record."""
+        try:
+            key = (id(ctx), depth, self.max_depth, marshal.dumps(cast(Any, obj), 4))
+        except ValueError:  # not plain JSON data: walk it every time
+            memo.seen[ident] = _MEMO_MAX_MISSES
+            return self.walk_node(obj, ctx, "", depth)
+        entry = memo.entries.get(key)
+        if entry is not None and self.budget >= entry.budget:
+            if misses > -_MEMO_MAX_MISSES:
+                memo.seen[ident] = misses - 1
+            self.budget -= entry.budget
+            shift = self.counter - entry.start
+            if memo.defer and entry.piece() is not None:
+                self.deferred.append((len(self.out), entry, shift))
+            else:
+                self.out.extend(entry.shifted(shift))
+            self.counter += entry.blanks
+            subjects = self.subjects
+            if entry.dups or not subjects.isdisjoint(entry.subjects):
+                self.dups = True
+            subjects |= entry.subjects
+            return entry.subject
+        if entry is None and key not in memo.candidates:
+            # Content seen once: remember it, record it if it comes again (recording costs).
+            if len(memo.candidates) >= memo.max_entries:
+                memo.candidates.clear()
+            memo.candidates.add(key)
+            memo.seen[ident] = misses + 1
+            return self.walk_node(obj, ctx, "", depth)
+        # Record: walk with the state the subtree's output depends on made local.
+        out_start, start, budget = len(self.out), self.counter, self.budget
+        outer_subjects, outer_dups, refs = self.subjects, self.dups, self.blank_refs
+        self.subjects, self.dups = set(), False
+        subject = self.walk_node(obj, ctx, "", depth)
+        inner_subjects, inner_dups = self.subjects, self.dups
+        self.subjects = outer_subjects
+        self.dups = outer_dups or inner_dups or not outer_subjects.isdisjoint(inner_subjects)
+        outer_subjects |= inner_subjects
+        if self.blank_refs == refs:
+            if len(memo.entries) >= memo.max_entries:
+                memo.entries.clear()
+            memo.entries[key] = _MemoEntry(
+                ctx,
+                self.out[out_start:],
+                start,
+                self.counter - start,
+                budget - self.budget,
+                frozenset(inner_subjects),
+                inner_dups,
+                subject,
+            )
+        return subject
+
+    def walk_node(self, obj: Mapping[str, Any], ctx: ActiveContext, graph: str, depth: int) -> str:
         if depth > self.max_depth:
             raise _TooDeep(f"nested deeper than {self.max_depth} levels", obj)
         self.budget -= len(obj) + 1
@@ -287,8 +524,8 @@ class _Walker:
                 raise Unsupported("blank node predicate")
             if split is not None and key == split:
                 self.split_start = len(out)
-            if td.aliased:
-                self.dups = True
+            if td.aliased and not self.dups:
+                self.dups = _shares_predicate(obj, key, pred, ctx)
             if value.__class__ is str:
                 mode = td.str_mode
                 if mode == S_LITERAL:
@@ -481,6 +718,7 @@ class _Walker:
         return f"<{expanded}>"
 
     def _blank_id(self, label: str) -> str:
+        self.blank_refs += 1
         mapped = self.blank_ids.get(label)
         if mapped is None:
             mapped = self.blank_ids[label] = self.blank()
@@ -625,6 +863,21 @@ def _context_urls(value: Any) -> tuple[str, ...]:
 
 def _scoped(ctx: ActiveContext, td: TermDef) -> ActiveContext:
     return ctx.apply(td.context, override_protected=True, key=id(td))
+
+
+def _shares_predicate(obj: Mapping[str, Any], key: str, pred: str, ctx: ActiveContext) -> bool:
+    """Does another key of ``obj`` map to ``pred``? (Only then can a key whose predicate other
+    terms share repeat a quad: quads of one node object have one subject.)"""
+    terms = ctx.terms
+    try:
+        for other in obj:
+            if other != key:
+                td = terms.get(other) or ctx.prop_def(other)
+                if td is not None and td.pred == pred:
+                    return True
+    except Exception:
+        return True
+    return False
 
 
 def _may_repeat(values: list[Any]) -> bool:

@@ -299,19 +299,64 @@ def canonicalize(
     return "".join(lines)
 
 
-def _canonicalize_default_graph(quads: list[Quad], hasher: _Hasher) -> str | None:
-    """The common case in one pass: every quad in the default graph, every blank node with a
-    first-degree hash of its own. Then §4.4 step 5 has nothing to do and the canonical labels
-    follow the sorted hashes. Returns None for anything else (the full algorithm decides).
+class CanonicalPiece:
+    """Private to microcred: what part of a dataset contributes to the one-pass fast path of
+    :func:`canonicalize`, computed once for a part that recurs (a subtree shared by the
+    documents of a batch): the finished lines of its quads without blank nodes, its blank
+    nodes with their first-degree hashes (SHA-256), and its quads with blank nodes.
 
-    Each blank node's first-degree lines (§4.6: itself ``_:a``, others ``_:z``) are written
-    while the quads are read, so no quad is visited twice.
-    """
+    Only valid for a part whose blank nodes occur in no quad outside it."""
+
+    __slots__ = ("blank_quads", "digests", "lines")
+
+    def __init__(
+        self,
+        lines: list[str],
+        digests: list[tuple[str, Term]],
+        blank_quads: list[tuple[Term, Term, Term]],
+    ) -> None:
+        self.lines, self.digests, self.blank_quads = lines, digests, blank_quads
+
+
+def first_degree_piece(quads: list[Quad]) -> CanonicalPiece | None:
+    """The :class:`CanonicalPiece` of ``quads``; None when they repeat a quad, leave the
+    default graph or have two blank nodes of one first-degree hash."""
+    if len(set(quads)) != len(quads):
+        return None
+    read = _read_default_graph(quads)
+    if read is None:
+        return None
+    lines, first, blank_quads = read
+    digests: list[tuple[str, Term]] = []
+    seen: set[str] = set()
+    for node, node_lines in first.items():
+        node_lines.sort()
+        digest = hashlib.sha256("".join(node_lines).encode()).hexdigest()
+        if digest in seen:
+            return None
+        seen.add(digest)
+        digests.append((digest, node))
+    return CanonicalPiece(lines, digests, blank_quads)
+
+
+def canonicalize_with_pieces(quads: list[Quad], pieces: list[CanonicalPiece]) -> str | None:
+    """SHA-256 RDFC-1.0 of ``quads`` plus the parts ``pieces`` stand for, when the one-pass
+    fast path applies (else None: use the full algorithm on every quad). The caller
+    guarantees that no quad of a piece repeats a quad of ``quads`` or of another piece."""
+    return _canonicalize_default_graph(quads, hashlib.sha256, pieces)
+
+
+def _read_default_graph(
+    quads: Iterable[Quad],
+) -> tuple[list[str], dict[Term, list[str]], list[tuple[Term, Term, Term]]] | None:
+    """One pass: the finished lines of the quads without blank nodes, each blank node's
+    first-degree lines (§4.6: itself ``_:a``, others ``_:z``, unsorted) and the quads with
+    blank nodes. None when a quad is not in the default graph or is malformed."""
     lines: list[str] = []
     first: dict[Term, list[str]] = {}
     blank_quads: list[tuple[Term, Term, Term]] = []
     try:
-        for s, p, o, g in dict.fromkeys(quads):
+        for s, p, o, g in quads:
             if g != "":
                 return None
             if s[0] == "_":
@@ -346,8 +391,30 @@ def _canonicalize_default_graph(quads: list[Quad], hasher: _Hasher) -> str | Non
                 lines.append(f"{s} {p} {o} .\n")
     except (IndexError, TypeError, ValueError):
         return None  # malformed: the full path reports it
-    if first:
-        hashed: dict[str, Term] = {}
+    return lines, first, blank_quads
+
+
+def _canonicalize_default_graph(
+    quads: list[Quad], hasher: _Hasher, pieces: list[CanonicalPiece] | None = None
+) -> str | None:
+    """The common case in one pass: every quad in the default graph, every blank node with a
+    first-degree hash of its own. Then §4.4 step 5 has nothing to do and the canonical labels
+    follow the sorted hashes. Returns None for anything else (the full algorithm decides).
+
+    Each blank node's first-degree lines (§4.6: itself ``_:a``, others ``_:z``) are written
+    while the quads are read, so no quad is visited twice. ``pieces`` (SHA-256 only) add
+    parts of the dataset read before (see :class:`CanonicalPiece`).
+    """
+    try:
+        unique = dict.fromkeys(quads)
+    except TypeError:
+        return None  # malformed: the full path reports it
+    read = _read_default_graph(unique)
+    if read is None:
+        return None
+    lines, first, blank_quads = read
+    if first or pieces:
+        hashed: dict[str, object] = {}
         for node, node_lines in first.items():
             if len(node_lines) > 1:
                 node_lines.sort()
@@ -355,9 +422,24 @@ def _canonicalize_default_graph(quads: list[Quad], hasher: _Hasher) -> str | Non
             if digest in hashed:
                 return None  # shared first-degree hash: Hash N-Degree Quads is needed
             hashed[digest] = node
+        if pieces:
+            for index, piece in enumerate(pieces):
+                lines += piece.lines
+                for digest, piece_node in piece.digests:
+                    if digest in hashed:
+                        return None
+                    hashed[digest] = (index, piece_node)
         labels = {hashed[digest]: f"_:c14n{i}" for i, digest in enumerate(sorted(hashed))}
         for s, p, o in blank_quads:
             lines.append(f"{labels.get(s, s)} {p} {labels.get(o, o)} .\n")
+        if pieces:
+            for index, piece in enumerate(pieces):
+                for s, p, o in piece.blank_quads:
+                    if s[0] == "_":
+                        s = labels[(index, s)]
+                    if o[0] == "_":
+                        o = labels[(index, o)]
+                    lines.append(f"{s} {p} {o} .\n")
     lines.sort()
     return "".join(lines)
 

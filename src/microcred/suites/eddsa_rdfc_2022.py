@@ -8,10 +8,11 @@ fixtures: cryptosuite ``eddsa-2022`` (the pre-REC name) and ``Ed25519Signature20
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
+from microcred.canon.jsonld import SubtreeMemo, canonicalize_batch
 from microcred.contexts import ContextRegistry
 from microcred.keys import KeyPair, PublicKey
 from microcred.suites import _eddsa
@@ -20,9 +21,10 @@ from microcred.suites.data_integrity import (
     DEFAULT_PROOF_CONFIG_CACHE,
     ProofCheck,
     canonicalize_rdfc,
+    format_created,
 )
 
-__all__ = ["CRYPTOSUITE", "hash_data", "sign", "verify_proof"]
+__all__ = ["CRYPTOSUITE", "hash_data", "sign", "sign_many", "verify_proof"]
 
 CRYPTOSUITE: Final = "eddsa-rdfc-2022"
 LEGACY_CRYPTOSUITE: Final = "eddsa-2022"
@@ -77,6 +79,57 @@ def sign(
         registry=registry,
         require_context=True,
     )
+
+
+def sign_many(
+    documents: Iterable[Mapping[str, Any]],
+    key_pair: KeyPair,
+    *,
+    created: datetime | str | None = None,
+    verification_method: str | None = None,
+    proof_purpose: str = "assertionMethod",
+    challenge: str | None = None,
+    domain: str | None = None,
+    registry: ContextRegistry | None = None,
+) -> list[dict[str, Any]]:
+    """:func:`sign` for a batch: ``[sign(d, key_pair, ...) for d in documents]``, byte for
+    byte, faster when the documents share subtrees (bulk issuance: one issuer profile, one
+    achievement), whose quads are computed once per batch.
+
+    ``created`` is resolved once: with the default (now) every proof of the batch gets the
+    same ``created``. The first document that :func:`sign` would refuse raises the same
+    error here (the documents signed before it are not returned).
+    """
+    stamp = format_created(created)
+    memo = SubtreeMemo(defer=True)
+
+    def batch_hash_data(
+        unsecured: Mapping[str, Any],
+        proof_config: Mapping[str, Any],
+        registry: ContextRegistry | None = None,
+    ) -> bytes:
+        proof_hash = DEFAULT_PROOF_CONFIG_CACHE.sha256(
+            proof_config, lambda config: canonicalize_rdfc(config, registry), registry=registry
+        )
+        nquads = canonicalize_batch(unsecured, memo, registry=registry)
+        return proof_hash + hashlib.sha256(nquads.encode("utf-8")).digest()
+
+    return [
+        _eddsa.sign_document(
+            document,
+            key_pair,
+            cryptosuite=CRYPTOSUITE,
+            hash_data=batch_hash_data,
+            created=stamp,
+            verification_method=verification_method,
+            proof_purpose=proof_purpose,
+            challenge=challenge,
+            domain=domain,
+            registry=registry,
+            require_context=True,
+        )
+        for document in documents
+    ]
 
 
 def verify_proof(

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -47,6 +48,12 @@ def achievement_list(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     search = request.GET.get("q", "")[:100]
     achievements = selectors.achievement_list(
         organisation=ctx.organisation, status=status, search=search
+    ).annotate(issued_count=Count("versions__credentials"))
+    counts = dict(
+        selectors.achievement_list(organisation=ctx.organisation)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
     )
     return render(
         request,
@@ -57,6 +64,8 @@ def achievement_list(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
             "status": status,
             "search": search,
             "statuses": AchievementStatus.choices,
+            "total": sum(counts.values()),
+            "filtered": bool(status or search),
         },
     )
 
@@ -163,6 +172,22 @@ def alignment_row(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     )
 
 
+def _eu_elements(achievement: Achievement) -> list[tuple[str, Any, bool]]:
+    """The EU micro-credential elements that are filled in: (label, value, is a list)."""
+    elements: list[tuple[str, Any, bool]] = []
+    for name in AchievementForm.EU_FIELDS:
+        value = getattr(achievement, name)
+        if value in (None, ""):
+            continue
+        label = str(AchievementForm.base_fields[name].label)
+        if name in {"learning_outcomes", "prerequisites"}:
+            lines = [line.strip() for line in str(value).splitlines() if line.strip()]
+            elements.append((label, lines, True))
+        else:
+            elements.append((label, value, False))
+    return elements
+
+
 @org_view(*EDITORS)
 def achievement_detail(request: HttpRequest, ctx: OrgContext, achievement_id: int) -> HttpResponse:
     achievement = _achievement_or_404(ctx, achievement_id)
@@ -173,7 +198,8 @@ def achievement_detail(request: HttpRequest, ctx: OrgContext, achievement_id: in
             "ctx": ctx,
             "achievement": achievement,
             "criteria_html": render_markdown(achievement.criteria),
-            "versions": achievement.versions.all(),
+            "versions": achievement.versions.annotate(issued_count=Count("credentials")),
+            "eu_elements": _eu_elements(achievement),
             "translations": sorted((achievement.translations or {}).items()),
         },
     )

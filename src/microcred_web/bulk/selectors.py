@@ -57,9 +57,11 @@ def recipients_already_holding(
     """
     found_emails: set[str] = set()
     found_dids: set[str] = set()
+    # No ordering: the model's default (-issued_at) would make SQLite walk the organisation's
+    # (organisation, issued_at) index, every credential of it, instead of the e-mail index.
     base = Credential.objects.filter(
         organisation=organisation, achievement_version=achievement_version, revoked_at__isnull=True
-    )
+    ).order_by()
     if excluding_source_prefix:
         base = base.exclude(source_key__startswith=excluding_source_prefix)
     if emails is None and dids is None:
@@ -70,12 +72,30 @@ def recipients_already_holding(
                 found_dids.add(did)
         return found_emails, found_dids
     email_list = sorted({e.lower() for e in emails or ()})
+    prefix = excluding_source_prefix or None
     for start in range(0, len(email_list), 500):
         part = email_list[start : start + 500]
+        # Only the e-mail condition in SQL, the rest checked here: without statistics SQLite
+        # would otherwise pick the organisation index and read all its credentials per chunk.
+        rows = (
+            Credential.objects.filter(recipient_email__in=part)
+            .order_by()
+            .values_list(
+                "recipient_email",
+                "organisation_id",
+                "achievement_version_id",
+                "revoked_at",
+                "source_key",
+            )
+        )
         found_emails.update(
-            e.lower()
-            for e in base.filter(recipient_email__in=part).values_list("recipient_email", flat=True)
-            if e
+            email.lower()
+            for email, organisation_id, version_id, revoked_at, source_key in rows
+            if email
+            and organisation_id == organisation.pk
+            and version_id == achievement_version.pk
+            and revoked_at is None
+            and not (prefix and source_key and source_key.startswith(prefix))
         )
     did_list = sorted(set(dids or ()))
     for start in range(0, len(did_list), 500):

@@ -4,8 +4,11 @@ Crash safety rests on three things:
 
 * a chunk is claimed with a lease (compare-and-set on its row), so two workers never work on
   the same chunk at the same time, and a dead worker's chunk becomes claimable again;
-* a chunk is marked done in the same transaction as the credentials it issued (the
-  ``credentials_issue`` call runs inside our transaction), so either both happen or neither;
+* a chunk is marked done in the same transaction as the credentials it issued
+  (``credentials_store`` runs inside our transaction), so either both happen or neither; the
+  rows are signed before that transaction opens (``credentials_prepare``), so parallel
+  workers sign in parallel, and the status indexes they use were reserved and committed
+  beforehand, so a crash never lets an index be handed out twice;
 * every credential carries the idempotency key ``"<job id>:<row>"`` (unique per
   organisation), so even a replayed chunk cannot issue a row twice.
 """
@@ -43,7 +46,12 @@ from microcred_web.bulk.models import (
 )
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
-from microcred_web.issuing.services import RecipientInput, credentials_issue
+from microcred_web.issuing.services import (
+    PreparedBatch,
+    RecipientInput,
+    credentials_prepare,
+    credentials_store,
+)
 from microcred_web.orgs.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -404,66 +412,66 @@ def _chunk_plan(job: BulkJob, chunk: BulkChunk) -> _ChunkPlan:
     return _ChunkPlan(recipients=kept, problems=problems, skipped=skipped, failed=failed)
 
 
-def _issue(job: BulkJob, plan: _ChunkPlan, now: datetime) -> None:
-    """Issue the chunk's rows in one call; if the batch is refused, row by row to find the
-    culprits (each culprit becomes an error row, the others are issued)."""
-    inputs = [_recipient_input(job, r) for r in plan.recipients]
-    if not inputs:
-        return
+def _prepare(job: BulkJob, recipients: list[Recipient], now: datetime) -> PreparedBatch:
+    return credentials_prepare(
+        organisation=job.organisation,
+        achievement_version=job.achievement_version,
+        recipients=[_recipient_input(job, r) for r in recipients],
+        actor=job.created_by,
+        source=f"bulk:{job.pk}",
+        now=now,
+        deliver=job.deliver,
+    )
+
+
+def _chunk_sign(job: BulkJob, plan: _ChunkPlan, now: datetime) -> list[PreparedBatch]:
+    """Reserve status indexes and sign the chunk's rows, with no transaction open.
+
+    If the batch is refused, row by row to find the culprits (each culprit becomes an error
+    row, the others are signed).
+    """
+    if not plan.recipients:
+        return []
     try:
-        with transaction.atomic():
-            credentials_issue(
-                organisation=job.organisation,
-                achievement_version=job.achievement_version,
-                recipients=inputs,
-                actor=job.created_by,
-                source=f"bulk:{job.pk}",
-                now=now,
-                deliver=job.deliver,
+        return [_prepare(job, plan.recipients, now)]
+    except ApplicationError as exc:
+        if len(plan.recipients) == 1:
+            plan.failed += 1
+            plan.problems.append(
+                _problem(job, plan.recipients[0].row, RowOutcome.ERROR, [exc.message])
             )
-        return
-    except ApplicationError:
-        if len(inputs) == 1:
-            raise
+            plan.recipients = []
+            return []
     kept: list[Recipient] = []
-    for recipient, single in zip(plan.recipients, inputs, strict=True):
+    batches: list[PreparedBatch] = []
+    for recipient in plan.recipients:
         try:
-            with transaction.atomic():
-                credentials_issue(
-                    organisation=job.organisation,
-                    achievement_version=job.achievement_version,
-                    recipients=[single],
-                    actor=job.created_by,
-                    source=f"bulk:{job.pk}",
-                    now=now,
-                    deliver=job.deliver,
-                )
+            batches.append(_prepare(job, [recipient], now))
             kept.append(recipient)
         except ApplicationError as exc:
             plan.failed += 1
             plan.problems.append(_problem(job, recipient.row, RowOutcome.ERROR, [exc.message]))
     plan.recipients = kept
+    return batches
 
 
 def _chunk_process(*, job: BulkJob, chunk: BulkChunk, owner: str) -> None:
     plan = _chunk_plan(job, chunk)
     now = timezone.now()
+    # The expensive part, signing, runs before any transaction is opened, so several workers
+    # sign at the same time; the transaction below only inserts rows and updates counters.
+    batches = _chunk_sign(job, plan, now)
     with transaction.atomic():
         # Compare-and-set first: on PostgreSQL this locks the chunk row, so nobody can take
-        # it over while we commit; if our lease was taken over already, nothing is written.
+        # it over while we commit; if our lease was taken over already, nothing is written
+        # (the status indexes we reserved stay unused, which is harmless).
         finished = BulkChunk.objects.filter(
             pk=chunk.pk, state=ChunkState.RUNNING, lease_owner=owner
         ).update(state=ChunkState.DONE, done_at=now)
         if not finished:
             raise LeaseLost(str(chunk))
-        try:
-            _issue(job, plan, now)
-        except ApplicationError as exc:  # a single row refused: record it, go on
-            plan.failed += len(plan.recipients)
-            plan.problems.extend(
-                _problem(job, r.row, RowOutcome.ERROR, [exc.message]) for r in plan.recipients
-            )
-            plan.recipients = []
+        for batch in batches:
+            credentials_store(batch=batch, render_ahead=False)
         BulkRowProblem.objects.bulk_create(plan.problems, ignore_conflicts=True)
         BulkChunk.objects.filter(pk=chunk.pk).update(
             issued=len(plan.recipients), skipped=plan.skipped, failed=plan.failed
@@ -536,11 +544,22 @@ def bulk_job_work(
     while max_chunks is None or done < max_chunks:
         chunk = _chunk_claim(job_id=job_id, owner=who)
         if chunk is None:
-            remaining = BulkChunk.objects.filter(job_id=job_id).exclude(state=ChunkState.DONE)
-            if not remaining.exists():
+            # One snapshot: checked in two queries, another worker finishing the last chunk
+            # in between made a finished job look failed.
+            remaining = list(
+                BulkChunk.objects.filter(job_id=job_id)
+                .exclude(state=ChunkState.DONE)
+                .values_list("attempts", "state", "lease_expires_at")
+            )
+            if not remaining:
                 _job_finish(job_id)
                 return done
-            if not remaining.filter(attempts__lt=config.MAX_CHUNK_ATTEMPTS).exists():
+            moment = timezone.now()
+            if all(
+                attempts >= config.MAX_CHUNK_ATTEMPTS
+                and not (state == ChunkState.RUNNING and expires and expires >= moment)
+                for attempts, state, expires in remaining
+            ):
                 _job_finish(
                     job_id,
                     state=JobState.FAILED,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from microcred_web.config.env import VAR_DIR
 from microcred_web.config.settings import *  # noqa: F403
 
@@ -16,4 +18,4 @@ STORAGES = {
 # A file-based SQLite test database: the live server's request threads then open their own
 # connections instead of sharing the in-memory one across threads (which races at teardown).
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-microcred.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-microcred-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -10,22 +10,60 @@ from microcred_web.achievements.models import Achievement
 
 class IssueForm(forms.Form):
     achievement = forms.ModelChoiceField(
-        label=_("Achievement"), queryset=Achievement.objects.none()
+        label=_("Achievement"),
+        queryset=Achievement.objects.none(),
+        empty_label=_("Choose a published achievement"),
+        help_text=_("Only published achievements can be issued."),
     )
-    email = forms.EmailField(label=_("Recipient e-mail"), required=False)
+    email = forms.EmailField(
+        label=_("Recipient e-mail"),
+        required=False,
+        help_text=_("The claim link goes to this address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
     did = forms.CharField(
         label=_("Recipient DID"),
         required=False,
         max_length=500,
-        help_text=_("Optional, e.g. did:key:z6Mk… — give an e-mail address, a DID or both."),
+        help_text=_("e.g. did:key:z6Mk… if the person has a wallet."),
     )
-    name = forms.CharField(label=_("Recipient name"), required=False, max_length=200)
-    evidence_url = forms.URLField(label=_("Evidence URL"), required=False, assume_scheme="https")
+    name = forms.CharField(
+        label=_("Recipient name"),
+        required=False,
+        max_length=200,
+        help_text=_("As it should appear on the credential and certificate."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    evidence_url = forms.URLField(
+        label=_("Evidence URL"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("A public link to the work, e.g. a portfolio or assessment record."),
+    )
     evidence_narrative = forms.CharField(
-        label=_("Evidence narrative"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Evidence narrative"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the person did, in a few sentences."),
     )
     result = forms.CharField(label=_("Result (score or grade)"), required=False, max_length=100)
-    deliver = forms.BooleanField(label=_("E-mail the recipient"), required=False, initial=True)
+    deliver = forms.BooleanField(
+        label=_("E-mail the recipient a link to claim it"), required=False, initial=True
+    )
+
+    SECTIONS = (
+        ("recipient", ("email", "did", "name")),
+        ("evidence", ("result", "evidence_url", "evidence_narrative")),
+    )
+
+    def section(self, key: str) -> list[Any]:
+        return [self[name] for name in dict(self.SECTIONS)[key]]
+
+    def recipient_fields(self) -> list[Any]:
+        return self.section("recipient")
+
+    def evidence_fields(self) -> list[Any]:
+        return self.section("evidence")
 
     def __init__(self, *args: Any, achievements: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -40,9 +78,15 @@ class IssueForm(forms.Form):
 
 class ReasonForm(forms.Form):
     action = forms.ChoiceField(
-        choices=[("revoke", _("Revoke")), ("suspend", _("Suspend")), ("unsuspend", _("Reinstate"))]
+        label=_("Action"),
+        choices=[("revoke", _("Revoke")), ("suspend", _("Suspend")), ("unsuspend", _("Reinstate"))],
+        help_text=_("Revoking is permanent; a suspension can be lifted by reinstating."),
     )
-    reason = forms.CharField(label=_("Reason"), max_length=500)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("Shown on the public credential page and recorded in the audit log."),
+    )
 
 
 class IssuerProfileForm(forms.Form):

@@ -63,11 +63,8 @@ def issuer_profile(organisation: Organisation) -> Profile:
 
 
 def issuer_profile_dict(organisation: Organisation) -> dict[str, Any]:
-    """The Profile as embedded in credentials (OB 3.0 schema: an Image's ``type`` is a string)."""
-    body = issuer_profile(organisation).to_json()
-    image = body.get("image")
-    if isinstance(image, dict):
-        body["image"] = {**image, "type": "Image"}
+    """The Profile as embedded in credentials (computed once per issued batch)."""
+    body: dict[str, Any] = issuer_profile(organisation).to_json()
     return body
 
 

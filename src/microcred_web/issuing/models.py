@@ -78,6 +78,11 @@ class StatusList(models.Model):
 
     ``version`` goes up whenever a bit changes; ``signed_json`` is the signed list credential
     for ``signed_version`` (re-signed when the two differ).
+
+    ``allocated`` is the reservation bitmap (bit ``i`` is byte ``i // 8``, mask ``1 << i % 8``;
+    empty means nothing reserved yet) and ``allocated_count`` the number of bits set in it: an
+    index is reserved there, in its own short transaction, before the credential using it is
+    signed, and never handed out again, even if that credential is never stored.
     """
 
     organisation = models.ForeignKey(
@@ -90,6 +95,8 @@ class StatusList(models.Model):
     version = models.PositiveIntegerField(default=1)
     signed_json = models.TextField(blank=True)
     signed_version = models.PositiveIntegerField(default=0)
+    allocated = models.BinaryField(default=b"", editable=False)
+    allocated_count = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

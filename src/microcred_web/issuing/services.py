@@ -12,16 +12,19 @@ from __future__ import annotations
 import calendar
 import json
 import secrets
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from microcred.errors import Error as CoreError
 from microcred.model import (
@@ -43,20 +46,25 @@ from microcred_web.issuing.models import (
     BouncedAddress,
     Credential,
     DeliveryStatus,
+    IssuerKey,
     IssuerProfile,
     StatusList,
     StatusPurpose,
 )
 from microcred_web.issuing.signing import signing_key_for
 from microcred_web.issuing.status_lists import (
-    Allocator,
-    list_url,
+    ReservedIndex,
+    list_path,
     status_bits_set,
+    status_indexes_reserve,
     status_list_credential_for,
 )
+from microcred_web.issuing.storage import RowWriter
 from microcred_web.orgs.models import Organisation
 
 __all__ = [
+    "PreparedBatch",
+    "PreparedCredential",
     "RecipientInput",
     "api_key_create",
     "api_key_revoke",
@@ -66,7 +74,9 @@ __all__ = [
     "credential_suspend",
     "credential_unsuspend",
     "credentials_issue",
+    "credentials_prepare",
     "credentials_revoke",
+    "credentials_store",
     "credentials_suspend",
     "credentials_unsuspend",
     "delivery_bounce_record",
@@ -108,6 +118,8 @@ class _Checked:
 
 # --------------------------------------------------------------------------- validation
 
+Cache = dict[str, Any]
+
 
 def _typed(items: Sequence[Mapping[str, Any]], kind: str) -> list[dict[str, Any]]:
     out = []
@@ -118,8 +130,36 @@ def _typed(items: Sequence[Mapping[str, Any]], kind: str) -> list[dict[str, Any]
     return out
 
 
-def _check_recipient(position: int, recipient: RecipientInput) -> _Checked:
+def _normalised(kind: type[Evidence] | type[Result], item: dict[str, Any], cache: Cache) -> Any:
+    """``kind.from_json(item).to_json()``, remembered per batch (rows often repeat values)."""
+    key = kind.__name__ + json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = kind.from_json(item).to_json()
+    return found
+
+
+def _email_valid(email: str, cache: Cache) -> bool:
+    """Django's ``validate_email``, with its domain check remembered per batch."""
+    if "@" not in email or len(email) > 320:
+        return False
+    user, domain = email.rsplit("@", 1)
+    key = "@" + domain
+    domain_ok = cache.get(key)
+    if domain_ok is None:
+        try:
+            validate_email("x@" + domain)  # a user part that always passes: checks the domain
+            domain_ok = cache[key] = True
+        except ValidationError:
+            domain_ok = cache[key] = False
+    return bool(domain_ok) and bool(validate_email.user_regex.match(user))
+
+
+def _check_recipient(
+    position: int, recipient: RecipientInput, cache: Cache | None = None
+) -> _Checked:
     where = f"recipients[{position}]"
+    cache = {} if cache is None else cache
     email = (recipient.email or "").strip() or None
     did = (recipient.did or "").strip() or None
     if email is None and did is None:
@@ -127,12 +167,10 @@ def _check_recipient(position: int, recipient: RecipientInput) -> _Checked:
             "recipient_required", f"{where}: give an e-mail address or a DID.", f"{where}.email"
         )
     if email is not None:
-        try:
-            validate_email(email)
-        except ValidationError as exc:
+        if not _email_valid(email, cache):
             raise ApplicationError(
                 "email_invalid", f"{where}: {email!r} is not an e-mail address.", f"{where}.email"
-            ) from exc
+            )
         email = email.lower()
     if did is not None and (not did.startswith("did:") or len(did) > 500 or " " in did):
         raise ApplicationError("did_invalid", f"{where}: {did!r} is not a DID.", f"{where}.did")
@@ -148,7 +186,7 @@ def _check_recipient(position: int, recipient: RecipientInput) -> _Checked:
                 f"{where}.evidence[{number}]",
             )
         try:
-            evidence[number] = Evidence.from_json(item).to_json()
+            evidence[number] = _normalised(Evidence, item, cache)
         except CoreError as exc:
             raise ApplicationError(
                 "evidence_invalid", f"{where}: evidence: {exc}", f"{where}.evidence[{number}]"
@@ -156,7 +194,7 @@ def _check_recipient(position: int, recipient: RecipientInput) -> _Checked:
     result = _typed(recipient.result or [], "Result")
     for number, item in enumerate(result):
         try:
-            result[number] = Result.from_json(item).to_json()
+            result[number] = _normalised(Result, item, cache)
         except CoreError as exc:
             raise ApplicationError(
                 "result_invalid", f"{where}: result: {exc}", f"{where}.result[{number}]"
@@ -192,9 +230,22 @@ def _stamp(moment: datetime) -> str:
 
 # --------------------------------------------------------------------------- issuing
 
+_UUID_PLACEHOLDER = uuid.UUID(int=0)
+#: batches up to this size that are delivered by e-mail get their downloads rendered ahead
+RENDER_AHEAD_MAX = 50
+#: the rendering app's task, bound late: issuing sits below rendering in the layer contract
+RENDITIONS_TASK = "microcred_web.rendering.tasks.credential_renditions_prepare"
+
 
 def credential_url(credential_uuid: Any) -> str:
     return absolute_url(reverse("issuing:credential", kwargs={"public_id": credential_uuid}))
+
+
+def _credential_url_parts() -> tuple[str, str]:
+    """(prefix, suffix) of a credential URL around its UUID: one ``reverse()`` per batch."""
+    url = credential_url(_UUID_PLACEHOLDER)
+    prefix, _sep, suffix = url.partition(str(_UUID_PLACEHOLDER))
+    return prefix, suffix
 
 
 def _template(
@@ -287,6 +338,238 @@ def _check_version(organisation: Organisation, version: AchievementVersion) -> N
         )
 
 
+@dataclass
+class PreparedCredential:
+    """One signed credential waiting to be stored (``pk`` is set once it is)."""
+
+    public_id: uuid.UUID
+    recipient: _Checked
+    salt: str
+    revocation: ReservedIndex
+    suspension: ReservedIndex
+    signed_json: str
+    claim_token: str | None = None
+    pk: int | None = None
+
+
+@dataclass
+class PreparedBatch:
+    """Credentials reserved and signed by :func:`credentials_prepare`, not stored yet."""
+
+    organisation: Organisation
+    achievement_version: AchievementVersion
+    actor: Any
+    source: str
+    issued_at: datetime
+    valid_until: datetime | None
+    issuer_key: IssuerKey | None
+    items: list[PreparedCredential]
+
+
+def _taken_source_keys(organisation: Organisation, keys: set[str]) -> set[str]:
+    if not keys:
+        return set()
+    taken: set[str] = set()
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 900):
+        taken.update(
+            key
+            for key in Credential.objects.filter(
+                organisation=organisation, source_key__in=ordered[start : start + 900]
+            )
+            .order_by()  # unordered: lets SQLite use the (organisation, source_key) index
+            .values_list("source_key", flat=True)
+            if key
+        )
+    return taken
+
+
+def credentials_prepare(
+    *,
+    organisation: Organisation,
+    achievement_version: AchievementVersion,
+    recipients: Sequence[RecipientInput],
+    actor: Any,
+    source: str,
+    now: datetime | None = None,
+    deliver: bool = True,
+) -> PreparedBatch:
+    """Validate, reserve status indexes (one short transaction) and sign, with no
+    transaction open while signing. Nothing but the reservation is written.
+
+    Recipients whose ``source_key`` is already stored, or repeated in the batch, are left out
+    (:func:`credentials_store` checks again, atomically). Raises ApplicationError naming
+    ``recipients[i].<field>`` for an invalid recipient.
+    """
+    moment = (now or timezone.now()).replace(microsecond=0)
+    cache: dict[str, dict[str, Any]] = {}
+    checked = [_check_recipient(i, r, cache) for i, r in enumerate(recipients)]
+    _check_version(organisation, achievement_version)
+    taken = _taken_source_keys(organisation, {c.source_key for c in checked if c.source_key})
+    todo: list[_Checked] = []
+    for item in checked:
+        if item.source_key:
+            if item.source_key in taken:
+                continue
+            taken.add(item.source_key)
+        todo.append(item)
+    valid_until = valid_until_for(achievement_version, moment)
+    batch = PreparedBatch(
+        organisation=organisation,
+        achievement_version=achievement_version,
+        actor=actor,
+        source=source[:80],
+        issued_at=moment,
+        valid_until=valid_until,
+        issuer_key=None,
+        items=[],
+    )
+    if not todo:
+        return batch
+    # Everything shared by the batch, computed once: template (issuer profile, achievement),
+    # URL prefixes, the decrypted key.
+    template = _template(organisation, achievement_version, moment)
+    achievement = achievement_version.achievement_json
+    issuer_key, pair = signing_key_for(organisation=organisation)
+    batch.issuer_key = issuer_key
+    url_prefix, url_suffix = _credential_url_parts()
+    # The model + schema check of the shared template, before anything is reserved.
+    probe_list = absolute_url(
+        list_path(slug=organisation.slug, purpose=StatusPurpose.REVOCATION, number=1)
+    )
+    _validate_first(
+        _credential_json(
+            template,
+            achievement,
+            credential_id=f"{url_prefix}{_UUID_PLACEHOLDER}{url_suffix}",
+            recipient=todo[0],
+            salt=secrets.token_hex(16),
+            revocation_entry=status_entry(
+                list_credential_url=probe_list, index=0, purpose="revocation"
+            ),
+        )
+    )
+    reservation = status_indexes_reserve(organisation=organisation, count=len(todo))
+    list_urls: dict[int, str] = {}
+    sign = eddsa_rdfc_2022.sign  # looked up per batch: tests and the benchmark wrap it
+    for position, (item, revocation, suspension) in enumerate(
+        zip(todo, reservation.revocation, reservation.suspension, strict=True)
+    ):
+        url = list_urls.get(revocation.list_id)
+        if url is None:
+            url = list_urls[revocation.list_id] = absolute_url(
+                list_path(
+                    slug=organisation.slug,
+                    purpose=StatusPurpose.REVOCATION,
+                    number=revocation.list_number,
+                )
+            )
+        public_id = uuid.uuid4()
+        salt = secrets.token_hex(16)
+        document = _credential_json(
+            template,
+            achievement,
+            credential_id=f"{url_prefix}{public_id}{url_suffix}",
+            recipient=item,
+            salt=salt,
+            revocation_entry=status_entry(
+                list_credential_url=url, index=revocation.index, purpose="revocation"
+            ),
+        )
+        try:
+            signed = sign(document, pair, created=moment)
+        except CoreError as exc:
+            raise ApplicationError(
+                "signing_failed", f"recipients[{position}]: cannot sign: {exc}"
+            ) from exc
+        batch.items.append(
+            PreparedCredential(
+                public_id=public_id,
+                recipient=item,
+                salt=salt,
+                revocation=revocation,
+                suspension=suspension,
+                signed_json=json.dumps(signed, ensure_ascii=False, separators=(",", ":")),
+                claim_token=secrets.token_urlsafe(24) if deliver and item.email else None,
+            )
+        )
+    return batch
+
+
+_VARYING = (
+    "public_id",
+    "recipient_email",
+    "recipient_did",
+    "recipient_name",
+    "salt",
+    "signed_json",
+    "revocation_list_id",
+    "revocation_status_index",
+    "suspension_list_id",
+    "suspension_status_index",
+    "source_key",
+    "claim_token_hash",
+    "delivery_status",
+)
+
+
+def credentials_store(
+    *, batch: PreparedBatch, render_ahead: bool = False
+) -> list[PreparedCredential]:
+    """Store a prepared batch in one transaction (a savepoint inside the caller's).
+
+    A row whose ``source_key`` was stored meanwhile (a race with another process) is skipped;
+    the stored items get their ``pk`` and are returned. Records the audit event; after commit
+    queues the claim e-mails and, when ``render_ahead``, the rendering of each download.
+    """
+    if not batch.items:
+        return []
+    template = Credential(
+        organisation=batch.organisation,
+        achievement_version=batch.achievement_version,
+        issued_at=batch.issued_at,
+        valid_until=batch.valid_until,
+        issuer_key=batch.issuer_key,
+        source=batch.source,
+        issued_by=batch.actor if getattr(batch.actor, "pk", None) else None,
+    )
+    with transaction.atomic():
+        writer = RowWriter(template, _VARYING)
+        stored = writer.insert(
+            (
+                writer.uuid_value(item.public_id),
+                item.recipient.email,
+                item.recipient.did,
+                item.recipient.name,
+                item.salt,
+                item.signed_json,
+                item.revocation.list_id,
+                item.revocation.index,
+                item.suspension.list_id,
+                item.suspension.index,
+                item.recipient.source_key,
+                token_hash(item.claim_token) if item.claim_token else "",
+                DeliveryStatus.QUEUED if item.claim_token else DeliveryStatus.NOT_SENT,
+            )
+            for item in batch.items
+        )
+        created: list[PreparedCredential] = []
+        for item in batch.items:
+            pk = stored.get(item.public_id)
+            if pk is not None:
+                item.pk = pk
+                created.append(item)
+        if not created:
+            return []
+        _audit_issue(batch, created)
+        deliveries = [(item.pk, item.claim_token) for item in created if item.claim_token]
+        if deliveries:
+            _deliver_on_commit(deliveries)
+        if render_ahead:
+            _render_on_commit([str(item.public_id) for item in created])
+    return created
+
+
 def credentials_issue(
     *,
     organisation: Organisation,
@@ -297,137 +580,83 @@ def credentials_issue(
     now: datetime | None = None,
     deliver: bool = True,
 ) -> list[Credential]:
-    """Issue one signed credential per recipient, all or nothing, in one transaction.
+    """Issue one signed credential per recipient, all or nothing.
 
     Every recipient is validated first (ApplicationError naming ``recipients[i].<field>``).
     Recipients whose ``source_key`` was already used in the organisation are skipped, so a
-    retried batch creates no duplicates. Returns the credentials created (skipped ones are not
-    returned). E-mails with claim links go out after commit when ``deliver``.
+    retried batch creates no duplicates, even when two processes race on it. Returns the
+    credentials created (skipped ones are not returned). E-mails with claim links go out after
+    commit when ``deliver``; small delivered batches also get their downloads rendered ahead.
+
+    Three steps (see docs/decisions/0007): status indexes reserved in a short transaction,
+    signing with no transaction open, rows inserted in one short transaction.
     """
-    moment = (now or timezone.now()).replace(microsecond=0)
-    checked = [_check_recipient(i, r) for i, r in enumerate(recipients)]
-    _check_version(organisation, achievement_version)
-    tokens: dict[int, str] = {}
+    batch = credentials_prepare(
+        organisation=organisation,
+        achievement_version=achievement_version,
+        recipients=recipients,
+        actor=actor,
+        source=source,
+        now=now,
+        deliver=deliver,
+    )
     with transaction.atomic():
-        wanted_keys = {c.source_key for c in checked if c.source_key}
-        taken = (
-            set(
-                Credential.objects.filter(
-                    organisation=organisation, source_key__in=wanted_keys
-                ).values_list("source_key", flat=True)
-            )
-            if wanted_keys
-            else set()
+        created = credentials_store(
+            batch=batch, render_ahead=deliver and 0 < len(batch.items) <= RENDER_AHEAD_MAX
         )
-        todo: list[_Checked] = []
-        for item in checked:
-            if item.source_key:
-                if item.source_key in taken:
-                    continue
-                taken.add(item.source_key)
-            todo.append(item)
-        if not todo:
+        if not created:
             return []
-        revocations = Allocator(organisation=organisation, purpose=StatusPurpose.REVOCATION)
-        suspensions = Allocator(organisation=organisation, purpose=StatusPurpose.SUSPENSION)
-        issuer_key, pair = signing_key_for(organisation=organisation)
-        template = _template(organisation, achievement_version, moment)
-        achievement = achievement_version.achievement_json
-        valid_until = valid_until_for(achievement_version, moment)
-        rows: list[Credential] = []
-        list_urls: dict[int, str] = {}
-        for position, item in enumerate(todo):
-            revocation_list, revocation_index = revocations.allocate()
-            suspension_list, suspension_index = suspensions.allocate()
-            url = list_urls.get(revocation_list.pk)
-            if url is None:
-                url = list_urls[revocation_list.pk] = list_url(revocation_list)
-            row = Credential(
-                organisation=organisation,
-                achievement_version=achievement_version,
-                recipient_email=item.email,
-                recipient_did=item.did,
-                recipient_name=item.name,
-                salt=secrets.token_hex(16),
-                issued_at=moment,
-                valid_until=valid_until,
-                issuer_key=issuer_key,
-                revocation_list=revocation_list,
-                revocation_status_index=revocation_index,
-                suspension_list=suspension_list,
-                suspension_status_index=suspension_index,
-                source=source[:80],
-                source_key=item.source_key,
-                issued_by=actor if getattr(actor, "pk", None) else None,
-            )
-            document = _credential_json(
-                template,
-                achievement,
-                credential_id=credential_url(row.public_id),
-                recipient=item,
-                salt=row.salt,
-                revocation_entry=status_entry(
-                    list_credential_url=url, index=revocation_index, purpose="revocation"
-                ),
-            )
-            if position == 0:
-                _validate_first(document)
-            try:
-                signed = eddsa_rdfc_2022.sign(document, pair, created=moment)
-            except CoreError as exc:
-                raise ApplicationError(
-                    "signing_failed", f"recipients[{position}]: cannot sign: {exc}"
-                ) from exc
-            row.signed_json = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
-            if deliver and item.email:
-                token = secrets.token_urlsafe(24)
-                tokens[position] = token
-                row.claim_token_hash = token_hash(token)
-                row.delivery_status = DeliveryStatus.QUEUED
-            rows.append(row)
-        created = Credential.objects.bulk_create(rows, batch_size=500)
-        _audit_issue(organisation, achievement_version, created, actor, source)
-        if tokens:
-            _deliver_on_commit([(created[i], token) for i, token in tokens.items()])
-    return created
+        by_pk = Credential.objects.in_bulk([item.pk for item in created])
+    return [by_pk[item.pk] for item in created if item.pk is not None]
 
 
-def _audit_issue(
-    organisation: Organisation,
-    version: AchievementVersion,
-    created: list[Credential],
-    actor: Any,
-    source: str,
-) -> None:
+def _audit_issue(batch: PreparedBatch, created: list[PreparedCredential]) -> None:
+    version = batch.achievement_version
     data: dict[str, Any] = {
         "achievement": version.name,
         "achievement_version": version.number,
         "count": len(created),
-        "source": source,
+        "source": batch.source,
     }
     if len(created) == 1:
+        item = created[0]
+        target = Credential(pk=item.pk, public_id=item.public_id)
+        recipient = item.recipient
         audit_record(
             action="issuing.credential_issued",
-            actor=actor,
-            organisation=organisation,
-            target=created[0],
-            data={**data, "recipient": created[0].recipient_label},
+            actor=batch.actor,
+            organisation=batch.organisation,
+            target=target,
+            data={**data, "recipient": recipient.name or recipient.email or recipient.did or ""},
         )
     else:
         data["first"] = str(created[0].public_id)
         audit_record(
-            action="issuing.credentials_issued", actor=actor, organisation=organisation, data=data
+            action="issuing.credentials_issued",
+            actor=batch.actor,
+            organisation=batch.organisation,
+            data=data,
         )
 
 
-def _deliver_on_commit(items: list[tuple[Credential, str]]) -> None:
+def _deliver_on_commit(pairs: list[tuple[Any, str]]) -> None:
     from microcred_web.issuing.tasks import credential_email_send
-
-    pairs = [(c.pk, token) for c, token in items]
 
     def enqueue() -> None:
         for credential_id, token in pairs:
             credential_email_send.enqueue(credential_id=credential_id, claim_token=token)
+
+    transaction.on_commit(enqueue)
+
+
+def _render_on_commit(public_ids: list[str]) -> None:
+    if not apps.is_installed("microcred_web.rendering"):
+        return
+
+    def enqueue() -> None:
+        task = import_string(RENDITIONS_TASK)
+        for public_id in public_ids:
+            task.enqueue(public_id=public_id)
 
     transaction.on_commit(enqueue)
 
@@ -617,7 +846,7 @@ def credential_resend(*, credential: Credential, actor: Any) -> Credential:
         target=credential,
         data={"recipient": credential.recipient_email},
     )
-    _deliver_on_commit([(credential, token)])
+    _deliver_on_commit([(credential.pk, token)])
     return credential
 
 

@@ -1,15 +1,21 @@
-"""Bitstring Status Lists: allocation of indexes, bit changes and the signed list credentials.
+"""Bitstring Status Lists: reservation of indexes, bit changes and the signed list credentials.
 
 Each organisation has numbered lists per purpose (revocation, suspension) of 131,072 entries.
-Indexes are random within the list and unique per list (a database constraint backs this up).
-Allocation runs inside the issuing transaction with the list rows locked, so two batches never
-pick the same index.
+Indexes are random within the list and unique per list (a database constraint on the
+credentials backs this up). They are *reserved* before the credentials that use them are
+signed, in a short transaction of their own (:func:`status_indexes_reserve`): the
+organisation row is locked, the reservation bitmap of the newest list of each purpose is
+updated and committed. A reserved index is never handed out again, whether or not its
+credential is ever stored, so signing can run with no transaction open and a crash between
+reservation and insert only leaves unused (always-zero) bits behind.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,75 +26,123 @@ from microcred.status import BitstringStatusList, allocate_index, status_list_cr
 from microcred.suites import eddsa_rdfc_2022
 from microcred_web.common.errors import ApplicationError
 from microcred_web.issuing.identity import absolute_url, issuer_did
-from microcred_web.issuing.models import STATUS_LIST_SIZE, Credential, StatusList, StatusPurpose
+from microcred_web.issuing.models import STATUS_LIST_SIZE, StatusList, StatusPurpose
 from microcred_web.issuing.signing import signing_key_for
 from microcred_web.orgs.models import Organisation
 
-_INDEX_FIELD = {
-    StatusPurpose.REVOCATION: ("revocation_list", "revocation_status_index"),
-    StatusPurpose.SUSPENSION: ("suspension_list", "suspension_status_index"),
-}
+_RANDOM = secrets.SystemRandom()
+_PURPOSES = (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION)  # always locked in this order
 
 
 def _empty_list(size: int) -> str:
     return BitstringStatusList(size).encode()
 
 
+def list_path(*, slug: str, purpose: str, number: int) -> str:
+    return f"/o/{slug}/status/{purpose}/{number}"
+
+
 def list_url(status_list: StatusList) -> str:
     return absolute_url(status_list.url_path)
 
 
-class Allocator:
-    """Hands out unused random indexes of an organisation's lists for one purpose.
+@dataclass(frozen=True)
+class ReservedIndex:
+    """One reserved position: list ``list_id`` (number ``list_number``), bit ``index``."""
 
-    Create it inside the issuing transaction; it locks the newest list and moves on to a new
-    list when that one is full.
+    list_id: int
+    list_number: int
+    index: int
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """``count`` revocation and ``count`` suspension indexes, in matching order."""
+
+    revocation: list[ReservedIndex]
+    suspension: list[ReservedIndex]
+
+
+def _new_list(organisation: Organisation, purpose: str, number: int) -> StatusList:
+    return StatusList.objects.create(
+        organisation=organisation,
+        purpose=purpose,
+        number=number,
+        size=STATUS_LIST_SIZE,
+        encoded_list=_empty_list(STATUS_LIST_SIZE),
+    )
+
+
+def _free_indexes(bits: bytearray, size: int) -> list[int]:
+    free: list[int] = []
+    for byte_index, byte in enumerate(bits):
+        if byte != 0xFF:
+            base = byte_index << 3
+            free.extend(base + bit for bit in range(8) if not byte & (1 << bit))
+    return [index for index in free if index < size]
+
+
+def _reserve_in(organisation: Organisation, purpose: str, count: int) -> list[ReservedIndex]:
+    """Reserve ``count`` indexes of ``purpose``; the organisation row is already locked."""
+    current = (
+        StatusList.objects.select_for_update()
+        .filter(organisation=organisation, purpose=purpose)
+        .order_by("-number")
+        .first()
+    )
+    if current is None:
+        current = _new_list(organisation, purpose, 1)
+    out: list[ReservedIndex] = []
+    while count > 0:
+        free = current.size - current.allocated_count
+        if free <= 0:
+            current = _new_list(organisation, purpose, current.number + 1)
+            continue
+        bits = bytearray(bytes(current.allocated) or bytes((current.size + 7) // 8))
+
+        def used(candidate: int, bits: bytearray = bits) -> bool:
+            return bool(bits[candidate >> 3] & (1 << (candidate & 7)))
+
+        take = min(free, count)
+        if current.allocated_count + take <= current.size * 3 // 4:
+            chosen = []
+            for _ in range(take):  # mostly free: random draws rarely collide
+                index = allocate_index(used, size=current.size)
+                bits[index >> 3] |= 1 << (index & 7)
+                chosen.append(index)
+        else:  # the last quarter: draw among the free positions themselves
+            chosen = _RANDOM.sample(_free_indexes(bits, current.size), take)
+            for index in chosen:
+                bits[index >> 3] |= 1 << (index & 7)
+        out.extend(ReservedIndex(current.pk, current.number, index) for index in chosen)
+        current.allocated = bytes(bits)
+        current.allocated_count += take
+        current.save(update_fields=["allocated", "allocated_count", "updated_at"])
+        count -= take
+    return out
+
+
+def status_indexes_reserve(*, organisation: Organisation, count: int) -> Reservation:
+    """Reserve ``count`` revocation and ``count`` suspension indexes and commit at once.
+
+    The organisation row is locked first (``FOR NO KEY UPDATE`` on PostgreSQL, so inserts that
+    reference the organisation are not blocked), which serialises reservations and the
+    creation of the first list of a new organisation: two concurrent batches cannot both
+    create list #1. Called inside an outer transaction it becomes a savepoint, and the locks
+    are held until that transaction ends.
     """
-
-    def __init__(self, *, organisation: Organisation, purpose: str) -> None:
-        self.organisation = organisation
-        self.purpose = purpose
-        self._list_field, self._index_field = _INDEX_FIELD[StatusPurpose(purpose)]
-        self.status_list = self._current_list()
-        self._used = self._used_indexes(self.status_list)
-
-    def _current_list(self) -> StatusList:
-        newest = (
-            StatusList.objects.select_for_update()
-            .filter(organisation=self.organisation, purpose=self.purpose)
-            .order_by("-number")
-            .first()
+    if count <= 0:
+        return Reservation([], [])
+    with transaction.atomic():
+        locked = list(
+            Organisation.objects.select_for_update(no_key=True)
+            .filter(pk=organisation.pk)
+            .values_list("pk", flat=True)
         )
-        if newest is None:
-            newest = StatusList.objects.create(
-                organisation=self.organisation,
-                purpose=self.purpose,
-                number=1,
-                size=STATUS_LIST_SIZE,
-                encoded_list=_empty_list(STATUS_LIST_SIZE),
-            )
-        return newest
-
-    def _used_indexes(self, status_list: StatusList) -> set[int]:
-        return set(
-            Credential.objects.filter(**{self._list_field: status_list}).values_list(
-                self._index_field, flat=True
-            )
-        )
-
-    def allocate(self) -> tuple[StatusList, int]:
-        if len(self._used) >= self.status_list.size:
-            self.status_list = StatusList.objects.create(
-                organisation=self.organisation,
-                purpose=self.purpose,
-                number=self.status_list.number + 1,
-                size=STATUS_LIST_SIZE,
-                encoded_list=_empty_list(STATUS_LIST_SIZE),
-            )
-            self._used = set()
-        index = allocate_index(self._used, size=self.status_list.size)
-        self._used.add(index)
-        return self.status_list, index
+        if not locked:
+            raise ApplicationError("not_found", "No such organisation.", status=404)
+        revocation, suspension = (_reserve_in(organisation, p, count) for p in _PURPOSES)
+    return Reservation(revocation=revocation, suspension=suspension)
 
 
 def _signed(status_list: StatusList, now: datetime) -> str:

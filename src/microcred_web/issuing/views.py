@@ -50,6 +50,8 @@ def credential_list(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
         "status": status,
         "statuses": CredentialStatus.choices,
         "now": timezone.now(),
+        "filtered": bool(search or status),
+        "has_any": selectors.credential_list(organisation=ctx.organisation).exists(),
     }
     template = (
         "issuing/partials/_credential_table.html" if is_htmx(request) else "issuing/list.html"

@@ -18,10 +18,12 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from microcred.suites import vc_jwt
 from microcred_web.accounts.models import User
+from microcred_web.achievements.markdown import render_markdown
 from microcred_web.common.errors import ApplicationError
 from microcred_web.issuing import selectors, services
 from microcred_web.issuing.identity import (
@@ -31,6 +33,7 @@ from microcred_web.issuing.identity import (
 )
 from microcred_web.issuing.models import Credential, CredentialStatus
 from microcred_web.issuing.signing import signing_key_for
+from microcred_web.issuing.verification import credential_verify
 from microcred_web.orgs.models import Organisation
 
 JSON_LD = "application/ld+json"
@@ -142,17 +145,66 @@ def _gone(credential: Credential) -> HttpResponse | None:
     return _json(body, status=410)
 
 
+#: the checks worth showing a person reading the page: (label, what a pass means)
+_SUMMARY_CHECKS = {
+    "proof": (
+        gettext_lazy("Signature"),
+        gettext_lazy("Signed by the issuer and not changed since."),
+    ),
+    "issuer": (
+        gettext_lazy("Issuer"),
+        gettext_lazy("The signing key belongs to the issuer named on it."),
+    ),
+    "valid-from": (gettext_lazy("Issue date"), gettext_lazy("Already in force.")),
+    "valid-until": (gettext_lazy("Expiry"), gettext_lazy("Not past its validity date.")),
+    "status": (
+        gettext_lazy("Revocation and suspension"),
+        gettext_lazy("Neither revoked nor suspended by the issuer."),
+    ),
+}
+
+
+def _verification_summary(credential: Credential, now: Any) -> list[dict[str, str]]:
+    """The signature, issuer, dates and status checks of the verifier, in plain words (with
+    the verifier's own wording kept for the technical details)."""
+    try:
+        report = credential_verify(credential.signed_json, now=now).report
+    except Exception:
+        return []
+    summary = []
+    for check in report.checks:
+        if check.name not in _SUMMARY_CHECKS or check.scope or check.status == "skip":
+            continue
+        label, plain = _SUMMARY_CHECKS[check.name]
+        summary.append(
+            {
+                "label": str(label),
+                "status": check.status,
+                "plain": str(plain) if check.status == "pass" else check.reason,
+                "reason": check.reason,
+            }
+        )
+    return summary
+
+
 @require_GET
 def credential_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     credential = _credential(public_id)
     now = timezone.now()
     document = credential.document
     subject = document.get("credentialSubject", {})
+    achievement = subject.get("achievement", {})
+    criteria = achievement.get("criteria", {}) if isinstance(achievement, dict) else {}
+    version = credential.achievement_version
     context = {
         "credential": credential,
+        "version": version,
+        "organisation": credential.organisation,
+        "criteria_html": render_markdown(str(criteria.get("narrative") or "")),
+        "checks": _verification_summary(credential, now),
         "status": credential.status_at(now),
         "document": document,
-        "achievement": subject.get("achievement", {}),
+        "achievement": achievement,
         "issuer": document.get("issuer", {}),
         "results": subject.get("result", []),
         "evidence": document.get("evidence", []),

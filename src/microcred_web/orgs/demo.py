@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from microcred_web.accounts.models import User
 from microcred_web.orgs import services
@@ -132,9 +134,22 @@ def _team(organisation: Organisation, name: str) -> Team:
     return existing or services.team_create(organisation=organisation, name=name)
 
 
-@transaction.atomic
+#: Demo content of higher layers (achievements, credentials), by dotted path so this layer
+#: does not import them; each is a function returning counts, called after the people exist.
+DEMO_CONTENT = (("microcred_web.issuing", "microcred_web.issuing.demo.demo_content_load"),)
+
+
 def demo_load() -> dict[str, int]:
     """Create (or complete) the demo data. Safe to run any number of times."""
+    counts = _people_load()
+    for app, loader in DEMO_CONTENT:
+        if apps.is_installed(app):
+            counts.update(import_string(loader)())
+    return counts
+
+
+@transaction.atomic
+def _people_load() -> dict[str, int]:
     password = demo_password()
     northwind, contoso = (_organisation(spec) for spec in ORGANISATIONS)
     teams = {name: _team(northwind, name) for name in (WAREHOUSE, CUSTOMER)}

@@ -11,38 +11,67 @@ from django.utils.translation import gettext_lazy as _
 from microcred_web.orgs.access import OrgContext
 from microcred_web.orgs.models import Role
 
+#: who may issue: the issuing pages (achievements, credentials, bulk) admit both roles
+ISSUING_ROLES = (Role.ISSUER, Role.ADMIN)
+
 
 @dataclass(frozen=True)
 class NavItem:
     label: str | Promise
     url_name: str
-    role: str  # "" = any member
+    roles: tuple[str, ...] = ()  # () = any member
+    #: other pages of the same section, which mark this item as current too
+    also: tuple[str, ...] = ()
 
     def url(self, slug: str) -> str:
         return reverse(self.url_name, kwargs={"slug": slug})
 
+    def shown_to(self, roles: frozenset[str] | set[str]) -> bool:
+        return not self.roles or any(role in roles for role in self.roles)
+
 
 NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem(_("Home"), "orgs:dashboard", ""),
-    NavItem(_("My learning"), "orgs:learning", Role.LEARNER),
-    NavItem(_("My team"), "orgs:my_team", Role.MANAGER),
-    NavItem(_("Assessments"), "orgs:assessments", Role.ASSESSOR),
-    NavItem(_("Issuing"), "orgs:issuing", Role.ISSUER),
-    NavItem(_("Achievements"), "achievements:list", Role.ISSUER),
-    NavItem(_("Credentials"), "issuing:list", Role.ISSUER),
-    NavItem(_("People"), "orgs:people", Role.ADMIN),
-    NavItem(_("Teams"), "orgs:teams", Role.ADMIN),
-    NavItem(_("Settings"), "orgs:settings", Role.ADMIN),
-    NavItem(_("Issuer identity"), "issuing:settings", Role.ADMIN),
-    NavItem(_("API keys"), "issuing:api_keys", Role.ADMIN),
-    NavItem(_("Audit log"), "orgs:audit", Role.ADMIN),
+    NavItem(_("Home"), "orgs:dashboard"),
+    NavItem(_("My learning"), "orgs:learning", (Role.LEARNER,)),
+    NavItem(_("My team"), "orgs:my_team", (Role.MANAGER,)),
+    NavItem(_("Assessments"), "orgs:assessments", (Role.ASSESSOR,)),
+    NavItem(_("Issuing"), "orgs:issuing", (Role.ISSUER,)),
+    NavItem(
+        _("Achievements"),
+        "achievements:list",
+        ISSUING_ROLES,
+        ("achievements:new", "achievements:detail", "achievements:edit"),
+    ),
+    NavItem(
+        _("Credentials"),
+        "issuing:list",
+        ISSUING_ROLES,
+        ("issuing:issue", "issuing:detail", "issuing:status"),
+    ),
+    NavItem(
+        _("Bulk issue"),
+        "bulk:upload",
+        ISSUING_ROLES,
+        ("bulk:columns", "bulk:preview", "bulk:progress"),
+    ),
+    NavItem(_("People"), "orgs:people", (Role.ADMIN,), ("orgs:invite", "orgs:person")),
+    NavItem(_("Teams"), "orgs:teams", (Role.ADMIN,), ("orgs:team_new", "orgs:team_edit")),
+    NavItem(_("Settings"), "orgs:settings", (Role.ADMIN,)),
+    NavItem(_("Issuer identity"), "issuing:settings", (Role.ADMIN,)),
+    NavItem(_("API keys"), "issuing:api_keys", (Role.ADMIN,)),
+    NavItem(_("Audit log"), "orgs:audit", (Role.ADMIN,)),
 )
 
 
 def nav_for(ctx: OrgContext) -> list[dict[str, object]]:
     slug = ctx.organisation.slug
     return [
-        {"label": item.label, "url": item.url(slug), "url_name": item.url_name}
+        {
+            "label": item.label,
+            "url": item.url(slug),
+            "url_name": item.url_name,
+            "url_names": (item.url_name, *item.also),
+        }
         for item in NAV_ITEMS
-        if not item.role or item.role in ctx.roles
+        if item.shown_to(ctx.roles)
     ]

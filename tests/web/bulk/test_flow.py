@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -31,10 +32,10 @@ CSV = (
 
 
 @pytest.fixture
-def org_issuer(make_org, make_member, publish):
-    # No logo: issuing currently refuses credentials of organisations with a logo (the
-    # issuer Image's "type" is emitted as a list, which the OB 3.0 schema rejects).
+def org_issuer(make_org, make_member, publish, png_bytes):
+    # With a logo: the issuer Profile then carries an Image, which must pass the OB 3.0 schema.
     org = make_org("bulk-org", "Bulk Training")
+    org.logo.save("logo.png", ContentFile(png_bytes))
     issuer = make_member(org, "issuer")
     version = publish(org, make_member(org, "admin"))
     return org, issuer, version
@@ -218,3 +219,35 @@ def test_other_roles_and_organisations_cannot_see_jobs(
     client.force_login(make_member(other, "admin"))
     url = reverse("bulk:progress", kwargs={"slug": other.slug, "job_id": job.pk})
     assert client.get(url).status_code == 404
+
+
+def test_a_job_another_worker_is_finishing_is_not_marked_failed(
+    client, org_issuer, monkeypatch
+) -> None:
+    """Regression: the last chunk finishing between two checks made a done job look failed."""
+    from datetime import timedelta
+
+    from microcred_web.bulk import config
+    from microcred_web.bulk.models import BulkChunk, ChunkState
+
+    org, issuer, version = org_issuer
+    client.force_login(issuer)
+    _upload(client, org, version, b"email\na@example.com\n")
+    job = BulkJob.objects.get(organisation=org)
+    services.bulk_preview(job=job, mapping=job.mapping, actor=issuer)
+    BulkJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING)
+    # Another worker holds the only chunk, on its last allowed attempt, and is about to finish.
+    BulkChunk.objects.filter(job=job).update(
+        state=ChunkState.RUNNING,
+        lease_owner="elsewhere:1:x",
+        lease_expires_at=timezone.now() + timedelta(minutes=5),
+        attempts=config.MAX_CHUNK_ATTEMPTS,
+    )
+
+    def other_worker_finishes(_seconds: float) -> None:
+        BulkChunk.objects.filter(job=job).update(state=ChunkState.DONE)
+
+    monkeypatch.setattr(services.time, "sleep", other_worker_finishes)
+    services.bulk_job_work(job_id=job.pk, poll_seconds=0)
+    job.refresh_from_db()
+    assert job.state == JobState.DONE, job.error

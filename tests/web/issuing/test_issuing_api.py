@@ -135,7 +135,7 @@ def test_vc_api_verify_reports_suspension(client, world, version, api_key):
     result = post(
         client, "/credentials/verify", {"verifiableCredential": credential.document}, api_key
     ).json()
-    assert result["verified"] is False and result["verdict"] == "suspended"
+    assert result["verified"] is False and result["verdict"] == "suspended", result
 
 
 def test_secret_key_never_in_clear(client, world, version, api_key):

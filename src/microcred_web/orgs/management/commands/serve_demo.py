@@ -8,6 +8,7 @@ import sys
 from types import FrameType
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from microcred_web.orgs.demo import DEMO_SIGN_INS, demo_password
@@ -35,6 +36,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = options["host"], options["port"]
+        # Bulk jobs left running when the demo last stopped (or crashed) are queued again
+        # before the worker starts, so it picks them up. By name: orgs sits below bulk.
+        call_command("bulk_resume", stdout=self.stdout, stderr=self.stderr)
         worker = subprocess.Popen([sys.executable, "-m", "microcred_web.manage", "db_worker"])
         web = subprocess.Popen(  # noqa: S603 - fixed argument list
             [
