@@ -10,6 +10,7 @@ which collects EVERY problem with its JSON path instead of stopping at the first
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -139,13 +140,14 @@ def _plain_within_limits(obj: object, max_depth: int, max_items: int) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-class Kind:
+class Kind(ABC):
     """How one property is read from JSON and written back."""
 
     __slots__ = ()
 
+    @abstractmethod
     def parse(self, value: Any, path: str, problems: list[Problem]) -> Any:
-        raise NotImplementedError
+        """Return the Python value, appending a Problem for anything wrong."""
 
     def emit(self, value: Any) -> Any:
         return value
