@@ -233,8 +233,9 @@ def _parse_line(line: str) -> Quad | None:
 def parse_nquads(text: str) -> list[Quad]:
     """Parse an N-Quads document strictly into quads whose terms are in canonical form.
 
-    Accepts one statement per line, comments and blank lines; decodes ``\\uXXXX`` /
-    ``\\UXXXXXXXX`` in IRIs and literals and ECHARs in literals, drops ``^^xsd:string``.
+    Accepts one statement per line, comments and blank lines; decodes the 4- and 8-hex-digit
+    ``\\u`` / ``\\U`` escapes in IRIs and literals and ECHARs in literals, drops
+    ``^^xsd:string``.
     Duplicate statements are kept (``rdfc.canonicalize`` removes them).
     Raises :class:`~microcred.errors.InvalidInput` naming the line of the first error.
     """

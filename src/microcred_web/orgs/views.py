@@ -266,53 +266,43 @@ def _team_or_404(ctx: OrgContext, team_id: int) -> Team:
 
 @org_view(Role.ADMIN)
 def team_new(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
-    form = TeamForm(request.POST or None, organisation=ctx.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.team_create(
-                organisation=ctx.organisation,
-                name=form.cleaned_data["name"],
-                managers=form.cleaned_data["managers"],
-                members=form.cleaned_data["members"],
-                actor=ctx.user,
-                ip=client_address(request),
-            )
-        except ApplicationError as error:
-            form.add_error(error.field, error.message)
-        else:
-            messages.success(request, _("Team created."))
-            return redirect("orgs:teams", slug=ctx.organisation.slug)
-    return render(
-        request,
-        "orgs/team_form.html",
-        {"ctx": ctx, "form": form, "team": None},
-        status=_status(bool(form.errors)),
-    )
+    return _team_form_page(request, ctx, team=None)
 
 
 @org_view(Role.ADMIN)
 def team_edit(request: HttpRequest, ctx: OrgContext, team_id: int) -> HttpResponse:
-    team = _team_or_404(ctx, team_id)
-    initial = {
-        "name": team.name,
-        "managers": list(team.managers.all()),
-        "members": list(team.members.all()),
-    }
+    return _team_form_page(request, ctx, team=_team_or_404(ctx, team_id))
+
+
+def _team_form_page(request: HttpRequest, ctx: OrgContext, *, team: Team | None) -> HttpResponse:
+    """Create a team (``team`` None) or edit one: the same form, page and error handling."""
+    initial = (
+        {
+            "name": team.name,
+            "managers": list(team.managers.all()),
+            "members": list(team.members.all()),
+        }
+        if team is not None
+        else None
+    )
     form = TeamForm(request.POST or None, organisation=ctx.organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
+        fields = {
+            "name": form.cleaned_data["name"],
+            "managers": form.cleaned_data["managers"],
+            "members": form.cleaned_data["members"],
+            "actor": ctx.user,
+            "ip": client_address(request),
+        }
         try:
-            services.team_update(
-                team=team,
-                name=form.cleaned_data["name"],
-                managers=form.cleaned_data["managers"],
-                members=form.cleaned_data["members"],
-                actor=ctx.user,
-                ip=client_address(request),
-            )
+            if team is None:
+                services.team_create(organisation=ctx.organisation, **fields)
+            else:
+                services.team_update(team=team, **fields)
         except ApplicationError as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(request, _("Team saved."))
+            messages.success(request, _("Team created.") if team is None else _("Team saved."))
             return redirect("orgs:teams", slug=ctx.organisation.slug)
     return render(
         request,
