@@ -136,8 +136,10 @@ TABLE: dict[str, Row] = {
     "issuing:detail": Row(org_kwargs(public_id=NO_UUID), org_page(ISSUERS, ok=404)),
     "issuing:status": Row(org_kwargs(public_id=NO_UUID), org_page(ISSUERS, ok=405)),
     "issuing:resend": Row(org_kwargs(public_id=NO_UUID), org_page(ISSUERS, ok=405)),
+    "issuing:reissue": Row(org_kwargs(public_id=NO_UUID), org_page(ISSUERS, ok=405)),
     "issuing:settings": Row(org_kwargs(), org_page(ADMIN)),
     "issuing:key_rotate": Row(org_kwargs(), org_page(ADMIN, ok=405)),
+    "issuing:key_compromise": Row(org_kwargs(key_id=NO_ID), org_page(ADMIN, ok=404)),
     "issuing:api_keys": Row(org_kwargs(), org_page(ADMIN)),
     "issuing:api_key_revoke": Row(org_kwargs(api_key_id=NO_ID), org_page(ADMIN, ok=405)),
     # public issuer documents and credentials (no credentials issued in this world: 404)
@@ -171,6 +173,7 @@ TABLE: dict[str, Row] = {
     "api-v1:credential_revoke": Row(org_kwargs(public_id=NO_UUID), site_page(405, 405)),
     "api-v1:credential_suspend": Row(org_kwargs(public_id=NO_UUID), site_page(405, 405)),
     "api-v1:credential_unsuspend": Row(org_kwargs(public_id=NO_UUID), site_page(405, 405)),
+    "api-v1:delivery_bounce": Row(NONE, site_page(405, 405)),  # POST only, Bearer key
     "vc-api:api-root": Row(NONE, site_page(404, 404)),
     "vc-api:vc_issue": Row(NONE, site_page(405, 405)),
     "vc-api:vc_verify": Row(NONE, site_page(405, 405)),

@@ -205,6 +205,37 @@ def credential_unsuspend(
     )
 
 
+class BounceIn(Schema):
+    email: str
+    reason: str = ""
+
+
+class BounceOut(Schema):
+    email: str
+    credentials_marked: int
+
+
+@router.post(
+    "/deliveries/bounces",
+    response={201: BounceOut},
+    summary="Record a bounced e-mail (inbound webhook)",
+)
+def delivery_bounce(request: HttpRequest, body: BounceIn) -> Any:
+    """For your mail provider's bounce webhook, with the organisation's API key.
+
+    Body ``{"email": "a@example.org", "reason": "550 no such user"}``. Marks the organisation's
+    credentials whose claim e-mail went to that address as *bounced* (issuers see them on the
+    credentials page and can re-send to a corrected address) and stops later mail from the
+    organisation to it. Other organisations' credentials are not touched. Answers 201 with the
+    number of credentials marked (0 is not an error), 400 for a malformed address.
+    """
+    api_key = _key(request)
+    count = services.delivery_bounce_record(
+        email=body.email, reason=body.reason, organisation=api_key.organisation
+    )
+    return Status(201, BounceOut(email=body.email.strip().lower(), credentials_marked=count))
+
+
 # --------------------------------------------------------------------------- VC-API
 
 vc_api = NinjaAPI(

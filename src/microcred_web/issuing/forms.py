@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from microcred_web.achievements.models import Achievement
@@ -100,3 +101,39 @@ class IssuerProfileForm(forms.Form):
 
 class ApiKeyForm(forms.Form):
     name = forms.CharField(label=_("Key name"), max_length=120)
+
+
+class KeyCompromiseForm(forms.Form):
+    compromised_after = forms.DateTimeField(
+        label=_("Compromised since"),
+        help_text=_(
+            "Signatures made by this key at or after this moment are rejected; earlier ones "
+            "stay valid. When in doubt, choose an earlier moment."
+        ),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = forms.CharField(
+        label=_("What happened"),
+        max_length=300,
+        help_text=_("Recorded in the audit log."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_compromised_after(self) -> Any:
+        moment = self.cleaned_data["compromised_after"]
+        if moment is not None and moment > timezone.now():
+            raise forms.ValidationError(
+                _("Give a moment in the past: the key stops signing now anyway.")
+            )
+        return moment
+
+
+class CorrectedEmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Corrected e-mail address"),
+        help_text=_(
+            "The credential is issued again to this address and the old one is revoked "
+            "(its e-mail is signed into it and cannot be changed)."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )

@@ -225,9 +225,20 @@ class Credential(models.Model):
 
 
 class BouncedAddress(models.Model):
-    """An address a message to which bounced (recorded by ``delivery_bounce_record``)."""
+    """An address a message to which bounced (recorded by ``delivery_bounce_record``).
+
+    ``organisation`` is the organisation whose mail provider reported it (through the API);
+    empty when the site's operator recorded it, which stops mail from every organisation.
+    """
 
     email = models.EmailField(db_index=True)
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="bounced_addresses",
+    )
     reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -8,7 +8,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from microcred_web.common.hashing import token_hash
-from microcred_web.issuing.models import ApiKey, Credential, IssuerKey, IssuerProfile
+from microcred_web.issuing.models import (
+    ApiKey,
+    Credential,
+    DeliveryStatus,
+    IssuerKey,
+    IssuerProfile,
+)
 from microcred_web.orgs.models import Organisation
 
 
@@ -28,7 +34,9 @@ def credential_list(
     if achievement_id:
         queryset = queryset.filter(achievement_version__achievement_id=achievement_id)
     now = timezone.now()
-    if status == "revoked":
+    if status == "bounced":
+        queryset = queryset.filter(delivery_status=DeliveryStatus.BOUNCED)
+    elif status == "revoked":
         queryset = queryset.filter(revoked_at__isnull=False)
     elif status == "suspended":
         queryset = queryset.filter(revoked_at__isnull=True, suspended_at__isnull=False)
@@ -86,6 +94,10 @@ def issuer_profile_get(*, organisation: Organisation) -> IssuerProfile | None:
 
 def issuer_key_list(*, organisation: Organisation) -> QuerySet[IssuerKey]:
     return IssuerKey.objects.filter(organisation=organisation).defer("secret_ciphertext")
+
+
+def issuer_key_get(*, organisation: Organisation, key_id: int) -> IssuerKey | None:
+    return issuer_key_list(organisation=organisation).filter(pk=key_id).first()
 
 
 def api_key_list(*, organisation: Organisation) -> QuerySet[ApiKey]:

@@ -21,10 +21,11 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from microcred.errors import Error as CoreError
 from microcred.model import (
@@ -36,6 +37,8 @@ from microcred.model import (
 from microcred.schema import validate_document
 from microcred.status import status_entry
 from microcred.suites import eddsa_rdfc_2022
+from microcred_web.accounts.models import User
+from microcred_web.accounts.services import user_create
 from microcred_web.achievements.models import AchievementStatus, AchievementVersion, ExpiryPolicy
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.hashing import token_hash
@@ -69,6 +72,8 @@ __all__ = [
     "api_key_create",
     "api_key_revoke",
     "credential_claim",
+    "credential_claim_new_account",
+    "credential_reissue_to_email",
     "credential_resend",
     "credential_revoke",
     "credential_suspend",
@@ -451,9 +456,9 @@ def credentials_prepare(
     )
     reservation = status_indexes_reserve(organisation=organisation, count=len(todo))
     list_urls: dict[int, str] = {}
-    sign = eddsa_rdfc_2022.sign  # looked up per batch: tests and the benchmark wrap it
-    for position, (item, revocation, suspension) in enumerate(
-        zip(todo, reservation.revocation, reservation.suspension, strict=True)
+    documents: list[dict[str, Any]] = []
+    for item, revocation, suspension in zip(
+        todo, reservation.revocation, reservation.suspension, strict=True
     ):
         url = list_urls.get(revocation.list_id)
         if url is None:
@@ -466,22 +471,18 @@ def credentials_prepare(
             )
         public_id = uuid.uuid4()
         salt = secrets.token_hex(16)
-        document = _credential_json(
-            template,
-            achievement,
-            credential_id=f"{url_prefix}{public_id}{url_suffix}",
-            recipient=item,
-            salt=salt,
-            revocation_entry=status_entry(
-                list_credential_url=url, index=revocation.index, purpose="revocation"
-            ),
+        documents.append(
+            _credential_json(
+                template,
+                achievement,
+                credential_id=f"{url_prefix}{public_id}{url_suffix}",
+                recipient=item,
+                salt=salt,
+                revocation_entry=status_entry(
+                    list_credential_url=url, index=revocation.index, purpose="revocation"
+                ),
+            )
         )
-        try:
-            signed = sign(document, pair, created=moment)
-        except CoreError as exc:
-            raise ApplicationError(
-                "signing_failed", f"recipients[{position}]: cannot sign: {exc}"
-            ) from exc
         batch.items.append(
             PreparedCredential(
                 public_id=public_id,
@@ -489,11 +490,32 @@ def credentials_prepare(
                 salt=salt,
                 revocation=revocation,
                 suspension=suspension,
-                signed_json=json.dumps(signed, ensure_ascii=False, separators=(",", ":")),
+                signed_json="",
                 claim_token=secrets.token_urlsafe(24) if deliver and item.email else None,
             )
         )
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    for prepared, signed in zip(batch.items, _sign_all(documents, pair, moment), strict=True):
+        prepared.signed_json = encode(signed)
     return batch
+
+
+def _sign_all(documents: list[dict[str, Any]], pair: Any, moment: datetime) -> list[dict[str, Any]]:
+    """Sign a batch with ``sign_many`` (the shared issuer and achievement are canonicalised
+    once per batch); if it refuses, sign one by one to name the recipient at fault."""
+    try:
+        return eddsa_rdfc_2022.sign_many(documents, pair, created=moment)
+    except CoreError:
+        pass
+    signed = []
+    for position, document in enumerate(documents):
+        try:
+            signed.append(eddsa_rdfc_2022.sign(document, pair, created=moment))
+        except CoreError as exc:
+            raise ApplicationError(
+                "signing_failed", f"recipients[{position}]: cannot sign: {exc}"
+            ) from exc
+    return signed  # pragma: no cover - sign_many refused what sign accepts
 
 
 _VARYING = (
@@ -877,29 +899,148 @@ def credential_claim(
 
 
 @transaction.atomic
-def delivery_bounce_record(*, email: str, reason: str = "") -> int:
-    """Record that mail to ``email`` bounced; marks its queued/sent credentials as bounced."""
+def credential_claim_new_account(
+    *,
+    credential: Credential,
+    display_name: str,
+    password: str,
+    ip: str | None = None,
+    now: datetime | None = None,
+) -> Credential:
+    """Create an account for the credential's recipient address and attach the credential.
+
+    Only the claim link leads here, and it was e-mailed to that address: whoever holds it
+    controls the mailbox, which is all an e-mail confirmation would prove. So the account is
+    usable at once, like an account created from an invitation.
+    """
+    email = (credential.recipient_email or "").lower()
+    if not email:
+        raise ApplicationError(
+            "claim_no_email", _("This credential was not issued to an e-mail address."), status=409
+        )
+    if User.objects.filter(email__iexact=email).exists():
+        raise ApplicationError(
+            "account_exists",
+            _("An account with this e-mail address already exists: sign in to claim."),
+            status=409,
+        )
+    if not (display_name or "").strip():
+        raise ApplicationError("display_name_required", _("Enter your name."), "display_name")
+    try:
+        with transaction.atomic():
+            user = user_create(email=email, password=password, display_name=display_name, ip=ip)
+    except IntegrityError as exc:  # pragma: no cover - two sign-ups at the same moment
+        raise ApplicationError(
+            "account_exists", _("This account already exists: sign in to claim."), status=409
+        ) from exc
+    return credential_claim(credential=credential, user=user, now=now)
+
+
+@transaction.atomic
+def delivery_bounce_record(
+    *, email: str, reason: str = "", organisation: Organisation | None = None
+) -> int:
+    """Record that mail to ``email`` bounced; marks its queued/sent credentials as bounced.
+
+    With ``organisation`` (a bounce reported through that organisation's API key) only its
+    credentials are marked and only its later mail to the address is stopped; without (the
+    operator's command), every organisation's.
+    """
     address = (email or "").strip().lower()
     if not address:
-        raise ApplicationError("email_required", "Give the e-mail address that bounced.", "email")
-    BouncedAddress.objects.create(email=address, reason=reason[:MAX_REASON])
-    affected = list(
-        Credential.objects.filter(
-            recipient_email=address,
-            delivery_status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENT],
-        ).select_related("organisation")
-    )
-    for credential in affected:
+        raise ApplicationError(
+            "email_required", _("Give the e-mail address that bounced."), "email"
+        )
+    if len(address) > 254 or not _email_valid(address, {}):
+        raise ApplicationError(
+            "email_invalid", _("%(email)r is not an e-mail address.") % {"email": address}, "email"
+        )
+    text = (reason or "").strip()[:MAX_REASON]
+    BouncedAddress.objects.create(email=address, reason=text, organisation=organisation)
+    affected = Credential.objects.filter(
+        recipient_email=address,
+        delivery_status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENT],
+    ).select_related("organisation")
+    if organisation is not None:
+        affected = affected.filter(organisation=organisation)
+    marked = list(affected)
+    for credential in marked:
         credential.delivery_status = DeliveryStatus.BOUNCED
-        credential.bounce_reason = reason[:MAX_REASON]
+        credential.bounce_reason = text
         credential.save(update_fields=["delivery_status", "bounce_reason"])
         audit_record(
             action="issuing.delivery_bounced",
             organisation=credential.organisation,
             target=credential,
-            data={"reason": reason[:MAX_REASON]},
+            data={"reason": text},
         )
-    return len(affected)
+    return len(marked)
+
+
+REISSUE_REASON = "Re-sent to a corrected address"
+
+
+def credential_reissue_to_email(
+    *, credential: Credential, email: str, actor: Any, now: datetime | None = None
+) -> Credential:
+    """Send an unclaimed credential to a corrected address: revoke it and issue it again.
+
+    The recipient's e-mail is signed into the credential (salted hash), so it cannot be
+    changed in place: a new credential for the same achievement version, name, results and
+    evidence is issued to ``email`` and delivered, and the old one is revoked with
+    :data:`REISSUE_REASON`, all in one transaction (docs/decisions/0006).
+    """
+    if credential.recipient_user_id is not None or credential.claimed_at is not None:
+        raise ApplicationError(
+            "already_claimed",
+            _("The recipient already claimed this credential: the address works."),
+            "email",
+            status=409,
+        )
+    if credential.revoked_at is not None:
+        raise ApplicationError(
+            "already_revoked", _("This credential is revoked."), "email", status=409
+        )
+    address = (email or "").strip().lower()
+    if address == (credential.recipient_email or "").lower():
+        raise ApplicationError(
+            "same_email", _("Give an address different from the one that bounced."), "email"
+        )
+    document = credential.document
+    subject = document.get("credentialSubject", {})
+    recipient = RecipientInput(
+        email=address,
+        did=credential.recipient_did,
+        name=credential.recipient_name,
+        evidence=list(document.get("evidence", [])),
+        result=list(subject.get("result", [])) if isinstance(subject, dict) else [],
+    )
+    try:
+        _check_recipient(0, recipient)
+    except ApplicationError as exc:
+        raise ApplicationError(exc.code, exc.message, "email") from exc
+    with transaction.atomic():
+        [issued] = credentials_issue(
+            organisation=credential.organisation,
+            achievement_version=credential.achievement_version,
+            recipients=[recipient],
+            actor=actor,
+            source=f"reissue:{credential.public_id}",
+            now=now,
+        )
+        credential_revoke(credential=credential, actor=actor, reason=REISSUE_REASON, now=now)
+        audit_record(
+            action="issuing.credential_reissued",
+            actor=actor,
+            organisation=credential.organisation,
+            target=issued,
+            data={
+                "replaces": str(credential.public_id),
+                "from": credential.recipient_email or "",
+                "to": address,
+            },
+        )
+    return issued
 
 
 # --------------------------------------------------------------------------- issuer profile

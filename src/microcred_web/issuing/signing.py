@@ -9,14 +9,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from microcred.keys import KeyPair, PublicKey
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
 from microcred_web.issuing import keystore
 from microcred_web.issuing.identity import issuer_did
-from microcred_web.issuing.models import IssuerKey
+from microcred_web.issuing.models import IssuerKey, StatusList
 from microcred_web.orgs.models import Organisation
 
 
@@ -74,9 +76,26 @@ def issuer_key_mark_compromised(
 ) -> IssuerKey:
     """Signatures by ``key`` created at or after ``compromised_after`` are rejected from now on.
 
-    If it was the active key, a new key is created so issuing continues.
+    The key stays in the DID document, so what it signed before that moment keeps verifying.
+    If it was the active key, a new key is created so issuing continues. Every status list of
+    the organisation is re-signed (lazily, on its next request: its version goes up) with the
+    new key, because a list signed by this key after ``compromised_after`` would now fail, and
+    with it the status check of every credential, the good ones included.
     """
     moment = now or timezone.now()
+    if key.compromised_after is not None:
+        raise ApplicationError(
+            "key_already_compromised",
+            _("This key is already marked compromised."),
+            "compromised_after",
+            status=409,
+        )
+    if compromised_after > moment:
+        raise ApplicationError(
+            "compromised_after_future",
+            _("Give a moment in the past: the key stops signing now anyway."),
+            "compromised_after",
+        )
     was_active = key.is_active
     key.compromised_after = compromised_after
     key.retired_at = key.retired_at or moment
@@ -95,7 +114,13 @@ def issuer_key_mark_compromised(
     )
     if was_active:
         _new_key(organisation=key.organisation, now=moment)
+    StatusList.objects.filter(organisation_id=key.organisation_id).update(version=F("version") + 1)
     return key
+
+
+def credentials_signed_after(*, key: IssuerKey, moment: datetime) -> int:
+    """How many stored credentials ``key`` signed at or after ``moment`` (they would fail)."""
+    return key.credentials.filter(issued_at__gte=moment).count()
 
 
 def active_key(*, organisation: Organisation) -> IssuerKey | None:

@@ -16,7 +16,7 @@ import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
@@ -145,15 +145,16 @@ def status_indexes_reserve(*, organisation: Organisation, count: int) -> Reserva
     return Reservation(revocation=revocation, suspension=suspension)
 
 
-def _signed(status_list: StatusList, now: datetime) -> str:
+def _signed(status_list: StatusList, now: datetime, valid_from: datetime | None = None) -> str:
     organisation = status_list.organisation
+    valid_from = min(valid_from or now, now)
     _key, pair = signing_key_for(organisation=organisation)
     unsigned = status_list_credential(
         id=list_url(status_list),
         issuer=issuer_did(organisation),
         purpose=status_list.purpose,
         encoded_list=status_list.encoded_list,
-        valid_from=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        valid_from=valid_from.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     signed = eddsa_rdfc_2022.sign(unsigned, pair, created=now)
     return json.dumps(signed, ensure_ascii=False)
@@ -204,7 +205,9 @@ def status_list_credential_for(
                 .get(pk=status_list.pk)
             )
             if locked.signed_version != locked.version or not locked.signed_json:
-                locked.signed_json = _signed(locked, timezone.now())
+                # valid from its last change, not from this (lazy) signing: a verifier that
+                # took "now" just before asking for the list must not find it not yet valid
+                locked.signed_json = _signed(locked, timezone.now(), valid_from=locked.updated_at)
                 locked.signed_version = locked.version
                 locked.save(update_fields=["signed_json", "signed_version", "updated_at"])
             status_list = locked

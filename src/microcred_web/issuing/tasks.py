@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,7 +23,10 @@ def credential_email_send(*, credential_id: int, claim_token: str) -> str:
     )
     if credential is None or not credential.recipient_email:
         return "missing"
-    if BouncedAddress.objects.filter(email=credential.recipient_email).exists():
+    bounced = BouncedAddress.objects.filter(email=credential.recipient_email).filter(
+        Q(organisation__isnull=True) | Q(organisation_id=credential.organisation_id)
+    )
+    if bounced.exists():
         Credential.objects.filter(pk=credential.pk).update(
             delivery_status=DeliveryStatus.BOUNCED, bounce_reason="address bounced before"
         )

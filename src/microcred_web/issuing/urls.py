@@ -38,8 +38,18 @@ urlpatterns = [
         views.credential_resend,
         name="resend",
     ),
+    path(
+        "o/<slug:slug>/credentials/<uuid:public_id>/reissue/",
+        views.credential_reissue,
+        name="reissue",
+    ),
     path("o/<slug:slug>/issuer-settings/", views.issuer_settings, name="settings"),
     path("o/<slug:slug>/issuer-settings/rotate/", views.key_rotate, name="key_rotate"),
+    path(
+        "o/<slug:slug>/issuer-settings/keys/<int:key_id>/compromise/",
+        views.key_compromise,
+        name="key_compromise",
+    ),
     path("o/<slug:slug>/api-keys/", views.api_keys, name="api_keys"),
     path(
         "o/<slug:slug>/api-keys/<int:api_key_id>/revoke/",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -92,6 +92,8 @@ def credential_verify(data: str | bytes | Mapping[str, Any], *, now: datetime) -
         retired.update(retired_keys_for(organisation=organisation))
     report = verify_credential(data, now=now, resolver=LocalResolver(), retired_keys=retired)
     credential = _ours(report.document)
+    if credential is not None and credential.revoked_at is not None:
+        _add_revocation_reason(report, credential)
     if credential is not None and credential.suspended_at is not None and report.ok:
         report.checks.append(
             Check(
@@ -104,6 +106,18 @@ def credential_verify(data: str | bytes | Mapping[str, Any], *, now: datetime) -
             )
         )
     return LocalVerification(report, credential)
+
+
+def _add_revocation_reason(report: VerificationReport, credential: Credential) -> None:
+    """The status list says only *that* a credential is revoked; we also know why."""
+    for position, check in enumerate(report.checks):
+        if check.name == "status" and check.code == "revoked" and not check.scope:
+            day = credential.revoked_at.date().isoformat() if credential.revoked_at else ""
+            report.checks[position] = replace(
+                check,
+                reason=f"revoked by its issuer on {day}: {credential.revocation_reason} "
+                f"({check.reason})",
+            )
 
 
 def _issuers_named(data: str | bytes | Mapping[str, Any]) -> list[Organisation]:

@@ -16,14 +16,26 @@ from microcred_web.achievements import selectors as achievement_selectors
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.htmx import is_htmx
 from microcred_web.issuing import selectors, services
-from microcred_web.issuing.forms import ApiKeyForm, IssueForm, IssuerProfileForm, ReasonForm
+from microcred_web.issuing.forms import (
+    ApiKeyForm,
+    CorrectedEmailForm,
+    IssueForm,
+    IssuerProfileForm,
+    KeyCompromiseForm,
+    ReasonForm,
+)
 from microcred_web.issuing.identity import issuer_did
-from microcred_web.issuing.models import Credential, CredentialStatus
-from microcred_web.issuing.signing import issuer_key_rotate
+from microcred_web.issuing.models import Credential, CredentialStatus, DeliveryStatus
+from microcred_web.issuing.signing import (
+    credentials_signed_after,
+    issuer_key_mark_compromised,
+    issuer_key_rotate,
+)
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
 
 ISSUERS = (Role.ISSUER, Role.ADMIN)
+BOUNCED = "bounced"  # a list filter beside the statuses: delivery bounced
 
 
 def _credential_or_404(ctx: OrgContext, public_id: UUID) -> Credential:
@@ -37,7 +49,7 @@ def _credential_or_404(ctx: OrgContext, public_id: UUID) -> Credential:
 def credential_list(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     search = request.GET.get("q", "")[:100]
     status = request.GET.get("status", "")
-    if status not in CredentialStatus.values:
+    if status not in {*CredentialStatus.values, BOUNCED}:
         status = ""
     credentials = selectors.credential_list(
         organisation=ctx.organisation, search=search, status=status
@@ -48,7 +60,7 @@ def credential_list(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
         "page": page,
         "search": search,
         "status": status,
-        "statuses": CredentialStatus.choices,
+        "statuses": [*CredentialStatus.choices, (BOUNCED, _("E-mail bounced"))],
         "now": timezone.now(),
         "filtered": bool(search or status),
         "has_any": selectors.credential_list(organisation=ctx.organisation).exists(),
@@ -108,9 +120,15 @@ def credential_issue(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     )
 
 
-@org_view(*ISSUERS)
-def credential_detail(request: HttpRequest, ctx: OrgContext, public_id: UUID) -> HttpResponse:
-    credential = _credential_or_404(ctx, public_id)
+def _detail(
+    request: HttpRequest,
+    ctx: OrgContext,
+    credential: Credential,
+    *,
+    form: ReasonForm | None = None,
+    reissue_form: CorrectedEmailForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "issuing/detail.html",
@@ -118,10 +136,47 @@ def credential_detail(request: HttpRequest, ctx: OrgContext, public_id: UUID) ->
             "ctx": ctx,
             "credential": credential,
             "status": credential.status,
-            "form": ReasonForm(),
+            "form": form or ReasonForm(),
+            "reissue_form": reissue_form or CorrectedEmailForm(),
+            "can_reissue": credential.delivery_status == DeliveryStatus.BOUNCED
+            and credential.recipient_user_id is None
+            and credential.revoked_at is None,
             "document": credential.signed_json,
         },
+        status=status,
     )
+
+
+@org_view(*ISSUERS)
+def credential_detail(request: HttpRequest, ctx: OrgContext, public_id: UUID) -> HttpResponse:
+    return _detail(request, ctx, _credential_or_404(ctx, public_id))
+
+
+@org_view(*ISSUERS)
+@require_POST
+def credential_reissue(request: HttpRequest, ctx: OrgContext, public_id: UUID) -> HttpResponse:
+    """Re-send a bounced credential to a corrected address (revoke and issue again)."""
+    credential = _credential_or_404(ctx, public_id)
+    form = CorrectedEmailForm(request.POST)
+    if form.is_valid():
+        try:
+            issued = services.credential_reissue_to_email(
+                credential=credential, email=form.cleaned_data["email"], actor=ctx.user
+            )
+        except ApplicationError as error:
+            if error.status == 409:  # claimed or revoked: the form is not shown any more
+                messages.error(request, error.message)
+            form.add_error("email", error.message)
+        else:
+            messages.success(
+                request,
+                _("Sent to %(email)s as a new credential; the old one is revoked.")
+                % {"email": issued.recipient_email},
+            )
+            return redirect(
+                "issuing:detail", slug=ctx.organisation.slug, public_id=issued.public_id
+            )
+    return _detail(request, ctx, credential, reissue_form=form, status=400)
 
 
 def _apply(action: str, credentials: list[Credential], ctx: OrgContext, reason: str) -> int:
@@ -151,18 +206,7 @@ def credential_status(request: HttpRequest, ctx: OrgContext, public_id: UUID) ->
             else:
                 messages.info(request, _("Nothing to change."))
             return redirect("issuing:detail", slug=ctx.organisation.slug, public_id=public_id)
-    return render(
-        request,
-        "issuing/detail.html",
-        {
-            "ctx": ctx,
-            "credential": credential,
-            "status": credential.status,
-            "form": form,
-            "document": credential.signed_json,
-        },
-        status=400,
-    )
+    return _detail(request, ctx, credential, form=form, status=400)
 
 
 @org_view(*ISSUERS)
@@ -242,6 +286,46 @@ def key_rotate(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     issuer_key_rotate(organisation=ctx.organisation, actor=ctx.user)
     messages.success(request, _("A new signing key is in use. Older credentials stay valid."))
     return redirect("issuing:settings", slug=ctx.organisation.slug)
+
+
+@org_view(Role.ADMIN)
+def key_compromise(request: HttpRequest, ctx: OrgContext, key_id: int) -> HttpResponse:
+    """Mark a signing key compromised: a form, then a confirmation showing what it rejects."""
+    key = selectors.issuer_key_get(organisation=ctx.organisation, key_id=key_id)
+    if key is None:
+        raise Http404("No such key.")
+    if key.compromised_after is not None:
+        messages.info(request, _("This key is already marked compromised."))
+        return redirect("issuing:settings", slug=ctx.organisation.slug)
+    initial = {"compromised_after": timezone.localtime().replace(second=0, microsecond=0)}
+    form = KeyCompromiseForm(request.POST or None, initial=initial)
+    affected: int | None = None
+    if request.method == "POST" and form.is_valid():
+        moment = form.cleaned_data["compromised_after"]
+        if request.POST.get("confirm") == "yes":
+            try:
+                issuer_key_mark_compromised(
+                    key=key,
+                    actor=ctx.user,
+                    compromised_after=moment,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("The key is marked compromised. A new key signs from now on."),
+                )
+                return redirect("issuing:settings", slug=ctx.organisation.slug)
+        else:
+            affected = credentials_signed_after(key=key, moment=moment)
+    return render(
+        request,
+        "issuing/key_compromise.html",
+        {"ctx": ctx, "key": key, "form": form, "affected": affected},
+        status=400 if form.errors else 200,
+    )
 
 
 @org_view(Role.ADMIN)

@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -22,9 +23,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from microcred.suites import vc_jwt
+from microcred_web.accounts import services as account_services
 from microcred_web.accounts.models import User
 from microcred_web.achievements.markdown import render_markdown
 from microcred_web.common.errors import ApplicationError
+from microcred_web.common.http import client_address
 from microcred_web.issuing import selectors, services
 from microcred_web.issuing.identity import (
     did_document,
@@ -34,6 +37,7 @@ from microcred_web.issuing.identity import (
 from microcred_web.issuing.models import Credential, CredentialStatus
 from microcred_web.issuing.signing import signing_key_for
 from microcred_web.issuing.verification import credential_verify
+from microcred_web.orgs.forms import AcceptNewUserForm, AcceptSignInForm
 from microcred_web.orgs.models import Organisation
 
 JSON_LD = "application/ld+json"
@@ -242,8 +246,13 @@ def credential_jwt(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def claim(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the e-mail: shows the credential; signed in with the right address, the
-    credential is added to the person's collection."""
+    """The link in the e-mail: shows the credential and lets the recipient keep it.
+
+    Signed in with the recipient address: one button. Not signed in: create an account right
+    here (the address is the credential's, the link proves control of it) or, when an account
+    with that address exists, sign in with its password; either way the credential is then
+    attached to the account.
+    """
     credential = selectors.credential_by_claim_token(token=token)
     if credential is None:
         return render(
@@ -252,28 +261,81 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
             {"message": _("This link is not valid any more. Ask the issuer to send it again.")},
             status=404,
         )
-    user = request.user
-    if request.method == "POST" and isinstance(user, User):
+    email = (credential.recipient_email or "").lower()
+    user = request.user if isinstance(request.user, User) else None
+    account_exists = bool(email) and User.objects.filter(email__iexact=email).exists()
+    action = request.POST.get("action") if request.method == "POST" else None
+    new_form = AcceptNewUserForm(request.POST if action == "create" else None)
+    sign_in_form = AcceptSignInForm(request.POST if action == "sign_in" else None)
+    status = 200
+    if action is not None:
+        status = 400
         try:
-            services.credential_claim(credential=credential, user=user)
+            claimed = _claim_action(
+                request, action, credential, user, account_exists, new_form, sign_in_form
+            )
         except ApplicationError as error:
-            messages.error(request, error.message)
+            status = error.status
+            target = new_form if action == "create" else sign_in_form
+            if action in {"create", "sign_in"}:
+                target.add_error(
+                    error.field if error.field in target.fields else None, error.message
+                )
+            else:
+                messages.error(request, error.message)
         else:
-            messages.success(request, _("The credential is now in your collection."))
-            return redirect("issuing:credential", public_id=credential.public_id)
-    matches = (
-        isinstance(user, User) and user.email.lower() == (credential.recipient_email or "").lower()
-    )
-    return render(
-        request,
-        "issuing/claim.html",
-        {
-            "credential": credential,
-            "token": token,
-            "matches": matches,
-            "claimed": credential.recipient_user_id is not None,
-        },
-    )
+            if claimed:
+                messages.success(request, _("The credential is now in your collection."))
+                return redirect("issuing:credential", public_id=credential.public_id)
+    context = {
+        "credential": credential,
+        "token": token,
+        "recipient_email": email,
+        "matches": user is not None and bool(email) and user.email.lower() == email,
+        "claimed": credential.recipient_user_id is not None,
+        "account_exists": account_exists,
+        "new_form": new_form,
+        "sign_in_form": sign_in_form,
+    }
+    return render(request, "issuing/claim.html", context, status=status)
+
+
+def _claim_action(
+    request: HttpRequest,
+    action: str,
+    credential: Credential,
+    user: User | None,
+    account_exists: bool,
+    new_form: AcceptNewUserForm,
+    sign_in_form: AcceptSignInForm,
+) -> bool:
+    """Carry out one POSTed claim action; True when the credential is now the person's."""
+    ip = client_address(request)
+    if action == "claim" and user is not None:
+        services.credential_claim(credential=credential, user=user)
+        return True
+    if action == "create" and user is None and not account_exists and new_form.is_valid():
+        claimed = services.credential_claim_new_account(
+            credential=credential,
+            display_name=new_form.cleaned_data["display_name"],
+            password=new_form.cleaned_data["password1"],
+            ip=ip,
+        )
+        login(request, claimed.recipient_user, backend="django.contrib.auth.backends.ModelBackend")
+        return True
+    if action == "sign_in" and user is None and account_exists and sign_in_form.is_valid():
+        email = (credential.recipient_email or "").lower()
+        account_services.sign_in_throttle_check(email=email, client=ip)
+        found = authenticate(request, email=email, password=sign_in_form.cleaned_data["password"])
+        if not isinstance(found, User):
+            account_services.sign_in_failure_record(email=email, client=ip)
+            sign_in_form.add_error("password", _("This password is not right."))
+            return False
+        login(request, found)
+        account_services.sign_in_success_record(user=found, client=ip)
+        services.credential_claim(credential=credential, user=found)
+        return True
+    return False
 
 
 @login_required

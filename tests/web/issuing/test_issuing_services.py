@@ -44,7 +44,8 @@ def test_issued_credential_verifies_with_the_apps_own_documents(world, version, 
     assert document["credentialSubject"]["result"][0]["value"] == "92"
     assert document["evidence"][0]["id"] == "https://evidence.example/1"
     assert credential.recipient_email == "learner@acme.example"
-    report = verify_credential(document, now=timezone.now(), resolver=resolver_for(document))
+    resolver = resolver_for(document)  # signs the status list now: verify after that
+    report = verify_credential(document, now=timezone.now(), resolver=resolver)
     assert report.verdict == "valid", report.to_json()
     assert report.check("status").status == "pass"
     assert report.check("issuer").status == "pass"
@@ -55,7 +56,8 @@ def test_revoked_credential_reports_revoked(world, version, resolver_for):
     [credential] = issue(world, version, RecipientInput(email="a@acme.example"))
     services.credential_revoke(credential=credential, actor=world.people["admin"], reason="Fraud")
     document = credential.document
-    report = verify_credential(document, now=timezone.now(), resolver=resolver_for(document))
+    resolver = resolver_for(document)  # signs the status list now: verify after that
+    report = verify_credential(document, now=timezone.now(), resolver=resolver)
     assert report.verdict == "revoked"
     event = AuditEvent.objects.get(action="issuing.credential_revoked")
     assert event.actor == world.people["admin"]
@@ -126,16 +128,14 @@ def test_invalid_recipient_names_the_row_and_nothing_is_issued(world, version):
 def test_a_failure_while_signing_leaves_nothing_half_issued(world, version, monkeypatch):
     from microcred_web.issuing import services as module
 
-    calls = {"n": 0}
-    real = module.eddsa_rdfc_2022.sign
+    real = module.eddsa_rdfc_2022.sign_many
 
-    def flaky(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("crash")
-        return real(*args, **kwargs)
+    def flaky(documents, *args, **kwargs):
+        signed = real(documents[:2], *args, **kwargs)  # two signed, then a crash
+        assert len(signed) == 2
+        raise RuntimeError("crash")
 
-    monkeypatch.setattr(module.eddsa_rdfc_2022, "sign", flaky)
+    monkeypatch.setattr(module.eddsa_rdfc_2022, "sign_many", flaky)
     with pytest.raises(RuntimeError):
         issue(world, version, *[RecipientInput(email=f"p{i}@acme.example") for i in range(5)])
     assert Credential.objects.count() == 0

@@ -51,39 +51,35 @@ def test_an_organisation_with_a_logo_issues_credentials_that_verify(
     document = credential.document
     assert document["issuer"]["image"]["type"] == "Image"
     assert document["issuer"]["image"]["id"].endswith("/logo")
-    report = verify_credential(document, now=timezone.now(), resolver=resolver_for(document))
-    assert report.verdict == "valid", report.to_json()
+    resolver = resolver_for(document)  # signs the status list now: verify after that
+    report = verify_credential(document, now=timezone.now(), resolver=resolver)
+    assert report.verdict == "valid", [c for c in report.checks if c.status != "pass"]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_signing_runs_with_no_transaction_open(world, version, monkeypatch):
-    real = services.eddsa_rdfc_2022.sign
-    seen: list[bool] = []
+    real = services.eddsa_rdfc_2022.sign_many
+    seen: list[tuple[bool, int]] = []
 
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        seen.append(connection.in_atomic_block)
-        return real(*args, **kwargs)
+    def spy(documents: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append((connection.in_atomic_block, len(documents)))
+        return real(documents, *args, **kwargs)
 
-    monkeypatch.setattr(services.eddsa_rdfc_2022, "sign", spy)
+    monkeypatch.setattr(services.eddsa_rdfc_2022, "sign_many", spy)
     issued = issue(world, version, *[RecipientInput(email=f"p{i}@acme.example") for i in range(3)])
     assert len(issued) == 3
-    assert seen == [False, False, False]
+    assert seen == [(False, 3)]  # the whole batch at once, outside any transaction
 
 
 def test_indexes_reserved_by_a_failed_batch_are_never_handed_out_again(world, version, monkeypatch):
-    real = services.eddsa_rdfc_2022.sign
-    calls = {"n": 0}
+    def crashing(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("crash while signing")
 
-    def flaky(*args: Any, **kwargs: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("crash while signing")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(services.eddsa_rdfc_2022, "sign", flaky)
+    monkeypatch.setattr(services.eddsa_rdfc_2022, "sign_many", crashing)
     with pytest.raises(RuntimeError):
         issue(world, version, *[RecipientInput(email=f"p{i}@acme.example") for i in range(5)])
     assert Credential.objects.count() == 0
+    monkeypatch.undo()
     revocation = StatusList.objects.get(organisation=world.org, purpose="revocation")
     assert revocation.allocated_count == 5  # reserved and committed, never stored
     reserved = bytes(revocation.allocated)
@@ -256,3 +252,28 @@ def test_rows_are_stored_with_every_column(world, version):
     assert stored.revoked_at is None and stored.revocation_reason == ""
     assert stored.document["id"].endswith(f"/{stored.public_id}")
     assert stored.issued_at == credential.issued_at
+
+
+def test_a_batch_the_signer_refuses_names_the_recipient_at_fault(world, version, monkeypatch):
+    from microcred.errors import SigningError
+    from microcred_web.common.errors import ApplicationError
+
+    real = services.eddsa_rdfc_2022.sign
+
+    def refuse_second(document: Any, *args: Any, **kwargs: Any) -> Any:
+        if document["credentialSubject"]["identifier"][0]["salt"] == salts[1]:
+            raise SigningError("refused")
+        return real(document, *args, **kwargs)
+
+    def refuse_batch(documents: Any, *args: Any, **kwargs: Any) -> Any:
+        salts.extend(d["credentialSubject"]["identifier"][0]["salt"] for d in documents)
+        raise SigningError("refused")
+
+    salts: list[str] = []
+    monkeypatch.setattr(services.eddsa_rdfc_2022, "sign_many", refuse_batch)
+    monkeypatch.setattr(services.eddsa_rdfc_2022, "sign", refuse_second)
+    with pytest.raises(ApplicationError) as caught:
+        issue(world, version, *[RecipientInput(email=f"p{i}@acme.example") for i in range(3)])
+    assert caught.value.code == "signing_failed"
+    assert caught.value.message.startswith("recipients[1]:")
+    assert Credential.objects.count() == 0
