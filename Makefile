@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: interop demo test install assets browser lint typecheck contracts pytest bench bench-issue clean serve
+.PHONY: interop demo test install assets browser lint typecheck contracts pytest bench bench-issue bench-rules clean serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -59,6 +59,10 @@ bench: install
 N ?= 300000
 bench-issue: install
 	$(BIN)/python -m benchmarks.issue --n $(N)
+
+# Award rules: 1,000,000 learning events, 100,000 learners x 10 achievements.
+bench-rules: install
+	$(BIN)/python -m benchmarks.rules
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3 .mypy_cache .ruff_cache

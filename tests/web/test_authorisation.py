@@ -93,8 +93,8 @@ TABLE: dict[str, Row] = {
     "invitation_accept": Row(lambda w: {"link_token": "forged:token"}, site_page(404, 404)),
     "orgs:dashboard": Row(org_kwargs(), org_page(ANY_MEMBER)),
     "orgs:logo": Row(org_kwargs(), org_page(ANY_MEMBER)),
-    "orgs:learning": Row(org_kwargs(), org_page(frozenset({"learner"}))),
-    "orgs:my_team": Row(org_kwargs(), org_page(frozenset({"manager"}))),
+    "orgs:learning": Row(org_kwargs(), org_page(frozenset({"learner"}), ok=302)),
+    "orgs:my_team": Row(org_kwargs(), org_page(frozenset({"manager"}), ok=302)),
     "orgs:assessments": Row(org_kwargs(), org_page(frozenset({"assessor"}))),
     "orgs:issuing": Row(org_kwargs(), org_page(frozenset({"issuer"}))),
     "orgs:people": Row(org_kwargs(), org_page(ADMIN)),
@@ -162,6 +162,85 @@ TABLE: dict[str, Row] = {
     "bulk:start": Row(org_kwargs(job_id=NO_ID), org_page(ISSUERS, ok=405)),
     "bulk:progress": Row(org_kwargs(job_id=NO_ID), org_page(ISSUERS, ok=404)),
     "bulk:report": Row(org_kwargs(job_id=NO_ID), org_page(ISSUERS, ok=404)),
+    # learning: authoring (issuers and admins), records (admins), learners (any member),
+    # managers; unknown ids reach the view and get 404, POST-only views answer GET with 405
+    "learning:course_list": Row(org_kwargs(), org_page(ISSUERS)),
+    "learning:course_new": Row(org_kwargs(), org_page(ISSUERS)),
+    "learning:course_detail": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "learning:course_edit": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "learning:course_publish": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=405)),
+    "learning:course_preview": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "learning:module_new": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=405)),
+    "learning:module_edit": Row(
+        org_kwargs(course_id=NO_ID, module_id=NO_ID), org_page(ISSUERS, ok=404)
+    ),
+    "learning:module_move": Row(
+        org_kwargs(course_id=NO_ID, module_id=NO_ID), org_page(ISSUERS, ok=405)
+    ),
+    "learning:module_delete": Row(
+        org_kwargs(course_id=NO_ID, module_id=NO_ID), org_page(ISSUERS, ok=405)
+    ),
+    "learning:block_new": Row(
+        org_kwargs(course_id=NO_ID, module_id=NO_ID, kind=lambda w: "text"),
+        org_page(ISSUERS, ok=404),
+    ),
+    "learning:block_reorder": Row(
+        org_kwargs(course_id=NO_ID, module_id=NO_ID), org_page(ISSUERS, ok=405)
+    ),
+    "learning:block_edit": Row(
+        org_kwargs(course_id=NO_ID, module_id=NO_ID, block_id=NO_ID), org_page(ISSUERS, ok=404)
+    ),
+    "learning:block_move": Row(
+        org_kwargs(course_id=NO_ID, module_id=NO_ID, block_id=NO_ID), org_page(ISSUERS, ok=405)
+    ),
+    "learning:block_delete": Row(
+        org_kwargs(course_id=NO_ID, module_id=NO_ID, block_id=NO_ID), org_page(ISSUERS, ok=405)
+    ),
+    "learning:quiz_new": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "learning:quiz_edit": Row(
+        org_kwargs(course_id=NO_ID, quiz_id=NO_ID), org_page(ISSUERS, ok=404)
+    ),
+    "learning:question_new": Row(
+        org_kwargs(course_id=NO_ID, quiz_id=NO_ID, kind=lambda w: "single"),
+        org_page(ISSUERS, ok=404),
+    ),
+    "learning:question_edit": Row(
+        org_kwargs(course_id=NO_ID, quiz_id=NO_ID, question_id=NO_ID), org_page(ISSUERS, ok=404)
+    ),
+    "learning:question_delete": Row(
+        org_kwargs(course_id=NO_ID, quiz_id=NO_ID, question_id=NO_ID), org_page(ISSUERS, ok=405)
+    ),
+    "learning:translations": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "learning:xliff_export": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "learning:translate_machine": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=405)),
+    "learning:course_records_export": Row(org_kwargs(course_id=NO_ID), org_page(ADMIN, ok=404)),
+    "learning:person_records_export": Row(
+        org_kwargs(membership_id=lambda w: w.membership.pk), org_page(ADMIN)
+    ),
+    "learning:records_import": Row(org_kwargs(), org_page(ADMIN)),
+    "learning:mine": Row(org_kwargs(), org_page(ANY_MEMBER)),
+    "learning:enrol": Row(org_kwargs(course_id=NO_ID), org_page(ANY_MEMBER, ok=405)),
+    "learning:player": Row(org_kwargs(enrolment_id=NO_ID), org_page(ANY_MEMBER, ok=404)),
+    "learning:module_complete": Row(
+        org_kwargs(enrolment_id=NO_ID, module_key=lambda w: "abc"), org_page(ANY_MEMBER, ok=405)
+    ),
+    "learning:quiz_start": Row(
+        org_kwargs(enrolment_id=NO_ID, quiz_id=NO_UUID), org_page(ANY_MEMBER, ok=405)
+    ),
+    "learning:attempt_submit": Row(
+        org_kwargs(enrolment_id=NO_ID, attempt_id=NO_ID), org_page(ANY_MEMBER, ok=405)
+    ),
+    "learning:team": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
+    "learning:assign": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
+    "learning:media": Row(org_kwargs(public_id=NO_UUID), org_page(ANY_MEMBER, ok=404)),
+    # award rules (unknown achievement: allowed roles reach the view and get 404)
+    "awards:builder": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "awards:edit": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=405)),
+    "awards:enable": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=405)),
+    "awards:preview": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "awards:mine": Row(org_kwargs(), org_page(ANY_MEMBER)),
+    "awards:mine_partial": Row(org_kwargs(), org_page(ANY_MEMBER)),
+    "awards:team": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
     # certificate and badge downloads (public, like the credential page)
     "rendering:certificate": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "rendering:badge_png": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),

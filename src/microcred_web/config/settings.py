@@ -33,8 +33,10 @@ INSTALLED_APPS = [
     "microcred_web.orgs",
     "microcred_web.achievements",
     "microcred_web.issuing",
+    "microcred_web.learning",
     "microcred_web.bulk",
     "microcred_web.rendering",
+    "microcred_web.awards",
     "microcred_web.api",
 ]
 

@@ -54,6 +54,7 @@ from microcred_web.issuing.models import (
     StatusList,
     StatusPurpose,
 )
+from microcred_web.issuing.signals import credentials_issued_on_commit
 from microcred_web.issuing.signing import signing_key_for
 from microcred_web.issuing.status_lists import (
     ReservedIndex,
@@ -584,6 +585,9 @@ def credentials_store(
         if not created:
             return []
         _audit_issue(batch, created)
+        credentials_issued_on_commit(
+            organisation=batch.organisation, credential_ids=[item.pk for item in created if item.pk]
+        )
         deliveries = [(item.pk, item.claim_token) for item in created if item.claim_token]
         if deliveries:
             _deliver_on_commit(deliveries)

@@ -32,10 +32,30 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Home"), "orgs:dashboard"),
-    NavItem(_("My learning"), "orgs:learning", (Role.LEARNER,)),
-    NavItem(_("My team"), "orgs:my_team", (Role.MANAGER,)),
+    NavItem(_("My learning"), "learning:mine", (Role.LEARNER,), ("learning:player",)),
+    NavItem(_("My team"), "learning:team", (Role.MANAGER,), ("learning:assign",)),
+    NavItem(_("My goals"), "awards:mine", (Role.LEARNER, Role.MANAGER), ("awards:team",)),
     NavItem(_("Assessments"), "orgs:assessments", (Role.ASSESSOR,)),
     NavItem(_("Issuing"), "orgs:issuing", (Role.ISSUER,)),
+    NavItem(
+        _("Courses"),
+        "learning:course_list",
+        ISSUING_ROLES,
+        (
+            "learning:course_new",
+            "learning:course_detail",
+            "learning:course_edit",
+            "learning:course_preview",
+            "learning:module_edit",
+            "learning:block_new",
+            "learning:block_edit",
+            "learning:quiz_new",
+            "learning:quiz_edit",
+            "learning:question_new",
+            "learning:question_edit",
+            "learning:translations",
+        ),
+    ),
     NavItem(
         _("Achievements"),
         "achievements:list",

@@ -69,12 +69,8 @@ def _empty_section(request: HttpRequest, ctx: OrgContext, title: str, text: str)
 
 @org_view(Role.LEARNER)
 def learning(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
-    return _empty_section(
-        request,
-        ctx,
-        _("My learning"),
-        _("Nothing here yet. Badges and certificates you earn will appear here."),
-    )
+    """Kept for old links: the learner's page lives in the learning app."""
+    return redirect("learning:mine", slug=ctx.organisation.slug)
 
 
 @org_view(Role.ASSESSOR)
@@ -102,8 +98,8 @@ def issuing(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
 
 @org_view(Role.MANAGER)
 def my_team(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
-    teams = list(selectors.teams_managed_by(membership=ctx.membership))
-    return render(request, "orgs/my_team.html", {"ctx": ctx, "teams": teams})
+    """Kept for old links: the team's progress lives in the learning app."""
+    return redirect("learning:team", slug=ctx.organisation.slug)
 
 
 @org_view()

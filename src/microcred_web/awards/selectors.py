@@ -1,0 +1,204 @@
+"""Reads for award rules: the builder's tree and choices, previews, and people's goals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from microcred.rules import (
+    AtLeast,
+    Condition,
+    CreditTarget,
+    Decision,
+    FactIndex,
+    Group,
+    Leaf,
+    evaluate,
+    summarise,
+)
+from microcred.rules.editing import split
+from microcred.rules.serial import GROUP_NAMES
+from microcred.rules.text import leaf_todo, phrase
+from microcred_web.accounts.models import User
+from microcred_web.achievements.models import Achievement, AchievementStatus
+from microcred_web.awards.facts import achievement_ref, person_indexes
+from microcred_web.awards.models import Award, AwardRule
+from microcred_web.learning.selectors import learning_choices
+from microcred_web.orgs.models import Organisation, Team
+
+GROUP_KINDS = tuple(GROUP_NAMES)
+
+
+def award_rule_get(*, organisation: Organisation, achievement: Achievement) -> AwardRule | None:
+    return AwardRule.objects.filter(organisation=organisation, achievement=achievement).first()
+
+
+# ----------------------------------------------------------------------------- builder
+
+
+@dataclass
+class NodeView:
+    """One row of the builder: a condition or a group, with its path ("0.2") and settings."""
+
+    path: str
+    text: str
+    is_group: bool
+    kind: str = ""
+    n: int | None = None
+    target: float | None = None
+    days: int | None = None
+    children: list[NodeView] = field(default_factory=list)
+    first: bool = True
+    last: bool = True
+    is_root: bool = False
+
+
+def node_views(
+    node: Condition, path: tuple[int, ...] = (), first: bool = True, last: bool = True
+) -> NodeView:
+    inner, limit = split(node)
+    key = ".".join(map(str, path))
+    if isinstance(inner, Leaf) and limit is None:
+        return NodeView(key, _leaf_text(inner), False, first=first, last=last, is_root=not path)
+    assert isinstance(inner, Group)
+    kind = next(name for name, cls in GROUP_NAMES.items() if type(inner) is cls)
+    count = len(inner.children)
+    return NodeView(
+        key,
+        phrase(node),
+        True,
+        kind=kind,
+        n=inner.n if isinstance(inner, AtLeast) else None,
+        target=inner.target if isinstance(inner, CreditTarget) else None,
+        days=limit.days if limit else None,
+        children=[
+            node_views(child, (*path, i), i == 0, i == count - 1)
+            for i, child in enumerate(inner.children)
+        ],
+        first=first,
+        last=last,
+        is_root=not path,
+    )
+
+
+def _leaf_text(leaf: Leaf) -> str:
+    return leaf_todo(leaf)  # "Complete the course ‘X’", "Score at least 80% in ‘Q’"
+
+
+@dataclass(frozen=True)
+class Choice:
+    ref: str
+    label: str
+    credits: float = 0.0
+
+
+def builder_choices(
+    *, organisation: Organisation, achievement: Achievement
+) -> dict[str, list[Choice]]:
+    """What a condition can be about: courses, quizzes, (assessments,) other credentials."""
+    learning = learning_choices(organisation=organisation)
+    out = {
+        kind: [Choice(c.ref, c.label, float(c.credits)) for c in learning.get(kind, [])]
+        for kind in ("courses", "quizzes", "assessments")
+    }
+    out["credentials"] = [
+        Choice(achievement_ref(a.public_id), a.name)
+        for a in Achievement.objects.filter(
+            organisation=organisation, status=AchievementStatus.PUBLISHED
+        )
+        .exclude(pk=achievement.pk)
+        .order_by("name")
+    ]
+    return out
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+
+@dataclass(frozen=True)
+class PersonProgress:
+    user: User
+    decision: Decision
+
+
+def progress_for(
+    *, organisation: Organisation, rule: Condition, user_ids: Iterable[int] | None = None
+) -> list[PersonProgress]:
+    """Each member (among ``user_ids``) with the rule's decision: qualified first, then by
+    progress."""
+    indexes = person_indexes(organisation=organisation, user_ids=user_ids)
+    users = User.objects.in_bulk(list(indexes))
+    rows = [PersonProgress(users[uid], evaluate(rule, ix)) for uid, ix in indexes.items()]
+    rows.sort(key=lambda r: (not r.decision.earned, -r.decision.progress, r.user.email))
+    return rows
+
+
+@dataclass(frozen=True)
+class Goal:
+    achievement: Achievement
+    summary: str
+    decision: Decision
+    award: Award | None
+
+
+def goals_for(*, organisation: Organisation, user: User) -> list[Goal]:
+    """The person's goals: each achievement with an enabled rule — earned, in progress, or not
+    started — with the engine's explanation."""
+    rules = (
+        AwardRule.objects.filter(
+            organisation=organisation,
+            enabled=True,
+            rule_json__isnull=False,
+            achievement__status=AchievementStatus.PUBLISHED,
+        )
+        .select_related("achievement")
+        .order_by("achievement__name")
+    )
+    ix = person_indexes(organisation=organisation, user_ids=[user.pk]).get(user.pk, FactIndex([]))
+    awards = {
+        a.achievement_id: a
+        for a in Award.objects.filter(organisation=organisation, user=user).select_related(
+            "credential"
+        )
+    }
+    goals = []
+    for award_rule in rules:
+        rule = award_rule.rule
+        if rule is None:
+            continue
+        goals.append(
+            Goal(
+                award_rule.achievement,
+                summarise(rule),
+                evaluate(rule, ix),
+                awards.get(award_rule.achievement_id),
+            )
+        )
+    goals.sort(key=lambda g: (g.award is None and not g.decision.earned, -g.decision.progress))
+    return goals
+
+
+def team_user_ids(*, teams: Iterable[Team]) -> list[int]:
+    return sorted({m.user_id for team in teams for m in team.members.filter(is_active=True)})
+
+
+def team_progress(*, organisation: Organisation, teams: list[Team]) -> tuple[list[Any], list[Any]]:
+    """(achievements with an enabled rule, rows of (user, [Decision per achievement]))."""
+    rules = [
+        (r.achievement, r.rule)
+        for r in AwardRule.objects.filter(
+            organisation=organisation, enabled=True, rule_json__isnull=False
+        )
+        .select_related("achievement")
+        .order_by("achievement__name")
+    ]
+    rules = [(a, rule) for a, rule in rules if rule is not None]
+    indexes = person_indexes(organisation=organisation, user_ids=team_user_ids(teams=teams))
+    users = User.objects.in_bulk(list(indexes))
+    rows = [
+        (users[uid], [evaluate(rule, ix) for _, rule in rules if rule is not None])
+        for uid, ix in indexes.items()
+    ]
+    rows.sort(key=lambda row: row[0].email)
+    return [a for a, _ in rules], rows

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from microcred_web.learning.models import Course, Enrolment, LearningRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_course_is_published_assigned_part_way_and_idempotent() -> None:
+    call_command("load_demo", stdout=StringIO())
+    course = Course.objects.get(organisation__slug="northwind", title="Safe manual handling")
+    assert course.is_published and course.duration_minutes == 24
+    enrolments = Enrolment.objects.filter(course=course)
+    assert enrolments.count() == 6  # the Warehouse Operations team
+    assert enrolments.filter(completed_at__isnull=False).count() == 1
+    assert enrolments.exclude(completed_blocks=[]).count() == 2
+    counts = (Course.objects.count(), Enrolment.objects.count(), LearningRecord.objects.count())
+    call_command("load_demo", stdout=StringIO())
+    assert (Course.objects.count(), Enrolment.objects.count(), LearningRecord.objects.count()) == (
+        counts
+    )
