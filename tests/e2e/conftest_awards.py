@@ -1,11 +1,45 @@
-"""Setup for the stacked-award journey: two short courses (made through the learning services)
-assigned to the learner, each with an enabled award rule."""
+"""Steps and setup for the award journeys.
+
+- ``create_achievement(page, slug, name)`` defines and publishes an achievement through the UI
+  and returns its path.
+- ``add_condition(page, label, min_score=None)`` adds a condition at the top of the rule
+  builder (the page must be open).
+- ``two_courses_with_rules(org, admin, learner)`` is the stacked journey's precondition: two
+  short courses (made through the learning services) assigned to the learner, each with an
+  enabled award rule.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from playwright.sync_api import Page, expect
+
 from microcred.rules import CourseCompleted
+
+
+def create_achievement(page: Page, slug: str, name: str) -> str:
+    """Define and publish an achievement through the achievement pages; return its path."""
+    page.goto(f"/o/{slug}/achievements/new/")
+    page.locator("#id_name").fill(name)
+    page.locator("#id_description").fill(f"{name}: earned by learning.")
+    page.locator("#id_criteria").fill("Meets the **award rule**.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("h1")).to_have_text(name)
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator("#achievement-status")).to_have_text("Published")
+    return re.sub(r"^https?://[^/]+", "", page.url)
+
+
+def add_condition(page: Page, label: str, *, min_score: int | None = None) -> None:
+    """Choose ``label`` in the builder's top-level "Condition" list and add it."""
+    page.locator('[data-testid="condition-root"]').select_option(label=label)
+    if min_score is not None:
+        page.locator("#rule-builder").get_by_label("Minimum score % (quizzes)").last.fill(
+            str(min_score)
+        )
+    page.locator("#rule-builder").get_by_role("button", name="Add condition").last.click()
 
 
 def two_courses_with_rules(org: Any, admin: Any, learner: Any) -> tuple[Any, Any]:
@@ -60,63 +94,3 @@ def two_courses_with_rules(org: Any, admin: Any, learner: Any) -> tuple[Any, Any
         )
         made.append(achievement)
     return made[0], made[1]
-
-
-def course_with_quiz(org: Any, admin: Any, learner: Any) -> Any:
-    """ "Safe lifting": two modules, the second ending with "Forklift quiz" (pass mark 80%),
-    published and assigned to the learner."""
-    from microcred_web.learning import progress
-    from microcred_web.learning import services as learning
-    from microcred_web.orgs.models import Membership
-
-    course = learning.course_create(
-        organisation=org,
-        actor=admin,
-        values={
-            "title": "Safe lifting",
-            "summary": "Lift safely.",
-            "language": "en",
-            "duration_minutes": 24,
-            "credits": "2",
-        },
-    )
-    quiz = learning.quiz_create(
-        course=course,
-        actor=admin,
-        values={
-            "title": "Forklift quiz",
-            "pass_mark": 80,
-            "questions_per_attempt": 2,
-            "max_attempts": 3,
-        },
-    )
-    learning.question_create(
-        quiz=quiz,
-        actor=admin,
-        kind="single",
-        values={
-            "prompt": "Most you may lift alone?",
-            "choices": [{"text": "25 kg", "correct": True}, {"text": "60 kg"}, {"text": "90 kg"}],
-        },
-    )
-    learning.question_create(
-        quiz=quiz,
-        actor=admin,
-        kind="true_false",
-        values={"prompt": "Twist at the waist while carrying?", "answer": "false"},
-    )
-    one = learning.module_create(course=course, actor=admin, title="Before you lift")
-    learning.block_create(module=one, actor=admin, kind="text", values={"body": "Plan the route."})
-    two = learning.module_create(course=course, actor=admin, title="Lifting")
-    learning.block_create(module=two, actor=admin, kind="text", values={"body": "Bend knees."})
-    learning.block_create(module=two, actor=admin, kind="quiz", values={"quiz_id": quiz.pk})
-    learning.course_publish(course=course, actor=admin)
-    course.refresh_from_db()
-    progress.enrolment_assign(
-        organisation=org,
-        actor=admin,
-        course=course,
-        memberships=[Membership.objects.get(organisation=org, user=learner)],
-        due_date=None,
-    )
-    return course

@@ -1,23 +1,38 @@
-"""Award rules in Chromium: an admin defines "all of: course + quiz ≥ 80%" in the rule builder;
-a learner completes the course and passes the quiz; the credential is issued automatically and
-appears on the learner's credentials page; the manager sees the team's progress. Then a stacked
-award: A + B ⇒ C is issued when B arrives.
+"""Award rules in Chromium, end to end through the UI.
 
-The courses are made, published and assigned through the learning services in the setup
-(``conftest_awards``); the learner takes them in the browser with the learning journey's step
-``learning_steps.complete_course``.
+1. An admin authors a two-module course with a quiz, publishes it, defines an achievement and
+   its award "all of: course + quiz ≥ 80%" in the rule builder, and assigns the course to the
+   Warehouse team. A learner of the team completes it; the credential is issued automatically,
+   e-mailed, and shown to the learner (My learning, their credentials). The manager sees the
+   team's progress (courses and credentials) from "My team".
+2. A stacked award: A + B ⇒ C is issued when B arrives.
 """
 
 from __future__ import annotations
 
 import pytest
 from browser_steps import sign_in
-from conftest_awards import course_with_quiz, two_courses_with_rules
-from learning_steps import complete_course
+from conftest_awards import add_condition, create_achievement, two_courses_with_rules
+from learning_steps import (
+    QuestionSpec,
+    QuizSpec,
+    assign_course,
+    author_course,
+    complete_course,
+    publish_course,
+)
 from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "correct-horse-battery-9"
+QUIZ = QuizSpec(
+    title="Forklift quiz",
+    pass_mark=80,
+    questions=(
+        QuestionSpec("single", "Most you may lift alone?", ("25 kg", "60 kg", "90 kg"), ("25 kg",)),
+        QuestionSpec("true_false", "Twist at the waist while carrying?", right=("False",)),
+    ),
+)
 ANSWERS = {"Most you may lift alone?": "25 kg", "Twist at the waist while carrying?": "False"}
 
 
@@ -46,24 +61,6 @@ def people(transactional_db, settings, live_server):
     return {"org": org, **users}
 
 
-def achievement(org, admin, name: str):
-    from microcred_web.achievements import services
-
-    made = services.achievement_create(
-        organisation=org,
-        actor=admin,
-        values={
-            "name": name,
-            "description": f"{name}: earned by learning.",
-            "criteria": "Meets the award rule.",
-            "achievement_type": "Badge",
-        },
-    )
-    services.achievement_publish(achievement=made, actor=admin)
-    made.refresh_from_db()
-    return made
-
-
 def open_as(browser: Browser, live_server, email: str) -> Page:
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
@@ -73,24 +70,29 @@ def open_as(browser: Browser, live_server, email: str) -> Page:
     return page
 
 
-def test_rule_builder_course_and_quiz_issue_automatically(
+def test_author_award_assign_learn_and_earn(
     page: Page, browser: Browser, live_server, people, shot
 ) -> None:
-    earned = achievement(people["org"], people["admin"], "Safe lifter")
+    # the admin: course, achievement, award rule, assignment — all through the UI
     sign_in(page, "admin@acme.example", PASSWORD)
     page.wait_for_url("**/o/acme/**")
-    course_with_quiz(people["org"], people["admin"], people["learner"])
-    page.goto(f"/o/acme/achievements/{earned.pk}/")
+    course_path = author_course(
+        page,
+        "acme",
+        "Safe lifting",
+        modules=[
+            ("Before you lift", ["Plan the route and clear the way."]),
+            ("Lifting", ["Bend your **knees** and keep the load close."]),
+        ],
+        quiz=QUIZ,
+    )
+    publish_course(page, course_path)
+    create_achievement(page, "acme", "Safe lifter")
     page.get_by_role("link", name="Award rule").click()
     expect(page.get_by_role("heading", name="Award rule")).to_be_visible()
-    select = page.locator('[data-testid="condition-root"]')
-    select.select_option(label="Safe lifting (2 credits)")
-    page.get_by_role("button", name="Add condition").click()
+    add_condition(page, "Safe lifting (2 credits)")
     expect(page.locator("#rule-summary")).to_have_text("Complete all of: ‘Safe lifting’")
-    select = page.locator('[data-testid="condition-root"]')
-    select.select_option(label="Forklift quiz (Safe lifting)")
-    page.locator("#rule-builder").get_by_label("Minimum score % (quizzes)").last.fill("80")
-    page.get_by_role("button", name="Add condition").last.click()
+    add_condition(page, "Forklift quiz (Safe lifting)", min_score=80)
     expect(page.locator("#rule-summary")).to_have_text(
         "Complete all of: ‘Safe lifting’ and ‘Forklift quiz (Safe lifting)’ with at least 80%"
     )
@@ -99,32 +101,46 @@ def test_rule_builder_course_and_quiz_issue_automatically(
     page.get_by_role("link", name="Preview who would qualify now").click()
     expect(page.locator("#preview")).to_contain_text("0 people would qualify now")
     shot("awards-builder")
+    assign_course(page, "acme", "Safe lifting", team="Warehouse")
 
+    # the learner: My learning shows the course and the goal; finishing earns the credential
     learner = open_as(browser, live_server, "zoe@acme.example")
-    learner.goto("/o/acme/learning/goals/")
+    learner.locator(".org-nav").get_by_role("link", name="My learning").click()
+    expect(learner.locator(".course-card", has_text="Safe lifting")).to_be_visible()
     expect(learner.locator("#goals")).to_contain_text("Complete the course ‘Safe lifting’")
-    learner.screenshot(path="/tmp/shots/awards-goals-before.png", full_page=True)
+    learner.screenshot(path="/tmp/shots/awards-mine-before.png", full_page=True)
     complete_course(learner, "acme", "Safe lifting", answers=ANSWERS)
+    if not learner.url.rstrip("/").endswith("/learning/my"):  # the step may end in the player
+        learner.locator(".org-nav").get_by_role("link", name="My learning").click()
+    expect(learner.locator("#goals .goal-new")).to_contain_text("New credential")
+    expect(learner.locator("#goals")).to_contain_text("Safe lifter")
+    learner.screenshot(path="/tmp/shots/awards-mine-earned.png", full_page=True)
+    learner.get_by_role("link", name="View your credential").click()
+    expect(learner.locator("main")).to_contain_text("Safe lifter")
     learner.goto("/credentials/mine/")
     expect(learner.locator("main")).to_contain_text("Safe lifter")
     learner.screenshot(path="/tmp/shots/awards-my-credentials.png", full_page=True)
-    learner.goto("/o/acme/learning/goals/")
+    learner.goto("/o/acme/learning/my/")  # the highlight is shown once
     expect(learner.locator("#goals")).to_contain_text("Earned")
-    learner.get_by_role("link", name="View your credential").click()
-    expect(learner.locator("main")).to_contain_text("Safe lifter")
-    learner.screenshot(path="/tmp/shots/awards-goals-earned.png", full_page=True)
+    expect(learner.locator("#goals .goal-new")).to_have_count(0)
 
+    # the manager: My team shows the course progress and leads to the credential progress
     manager = open_as(browser, live_server, "rafa@acme.example")
-    manager.goto("/o/acme/learning/goals/team/")
+    manager.locator(".org-nav").get_by_role("link", name="My team").click()
+    expect(manager.locator("table.team-table")).to_contain_text("Completed")
+    manager.get_by_role("link", name="Progress toward credentials").click()
     expect(manager.locator("#team-goals")).to_contain_text("Zoë Dubois")
     expect(manager.locator("#team-goals")).to_contain_text("Earned")
+    expect(manager.locator(".org-nav [aria-current='page']")).to_have_text("My team")
     manager.screenshot(path="/tmp/shots/awards-team.png", full_page=True)
 
     from django.core import mail
 
     from microcred_web.issuing.models import Credential
 
-    assert Credential.objects.filter(achievement_version__achievement=earned).count() == 1
+    issued = Credential.objects.filter(achievement_version__achievement__name="Safe lifter")
+    assert issued.count() == 1
+    assert issued.get().recipient_user == people["learner"]
     assert any("zoe@acme.example" in m.to for m in mail.outbox)
 
 
@@ -133,16 +149,14 @@ def test_stacked_award_is_issued_when_the_second_credential_arrives(
 ) -> None:
     org, admin = people["org"], people["admin"]
     a, b = two_courses_with_rules(org, admin, people["learner"])
-    stacked = achievement(org, admin, "Warehouse all-rounder")
 
     sign_in(page, "admin@acme.example", PASSWORD)
     page.wait_for_url("**/o/acme/**")
-    page.goto(f"/o/acme/achievements/{stacked.pk}/award-rule/")
-    page.locator('[data-testid="condition-root"]').select_option(label="Lifting")
-    page.get_by_role("button", name="Add condition").click()
+    create_achievement(page, "acme", "Warehouse all-rounder")
+    page.get_by_role("link", name="Award rule").click()
+    add_condition(page, "Lifting")
     expect(page.locator("#rule-summary")).to_have_text("Complete all of: the credential ‘Lifting’")
-    page.locator('[data-testid="condition-root"]').select_option(label="Racking")
-    page.get_by_role("button", name="Add condition").last.click()
+    add_condition(page, "Racking")
     expect(page.locator("#rule-summary")).to_have_text(
         "Complete all of: the credential ‘Lifting’ and the credential ‘Racking’"
     )
@@ -161,7 +175,10 @@ def test_stacked_award_is_issued_when_the_second_credential_arrives(
 
     from microcred_web.issuing.models import Credential
 
-    assert Credential.objects.filter(achievement_version__achievement=stacked).count() == 1
+    stacked = Credential.objects.filter(
+        achievement_version__achievement__name="Warehouse all-rounder"
+    )
+    assert stacked.count() == 1
     assert {a.name, b.name} <= set(
         Credential.objects.values_list("achievement_version__achievement__name", flat=True)
     )

@@ -60,6 +60,8 @@ class Award(models.Model):
     )
     earned_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
+    #: when the person first saw the award on their goals (None: shown as "New credential")
+    seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-earned_at", "-id"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.errors import InvalidInput
@@ -216,3 +217,14 @@ def award_issue(
     except IntegrityError:  # a concurrent evaluation recorded it first
         award = Award.objects.get(achievement=achievement, user=user)
     return award
+
+
+def awards_mark_seen(*, organisation: Organisation, user: User, award_ids: Iterable[int]) -> int:
+    """Record that ``user`` saw these awards of theirs (the "New credential" highlight is shown
+    once). A read receipt, not a change of record: no audit event."""
+    ids = list(award_ids)
+    if not ids:
+        return 0
+    return Award.objects.filter(
+        organisation=organisation, user=user, pk__in=ids, seen_at__isnull=True
+    ).update(seen_at=timezone.now())

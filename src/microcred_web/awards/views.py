@@ -210,17 +210,28 @@ def builder_preview(request: HttpRequest, ctx: OrgContext, achievement_id: int) 
     return render(request, "awards/partials/_preview.html", context)
 
 
+def _goals_context(ctx: OrgContext) -> dict[str, Any]:
+    """The person's goals; credentials earned since they last looked are marked new once."""
+    goals = selectors.goals_for(organisation=ctx.organisation, user=ctx.user)
+    new_ids = {
+        goal.award.pk
+        for goal in goals
+        if goal.award is not None and goal.award.credential_id and goal.award.seen_at is None
+    }
+    services.awards_mark_seen(organisation=ctx.organisation, user=ctx.user, award_ids=new_ids)
+    return {"ctx": ctx, "goals": goals, "new_ids": new_ids}
+
+
 @org_view()
 def goals_mine(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
-    goals = selectors.goals_for(organisation=ctx.organisation, user=ctx.user)
-    return render(request, "awards/goals.html", {"ctx": ctx, "goals": goals})
+    return render(request, "awards/goals.html", _goals_context(ctx))
 
 
 @org_view()
 def goals_partial(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
-    """The goals list alone, for ``hx-get`` from the "My learning" page."""
-    goals = selectors.goals_for(organisation=ctx.organisation, user=ctx.user)
-    return render(request, "awards/partials/_goals.html", {"ctx": ctx, "goals": goals})
+    """The goals list alone, for ``hx-get`` from the "My learning" page (headings one level
+    down, under its "Credentials to earn" section)."""
+    return render(request, "awards/partials/_goals.html", {**_goals_context(ctx), "nested": True})
 
 
 @org_view(Role.MANAGER, Role.ADMIN)

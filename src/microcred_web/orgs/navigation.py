@@ -32,9 +32,9 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Home"), "orgs:dashboard"),
-    NavItem(_("My learning"), "learning:mine", (Role.LEARNER,), ("learning:player",)),
-    NavItem(_("My team"), "learning:team", (Role.MANAGER,), ("learning:assign",)),
-    NavItem(_("My goals"), "awards:mine", (Role.LEARNER, Role.MANAGER), ("awards:team",)),
+    # "My learning" holds the learner's courses and credential goals; "My team" the team's
+    NavItem(_("My learning"), "learning:mine", (Role.LEARNER,), ("learning:player", "awards:mine")),
+    NavItem(_("My team"), "learning:team", (Role.MANAGER,), ("learning:assign", "awards:team")),
     NavItem(_("Assessments"), "orgs:assessments", (Role.ASSESSOR,)),
     NavItem(_("Issuing"), "orgs:issuing", (Role.ISSUER,)),
     NavItem(

@@ -119,3 +119,44 @@ def test_goals_show_progress_missing_items_and_the_earned_credential(client, pla
     team = client.get(reverse("awards:team", kwargs={"slug": place.org.slug})).content.decode()
     assert place.learner.email in team or place.learner.get_full_name() in team
     assert "50%" in team
+
+
+def test_a_new_credential_is_highlighted_once_on_my_learning(client, place) -> None:
+    from microcred_web.awards import services
+    from microcred_web.awards.models import Award
+
+    achievement = make_achievement(place.org, place.admin, "Safe lifter")
+    set_rule(
+        place.org,
+        achievement,
+        CourseCompleted(f"course:{place.course.public_id}", "Safe lifting"),
+        place.admin,
+    )
+    complete_course(place.org, place.learner, place.course)
+    services.awards_evaluate(organisation=place.org, user_ids=[place.learner.pk])
+    assert Award.objects.get(user=place.learner).seen_at is None
+    client.force_login(place.learner)
+    slug = place.org.slug
+    mine = client.get(reverse("learning:mine", kwargs={"slug": slug})).content.decode()
+    assert f'hx-get="{reverse("awards:mine_partial", kwargs={"slug": slug})}"' in mine
+
+    first = client.get(reverse("awards:mine_partial", kwargs={"slug": slug})).content.decode()
+    assert "New credential" in first and "View your credential" in first
+    assert Award.objects.get(user=place.learner).seen_at is not None
+    again = client.get(reverse("awards:mine_partial", kwargs={"slug": slug})).content.decode()
+    assert "New credential" not in again and "Earned" in again
+
+
+def test_learners_and_managers_reach_goals_from_one_navigation(client, place) -> None:
+    slug = place.org.slug
+    client.force_login(place.learner)
+    goals = client.get(reverse("awards:mine", kwargs={"slug": slug})).content.decode()
+    nav = goals.split('aria-label="Sections"', 1)[1].split("</nav>", 1)[0]
+    assert 'aria-current="page">My learning<' in nav and "goals" not in nav
+
+    client.force_login(place.manager)
+    team = client.get(reverse("learning:team", kwargs={"slug": slug})).content.decode()
+    assert f'href="{reverse("awards:team", kwargs={"slug": slug})}"' in team
+    page = client.get(reverse("awards:team", kwargs={"slug": slug})).content.decode()
+    nav = page.split('aria-label="Sections"', 1)[1].split("</nav>", 1)[0]
+    assert 'aria-current="page">My team<' in nav
