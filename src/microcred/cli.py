@@ -21,7 +21,13 @@ from microcred.did import MapResolver
 from microcred.errors import Error, InvalidInput
 from microcred.keys import KeyPair
 from microcred.model import parse_datetime
-from microcred.verify import SUITES, VerificationReport, issue_credential, verify_credential
+from microcred.verify import (
+    SUITES,
+    VerificationReport,
+    issue_credential,
+    issue_credentials,
+    verify_credential,
+)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -159,17 +165,29 @@ def _load_key(path: str, stdin: Any) -> KeyPair:
         raise UsageError(f"{path}: not a usable key: {exc}") from exc
 
 
+def _signing_key(key: KeyPair, args: argparse.Namespace) -> KeyPair:
+    if args.verification_method:
+        return KeyPair(args.verification_method, key.controller, key.public, key.secret)
+    return key
+
+
 def _sign_one(
     credential: Any, key: KeyPair, args: argparse.Namespace, registry: ContextRegistry
 ) -> str:
     if not isinstance(credential, dict):
         raise InvalidInput("not a credential: the JSON is not an object")
-    if args.verification_method:
-        key = KeyPair(args.verification_method, key.controller, key.public, key.secret)
     signed = issue_credential(
-        credential, key, suite=args.suite, created=args.created, registry=registry
+        credential,
+        _signing_key(key, args),
+        suite=args.suite,
+        created=args.created,
+        registry=registry,
     )
     return signed if isinstance(signed, str) else json.dumps(signed, ensure_ascii=False)
+
+
+#: JSON Lines are signed in batches of this many lines (``issue_credentials``).
+SIGN_BATCH = 1000
 
 
 def _sign(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Any) -> int:
@@ -189,15 +207,52 @@ def _sign(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Any) -> int
             return EXIT_INVALID
         return EXIT_OK
     status = EXIT_OK
+    batch: list[tuple[int, dict[str, Any]]] = []
     for number, line in _lines(data):
         try:
-            out.write(_sign_one(json.loads(line), key, args, registry) + "\n")
+            credential = json.loads(line)
         except ValueError as exc:
             err.write(f"line {number}: not JSON: {exc}\n")
             status = EXIT_INVALID
-        except Error as exc:
-            err.write(f"line {number}: refused: {exc}\n")
+            continue
+        if not isinstance(credential, dict):
+            err.write(f"line {number}: refused: not a credential: the JSON is not an object\n")
             status = EXIT_INVALID
+            continue
+        batch.append((number, credential))
+        if len(batch) >= SIGN_BATCH:
+            status = max(status, _sign_batch(batch, key, args, registry, out, err))
+            batch = []
+    if batch:
+        status = max(status, _sign_batch(batch, key, args, registry, out, err))
+    return status
+
+
+def _sign_batch(
+    batch: list[tuple[int, dict[str, Any]]],
+    key: KeyPair,
+    args: argparse.Namespace,
+    registry: ContextRegistry,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """Sign JSON Lines together (each line validated on its own; errors name the line)."""
+    results = issue_credentials(
+        [credential for _, credential in batch],
+        _signing_key(key, args),
+        suite=args.suite,
+        created=args.created,
+        registry=registry,
+    )
+    status = EXIT_OK
+    for (number, _), result in zip(batch, results, strict=True):
+        if isinstance(result, Error):
+            err.write(f"line {number}: refused: {result}\n")
+            status = EXIT_INVALID
+        elif isinstance(result, str):
+            out.write(result + "\n")
+        else:
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
     return status
 
 

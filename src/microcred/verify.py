@@ -26,7 +26,7 @@ from microcred.verification.input import JWT_ALGORITHMS as JWT_ALGORITHMS
 from microcred.verification.input import Decoded as Decoded
 from microcred.verification.input import decode_input as decode_input
 from microcred.verification.issuing import SUITES as SUITES
-from microcred.verification.issuing import issue_credential
+from microcred.verification.issuing import issue_credential, issue_credentials
 from microcred.verification.keys import KeyInfo as KeyInfo
 from microcred.verification.keys import Resolver as Resolver
 from microcred.verification.keys import fetch as fetch
@@ -41,5 +41,6 @@ __all__ = [
     "Check",
     "VerificationReport",
     "issue_credential",
+    "issue_credentials",
     "verify_credential",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from microcred.canon.jsonld import to_rdf
+from microcred.canon.jsonld import canonicalize_tree, to_rdf
 from microcred.canon.rdfc import canonicalize
 from microcred.contexts.registry import ContextRegistry
 
@@ -25,4 +25,7 @@ def canonicalize_document(
     hash_algorithm: str = "sha256",
 ) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document (strict: undefined terms raise)."""
+    text = canonicalize_tree(document, registry=registry, hash_algorithm=hash_algorithm)
+    if text is not None:
+        return text
     return canonicalize(to_rdf(document, registry=registry), hash_algorithm=hash_algorithm)

@@ -54,8 +54,10 @@ from microcred.canon.jsonld_fallback import json_path, pyld_to_rdf
 from microcred.canon.jsonld_values import canonical_double
 from microcred.canon.nquads import Quad, escape_literal
 from microcred.canon.rdfc import (
+    _HASHERS,
     CanonicalPiece,
     canonicalize,
+    canonicalize_lines,
     canonicalize_with_pieces,
     first_degree_piece,
 )
@@ -598,16 +600,18 @@ class _Walker:
         value = obj[key]
         cls = value.__class__
         raw: object = None
-        if cls is str:
-            raw = value
-        elif cls is list and all(item.__class__ is str for item in value):
-            raw = tuple(value)
         runs = ctx._type_runs
-        if raw is not None:
-            hit = runs.get(raw)
-            if hit is not None:
+        if cls is str or cls is list:
+            raw = value if cls is str else tuple(value)
+            try:
+                hit = runs.get(raw)
+            except TypeError:  # an unhashable item: not a string
+                hit = raw = None
+            if hit is not None:  # only tuples of strings are ever stored
                 type_terms.extend(hit[0])
                 return hit[1]
+            if cls is list and not all(item.__class__ is str for item in value):
+                raw = None
         start = len(type_terms)
         types = self.types(obj, key, ctx, type_terms)
         result = ctx.with_types(types)
@@ -842,6 +846,324 @@ class _Walker:
                 if not isinstance(text, str):
                     raise Unsupported("language map value that is not a string")
                 self.out.append((subject, td.pred, f'"{_escape(text)}"{tag}', graph))
+
+
+class _Retry(Exception):
+    """The line walker cannot write this document (named graphs, ``_:`` labels of the
+    document, a quad that may repeat): use the quad walker and the general canonicalizer."""
+
+
+class _Subtree:
+    """A cached subtree of :meth:`_LineWalker.cached`."""
+
+    __slots__ = ("budget", "ctx", "lines", "subject", "subjects")
+
+    def __init__(
+        self,
+        ctx: ActiveContext,
+        lines: tuple[str, ...],
+        budget: int,
+        subjects: frozenset[str],
+        subject: str,
+    ) -> None:
+        self.ctx = ctx  # keeps id(ctx) in the key from being reused
+        self.lines, self.budget, self.subjects, self.subject = lines, budget, subjects, subject
+
+
+_SUBTREE_LIMIT = 1024
+# (id(ctx), depth, marshal of the node) → its lines; cleared when full. Shared by threads:
+# each dict operation is atomic, and a lost entry only costs a walk.
+_SUBTREES: dict[tuple[int, int, bytes], _Subtree] = {}
+_SUBTREE_IDS: dict[str, None] = {}  # ids of nested nodes met so far (cleared when full)
+
+
+class _LineWalker(_Walker):
+    """The walk of :func:`canonicalize_tree`: the same quads as :class:`_Walker` (default
+    graph only), written straight as N-Quads text for :func:`rdfc.canonicalize_lines` —
+    finished lines for quads without blank nodes, the line ends of each blank node's quads
+    (its canonical label goes in front once it is known), and the quads whose object is a
+    blank node. No quad tuples, no second pass to format them."""
+
+    __slots__ = ("edges", "lines", "tails")
+
+    def __init__(self, root: Mapping[str, Any], max_depth: int, max_values: int) -> None:
+        super().__init__(root, max_depth, max_values)
+        self.lines: list[str] = []
+        self.tails: dict[str, list[str]] = {}
+        self.edges: list[tuple[str, str, str]] = []
+
+    def blank(self) -> str:
+        label = f"_:b{self.counter}"
+        self.counter += 1
+        self.tails[label] = []
+        return label
+
+    def emit(self, subject: str, pred: str, term: str) -> None:
+        """One quad of the default graph (the rarer paths; walk_node writes inline)."""
+        if term[0] == "_":
+            self.edges.append((subject, pred, term))
+        elif subject[0] == "_":
+            self.tails[subject].append(f" {pred} {term} .\n")
+        else:
+            self.lines.append(f"{subject} {pred} {term} .\n")
+
+    def _blank_id(self, label: str) -> str:
+        raise _Retry
+
+    def node(self, obj: Mapping[str, Any], ctx: ActiveContext, graph: str, depth: int) -> str:
+        """:meth:`walk_node`, through the subtree cache for a nested node with an ``id``."""
+        if obj is not self.root:
+            ident = obj.get("id") or obj.get("@id")
+            if ident.__class__ is str:
+                return self.cached(obj, ctx, depth, cast(str, ident))
+        return self.walk_node(obj, ctx, graph, depth)
+
+    def cached(self, obj: Mapping[str, Any], ctx: ActiveContext, depth: int, ident: str) -> str:
+        """:meth:`walk_node` of a named nested node through :data:`_SUBTREES`: documents
+        repeat subtrees (the issuer profile, the achievement); a subtree's lines are a
+        function of its exact content (``marshal``), the active context and the depth. Only
+        subtrees without blank nodes are kept, so a replay is a copy of finished lines."""
+        if ident not in _SUBTREE_IDS:  # first sight of this id: no key to build yet
+            if len(_SUBTREE_IDS) >= _SUBTREE_LIMIT:
+                _SUBTREE_IDS.clear()
+            _SUBTREE_IDS[ident] = None
+            return self.walk_node(obj, ctx, "", depth)
+        try:
+            key = (id(ctx), depth, marshal.dumps(cast(Any, obj), 4))
+        except ValueError:  # not plain JSON data
+            return self.walk_node(obj, ctx, "", depth)
+        entry = _SUBTREES.get(key)
+        subjects = self.subjects
+        if entry is not None and entry.ctx is ctx and self.budget >= entry.budget:
+            if not subjects.isdisjoint(entry.subjects):
+                raise _Retry
+            self.budget -= entry.budget
+            self.lines += entry.lines
+            subjects |= entry.subjects
+            return entry.subject
+        mark, counter, budget = len(self.lines), self.counter, self.budget
+        self.subjects = set()
+        subject = self.walk_node(obj, ctx, "", depth)
+        inner, self.subjects = self.subjects, subjects
+        if not subjects.isdisjoint(inner):
+            raise _Retry
+        subjects |= inner
+        if self.counter == counter:  # no blank node inside: nothing but finished lines
+            if len(_SUBTREES) >= _SUBTREE_LIMIT:
+                _SUBTREES.clear()
+            _SUBTREES[key] = _Subtree(
+                ctx, tuple(self.lines[mark:]), budget - self.budget, frozenset(inner), subject
+            )
+        return subject
+
+    def graphs(
+        self, subject: str, td: TermDef, value: Any, ctx: ActiveContext, graph: str, depth: int
+    ) -> None:
+        raise _Retry
+
+    def walk_node(self, obj: Mapping[str, Any], ctx: ActiveContext, graph: str, depth: int) -> str:
+        """:meth:`_Walker.walk_node` writing text (kept in step with it; the differential
+        tests compare the two walks)."""
+        if depth > self.max_depth:
+            raise _TooDeep(f"nested deeper than {self.max_depth} levels", obj)
+        self.budget -= len(obj) + 1
+        if self.budget < 0:
+            raise _TooDeep("more JSON values than allowed", obj)
+        if "@context" in obj and obj is not self.root:
+            ctx = ctx.with_urls(_context_urls(obj["@context"]))
+
+        type_terms: list[str] = []
+        for key in ctx.type_keys:
+            if key in obj:
+                ctx = self.typed(obj, key, ctx, type_terms)
+
+        subject = ""
+        for key in ctx.id_keys:
+            if key in obj:
+                value = obj[key]
+                if value.__class__ is not str:
+                    raise Unsupported("@id value that is not a string")
+                subject = self.iri_ref(ctx, value, obj, key)
+                if subject in self.subjects:
+                    raise _Retry  # a node described twice may repeat a quad
+                self.subjects.add(subject)
+        if subject:
+            prefix = subject
+            append = self.lines.append
+        else:
+            subject = self.blank()
+            prefix = ""  # lines of a blank node are written without their subject
+            append = self.tails[subject].append
+        edges = self.edges
+
+        if type_terms:
+            count = len(type_terms)
+            if count > 1 and (
+                type_terms[0] == type_terms[1] if count == 2 else len(set(type_terms)) < count
+            ):
+                raise _Retry
+            for type_term in type_terms:
+                append(f"{prefix} {_RDF_TYPE} {type_term} .\n")
+
+        terms = ctx.terms
+        term: str | None
+        for key, value in obj.items():
+            td = terms.get(key)
+            if td is None:
+                if key == "@context" or key == "@id" or key == "@type":
+                    continue
+                td = ctx.prop_def(key)
+                if td is None:
+                    raise _Undefined(key, obj, key)
+            pred = td.pred
+            if not pred:
+                if td.keyword == "@id" or td.keyword == "@type":
+                    continue
+                if td.keyword is not None:
+                    raise Unsupported(f"keyword {td.keyword} in a node object")
+                if td.iri is None:
+                    raise _Undefined(key, obj, key)
+                raise Unsupported("blank node predicate")
+            if td.aliased and _shares_predicate(obj, key, pred, ctx):
+                raise _Retry
+            if value.__class__ is str:
+                mode = td.str_mode
+                if mode == S_LITERAL:
+                    if value.isprintable() and '"' not in value and "\\" not in value:
+                        append(f'{prefix} {pred} "{value}"{td.lit_suffix} .\n')
+                    else:
+                        append(f'{prefix} {pred} "{escape_literal(value)}"{td.lit_suffix} .\n')
+                    continue
+                if mode == S_DEFAULT_LANGUAGE:
+                    if not (value.isprintable() and '"' not in value and "\\" not in value):
+                        value = escape_literal(value)
+                    language = ctx.language
+                    if language is None:
+                        append(f'{prefix} {pred} "{value}" .\n')
+                    else:
+                        append(f'{prefix} {pred} "{value}"@{language} .\n')
+                    continue
+                if mode == S_IRI:
+                    append(f"{prefix} {pred} {self.iri_ref(ctx, value, obj, key)} .\n")
+                    continue
+            elif value is None:
+                continue
+            container = td.container
+            if container:
+                if container & C_GRAPH:
+                    raise _Retry
+                if container & C_LIST:
+                    self.list_(subject, td, value, ctx, graph, depth, obj, key)
+                    continue
+                if container & C_LANGUAGE and value.__class__ is dict:
+                    self.language_map(subject, td, value, graph, obj, key)
+                    continue
+            if td.type_kind == T_JSON:
+                append(f"{prefix} {pred} {self.json_literal(value, obj, key)} .\n")
+            elif value.__class__ is list:
+                self.budget -= len(value)
+                if self.budget < 0:
+                    raise _TooDeep("more JSON values than allowed", obj)
+                if len(value) > 1 and _may_repeat(value):
+                    raise _Retry
+                for item in value:
+                    if item.__class__ is dict and "@value" not in item:
+                        child = ctx.previous or ctx
+                        if td.has_context:
+                            child = _scoped(child, td)
+                        term = self.node(item, child, graph, depth + 2)
+                    elif item.__class__ is list:
+                        for inner in _flatten(item):
+                            term = self.object(td, inner, ctx, graph, depth + 1, obj, key)
+                            if term is not None:
+                                self.emit(subject, pred, term)
+                        continue
+                    else:
+                        term = self.object(td, item, ctx, graph, depth + 1, obj, key)
+                        if term is None:
+                            continue
+                    if term[0] == "_":
+                        edges.append((subject, pred, term))
+                    else:
+                        append(f"{prefix} {pred} {term} .\n")
+            else:
+                if value.__class__ is dict and "@value" not in value:
+                    child = ctx.previous or ctx
+                    if td.has_context:
+                        child = _scoped(child, td)
+                    term = self.node(value, child, graph, depth + 1)
+                else:
+                    term = self.object(td, value, ctx, graph, depth, obj, key)
+                    if term is None:
+                        continue
+                if term[0] == "_":
+                    edges.append((subject, pred, term))
+                else:
+                    append(f"{prefix} {pred} {term} .\n")
+        return subject
+
+    def list_(
+        self,
+        subject: str,
+        td: TermDef,
+        value: Any,
+        ctx: ActiveContext,
+        graph: str,
+        depth: int,
+        holder: Any,
+        key: str,
+    ) -> None:
+        """:meth:`_Walker.list_` writing text."""
+        mark = len(self.out)
+        super().list_(subject, td, value, ctx, graph, depth, holder, key)
+        chain = self.out[mark:]
+        del self.out[mark:]
+        for s, p, o, _ in chain:
+            if s[0] == "_" and s not in self.tails:
+                self.tails[s] = []
+            if o[0] == "_" and o not in self.tails:
+                self.tails[o] = []
+            self.emit(s, p, o)
+
+    def language_map(
+        self, subject: str, td: TermDef, value: Mapping[str, Any], graph: str, holder: Any, key: str
+    ) -> None:
+        """:meth:`_Walker.language_map` writing text."""
+        mark = len(self.out)
+        super().language_map(subject, td, value, graph, holder, key)
+        if self.dups:
+            raise _Retry
+        for s, p, o, _ in self.out[mark:]:
+            self.emit(s, p, o)
+        del self.out[mark:]
+
+
+def canonicalize_tree(
+    document: Mapping[str, Any],
+    *,
+    registry: ContextRegistry | None = None,
+    hash_algorithm: str = "sha256",
+) -> str | None:
+    """Private to microcred: ``canonicalize(to_rdf(document))`` in one walk that writes
+    N-Quads text, for the documents it fits (default graph, no quad written twice, distinct
+    first-degree hashes: credentials). None for any other document, and for any document
+    the walk refuses: the general path then gives the answer or raises the error."""
+    hasher = _HASHERS.get(hash_algorithm)
+    if hasher is None or not isinstance(document, Mapping):
+        return None
+    reg = registry if registry is not None else default_registry()
+    try:
+        active = compile_contexts(_context_urls(document.get("@context")), reg)
+        walker = _LineWalker(document, DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUES)
+        walker.node(document, active, "", 1)
+    except (_Retry, Unsupported, _Undefined, _BadValue, _TooDeep, RecursionError):
+        return None
+    if walker.dups:
+        return None
+    text = canonicalize_lines(walker.lines, walker.tails, walker.edges, hasher)
+    if text is not None:
+        stats["fast"] += 1
+    return text
 
 
 def _escape(text: str) -> str:

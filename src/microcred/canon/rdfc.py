@@ -444,6 +444,67 @@ def _canonicalize_default_graph(
     return "".join(lines)
 
 
+def canonicalize_lines(
+    lines: list[str],
+    tails: Mapping[Term, list[str]],
+    edges: list[tuple[Term, Term, Term]],
+    hasher: _Hasher = hashlib.sha256,
+) -> str | None:
+    """Private to microcred: the one-pass fast path of :func:`canonicalize` over a dataset
+    given as finished N-Quads text, for a walker that writes it directly (default graph, no
+    repeated quad — the caller guarantees both):
+
+    * ``lines``: the lines without blank nodes (this list is extended and sorted in place);
+    * ``tails``: each blank node → the ends ``" <p> o .\n"`` of the quads it is the subject
+      of whose object is not a blank node (every blank node of the walk, maybe none);
+    * ``edges``: the quads ``(s, p, o)`` whose object ``o`` is a blank node.
+
+    Returns None when two blank nodes share a first-degree hash (then Hash N-Degree Quads
+    decides: use the full algorithm).
+    """
+    first: dict[Term, list[str]] = {}
+    for node, own in tails.items():
+        if own:
+            first[node] = ["_:a" + tail for tail in own]
+    for s, p, o in edges:
+        if s[0] == "_":
+            if s == o:
+                line = f"_:a {p} _:a .\n"
+            else:
+                line = f"_:a {p} _:z .\n"
+                entry = first.get(s)
+                if entry is None:
+                    first[s] = [line]
+                else:
+                    entry.append(line)
+                line = f"_:z {p} _:a .\n"
+        else:
+            line = f"{s} {p} _:a .\n"
+        entry = first.get(o)
+        if entry is None:
+            first[o] = [line]
+        else:
+            entry.append(line)
+    if first:
+        hashed: dict[str, Term] = {}
+        for node, node_lines in first.items():
+            if len(node_lines) > 1:
+                node_lines.sort()
+            digest = hasher("".join(node_lines).encode()).hexdigest()
+            if digest in hashed:
+                return None  # shared first-degree hash: Hash N-Degree Quads is needed
+            hashed[digest] = node
+        labels = {hashed[digest]: f"_:c14n{i}" for i, digest in enumerate(sorted(hashed))}
+        for node, own in tails.items():
+            if own:
+                label = labels[node]
+                lines += [label + tail for tail in own]
+        for s, p, o in edges:
+            lines.append(f"{labels.get(s, s)} {p} {labels[o]} .\n")
+    lines.sort()
+    return "".join(lines)
+
+
 def canonical_labels(
     quads: Iterable[Quad], *, hash_algorithm: str = "sha256", max_work: int = DEFAULT_MAX_WORK
 ) -> dict[str, str]:

@@ -99,7 +99,13 @@ def copy_json(value: Any) -> Any:
     """
     cls = value.__class__
     if cls is dict:
-        return {k: v if v.__class__ in _ATOMS else copy_json(v) for k, v in value.items()}
+        # dict.copy() in C, then only the members that are containers are copied again
+        # (credentials are mostly strings).
+        copied = value.copy()
+        for key, item in value.items():
+            if item.__class__ is not str and item.__class__ not in _ATOMS:
+                copied[key] = copy_json(item)
+        return copied
     if cls is list:
         return [v if v.__class__ in _ATOMS else copy_json(v) for v in value]
     if isinstance(value, Mapping):

@@ -81,6 +81,34 @@ def test_sign_jsonl_reports_bad_lines_and_signs_the_rest(key_file: Path) -> None
     assert code == 0 and [json.loads(x)["ok"] for x in out.splitlines()] == [True, True]
 
 
+def test_sign_jsonl_batch_equals_one_by_one(tmp_path: Path, key_file: Path) -> None:
+    documents = []
+    for number in range(5):
+        document = _unsigned()
+        document["id"] = f"urn:uuid:00000000-0000-4000-8000-00000000000{number}"
+        document["name"] = f"Credential {number}"
+        documents.append(document)
+    bad = _unsigned()
+    bad["issuer"] = {"id": "https://example.com/someone-else", "type": ["Profile"]}
+    lines = [json.dumps(d) for d in documents[:2]] + ["[1, 2]", json.dumps(bad)]
+    lines += [json.dumps(d) for d in documents[2:]]
+    stdin = ("\n".join(lines) + "\n").encode()
+    code, out, err = run(
+        "sign", "--key", str(key_file), "--created", NOW, "--jsonl", "-", stdin=stdin
+    )
+    assert code == 1
+    assert "line 3: refused: not a credential" in err
+    assert "line 4: refused" in err and "is not the issuer" in err
+    one_by_one = []
+    for number, document in enumerate(documents):
+        path = tmp_path / f"{number}.json"
+        path.write_text(json.dumps(document))
+        status, text, _ = run("sign", "--key", str(key_file), "--created", NOW, str(path))
+        assert status == 0
+        one_by_one.append(text)
+    assert out == "".join(one_by_one)
+
+
 def test_verify_fixtures_with_docs(tmp_path: Path) -> None:
     revoked = OB30 / "bit-string-list" / "credential-status-revoked.json"
     url = json.loads(revoked.read_text())["credentialStatus"]["statusListCredential"]
