@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: interop demo test install assets browser lint typecheck contracts pytest bench bench-issue bench-rules clean serve
+.PHONY: interop demo test install assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-verify clean serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -63,6 +63,14 @@ bench-issue: install
 # Award rules: 1,000,000 learning events, 100,000 learners x 10 achievements.
 bench-rules: install
 	$(BIN)/python -m benchmarks.rules
+
+# Public verification API under load: gunicorn + PostgreSQL + wrk (Debian) at 64 connections.
+VERIFY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/microcred
+bench-verify: install
+	@command -v wrk >/dev/null || { \
+	  echo "installing Debian wrk (HTTP load generator)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; }
+	DATABASE_URL=$${DATABASE_URL:-$(VERIFY_DATABASE_URL)} $(BIN)/python -m benchmarks.verify
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3 .mypy_cache .ruff_cache

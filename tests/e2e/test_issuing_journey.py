@@ -98,7 +98,7 @@ def test_define_issue_claim_with_sign_up_download_revoke(
     learner.get_by_label("Choose a password").fill("une-phrase-de-passe-99")
     learner.get_by_label("Repeat the password").fill("une-phrase-de-passe-99")
     learner.get_by_role("button", name="Create my account and keep it").click()
-    expect(learner.get_by_role("status")).to_contain_text("now in your collection")
+    expect(learner.get_by_role("status")).to_contain_text("now in your wallet")
     expect(learner.locator("#credential-title")).to_have_text("Forklift safety")
     expect(learner.locator("#status-banner")).to_contain_text("Active")
     credential = Credential.objects.get()

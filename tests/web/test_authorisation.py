@@ -154,7 +154,27 @@ TABLE: dict[str, Row] = {
     "issuing:credential_json": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "issuing:credential_jwt": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "issuing:claim": Row(lambda w: {"token": "forged"}, site_page(404, 404)),
-    "issuing:my_credentials": Row(NONE, site_page(302, 200)),
+    "issuing:my_credentials": Row(NONE, site_page(302, 302)),  # → the wallet
+    # the learner's wallet (signed in, not organisation-scoped; unknown ids: 404; POST only: 405)
+    "wallet:home": Row(NONE, site_page(302, 200)),
+    "wallet:did_json": Row(NONE, site_page(200, 200)),
+    "wallet:import": Row(NONE, site_page(302, 200)),
+    "wallet:profile": Row(NONE, site_page(302, 200)),
+    "wallet:clr": Row(NONE, site_page(302, 200)),
+    "wallet:credential": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 404)),
+    "wallet:visibility": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
+    "wallet:evidence": Row(lambda w: {"public_id": NO_UUID(w), "index": 0}, site_page(302, 405)),
+    "wallet:email": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
+    "wallet:linkedin": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 404)),
+    "wallet:share_event": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
+    "wallet:share_link_create": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
+    "wallet:share_link_revoke": Row(lambda w: {"link_id": 999_999}, site_page(302, 405)),
+    "wallet:imported": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 404)),
+    "wallet:imported_visibility": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
+    "wallet:imported_delete": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
+    "wallet:public_profile": Row(lambda w: {"handle": "nobody-here"}, site_page(404, 404)),
+    "wallet:shared": Row(lambda w: {"token": "forged"}, site_page(404, 404)),
+    "wallet:insights": Row(org_kwargs(), org_page(ISSUERS)),
     # bulk issuance (no job in this world: 404 for those allowed in; start is POST only)
     "bulk:upload": Row(org_kwargs(), org_page(ISSUERS)),
     "bulk:columns": Row(org_kwargs(job_id=NO_ID), org_page(ISSUERS, ok=404)),
@@ -256,6 +276,9 @@ TABLE: dict[str, Row] = {
     "vc-api:api-root": Row(NONE, site_page(404, 404)),
     "vc-api:vc_issue": Row(NONE, site_page(405, 405)),
     "vc-api:vc_verify": Row(NONE, site_page(405, 405)),
+    # public verification: anyone (the API is POST only)
+    "verifier:page": Row(NONE, site_page(200, 200)),
+    "verifier:api": Row(NONE, site_page(405, 405)),
 }
 
 

@@ -122,7 +122,9 @@ def test_achievement_form_is_sectioned_and_labelled(client, demo) -> None:
 
 
 def test_public_page_shows_status_downloads_and_verification(client, demo) -> None:
-    active = Credential.objects.filter(revoked_at__isnull=True, valid_until__isnull=True).first()
+    active = Credential.objects.filter(
+        revoked_at__isnull=True, valid_until__isnull=True, is_public=True
+    ).first()
     revoked = Credential.objects.get(revoked_at__isnull=False)
     assert active is not None
     html = client.get(f"/credentials/{active.public_id}").content.decode()

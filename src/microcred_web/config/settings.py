@@ -15,6 +15,15 @@ MICROCRED_KEY_ENCRYPTION_KEY = stored_secret(
     "MICROCRED_KEY_ENCRYPTION_KEY", "key_encryption_key", nbytes=32
 )
 DEBUG = env_bool("DEBUG", default=False)
+# Credential events (views, shares, downloads, verifications) older than this are pruned.
+MICROCRED_ANALYTICS_RETENTION_DAYS = int(
+    os.environ.get("MICROCRED_ANALYTICS_RETENTION_DAYS", "395")
+)
+# Public verification API: requests per second per client (token bucket, per worker process).
+MICROCRED_VERIFY_RATE = float(os.environ.get("MICROCRED_VERIFY_RATE", "10"))
+MICROCRED_VERIFY_BURST = float(os.environ.get("MICROCRED_VERIFY_BURST", "30"))
+# Seconds the verifier reuses a credential's revocation/suspension state (0: every request).
+MICROCRED_VERIFY_STATUS_TTL = float(os.environ.get("MICROCRED_VERIFY_STATUS_TTL", "2"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [BASE_URL])
@@ -34,9 +43,12 @@ INSTALLED_APPS = [
     "microcred_web.achievements",
     "microcred_web.issuing",
     "microcred_web.learning",
+    "microcred_web.analytics",
     "microcred_web.bulk",
     "microcred_web.rendering",
     "microcred_web.awards",
+    "microcred_web.wallet",
+    "microcred_web.verifier",
     "microcred_web.api",
 ]
 

@@ -19,10 +19,12 @@ urlpatterns = [
     path("o/<slug:slug>/bulk/", include("microcred_web.bulk.urls")),
     path("credentials/<uuid:public_id>/", include("microcred_web.rendering.urls")),
     path("api/v1/", api.urls),
+    path("verify/", include("microcred_web.verifier.urls")),
     path(".well-known/did.json", issuing_public.host_did_json, name="host_did_json"),
     path("", include("microcred_web.achievements.urls")),
     path("", include("microcred_web.issuing.urls")),
     path("", include("microcred_web.learning.urls")),
     path("", include("microcred_web.awards.urls")),
+    path("", include("microcred_web.wallet.urls")),
     path("credentials/", vc_api.urls),  # W3C VC-API: /credentials/issue, /credentials/verify
 ]

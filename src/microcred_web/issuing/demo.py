@@ -356,9 +356,29 @@ def demo_content_load() -> dict[str, int]:
                 services.credentials_revoke(
                     credentials=[credential], actor=actor, reason=item.revoke
                 )
+    _demo_wallets(organisation)
     return {
         "achievements": len(achievements),
         "credentials": Credential.objects.filter(
             organisation=organisation, source_key__startswith="demo:"
         ).count(),
     }
+
+
+#: the demo learner whose credentials stay private (the wallet journey makes one public)
+PRIVATE_DEMO_LEARNER = "learner@northwind.example"
+
+
+def _demo_wallets(organisation: Organisation) -> None:
+    """Demo credentials land in their recipients' wallets (as if claimed) and are public,
+    except the demo learner's own, which stay private like any new credential."""
+    demo = Credential.objects.filter(organisation=organisation, source_key__startswith="demo:")
+    users = {
+        u.email.lower(): u for u in User.objects.filter(email__in=demo.values("recipient_email"))
+    }
+    for credential in demo.filter(recipient_user__isnull=True):
+        user = users.get((credential.recipient_email or "").lower())
+        if user is not None:
+            credential.recipient_user, credential.claimed_at = user, credential.issued_at
+            credential.save(update_fields=["recipient_user", "claimed_at"])
+    demo.exclude(recipient_email__iexact=PRIVATE_DEMO_LEARNER).update(is_public=True)

@@ -97,6 +97,17 @@ class IssuerProfileForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    linkedin_organization_id = forms.RegexField(
+        label=_("LinkedIn organisation id"),
+        regex=r"^[0-9]+$",
+        required=False,
+        max_length=20,
+        help_text=_(
+            "The number in your LinkedIn company page's admin address: learners' "
+            '"add to profile" links then name your page.'
+        ),
+        error_messages={"invalid": _("Digits only, e.g. 1337.")},
+    )
 
 
 class ApiKeyForm(forms.Form):

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,13 @@ class IssuerProfile(models.Model):
     url = models.URLField(_("web site"), blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # LinkedIn's numeric company id: "add to profile" links then name the company page
+    linkedin_organization_id = models.CharField(
+        _("LinkedIn organisation id"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]+$", _("Digits only, e.g. 1337."))],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -177,6 +185,10 @@ class Credential(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The holder's choices (set from their wallet): private by default — the public page and
+    # downloads answer 404 to anyone but the holder and the issuing organisation's issuers.
+    is_public = models.BooleanField(_("shown publicly"), default=False)
+    hidden_evidence = models.JSONField(default=list, blank=True)  # evidence indexes not shown
 
     class Meta:
         ordering = ["-issued_at", "-id"]

@@ -1059,10 +1059,12 @@ def issuer_profile_update(
     url: str = "",
     email: str = "",
     description: str = "",
+    linkedin_organization_id: str = "",
 ) -> IssuerProfile:
     profile, _created = IssuerProfile.objects.get_or_create(organisation=organisation)
     profile.name, profile.url, profile.email = name.strip(), url.strip(), email.strip()
     profile.description = description.strip()
+    profile.linkedin_organization_id = linkedin_organization_id.strip()
     try:
         profile.full_clean(exclude=["organisation"])
     except ValidationError as exc:

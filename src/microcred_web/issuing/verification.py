@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
+from microcred.did import Resolver
 from microcred.errors import ResolutionError
 from microcred.verify import Check, VerificationReport, verify_credential
 from microcred_web.issuing.identity import host_did, issuer_did
@@ -85,12 +86,27 @@ def _ours(document: Mapping[str, Any] | None) -> Credential | None:
     )
 
 
-def credential_verify(data: str | bytes | Mapping[str, Any], *, now: datetime) -> LocalVerification:
-    """Verify ``data`` (JSON, JWT or baked image) with our resolver and key cut-offs."""
-    retired: dict[str, datetime] = {}
-    for organisation in _issuers_named(data):
-        retired.update(retired_keys_for(organisation=organisation))
-    report = verify_credential(data, now=now, resolver=LocalResolver(), retired_keys=retired)
+def credential_verify(
+    data: str | bytes | Mapping[str, Any],
+    *,
+    now: datetime,
+    resolver: Resolver | None = None,
+    retired_keys: Mapping[str, datetime] | None = None,
+) -> LocalVerification:
+    """Verify ``data`` (JSON, JWT or baked image) with our resolver and key cut-offs.
+
+    ``resolver`` replaces :class:`LocalResolver` (the public verifier passes one that also
+    fetches foreign documents through the guarded fetcher); ``retired_keys`` replaces the
+    cut-offs looked up here (a caller that caches them passes its own)."""
+    if retired_keys is None:
+        retired: dict[str, datetime] = {}
+        for organisation in _issuers_named(data):
+            retired.update(retired_keys_for(organisation=organisation))
+    else:
+        retired = dict(retired_keys)
+    report = verify_credential(
+        data, now=now, resolver=resolver or LocalResolver(), retired_keys=retired
+    )
     credential = _ours(report.document)
     if credential is not None and credential.revoked_at is not None:
         _add_revocation_reason(report, credential)

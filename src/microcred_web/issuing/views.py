@@ -255,6 +255,7 @@ def issuer_settings(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
         "url": profile.url if profile else "",
         "email": profile.email if profile else "",
         "description": profile.description if profile else "",
+        "linkedin_organization_id": profile.linkedin_organization_id if profile else "",
     }
     form = IssuerProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

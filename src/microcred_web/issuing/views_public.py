@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,10 +27,12 @@ from microcred.suites import vc_jwt
 from microcred_web.accounts import services as account_services
 from microcred_web.accounts.models import User
 from microcred_web.achievements.markdown import render_markdown
+from microcred_web.analytics.services import event_record
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.http import client_address
 from microcred_web.issuing import selectors, services
 from microcred_web.issuing.identity import (
+    absolute_url,
     did_document,
     host_did,
     issuer_profile_json,
@@ -38,6 +41,7 @@ from microcred_web.issuing.models import Credential, CredentialStatus
 from microcred_web.issuing.signing import signing_key_for
 from microcred_web.issuing.verification import credential_verify
 from microcred_web.orgs.forms import AcceptNewUserForm, AcceptSignInForm
+from microcred_web.issuing.visibility import credential_visible_in
 from microcred_web.orgs.models import Organisation
 
 JSON_LD = "application/ld+json"
@@ -122,11 +126,27 @@ def status_list(request: HttpRequest, slug: str, purpose: str, number: int) -> H
 # --------------------------------------------------------------------------- credentials
 
 
-def _credential(public_id: UUID) -> Credential:
+def _credential(request: HttpRequest, public_id: UUID) -> Credential:
+    """The credential, if this visitor may see it (private ones are 404 to others)."""
     credential = selectors.credential_public_get(public_id=public_id)
-    if credential is None:
+    if credential is None or not credential_visible_in(request, credential):
         raise Http404("No such credential.")
     return credential
+
+
+def _is_holder(request: HttpRequest, credential: Credential) -> bool:
+    return request.user.is_authenticated and credential.recipient_user_id == request.user.pk
+
+
+def download_event(request: HttpRequest, credential: Credential, fmt: str) -> None:
+    """Record a download (by anyone but the holder's own wallet previews)."""
+    event_record(
+        kind="download",
+        credential_id=credential.pk,
+        organisation_id=credential.organisation_id,
+        channel=fmt,
+        request=request,
+    )
 
 
 def _gone(credential: Credential) -> HttpResponse | None:
@@ -191,16 +211,27 @@ def _verification_summary(credential: Credential, now: Any) -> list[dict[str, st
     return summary
 
 
-@require_GET
-def credential_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    credential = _credential(public_id)
+def credential_page_context(
+    request: HttpRequest, credential: Credential, *, page_url: str
+) -> dict[str, Any]:
+    """What the public page of ``credential`` shows (also used for share links)."""
     now = timezone.now()
     document = credential.document
     subject = document.get("credentialSubject", {})
     achievement = subject.get("achievement", {})
     criteria = achievement.get("criteria", {}) if isinstance(achievement, dict) else {}
     version = credential.achievement_version
-    context = {
+    hidden = {int(i) for i in credential.hidden_evidence if isinstance(i, int)}
+    evidence = [e for i, e in enumerate(document.get("evidence", []) or []) if i not in hidden]
+    if version.image:
+        image_path = reverse(
+            "achievements:public_image",
+            kwargs={"public_id": version.achievement.public_id, "number": version.number},
+        )
+    else:
+        image_path = reverse("rendering:badge_png", kwargs={"public_id": credential.public_id})
+    description = str(achievement.get("description", "") if isinstance(achievement, dict) else "")
+    return {
         "credential": credential,
         "version": version,
         "organisation": credential.organisation,
@@ -211,19 +242,45 @@ def credential_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "achievement": achievement,
         "issuer": document.get("issuer", {}),
         "results": subject.get("result", []),
-        "evidence": document.get("evidence", []),
-        "is_recipient": request.user.is_authenticated
-        and credential.recipient_user_id == request.user.pk,
+        "evidence": evidence,
+        "is_recipient": _is_holder(request, credential),
+        "page_url": page_url,
+        "credential_url": absolute_url(
+            reverse("issuing:credential", kwargs={"public_id": credential.public_id})
+        ),
+        "og_image": absolute_url(image_path),
+        "og_description": description[:300],
     }
+
+
+def credential_view_event(request: HttpRequest, credential: Credential, channel: str = "") -> None:
+    """A view of the public page, by anyone but the holder."""
+    if not _is_holder(request, credential):
+        event_record(
+            kind="view",
+            credential_id=credential.pk,
+            organisation_id=credential.organisation_id,
+            channel=channel,
+            request=request,
+        )
+
+
+@require_GET
+def credential_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    credential = _credential(request, public_id)
+    credential_view_event(request, credential)
+    page_url = absolute_url(request.path)
+    context = credential_page_context(request, credential, page_url=page_url)
     return render(request, "issuing/credential_public.html", context)
 
 
 @require_GET
 def credential_json(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    credential = _credential(public_id)
+    credential = _credential(request, public_id)
     gone = _gone(credential)
     if gone is not None:
         return gone
+    download_event(request, credential, "json")
     response = HttpResponse(credential.signed_json, content_type="application/vc+ld+json")
     response["Content-Disposition"] = f'inline; filename="{credential.public_id}.json"'
     response["Access-Control-Allow-Origin"] = "*"
@@ -233,10 +290,11 @@ def credential_json(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_GET
 def credential_jwt(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The same credential as a VC-JOSE-COSE JWT (EdDSA), signed by the active key."""
-    credential = _credential(public_id)
+    credential = _credential(request, public_id)
     gone = _gone(credential)
     if gone is not None:
         return gone
+    download_event(request, credential, "jwt")
     unsecured = {k: v for k, v in credential.document.items() if k != "proof"}
     _key, pair = signing_key_for(organisation=credential.organisation)
     token = vc_jwt.sign(unsecured, pair)
@@ -285,7 +343,13 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
                 messages.error(request, error.message)
         else:
             if claimed:
-                messages.success(request, _("The credential is now in your collection."))
+                event_record(
+                    kind="claim",
+                    credential_id=credential.pk,
+                    organisation_id=credential.organisation_id,
+                    request=request,
+                )
+                messages.success(request, _("The credential is now in your wallet."))
                 return redirect("issuing:credential", public_id=credential.public_id)
     context = {
         "credential": credential,
@@ -340,8 +404,8 @@ def _claim_action(
 
 @login_required
 def my_credentials(request: HttpRequest) -> HttpResponse:
-    credentials = selectors.credentials_of_user(user=request.user)
-    return render(request, "issuing/my_credentials.html", {"credentials": credentials})
+    """Kept for old links: the learner's credentials now live in the wallet."""
+    return redirect("wallet:home")
 
 
 def json_error(error: ApplicationError) -> JsonResponse:

@@ -74,6 +74,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ISSUING_ROLES,
         ("bulk:columns", "bulk:preview", "bulk:progress"),
     ),
+    NavItem(_("Insights"), "wallet:insights", ISSUING_ROLES),
     NavItem(_("People"), "orgs:people", (Role.ADMIN,), ("orgs:invite", "orgs:person")),
     NavItem(_("Teams"), "orgs:teams", (Role.ADMIN,), ("orgs:team_new", "orgs:team_edit")),
     NavItem(_("Settings"), "orgs:settings", (Role.ADMIN,)),

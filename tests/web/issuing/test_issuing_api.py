@@ -217,6 +217,9 @@ def test_downloads_of_a_revoked_credential_are_gone(client, world, version):
         source="t",
         deliver=False,
     )
+    assert client.get(f"/credentials/{credential.public_id}.json").status_code == 404  # private
+    credential.is_public = True  # the holder's choice, made in their wallet
+    credential.save(update_fields=["is_public"])
     assert client.get(f"/credentials/{credential.public_id}.json").status_code == 200
     jwt = client.get(f"/credentials/{credential.public_id}.jwt").content.decode()
     assert verify_credential(jwt, now=timezone.now()).check("proof") is not None

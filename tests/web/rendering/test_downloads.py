@@ -45,6 +45,9 @@ def issued(make_org, make_member, publish, png_bytes):
     # The logo is added after issuing (issuing currently refuses orgs with a logo, see the
     # bulk tests); the certificate reads it at render time.
     org.logo.save("logo.png", ContentFile(png_bytes))
+    for credential in credentials:  # the holders made them public (private by default)
+        credential.is_public = True
+        credential.save(update_fields=["is_public"])
     return credentials[0], credentials[1], admin
 
 

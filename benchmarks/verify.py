@@ -1,0 +1,328 @@
+"""Public verification API under load: gunicorn (DEBUG off) + PostgreSQL, driven by wrk.
+
+    python -m benchmarks.verify [--n 500] [--seconds 15] [--connections 64] [--workers 2]
+
+DATABASE_URL must name a PostgreSQL server (default postgres://postgres@127.0.0.1:5432/microcred);
+a fresh database named after it with the suffix ``_verify_bench`` is dropped and created again
+(the database in the URL is not touched). The run:
+
+1. migrates, creates an organisation and issues ``--n`` realistic credentials with the app's own
+   services (one in ten then revoked, so status bits matter);
+2. starts gunicorn with the production settings module (DEBUG off) on a free port;
+3. baseline: the same credentials against the VC-API ``POST /credentials/verify`` (the engine's
+   full verification on every request, API-key authenticated);
+4. the public ``POST /verify/api`` with the same bodies: a warm-up pass, then the measured run.
+
+Load comes from ``wrk`` (Debian package; ``make bench-verify`` installs it) cycling through the
+credentials at ``--connections`` concurrent connections. The verify API's per-client rate limit
+is raised for the run (every wrk connection comes from one address). Prints throughput and
+latency for both and, as its last line,
+``verifications/s: X p50_ms: Y p99_ms: Z`` for the public API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+WRK_SCRIPT = r"""
+local bodies = {}
+local counter = 0
+function init(args)
+  for line in io.lines(args[1]) do bodies[#bodies + 1] = line end
+  counter = math.random(#bodies)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  if args[2] then wrk.headers["Authorization"] = "Bearer " .. args[2] end
+end
+function request()
+  counter = counter % #bodies + 1
+  return wrk.format(nil, nil, nil, bodies[counter])
+end
+"""
+
+
+def _environment(run_dir: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/microcred")
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("bench-verify needs PostgreSQL: set DATABASE_URL=postgres://…")
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    bench = f"{name or 'microcred'}_verify_bench"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')  # type: ignore[arg-type]
+        connection.execute(f'CREATE DATABASE "{bench}"')  # type: ignore[arg-type]
+    os.environ["DATABASE_URL"] = f"{base}/{bench}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "microcred_web.config.settings"
+    os.environ["MICROCRED_VAR_DIR"] = str(run_dir)
+    os.environ.setdefault("MICROCRED_KEY_ENCRYPTION_KEY", "benchmark-key-encryption-key-0123456789")
+    os.environ.setdefault("SECRET_KEY", "benchmark-secret")
+    os.environ["DEBUG"] = "0"
+    os.environ["MICROCRED_VERIFY_RATE"] = "1000000"  # one address drives all the load
+    os.environ["MICROCRED_VERIFY_BURST"] = "1000000"
+    return bench
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _issue(n: int, run_dir: Path) -> tuple[Path, Path, str]:
+    """Issue ``n`` credentials; write the bodies for both endpoints; return an API key."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from microcred_web.achievements import services as achievements
+    from microcred_web.issuing import services as issuing
+    from microcred_web.issuing.services import RecipientInput
+    from microcred_web.orgs import services as orgs
+
+    call_command("migrate", "--noinput", verbosity=0)
+    organisation = orgs.organisation_create(name="Benchmark Logistics", slug="bench")
+    achievement = achievements.achievement_create(
+        organisation=organisation,
+        actor=None,
+        values={
+            "name": "Forklift Operation",
+            "description": "Operates counterbalance and reach forklifts safely in a warehouse.",
+            "criteria": "Passed the **practical** assessment and the written safety test.",
+            "achievement_type": "Certificate",
+            "tags": ["safety", "warehouse"],
+            "alignments": [
+                {
+                    "framework": "ESCO",
+                    "code": "S8.1",
+                    "name": "operate forklift",
+                    "url": "https://esco.example/skill/forklift",
+                }
+            ],
+            "learning_outcomes": "Inspect the truck\nLoad and unload safely",
+        },
+    )
+    version = achievements.achievement_publish(achievement=achievement, actor=None)
+    started = time.perf_counter()
+    credentials = []
+    for first in range(0, n, 500):
+        credentials += issuing.credentials_issue(
+            organisation=organisation,
+            achievement_version=version,
+            recipients=[
+                RecipientInput(
+                    email=f"learner{i}@example.com",
+                    name=f"Learner Ñúmero {i}",
+                    result=[{"value": str(50 + i % 50)}],
+                    evidence=[{"id": f"https://lms.example/evidence/{i}", "narrative": "Observed"}],
+                )
+                for i in range(first, min(n, first + 500))
+            ],
+            actor=None,
+            source="bench",
+            deliver=False,
+        )
+    for credential in credentials[::10]:
+        issuing.credential_revoke(credential=credential, actor=None, reason="Benchmark revocation")
+    print(f"issued {len(credentials)} credentials in {time.perf_counter() - started:.1f} s")
+    _api_key, secret = issuing.api_key_create(organisation=organisation, actor=None, name="bench")
+    public = run_dir / "verify-bodies.jsonl"
+    vc_api = run_dir / "vc-api-bodies.jsonl"
+    with public.open("w") as out_public, vc_api.open("w") as out_vc:
+        for credential in credentials:
+            document = json.loads(credential.signed_json)
+            out_public.write(json.dumps(document, separators=(",", ":")) + "\n")
+            out_vc.write(json.dumps({"verifiableCredential": document}) + "\n")
+    from django.db import connections
+
+    connections.close_all()
+    return public, vc_api, secret
+
+
+def _wait_ready(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+_DURATION = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if match is None:
+        raise ValueError(text)
+    return float(match[1]) * _DURATION[match[2]]
+
+
+def _wrk(
+    url: str, bodies: Path, script: Path, *, seconds: int, connections: int, key: str = ""
+) -> dict[str, float]:
+    command = [
+        "wrk",
+        "--latency",
+        "-t",
+        "2",
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        url,
+        "--",
+        str(bodies),
+    ]
+    if key:
+        command.append(key)
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", output)[1])  # type: ignore[index]
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", output)[1])  # type: ignore[index]
+    total = int(re.search(r"(\d+) requests in", output)[1])  # type: ignore[index]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(r"Socket errors:.*", output)
+    return {
+        "rate": rate,
+        "p50": p50,
+        "p99": p99,
+        "total": total,
+        "non2xx": int(bad[1]) if bad else 0,
+        "socket_errors": errors[0] if errors else "",  # type: ignore[dict-item]
+    }
+
+
+def _line(name: str, result: dict[str, float]) -> str:
+    extra = f"  non-2xx: {result['non2xx']}" if result["non2xx"] else ""
+    if result["socket_errors"]:
+        extra += f"  {result['socket_errors']}"
+    return (
+        f"{name:<34} {result['rate']:>9.1f} req/s  p50 {result['p50']:7.2f} ms  "
+        f"p99 {result['p99']:7.2f} ms  ({int(result['total'])} requests){extra}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200, help="credentials issued and cycled")
+    parser.add_argument("--seconds", type=int, default=15, help="measured run length")
+    parser.add_argument("--baseline-seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--warmup-rounds", type=int, default=8)
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install -y wrk (make bench-verify does it)")
+
+    run_dir = ROOT / "var" / "bench" / f"verify-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    run_dir.mkdir(parents=True)
+    bench_db = _environment(run_dir)
+    sys.path.insert(0, str(ROOT / "src"))
+    print(
+        f"database: postgresql ({bench_db})  credentials: {args.n}  "
+        f"connections: {args.connections}  gunicorn: {args.workers} workers × "
+        f"{args.threads} threads (gthread)  cores: {os.cpu_count()}"
+    )
+    public_bodies, vc_bodies, api_key = _issue(args.n, run_dir)
+    script = run_dir / "post.lua"
+    script.write_text(WRK_SCRIPT)
+
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "microcred_web.config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "--backlog",
+            "2048",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        _wait_ready(port, time.monotonic() + 60)
+        base = f"http://127.0.0.1:{port}"
+        baseline = _wrk(
+            f"{base}/credentials/verify",
+            vc_bodies,
+            script,
+            seconds=args.baseline_seconds,
+            connections=args.connections,
+            key=api_key,
+        )
+        print(_line("baseline VC-API /credentials/verify", baseline))
+        # warm-up: until every worker has seen every credential (its caches are full), i.e.
+        # until the warm-up rate stops rising; at most --warmup-rounds rounds of 5 s
+        best = 0.0
+        for _round in range(args.warmup_rounds):
+            warm = _wrk(
+                f"{base}/verify/api", public_bodies, script, seconds=5, connections=args.connections
+            )
+            print(_line("warm-up /verify/api", warm))
+            if warm["rate"] < best * 1.1 and warm["total"] > 4 * args.n:
+                break
+            best = max(best, warm["rate"])
+        result = _wrk(
+            f"{base}/verify/api",
+            public_bodies,
+            script,
+            seconds=args.seconds,
+            connections=args.connections,
+        )
+        print(_line("public /verify/api", result))
+        print(
+            f"speed-up over the baseline: {result['rate'] / baseline['rate']:.1f}×  "
+            f"target ≥ 1000 req/s with p99 ≤ 50 ms: "
+            f"{'met' if result['rate'] >= 1000 and result['p99'] <= 50 else 'NOT met'}"
+        )
+        print(f"load average while measuring: {os.getloadavg()[0]:.2f} (other processes share it)")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    print(
+        f"verifications/s: {result['rate']:.0f} p50_ms: {result['p50']:.2f} "
+        f"p99_ms: {result['p99']:.2f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

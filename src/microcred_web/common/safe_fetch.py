@@ -1,0 +1,380 @@
+"""The one guarded fetcher for anything the server fetches on a visitor's behalf.
+
+:func:`safe_fetch` takes a URL a visitor gave us (directly, or inside a credential) and
+fetches it only if that is safe:
+
+- https only, no user:password in the URL;
+- the host is resolved once; every address must be public (no private, loopback, link-local,
+  multicast, reserved, unspecified, CGNAT, or IPv6 forms embedding such an IPv4 address), and
+  the connection goes to THAT address (no second lookup an attacker's DNS could change), with
+  the TLS SNI, certificate check and ``Host`` header using the name;
+- at most 3 redirects, each target checked again the same way;
+- no compression, a streaming size cap and a total time cap (a watchdog closes the socket);
+- the response content type must be in an allow-list.
+
+Every refusal or failure raises :class:`UnsafeFetch` with a message a visitor can read.
+The resolver and the connection opener are parameters so tests run without the internet.
+
+:class:`GuardedResolver` adapts this to the core's :class:`microcred.did.Resolver`: our own
+URLs/DIDs go to a local resolver (the database), foreign ones through :func:`safe_fetch`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import ipaddress
+import json
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import urljoin, urlsplit
+
+from microcred.did import Resolver, did_web_to_url
+from microcred.errors import Error as CoreError
+from microcred.errors import ResolutionError
+
+__all__ = [
+    "DEFAULT_CONTENT_TYPES",
+    "FetchedDocument",
+    "GuardedResolver",
+    "UnsafeFetch",
+    "address_is_public",
+    "safe_fetch",
+]
+
+MAX_REDIRECTS: Final = 3
+DEFAULT_CONTENT_TYPES: Final = frozenset(
+    {
+        "application/json",
+        "application/ld+json",
+        "application/vc+ld+json",
+        "application/vc",
+        "application/vc+jwt",
+        "application/jwt",
+        "application/did+json",
+        "application/did+ld+json",
+        "application/statuslist+jwt",
+        "text/plain",
+        "image/png",
+        "image/svg+xml",
+    }
+)
+_CGNAT: Final = ipaddress.ip_network("100.64.0.0/10")
+_NAT64: Final = ipaddress.ip_network("64:ff9b::/96")
+_USER_AGENT: Final = "microcred-verifier/1 (+guarded fetch)"
+
+HostResolver = Callable[[str, int], Sequence[str]]
+"""``(host, port) -> IP addresses`` (default: the system resolver)."""
+ConnectionOpener = Callable[[str, int, str, float], socket.socket]
+"""``(ip, port, server_name, timeout) -> a connected TLS socket`` whose certificate was checked
+for ``server_name``."""
+
+
+class UnsafeFetch(Exception):
+    """The fetch was refused or failed; ``message`` says why in plain words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedDocument:
+    url: str  # the final URL, after redirects
+    content_type: str  # media type only, lower case, no parameters
+    body: bytes
+
+
+# --------------------------------------------------------------------------- address policy
+
+
+def address_is_public(address: str) -> bool:
+    """True only for a globally routable unicast address (the fetch may connect to it)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and ip.teredo is not None:
+            embedded = ip.teredo[1]
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None and not address_is_public(str(embedded)):
+            return False
+    if isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
+        return False
+    flags = (
+        ip.is_private,
+        ip.is_loopback,
+        ip.is_link_local,
+        ip.is_multicast,
+        ip.is_reserved,
+        ip.is_unspecified,
+    )
+    return ip.is_global and not any(flags)
+
+
+def system_resolve(host: str, port: int) -> list[str]:
+    """The host's addresses from the system resolver (one lookup)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise UnsafeFetch(f"the host {host} could not be found") from exc
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def tls_open(ip: str, port: int, server_name: str, timeout: float) -> socket.socket:
+    """Connect to ``ip`` and start TLS for ``server_name`` (certificate checked for the name)."""
+    context = ssl.create_default_context()
+    raw = socket.create_connection((ip, port), timeout=timeout)
+    try:
+        return context.wrap_socket(raw, server_hostname=server_name)
+    except BaseException:
+        raw.close()
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    url: str
+    host: str
+    port: int
+    path: str  # path + query, never empty
+    ip: str
+
+
+def _check_target(url: str, resolve: HostResolver) -> _Target:
+    """Refuse anything but https to a public address; resolves the host exactly once."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or 443
+    except ValueError as exc:
+        raise UnsafeFetch(f"{url!r} is not a valid URL") from exc
+    if parts.scheme.lower() != "https":
+        raise UnsafeFetch("only https:// addresses are fetched")
+    if parts.username is not None or parts.password is not None:
+        raise UnsafeFetch("addresses with a user name or password are not fetched")
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise UnsafeFetch(f"{url!r} has no host")
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        raise UnsafeFetch(f"{host} is a local address and is not fetched")
+    try:
+        literal: str | None = str(ipaddress.ip_address(host))
+    except ValueError:
+        literal = None
+    addresses = [literal] if literal else list(resolve(host, port))
+    if not addresses:
+        raise UnsafeFetch(f"the host {host} could not be found")
+    refused = [a for a in addresses if not address_is_public(a)]
+    if refused:
+        raise UnsafeFetch(
+            f"{host} points to a private or reserved address ({refused[0]}) and is not fetched"
+        )
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return _Target(url=url.split("#", 1)[0], host=host, port=port, path=path, ip=addresses[0])
+
+
+class _PinnedConnection(http.client.HTTPSConnection):
+    """An HTTPS connection to an already-checked IP address, named by its host."""
+
+    def __init__(self, target: _Target, opener: ConnectionOpener, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self._target = target
+        self._opener = opener
+
+    def connect(self) -> None:
+        target, timeout = self._target, float(self.timeout or 5.0)
+        self.sock = self._opener(target.ip, target.port, target.host, timeout)
+
+
+def _media_type(header: str | None) -> str:
+    return (header or "").split(";", 1)[0].strip().lower()
+
+
+def safe_fetch(
+    url: str,
+    *,
+    max_bytes: int = 1_000_000,
+    timeout: float = 5.0,
+    content_types: Iterable[str] = DEFAULT_CONTENT_TYPES,
+    resolve: HostResolver = system_resolve,
+    opener: ConnectionOpener = tls_open,
+) -> FetchedDocument:
+    """GET ``url`` under the guard described in the module docstring."""
+    allowed = frozenset(content_types)
+    deadline = time.monotonic() + timeout
+    current = url
+    for _hop in range(MAX_REDIRECTS + 1):
+        target = _check_target(current, resolve)
+        status, location, document = _fetch_once(target, opener, deadline, timeout, max_bytes)
+        if status in (301, 302, 303, 307, 308):
+            if not location:
+                raise UnsafeFetch("the server redirected without saying where")
+            current = urljoin(target.url, location)
+            continue
+        if not 200 <= status < 300:
+            raise UnsafeFetch(f"the server answered with HTTP status {status}")
+        assert document is not None
+        if document.content_type not in allowed:
+            raise UnsafeFetch(
+                f"the server sent {document.content_type or 'no content type'}, "
+                "which is not a credential format"
+            )
+        return document
+    raise UnsafeFetch(f"more than {MAX_REDIRECTS} redirects")
+
+
+def _fetch_once(
+    target: _Target, opener: ConnectionOpener, deadline: float, timeout: float, max_bytes: int
+) -> tuple[int, str | None, FetchedDocument | None]:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise UnsafeFetch(f"the server did not answer within {timeout:g} s")
+    connection = _PinnedConnection(target, opener, timeout=remaining)
+    timed_out = threading.Event()
+
+    def _expire() -> None:  # the total time cap, whatever the server drips
+        timed_out.set()
+        sock = connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    watchdog = threading.Timer(remaining, _expire)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        connection.putrequest("GET", target.path, skip_host=True, skip_accept_encoding=True)
+        default_port = target.port == 443
+        host_header = target.host if default_port else f"{target.host}:{target.port}"
+        if ":" in target.host:  # an IPv6 literal
+            host_header = f"[{target.host}]" + ("" if default_port else f":{target.port}")
+        connection.putheader("Host", host_header)
+        connection.putheader("Accept-Encoding", "identity")
+        connection.putheader("Accept", ", ".join(sorted(DEFAULT_CONTENT_TYPES)) + ", */*;q=0.1")
+        connection.putheader("User-Agent", _USER_AGENT)
+        connection.endheaders()
+        response = connection.getresponse()
+        if response.status in (301, 302, 303, 307, 308):
+            return response.status, response.getheader("Location"), None
+        if not 200 <= response.status < 300:
+            return response.status, None, None
+        encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
+        if encoding != "identity":
+            raise UnsafeFetch("the server sent a compressed answer, which is not accepted")
+        declared = response.getheader("Content-Length")
+        if declared and declared.strip().isdigit() and int(declared) > max_bytes:
+            raise UnsafeFetch(f"the document is larger than {max_bytes:,} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = response.read1(65536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > max_bytes:
+                raise UnsafeFetch(f"the document is larger than {max_bytes:,} bytes")
+            chunks.append(chunk)
+        if timed_out.is_set():
+            raise UnsafeFetch(f"the server did not answer within {timeout:g} s")
+        return (
+            response.status,
+            None,
+            FetchedDocument(
+                url=target.url,
+                content_type=_media_type(response.getheader("Content-Type")),
+                body=b"".join(chunks),
+            ),
+        )
+    except UnsafeFetch:
+        raise
+    except ssl.SSLCertVerificationError as exc:
+        raise UnsafeFetch(f"{target.host} has no valid certificate for its name") from exc
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        if timed_out.is_set() or isinstance(exc, TimeoutError):
+            raise UnsafeFetch(f"the server did not answer within {timeout:g} s") from exc
+        raise UnsafeFetch(f"{target.host} could not be reached ({type(exc).__name__})") from exc
+    finally:
+        watchdog.cancel()
+        connection.close()
+
+
+# --------------------------------------------------------------------------- core resolver
+
+
+def _parse_json_document(body: bytes, url: str, *, max_depth: int = 64) -> Mapping[str, Any]:
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise ResolutionError(f"{url}: not a JSON document") from exc
+    if not isinstance(document, Mapping):
+        raise ResolutionError(f"{url}: the document is not a JSON object")
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > max_depth:
+            raise ResolutionError(f"{url}: the document is nested too deeply")
+        if isinstance(value, Mapping):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return document
+
+
+class GuardedResolver:
+    """A core :class:`~microcred.did.Resolver`: local for our own ids, guarded fetch otherwise.
+
+    ``local_prefixes`` are the URL/DID prefixes ``local`` answers for (our ``BASE_URL`` and
+    host DID); anything else is fetched with :func:`safe_fetch` (did:web through its https URL).
+    ``fetch`` is the fetch function (tests inject one with a fake resolver/opener). Documents
+    are remembered for the life of this object (one verification).
+    """
+
+    def __init__(
+        self,
+        *,
+        local: Resolver,
+        local_prefixes: Sequence[str],
+        fetch: Callable[[str], FetchedDocument] | None = None,
+        max_bytes: int = 500_000,
+        timeout: float = 3.0,
+    ) -> None:
+        self._local = local
+        self._prefixes = tuple(p for p in local_prefixes if p)
+        self._fetch = fetch or (lambda u: safe_fetch(u, max_bytes=max_bytes, timeout=timeout))
+        self._seen: dict[str, Mapping[str, Any]] = {}
+        self.fetched: list[str] = []  # foreign URLs actually fetched (shown in reports/tests)
+
+    def is_local(self, url: str) -> bool:
+        return url.startswith(self._prefixes)
+
+    def resolve(self, url: str) -> Mapping[str, Any]:
+        if self.is_local(url):
+            return self._local.resolve(url)
+        if url in self._seen:
+            return self._seen[url]
+        try:
+            target = did_web_to_url(url) if url.startswith("did:web:") else url
+        except CoreError as exc:
+            raise ResolutionError(str(exc)) from exc
+        if not target.startswith("https://"):
+            raise ResolutionError(f"{url}: only https and did:web documents are fetched")
+        try:
+            fetched = self._fetch(target)
+        except UnsafeFetch as exc:
+            raise ResolutionError(f"{url}: {exc.message}") from exc
+        self.fetched.append(target)
+        document = _parse_json_document(fetched.body, url)
+        self._seen[url] = document
+        return document

@@ -1,0 +1,542 @@
+"""The public verifier's core: one verdict for whatever a visitor gave, explained in plain words.
+
+It reuses the site's verification (:func:`microcred_web.issuing.verification.credential_verify`
+— the engine with our database as resolver and our key cut-offs), with a resolver that also
+reaches foreign issuers through the guarded fetcher.
+
+Speed: the expensive checks that do not depend on time or status (parse, schema, contexts,
+terms, signature, issuer, …) are remembered per input, keyed by the SHA-256 of the input and
+the issuer's key cut-offs. Dates, status-list bits and our suspension flag are evaluated again
+on every request; the status-list result is reused while the list's version in the database is
+unchanged (our lists) or for a few seconds (foreign lists). Our credential's status row
+(revocation, suspension, list version) is itself remembered for ``MICROCRED_VERIFY_STATUS_TTL``
+seconds (default 2), so a revocation shows on this verifier within that time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from microcred.contexts import default_registry
+from microcred.verification.common import VerifyContext
+from microcred.verification.dates import check_valid_from, check_valid_until
+from microcred.verification.pipeline import run_checks
+from microcred.verification.report import CHECK_ORDER, Check, VerificationReport
+from microcred.verification.status import check_status
+from microcred_web.common.safe_fetch import GuardedResolver
+from microcred_web.issuing.identity import host_did
+from microcred_web.issuing.models import Credential
+from microcred_web.issuing.signing import retired_keys_for
+from microcred_web.issuing.verification import LocalResolver, credential_verify
+from microcred_web.orgs.models import Organisation
+from microcred_web.verifier import inputs
+from microcred_web.verifier.inputs import Submission
+
+DYNAMIC_CHECKS: Final = frozenset({"valid-from", "valid-until", "status"})
+CACHE_SIZE: Final = 4096
+RETIRED_TTL: Final = 5.0  # seconds our key cut-offs are reused
+FOREIGN_STATUS_TTL: Final = 30.0  # seconds a foreign status-list result is reused
+
+#: the verdict words shown to people (the engine's "malformed" is "not a credential")
+VERDICTS: Final[dict[str, Promise]] = {
+    "valid": gettext_lazy("Valid"),
+    "revoked": gettext_lazy("Revoked"),
+    "suspended": gettext_lazy("Suspended"),
+    "expired": gettext_lazy("Expired"),
+    "not-yet-valid": gettext_lazy("Not yet valid"),
+    "tampered": gettext_lazy("Tampered"),
+    "unknown-issuer": gettext_lazy("Unknown issuer"),
+    "not-a-credential": gettext_lazy("Not a credential"),
+    "invalid": gettext_lazy("Not valid"),
+}
+EXPLANATIONS: Final[dict[str, Promise]] = {
+    "valid": gettext_lazy("Every check passed: the issuer signed this credential and it holds."),
+    "revoked": gettext_lazy("The issuer has withdrawn this credential."),
+    "suspended": gettext_lazy("The issuer has put this credential on hold."),
+    "expired": gettext_lazy("This credential was genuine but its validity has ended."),
+    "not-yet-valid": gettext_lazy("This credential only takes effect at a later date."),
+    "tampered": gettext_lazy(
+        "This credential was changed after it was signed: do not trust what it says."
+    ),
+    "unknown-issuer": gettext_lazy(
+        "The signature could not be traced to the issuer named on the credential."
+    ),
+    "not-a-credential": gettext_lazy("This is not a credential we can read."),
+    "invalid": gettext_lazy("This credential did not pass every check."),
+}
+#: (label, what a pass means) for each engine check
+CHECK_TEXT: Final[dict[str, tuple[Promise, Promise]]] = {
+    "parse": (gettext_lazy("Readable"), gettext_lazy("The input holds a credential.")),
+    "structure": (
+        gettext_lazy("Well-formed"),
+        gettext_lazy("It has every part a credential needs."),
+    ),
+    "schema": (
+        gettext_lazy("Open Badges format"),
+        gettext_lazy("It follows the Open Badges 3.0 rules."),
+    ),
+    "contexts": (
+        gettext_lazy("Vocabularies"),
+        gettext_lazy("It uses only known, pinned vocabularies."),
+    ),
+    "types": (gettext_lazy("Credential type"), gettext_lazy("It is an Open Badge credential.")),
+    "terms": (gettext_lazy("Terms"), gettext_lazy("Every term in it is defined.")),
+    "proof": (
+        gettext_lazy("Signature"),
+        gettext_lazy("Signed by the issuer and not changed since."),
+    ),
+    "issuer": (
+        gettext_lazy("Issuer"),
+        gettext_lazy("The signing key belongs to the issuer named on it."),
+    ),
+    "valid-from": (gettext_lazy("Issue date"), gettext_lazy("Already in force.")),
+    "valid-until": (gettext_lazy("Expiry"), gettext_lazy("Not past its validity date.")),
+    "status": (
+        gettext_lazy("Revocation and suspension"),
+        gettext_lazy("Neither revoked nor suspended by the issuer."),
+    ),
+    "refresh": (gettext_lazy("Refresh"), gettext_lazy("Its refresh service is in order.")),
+    "endorsements": (gettext_lazy("Endorsements"), gettext_lazy("Its endorsements hold.")),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckLine:
+    id: str
+    status: str  # pass / fail / warn / skip
+    label: str
+    message: str  # plain words
+    detail: str  # the engine's own wording
+
+    @property
+    def ok(self) -> bool | None:
+        return True if self.status == "pass" else False if self.status == "fail" else None
+
+
+@dataclass(slots=True)
+class Outcome:
+    verdict: str
+    checks: list[CheckLine]
+    summary: dict[str, Any] = field(default_factory=dict)
+    credential: Credential | None = None
+    reason: str = ""  # revocation / suspension reason from our records
+    failed: list[str] = field(default_factory=list)  # labels of the failed checks
+    cached: bool = False
+
+    @property
+    def word(self) -> str:
+        return str(VERDICTS.get(self.verdict, self.verdict))
+
+    @property
+    def explanation(self) -> str:
+        return str(EXPLANATIONS.get(self.verdict, ""))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "headline": self.word,
+            "explanation": self.explanation,
+            "reason": self.reason or None,
+            "checks": [
+                {
+                    "id": c.id,
+                    "ok": c.ok,
+                    "status": c.status,
+                    "label": c.label,
+                    "message": c.message,
+                }
+                for c in self.checks
+            ],
+            "credential": self.summary or None,
+        }
+
+
+# --------------------------------------------------------------------------- caches
+
+
+@dataclass(frozen=True, slots=True)
+class _Static:
+    """The time- and status-independent part of one verification."""
+
+    checks: tuple[Check, ...]
+    document: Mapping[str, Any] | None
+    container: str
+    issuer_slug: str
+    retired_fingerprint: str
+    public_id: str  # ours, or ""
+
+
+class _Lru:
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_static_cache = _Lru(CACHE_SIZE)
+_status_cache = _Lru(CACHE_SIZE)
+_retired_cache = _Lru(256)
+_ours_cache = _Lru(CACHE_SIZE)
+
+
+def caches_clear() -> None:
+    """Forget every remembered result (tests; the benchmark's uncached baseline)."""
+    for cache in (_static_cache, _status_cache, _retired_cache, _ours_cache):
+        cache.clear()
+
+
+def _retired_for(slug: str) -> dict[str, datetime]:
+    if not slug:
+        return {}
+    now = time.monotonic()
+    hit = _retired_cache.get(slug)
+    if hit is not None and hit[0] > now:
+        return dict(hit[1])
+    organisation = Organisation.objects.filter(slug=slug).first()
+    retired = retired_keys_for(organisation=organisation) if organisation else {}
+    _retired_cache.put(slug, (now + RETIRED_TTL, retired))
+    return dict(retired)
+
+
+def _fingerprint(retired: Mapping[str, datetime]) -> str:
+    return ",".join(f"{k}={v.isoformat()}" for k, v in sorted(retired.items()))
+
+
+_ISSUER_PREFIX = re.compile(r":o:([-\w]+)(?:#.*)?$")
+
+
+def _issuer_slug(document: Mapping[str, Any] | None) -> str:
+    """The slug of our organisation that issued ``document``, or ""."""
+    if not isinstance(document, Mapping):
+        return ""
+    issuer = document.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, Mapping) else issuer
+    prefix = host_did() + ":o:"
+    if not isinstance(issuer_id, str) or not issuer_id.startswith(prefix):
+        return ""
+    match = _ISSUER_PREFIX.search(issuer_id)
+    return match[1] if match else ""
+
+
+def _input_key(data: str | bytes) -> str:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return hashlib.sha256(raw).hexdigest()
+
+
+# --------------------------------------------------------------------------- verification
+
+
+def resolver_for_visitor() -> GuardedResolver:
+    """Our documents from the database; anyone else's only through the guarded fetcher."""
+    base = str(settings.BASE_URL).rstrip("/")
+    return GuardedResolver(
+        local=LocalResolver(),
+        local_prefixes=(host_did(), base + "/"),
+        fetch=lambda url: inputs.fetcher(url, max_bytes=500_000, timeout=3.0),
+    )
+
+
+_OURS_FIELDS: Final = (
+    "id",
+    "public_id",
+    "organisation_id",
+    "recipient_name",
+    "revoked_at",
+    "revocation_reason",
+    "suspended_at",
+    "suspension_reason",
+    "revocation_list_id",
+    "revocation_list__version",
+    "signed_json",
+    "is_public",
+    "recipient_user_id",
+)
+
+
+def _ours(public_id: str) -> Credential | None:
+    """Our credential with just what a verdict needs (one small indexed query), remembered
+    for ``MICROCRED_VERIFY_STATUS_TTL`` seconds (a revocation shows within that time)."""
+    if not public_id:
+        return None
+    ttl = float(getattr(settings, "MICROCRED_VERIFY_STATUS_TTL", 2.0))
+    now = time.monotonic()
+    hit = _ours_cache.get(public_id) if ttl > 0 else None
+    if hit is not None and hit[0] > now:
+        return hit[1]  # type: ignore[no-any-return]
+    found = list(
+        Credential.objects.select_related("revocation_list")
+        .only(*_OURS_FIELDS)
+        .filter(public_id=public_id)[:1]
+    )
+    credential = found[0] if found else None
+    if credential is not None and ttl > 0:
+        _ours_cache.put(public_id, (now + ttl, credential))
+    return credential
+
+
+def _public_id_of(document: Mapping[str, Any] | None) -> str:
+    if not isinstance(document, Mapping) or not isinstance(document.get("id"), str):
+        return ""
+    return inputs.our_public_id(document["id"]) or ""
+
+
+def _static_part(data: str | bytes, now: datetime) -> tuple[_Static, list[Check]]:
+    """Run the whole engine once; split its report into the cacheable and the dynamic part."""
+    resolver = resolver_for_visitor()
+    # the issuer's key cut-offs come from our short-TTL cache (looked up by the issuer slug)
+    probe = run_checks_document(data)
+    slug = _issuer_slug(probe)
+    retired = _retired_for(slug)
+    result = credential_verify(data, now=now, resolver=resolver, retired_keys=retired)
+    report = result.report
+    static = tuple(c for c in report.checks if c.name not in DYNAMIC_CHECKS)
+    dynamic = [c for c in report.checks if c.name in DYNAMIC_CHECKS]
+    entry = _Static(
+        checks=static,
+        document=report.document,
+        container=report.container,
+        issuer_slug=slug,
+        retired_fingerprint=_fingerprint(retired),
+        public_id=_public_id_of(report.document),
+    )
+    return entry, dynamic
+
+
+def run_checks_document(data: str | bytes) -> Mapping[str, Any] | None:
+    """The credential JSON inside ``data`` (or None if it cannot be read)."""
+    from microcred.errors import Error
+    from microcred.verification.input import decode_input
+
+    try:
+        return decode_input(data).document
+    except (Error, ValueError, RecursionError, TypeError):
+        return None
+
+
+def _status_checks(
+    entry: _Static, credential: Credential | None, ctx: VerifyContext
+) -> list[Check]:
+    document = entry.document
+    if document is None:
+        return []
+    status = document.get("credentialStatus")
+    if credential is not None:
+        version: Any = (credential.revocation_list.version, credential.revocation_list_id)
+        expires = float("inf")
+    else:
+        version = "foreign"
+        expires = time.monotonic() + FOREIGN_STATUS_TTL
+    key = (json.dumps(status, sort_keys=True, default=str), version)
+    hit = _status_cache.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        checks = list(hit[1])
+    else:
+        checks = check_status(document, ctx)
+        _status_cache.put(key, (expires, tuple(checks)))
+    if (
+        credential is not None
+        and credential.suspended_at is not None
+        and not any(c.status == "fail" for c in checks)
+    ):
+        reason = f"suspended by its issuer: {credential.suspension_reason}"
+        checks.append(Check("status", "fail", reason, code="suspended"))
+    return checks
+
+
+def verify_submission(submission: Submission, *, now: datetime | None = None) -> Outcome:
+    """The verdict for one submission (never raises for bad input)."""
+    moment = now or timezone.now()
+    data: str | bytes = submission.data
+    credential: Credential | None = None
+    if submission.public_id:
+        credential = _ours(submission.public_id)
+        if credential is None:
+            return _not_found()
+        data = credential.signed_json
+    key = _input_key(data)
+    entry: _Static | None = _static_cache.get(key)
+    cached = False
+    if entry is not None and _fingerprint(_retired_for(entry.issuer_slug)) == (
+        entry.retired_fingerprint
+    ):
+        cached = True
+        if credential is None and entry.public_id:
+            credential = _ours(entry.public_id)
+        ctx = VerifyContext(
+            moment,
+            resolver_for_visitor(),
+            default_registry(),
+            _retired_for(entry.issuer_slug),
+            run_checks,
+        )
+        dynamic = [
+            *check_valid_from(entry.document or {}, ctx),
+            *check_valid_until(entry.document or {}, ctx),
+            *_status_checks(entry, credential, ctx),
+        ]
+    else:
+        entry, dynamic = _static_part(data, moment)
+        _static_cache.put(key, entry)
+        if credential is None and entry.public_id:
+            credential = _ours(entry.public_id)
+        if credential is not None:
+            # the engine's status checks are remembered for this list version
+            version = (credential.revocation_list.version, credential.revocation_list_id)
+            status = (entry.document or {}).get("credentialStatus")
+            status_checks = tuple(
+                c for c in dynamic if c.name == "status" and c.code != "suspended"
+            )
+            _status_cache.put(
+                (json.dumps(status, sort_keys=True, default=str), version),
+                (float("inf"), status_checks),
+            )
+    if entry.document is None:
+        dynamic = []
+    checks = sorted(
+        [*entry.checks, *dynamic],
+        key=lambda c: CHECK_ORDER.index(c.name) if c.name in CHECK_ORDER else len(CHECK_ORDER),
+    )
+    report = VerificationReport(checks=checks, document=entry.document, container=entry.container)
+    outcome = _outcome(report, credential)
+    outcome.cached = cached
+    return outcome
+
+
+def _not_found() -> Outcome:
+    line = CheckLine(
+        "parse",
+        "fail",
+        str(CHECK_TEXT["parse"][0]),
+        _("This site has no credential at that address."),
+        "no such credential",
+    )
+    return Outcome("not-a-credential", [line], failed=[line.label])
+
+
+def _outcome(report: VerificationReport, credential: Credential | None) -> Outcome:
+    verdict = str(report.verdict)
+    if verdict == "malformed":
+        verdict = "not-a-credential"
+    lines: list[CheckLine] = []
+    for check in report.checks:
+        if check.scope:
+            continue
+        label, plain = CHECK_TEXT.get(check.name, (check.name, check.name))
+        message = str(plain) if check.status == "pass" else check.reason
+        if check.status == "fail" and check.name == "proof" and check.code == "tampered":
+            message = _("The signature does not match the content: it was changed after signing.")
+        lines.append(CheckLine(check.name, check.status, str(label), message, check.reason))
+    reason = ""
+    if credential is not None:
+        if verdict == "revoked":
+            reason = credential.revocation_reason
+        elif verdict == "suspended":
+            reason = credential.suspension_reason
+    return Outcome(
+        verdict=verdict,
+        checks=lines,
+        summary=summarise(report.document, credential),
+        credential=credential,
+        reason=reason,
+        failed=[line.label for line in lines if line.status == "fail"],
+    )
+
+
+# --------------------------------------------------------------------------- for people
+
+
+def _text(value: Any, limit: int = 500) -> str:
+    if isinstance(value, str):
+        return value[:limit]
+    if isinstance(value, Mapping):  # a language map or {"id", "name"}
+        for key in ("name", "en", "@value"):
+            if isinstance(value.get(key), str):
+                return str(value[key])[:limit]
+    return ""
+
+
+def _image(value: Any, credential: Credential | None) -> str:
+    """An image address safe to show: our own, or an inline PNG/JPEG/GIF data URL."""
+    url = value.get("id") if isinstance(value, Mapping) else value
+    if not isinstance(url, str) or len(url) > 400_000:
+        return ""
+    base = str(settings.BASE_URL).rstrip("/")
+    if credential is not None and url.startswith(base + "/"):
+        return url
+    if url.startswith(("data:image/png;base64,", "data:image/jpeg;base64,", "data:image/gif;")):
+        return url
+    return ""
+
+
+def summarise(document: Mapping[str, Any] | None, credential: Credential | None) -> dict[str, Any]:
+    """What a person wants to read about the credential (plain strings, never markup)."""
+    if not isinstance(document, Mapping):
+        return {}
+    subject = document.get("credentialSubject")
+    subject = subject if isinstance(subject, Mapping) else {}
+    achievement = subject.get("achievement")
+    achievement = achievement if isinstance(achievement, Mapping) else {}
+    issuer = document.get("issuer")
+    issuer_map = issuer if isinstance(issuer, Mapping) else {}
+    criteria = achievement.get("criteria")
+    recipient = _text(subject.get("name"))
+    if credential is not None and credential.recipient_name:
+        recipient = credential.recipient_name
+    return {
+        "id": document.get("id") if isinstance(document.get("id"), str) else None,
+        "name": _text(achievement.get("name")) or _text(document.get("name")),
+        "description": _text(achievement.get("description"), 2000),
+        "image": _image(achievement.get("image") or document.get("image"), credential),
+        "criteria": _text(criteria.get("narrative"), 5000) if isinstance(criteria, Mapping) else "",
+        "recipient": recipient,
+        "issuer": _text(issuer_map.get("name")) or (issuer if isinstance(issuer, str) else ""),
+        "issuer_id": _text(issuer_map.get("id")) or (issuer if isinstance(issuer, str) else ""),
+        "issuer_url": _text(issuer_map.get("url")),
+        "valid_from": _text(document.get("validFrom") or document.get("issuanceDate")),
+        "valid_until": _text(document.get("validUntil") or document.get("expirationDate")),
+    }
+
+
+def as_moment(value: str) -> datetime | None:
+    """An ISO 8601 date-time from a credential, or None."""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+__all__ = ["Outcome", "caches_clear", "summarise", "verify_submission"]

@@ -1,0 +1,117 @@
+"""CLR 2.0 export: a learner's chosen credentials bundled in one signed ClrCredential.
+
+Who signs: the platform itself, as ``did:web:<host>:wallet`` (DID document served at
+``/wallet/did.json``), with an Ed25519 key kept like issuer keys — AES-256-GCM encrypted at
+rest under ``MICROCRED_KEY_ENCRYPTION_KEY`` (see docs/decisions/0009). The platform vouches
+only for the bundle (these credentials, held by this account); each bundled credential keeps
+its own issuer's proof and is verified on its own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from microcred.did import did_web_document
+from microcred.errors import Error as CoreError
+from microcred.keys import KeyPair, PublicKey
+from microcred.model.credential import CLR_V2P0, OB_V3P0, VC_V2
+from microcred.verify import issue_credential
+from microcred_web.common.errors import ApplicationError
+from microcred_web.common.services import audit_record
+from microcred_web.issuing import keystore
+from microcred_web.issuing.identity import host_did
+from microcred_web.issuing.models import Credential
+from microcred_web.wallet.models import PlatformKey
+
+MAX_CLR_CREDENTIALS = 100
+
+
+def platform_did() -> str:
+    return f"{host_did()}:wallet"
+
+
+def _aad(key_id: str) -> bytes:
+    return f"microcred-platform-key:{key_id}".encode()
+
+
+@transaction.atomic
+def _create_key() -> PlatformKey:
+    pair = KeyPair.generate_ed25519(controller=platform_did())
+    multibase = pair.public.to_multibase()
+    key = PlatformKey(key_id=multibase, public_multibase=multibase)
+    key.secret_ciphertext = keystore.seal(pair.secret, aad=_aad(multibase))
+    key.save()
+    audit_record(action="wallet.platform_key_created", target=key)
+    return key
+
+
+def platform_key_pair() -> KeyPair:
+    key = PlatformKey.objects.filter(retired_at__isnull=True).first() or _create_key()
+    did = platform_did()
+    return KeyPair(
+        id=f"{did}#{key.key_id}",
+        controller=did,
+        public=PublicKey.from_multibase(key.public_multibase),
+        secret=keystore.unseal(bytes(key.secret_ciphertext), aad=_aad(key.key_id)),
+    )
+
+
+def platform_did_document() -> dict[str, Any]:
+    keys = list(PlatformKey.objects.order_by("created_at", "id")) or [_create_key()]
+    return did_web_document(
+        platform_did(), [PublicKey.from_multibase(k.public_multibase) for k in keys]
+    )
+
+
+def clr_issue(*, user: Any, credentials: Sequence[Credential]) -> dict[str, Any]:
+    """A signed ClrCredential holding ``credentials`` (all must be the user's)."""
+    if not credentials:
+        raise ApplicationError("clr_empty", _("Choose at least one credential."), "credential")
+    if len(credentials) > MAX_CLR_CREDENTIALS:
+        raise ApplicationError(
+            "clr_too_many",
+            _("Choose at most %(n)d credentials.") % {"n": MAX_CLR_CREDENTIALS},
+            "credential",
+        )
+    if any(c.recipient_user_id != user.pk for c in credentials):
+        raise ApplicationError("not_found", _("No such credential in your wallet."), status=404)
+    name = getattr(user, "display_name", "") or user.email
+    document = {
+        "@context": [VC_V2, CLR_V2P0, OB_V3P0],
+        "id": f"urn:uuid:{uuid.uuid4()}",
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": {"id": platform_did(), "type": ["Profile"], "name": "microcred"},
+        "validFrom": timezone.now().replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "name": _("Comprehensive Learner Record of %(name)s") % {"name": name},
+        "credentialSubject": {
+            "type": ["ClrSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityHash": user.email,
+                    "identityType": "emailAddress",
+                    "hashed": False,
+                }
+            ],
+            "verifiableCredential": [c.document for c in credentials],
+        },
+    }
+    try:
+        signed = issue_credential(document, platform_key_pair(), suite="eddsa-rdfc-2022")
+    except CoreError as exc:
+        raise ApplicationError(
+            "clr_unsigned", _("The record could not be signed: %(e)s") % {"e": exc}
+        ) from exc
+    assert isinstance(signed, dict)
+    audit_record(
+        action="wallet.clr_exported",
+        actor=user,
+        data={"credentials": [str(c.public_id) for c in credentials]},
+    )
+    return signed

@@ -1,0 +1,168 @@
+"""Reads for the wallet: one person's credentials (issued here and imported), profiles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from microcred_web.analytics.selectors import counts_for_credentials
+from microcred_web.common.hashing import token_hash
+from microcred_web.issuing.models import Credential, CredentialStatus
+from microcred_web.wallet.models import ImportedCredential, ShareLink, WalletProfile
+
+#: the status word a wallet shows for an issued credential's state
+_ISSUED_STATUS = {
+    CredentialStatus.ACTIVE: "valid",
+    CredentialStatus.EXPIRED: "expired",
+    CredentialStatus.REVOKED: "revoked",
+    CredentialStatus.SUSPENDED: "suspended",
+}
+
+
+@dataclass
+class WalletItem:
+    """One row of the wallet, whatever its origin."""
+
+    origin: str  # "issued" or "imported"
+    public_id: str
+    name: str
+    issuer: str
+    status: str  # valid / expired / revoked / suspended / tampered / unknown_issuer / invalid
+    issued_on: datetime | None
+    expires_on: datetime | None
+    skills: list[str]
+    is_public: bool
+    detail_url: str
+    image_url: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def issued_credentials_of(*, user: Any) -> QuerySet[Credential]:
+    """Credentials issued here to ``user`` (by account, or claimed with their address)."""
+    return Credential.objects.filter(recipient_user_id=user.pk).select_related(
+        "organisation", "achievement_version__achievement"
+    )
+
+
+def issued_credential_of(*, user: Any, public_id: Any) -> Credential | None:
+    return issued_credentials_of(user=user).filter(public_id=public_id).first()
+
+
+def imported_credentials_of(*, user: Any) -> QuerySet[ImportedCredential]:
+    return ImportedCredential.objects.filter(owner_id=user.pk)
+
+
+def imported_credential_of(*, user: Any, public_id: Any) -> ImportedCredential | None:
+    return imported_credentials_of(user=user).filter(public_id=public_id).first()
+
+
+def skills_of(credential: Credential) -> list[str]:
+    alignments = credential.achievement_version.achievement_json.get("alignment") or []
+    return [str(a["targetName"]) for a in alignments if isinstance(a, dict) and a.get("targetName")]
+
+
+def _issued_item(credential: Credential, now: datetime) -> WalletItem:
+    version = credential.achievement_version
+    return WalletItem(
+        origin="issued",
+        public_id=str(credential.public_id),
+        name=version.name,
+        issuer=credential.organisation.name,
+        status=_ISSUED_STATUS[CredentialStatus(credential.status_at(now))],
+        issued_on=credential.issued_at,
+        expires_on=credential.valid_until,
+        skills=skills_of(credential),
+        is_public=credential.is_public,
+        detail_url=reverse("wallet:credential", kwargs={"public_id": credential.public_id}),
+        image_url=reverse(
+            "achievements:public_image",
+            kwargs={"public_id": version.achievement.public_id, "number": version.number},
+        )
+        if version.image
+        else "",
+    )
+
+
+def _imported_item(imported: ImportedCredential, now: datetime) -> WalletItem:
+    status = imported.label
+    if status == "valid" and imported.expires_on is not None and imported.expires_on <= now:
+        status = "expired"
+    return WalletItem(
+        origin="imported",
+        public_id=str(imported.public_id),
+        name=imported.name or str(imported.public_id),
+        issuer=imported.issuer_name,
+        status=status,
+        issued_on=imported.issued_on,
+        expires_on=imported.expires_on,
+        skills=[str(s) for s in imported.skills],
+        is_public=imported.is_public,
+        detail_url=reverse("wallet:imported", kwargs={"public_id": imported.public_id}),
+    )
+
+
+def wallet_items(
+    *, user: Any, skill: str = "", issuer: str = "", public_only: bool = False
+) -> list[WalletItem]:
+    """Everything in ``user``'s wallet, newest first, filtered by skill and issuer name."""
+    now = timezone.now()
+    issued = issued_credentials_of(user=user)
+    imported = imported_credentials_of(user=user)
+    if public_only:
+        issued, imported = issued.filter(is_public=True), imported.filter(is_public=True)
+    credentials = list(issued)
+    counts = counts_for_credentials(credential_ids=[c.pk for c in credentials])
+    items = []
+    for credential in credentials:
+        item = _issued_item(credential, now)
+        item.counts = counts.get(credential.pk, {})
+        items.append(item)
+    items += [_imported_item(i, now) for i in imported]
+    if skill:
+        items = [i for i in items if skill in i.skills]
+    if issuer:
+        items = [i for i in items if i.issuer == issuer]
+    epoch = datetime.min.replace(tzinfo=timezone.get_current_timezone())
+    return sorted(items, key=lambda i: i.issued_on or epoch, reverse=True)
+
+
+def filter_options(items: Iterable[WalletItem]) -> tuple[list[str], list[str]]:
+    """(skills, issuers) present in ``items``, sorted, for the filter menus."""
+    listed = list(items)
+    skills = sorted({s for i in listed for s in i.skills}, key=str.casefold)
+    issuers = sorted({i.issuer for i in listed if i.issuer}, key=str.casefold)
+    return skills, issuers
+
+
+def profile_of(*, user: Any) -> WalletProfile | None:
+    return WalletProfile.objects.filter(user_id=user.pk).first()
+
+
+def profile_by_handle(*, handle: str) -> WalletProfile | None:
+    if not handle or len(handle) > 40:
+        return None
+    return WalletProfile.objects.select_related("user").filter(handle=handle.lower()).first()
+
+
+def share_links_of(*, credential: Credential) -> QuerySet[ShareLink]:
+    return ShareLink.objects.filter(credential=credential)
+
+
+def share_link_of(*, user: Any, link_id: int) -> ShareLink | None:
+    return ShareLink.objects.filter(owner_id=user.pk, pk=link_id).first()
+
+
+def share_link_by_token(*, token: str) -> ShareLink | None:
+    if not token or len(token) > 100:
+        return None
+    return (
+        ShareLink.objects.select_related("credential__organisation")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )

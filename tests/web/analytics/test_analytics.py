@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import RequestFactory
+from django.utils import timezone
+
+from microcred_web.analytics import selectors
+from microcred_web.analytics.models import CredentialEvent
+from microcred_web.analytics.services import event_record
+from microcred_web.analytics.visitors import visitor_hash
+
+CLIENT_IP = "203.0.113.77"
+
+
+def _request(ip: str = CLIENT_IP, agent: str = "TestBrowser/1.0"):
+    return RequestFactory().get("/", REMOTE_ADDR=ip, HTTP_USER_AGENT=agent)
+
+
+def test_event_record_stores_one_row_without_the_ip(world) -> None:
+    event_record(
+        kind="share",
+        organisation_id=world.org.pk,
+        channel="email",
+        viewer_organisation_id=world.other.pk,
+        request=_request(),
+    )
+    event = CredentialEvent.objects.get()
+    assert (event.kind, event.channel, event.organisation_id) == ("share", "email", world.org.pk)
+    assert event.viewer_organisation_id == world.other.pk
+    assert len(event.visitor_hash) == 64
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM analytics_credentialevent")
+        dumped = repr(cursor.fetchall())
+    assert CLIENT_IP not in dumped
+    assert "203.0.113" not in dumped
+
+
+def test_visitor_hash_rotates_daily_and_separates_visitors() -> None:
+    today = date(2026, 11, 23)
+    same = visitor_hash(_request(), day=today)
+    assert same == visitor_hash(_request(), day=today)
+    assert same != visitor_hash(_request(), day=today + timedelta(days=1))
+    assert same != visitor_hash(_request(ip="198.51.100.1"), day=today)
+
+
+def test_event_record_never_raises(world, caplog) -> None:
+    event_record(kind="not-a-kind", organisation_id=world.org.pk)
+    event_record(kind="view", organisation_id=world.org.pk, channel="x" * 50)
+    assert list(CredentialEvent.objects.values_list("kind", "channel")) == [("view", "x" * 20)]
+    assert "not recorded" in caplog.text
+
+
+def test_organisation_counts_per_day_and_breakdown(world) -> None:
+    for channel in ("linkedin", "email", "email"):
+        event_record(kind="share", organisation_id=world.org.pk, channel=channel)
+    event_record(kind="verify", organisation_id=world.org.pk, result="valid")
+    event_record(kind="verify", organisation_id=world.other.pk, result="revoked")
+    old = CredentialEvent.objects.create(kind="view", organisation=world.org)
+    CredentialEvent.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=40))
+    period = selectors.Period.last_days(30)
+    daily = selectors.organisation_daily_counts(organisation=world.org, period=period)
+    assert daily["share"] == {timezone.now().date(): 3}
+    assert "view" not in daily  # 40 days old: outside the period
+    shares = selectors.organisation_breakdown(
+        organisation=world.org, period=period, kind="share", by="channel"
+    )
+    assert shares == {"email": 2, "linkedin": 1}
+    verified = selectors.organisation_breakdown(
+        organisation=world.org, period=period, kind="verify", by="result"
+    )
+    assert verified == {"valid": 1}
+    assert len(selectors.Period.last_days(90).days) == 90
+
+
+def test_prune_command_deletes_only_old_events(world, settings) -> None:
+    settings.MICROCRED_ANALYTICS_RETENTION_DAYS = 30
+    keep = CredentialEvent.objects.create(kind="view", organisation=world.org)
+    drop = CredentialEvent.objects.create(kind="view", organisation=world.org)
+    CredentialEvent.objects.filter(pk=drop.pk).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+    out = StringIO()
+    call_command("analytics_prune", stdout=out)
+    assert "deleted 1 events older than 30 days" in out.getvalue()
+    assert list(CredentialEvent.objects.values_list("pk", flat=True)) == [keep.pk]
+    call_command("analytics_prune", "--days", "1", stdout=out)
+    assert CredentialEvent.objects.filter(pk=keep.pk).exists()
+
+
+def test_prune_refuses_zero_days(db) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("analytics_prune", "--days", "0", stdout=StringIO())

@@ -1,0 +1,271 @@
+"""The public verifier, page and API, with real credentials signed by the app's services."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from microcred.baking import bake_png, bake_svg
+from microcred.suites import vc_jwt
+from microcred_web.analytics.models import CredentialEvent
+from microcred_web.common.safe_fetch import safe_fetch
+from microcred_web.issuing import services
+from microcred_web.issuing.services import credential_url
+from microcred_web.issuing.signing import signing_key_for
+from microcred_web.verifier import inputs
+
+API = "/verify/api"
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b'<rect width="10" height="10"/></svg>'
+)
+
+
+@pytest.fixture
+def fetches(monkeypatch) -> Iterator[list[str]]:
+    """Records every URL handed to the guarded fetcher and every connection it opens; the
+    real safe_fetch runs, with DNS answering a private address for every name."""
+    calls: list[str] = []
+
+    def opener(ip: str, port: int, name: str, timeout: float) -> socket.socket:
+        calls.append(f"connect {ip}")
+        raise OSError("no network in tests")
+
+    def spy(url: str, **kwargs):
+        calls.append(url)
+        return safe_fetch(url, resolve=lambda host, port: ["10.1.2.3"], opener=opener, **kwargs)
+
+    monkeypatch.setattr(inputs, "fetcher", spy)
+    yield calls
+
+
+def post_json(client, body, **extra):
+    data = body if isinstance(body, bytes | str) else json.dumps(body)
+    return client.post(API, data=data, content_type="application/json", **extra)
+
+
+@pytest.fixture
+def issued(issued):
+    """The credential, made public by its holder's choice (private ones are not shown)."""
+    issued.is_public = True
+    issued.save(update_fields=["is_public"])
+    return issued
+
+
+def test_private_credentials_are_verified_but_not_shown_by_url(client, issued) -> None:
+    issued.is_public = False
+    issued.save(update_fields=["is_public"])
+    by_url = post_json(client, {"url": credential_url(issued.public_id)})
+    assert by_url.status_code == 404
+    assert by_url.json()["error"]["code"] == "credential_private"
+    by_file = post_json(client, issued.signed_json).json()
+    assert by_file["verdict"] == "valid"
+    assert by_file["credential"]["recipient"] == ""  # the name stays in our records
+
+
+def test_api_verifies_our_credential_and_records_the_event(client, issued, fetches) -> None:
+    response = post_json(client, issued.signed_json)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["verdict"] == "valid"
+    checks = {c["id"]: c for c in body["checks"]}
+    assert checks["proof"]["ok"] is True
+    assert checks["status"]["ok"] is True
+    assert body["credential"]["name"] == "Forklift safety"
+    assert body["credential"]["recipient"] == "Lee Learner"
+    event = CredentialEvent.objects.get(kind="verify")
+    assert (event.credential_id, event.organisation_id, event.result) == (
+        issued.pk,
+        issued.organisation_id,
+        "valid",
+    )
+    assert event.viewer_organisation_id is None
+    assert fetches == []  # our own documents come from the database
+
+
+def test_api_accepts_a_jwt_a_url_and_a_wrapped_credential(client, issued, fetches) -> None:
+    unsecured = {k: v for k, v in json.loads(issued.signed_json).items() if k != "proof"}
+    _key, pair = signing_key_for(organisation=issued.organisation)
+    token = vc_jwt.sign(unsecured, pair)
+    assert post_json(client, {"jwt": token}).json()["verdict"] == "valid"
+    by_url = post_json(client, {"url": credential_url(issued.public_id)}).json()
+    assert by_url["verdict"] == "valid"
+    wrapped = {"verifiableCredential": json.loads(issued.signed_json), "options": {}}
+    assert post_json(client, wrapped).json()["verdict"] == "valid"
+    assert fetches == []
+
+
+def test_api_accepts_a_baked_png_and_svg_upload(client, issued, png_bytes) -> None:
+    for name, data in (
+        ("badge.png", bake_png(png_bytes, issued.signed_json)),
+        ("badge.svg", bake_svg(SVG, issued.signed_json)),
+    ):
+        response = client.post(API, {"file": SimpleUploadedFile(name, data)})
+        assert response.status_code == 200, response.content
+        assert response.json()["verdict"] == "valid", (name, response.json()["checks"])
+
+
+def test_revocation_and_suspension_show_with_the_reason_even_when_cached(
+    client, issued, world
+) -> None:
+    assert post_json(client, issued.signed_json).json()["verdict"] == "valid"
+    services.credential_suspend(credential=issued, actor=world.people["issuer"], reason="Audit")
+    suspended = post_json(client, issued.signed_json).json()
+    assert (suspended["verdict"], suspended["reason"]) == ("suspended", "Audit")
+    services.credential_unsuspend(credential=issued, actor=world.people["issuer"], reason="ok")
+    again = post_json(client, issued.signed_json).json()
+    assert again["verdict"] == "valid", again["checks"]
+    issued.refresh_from_db()
+    services.credential_revoke(
+        credential=issued, actor=world.people["issuer"], reason="Issued in error"
+    )
+    revoked = post_json(client, issued.signed_json).json()
+    assert (revoked["verdict"], revoked["reason"]) == ("revoked", "Issued in error")
+    assert {c["id"]: c["ok"] for c in revoked["checks"]}["status"] is False
+
+
+def test_a_tampered_copy_is_tampered_naming_the_signature(client, issued) -> None:
+    document = json.loads(issued.signed_json)
+    document["credentialSubject"]["achievement"]["name"] = "Forklift instructor"
+    body = post_json(client, document).json()
+    assert body["verdict"] == "tampered"
+    failed = [c for c in body["checks"] if c["ok"] is False]
+    assert [c["id"] for c in failed] == ["proof"]
+    assert "changed after signing" in failed[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"url": "http://example.org/badge.json"}, "url_refused"),
+        ({"url": "file:///etc/passwd"}, "url_refused"),
+        ({"url": "http://127.0.0.1:8000/credentials/x"}, "url_not_credential"),
+        ({"jwt": 42}, "jwt_invalid"),
+        ([1, 2, 3], "invalid_json"),
+    ],
+)
+def test_refused_api_input_is_never_fetched(client, fetches, body, code: str) -> None:
+    response = post_json(client, body)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == code
+    assert fetches == []
+
+
+def test_foreign_urls_go_through_the_guard_and_private_addresses_are_refused(
+    client, fetches
+) -> None:
+    response = post_json(client, {"url": "https://badges.example.net/assertion.json"})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["field"] == "url"
+    assert "private or reserved address (10.1.2.3)" in error["message"]
+    assert fetches == ["https://badges.example.net/assertion.json"]  # no connection opened
+
+
+def test_oversized_bodies_and_uploads_are_refused_before_parsing(client) -> None:
+    big = b'{"a": "' + b"x" * (3 * 1024 * 1024) + b'"}'
+    response = post_json(client, big)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    upload = SimpleUploadedFile("huge.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (2 * 1024 * 1024 + 10))
+    response = client.post(API, {"file": upload})
+    assert response.status_code == 413
+
+
+def test_json_bombs_are_refused_and_the_server_still_answers(client, issued) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    response = post_json(client, deep)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_json"
+    wide = json.dumps({"@context": ["x"] * 200_000})
+    response = post_json(client, wide)
+    assert response.status_code in (200, 400, 413)
+    assert post_json(client, issued.signed_json).json()["verdict"] == "valid"
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "svg_scripted",
+        ),
+        (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>', "svg_scripted"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+            b'<svg xmlns="http://www.w3.org/2000/svg">&b;</svg>',
+            "svg_refused",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            b'<svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+            "svg_refused",
+        ),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'><rect", "svg_malformed"),
+    ],
+)
+def test_hostile_svg_uploads_are_refused(client, data: bytes, code: str) -> None:
+    response = client.post(API, {"file": SimpleUploadedFile("badge.svg", data)})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == code
+
+
+def test_malformed_png_and_junk_are_not_credentials(client, db, png_bytes) -> None:
+    for data in (b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, png_bytes, b"hello world"):
+        response = client.post(API, {"file": SimpleUploadedFile("x.png", data)})
+        assert response.status_code == 200
+        assert response.json()["verdict"] == "not-a-credential"
+
+
+def test_page_without_javascript_shows_the_verdict_and_checks(client, issued) -> None:
+    empty = client.get(reverse("verifier:page"))
+    assert empty.status_code == 200
+    assert b'id="credential-text"' in empty.content
+    response = client.post(reverse("verifier:page"), {"credential": issued.signed_json})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Verdict: Valid" in html
+    assert "Signed by the issuer and not changed since." in html
+    assert "Lee Learner" in html
+    assert "<strong>practical</strong>" in html  # criteria, sanitised Markdown
+
+
+def test_page_verifies_our_url_from_a_qr_code_link(client, issued) -> None:
+    response = client.get(reverse("verifier:page"), {"url": credential_url(issued.public_id)})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Verdict: Valid" in html, html[html.find("<main") :][:3000]
+
+
+def test_htmx_post_returns_only_the_verdict_and_errors_name_the_problem(client, issued) -> None:
+    response = client.post(
+        reverse("verifier:page"), {"credential": issued.signed_json}, HTTP_HX_REQUEST="true"
+    )
+    assert b"<html" not in response.content
+    assert b'id="verdict-heading"' in response.content
+    refused = client.post(
+        reverse("verifier:page"), {"url": "http://example.org/x"}, HTTP_HX_REQUEST="true"
+    )
+    assert refused.status_code == 400
+    assert b"Only https://" in refused.content
+
+
+def test_signed_in_viewer_organisation_is_recorded(client, issued, world) -> None:
+    client.force_login(world.others["admin"])
+    post_json(client, issued.signed_json)
+    event = CredentialEvent.objects.get(kind="verify")
+    assert event.viewer_organisation_id == world.other.pk
+
+
+def test_rate_limit_per_client(client, issued, settings) -> None:
+    settings.MICROCRED_VERIFY_RATE = 0.001
+    settings.MICROCRED_VERIFY_BURST = 2
+    statuses = [post_json(client, issued.signed_json).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    other = post_json(client, issued.signed_json, REMOTE_ADDR="192.0.2.9")
+    assert other.status_code == 200
