@@ -40,8 +40,8 @@ from microcred_web.issuing.identity import (
 from microcred_web.issuing.models import Credential, CredentialStatus
 from microcred_web.issuing.signing import signing_key_for
 from microcred_web.issuing.verification import credential_verify
-from microcred_web.orgs.forms import AcceptNewUserForm, AcceptSignInForm
 from microcred_web.issuing.visibility import credential_visible_in
+from microcred_web.orgs.forms import AcceptNewUserForm, AcceptSignInForm
 from microcred_web.orgs.models import Organisation
 
 JSON_LD = "application/ld+json"
