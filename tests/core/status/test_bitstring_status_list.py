@@ -98,8 +98,8 @@ def test_gzip_bomb_is_refused() -> None:
         ("H4sIAAAAAAAA", "starting with 'u'"),
         ("u!!!!", "base64url"),
         (_u(b"not gzip at all"), "not GZIP"),
-        (_u(gzip.compress(b"\0" * 100)[:-12]), "truncated|corrupt"),
-        (_u(gzip.compress(b"")), "empty"),
+        (_u(gzip.compress(b"\0" * 100, mtime=0)[:-12]), "truncated|corrupt"),
+        (_u(gzip.compress(b"", mtime=0)), "empty"),
     ],
 )
 def test_malformed_lists_are_refused(encoded: str, message: str) -> None:
