@@ -22,5 +22,7 @@ urlpatterns = [
     path(".well-known/did.json", issuing_public.host_did_json, name="host_did_json"),
     path("", include("microcred_web.achievements.urls")),
     path("", include("microcred_web.issuing.urls")),
+    path("", include("microcred_web.assessments.urls")),
+    path("", include("microcred_web.notifications.urls")),
     path("credentials/", vc_api.urls),  # W3C VC-API: /credentials/issue, /credentials/verify
 ]

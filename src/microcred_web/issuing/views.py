@@ -120,6 +120,7 @@ def credential_detail(request: HttpRequest, ctx: OrgContext, public_id: UUID) ->
             "status": credential.status,
             "form": ReasonForm(),
             "document": credential.signed_json,
+            "notes": selectors.credential_notes(credential),
         },
     )
 

@@ -187,6 +187,34 @@ def _verification_summary(credential: Credential, now: Any) -> list[dict[str, st
     return summary
 
 
+def _readable_results(results: Any, achievement: Any) -> list[dict[str, str]]:
+    """Each ``result`` as ``{"label", "value"}`` in words: the name of its ResultDescription
+    and the achieved rubric level's name (or the value / status)."""
+    described: dict[str, str] = {}
+    levels: dict[str, str] = {}
+    descriptions = achievement.get("resultDescription", []) if isinstance(achievement, dict) else []
+    for description in descriptions if isinstance(descriptions, list) else []:
+        if not isinstance(description, dict):
+            continue
+        described[str(description.get("id"))] = str(description.get("name") or "")
+        for level in description.get("rubricCriterionLevel") or []:
+            if isinstance(level, dict):
+                levels[str(level.get("id"))] = str(level.get("name") or level.get("level") or "")
+    rows = []
+    for result in results if isinstance(results, list) else []:
+        if not isinstance(result, dict):
+            continue
+        value = (
+            levels.get(str(result.get("achievedLevel")))
+            or result.get("value")
+            or result.get("status")
+            or ""
+        )
+        label = described.get(str(result.get("resultDescription")), "")
+        rows.append({"label": label, "value": str(value)})
+    return rows
+
+
 @require_GET
 def credential_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     credential = _credential(public_id)
@@ -206,8 +234,9 @@ def credential_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "document": document,
         "achievement": achievement,
         "issuer": document.get("issuer", {}),
-        "results": subject.get("result", []),
+        "results": _readable_results(subject.get("result", []), achievement),
         "evidence": document.get("evidence", []),
+        "notes": selectors.credential_notes(credential),
         "is_recipient": request.user.is_authenticated
         and credential.recipient_user_id == request.user.pk,
     }

@@ -136,7 +136,10 @@ def _team(organisation: Organisation, name: str) -> Team:
 
 #: Demo content of higher layers (achievements, credentials), by dotted path so this layer
 #: does not import them; each is a function returning counts, called after the people exist.
-DEMO_CONTENT = (("microcred_web.issuing", "microcred_web.issuing.demo.demo_content_load"),)
+DEMO_CONTENT = (
+    ("microcred_web.issuing", "microcred_web.issuing.demo.demo_content_load"),
+    ("microcred_web.assessments", "microcred_web.assessments.demo.demo_content_load"),
+)
 
 
 def demo_load() -> dict[str, int]:

@@ -33,8 +33,26 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Home"), "orgs:dashboard"),
     NavItem(_("My learning"), "orgs:learning", (Role.LEARNER,)),
+    NavItem(
+        _("My evidence"),
+        "assessments:my_evidence",
+        (Role.LEARNER,),
+        ("assessments:evidence_detail",),
+    ),
     NavItem(_("My team"), "orgs:my_team", (Role.MANAGER,)),
-    NavItem(_("Assessments"), "orgs:assessments", (Role.ASSESSOR,)),
+    NavItem(_("Team expiries"), "assessments:team_expiries", (Role.MANAGER,)),
+    NavItem(
+        _("Assessments"),
+        "assessments:queue",
+        (Role.ASSESSOR, Role.ADMIN),
+        (
+            "assessments:review",
+            "assessments:requirements",
+            "assessments:requirement",
+            "assessments:policy",
+        ),
+    ),
+    NavItem(_("Observations"), "assessments:observation", (Role.MANAGER, Role.ASSESSOR)),
     NavItem(_("Issuing"), "orgs:issuing", (Role.ISSUER,)),
     NavItem(
         _("Achievements"),
@@ -60,6 +78,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Issuer identity"), "issuing:settings", (Role.ADMIN,)),
     NavItem(_("API keys"), "issuing:api_keys", (Role.ADMIN,)),
     NavItem(_("Audit log"), "orgs:audit", (Role.ADMIN,)),
+    NavItem(_("Notifications"), "notifications:list", (), ("notifications:preferences",)),
 )
 
 
