@@ -20,7 +20,7 @@ ALL_SECTIONS = {
     "Audit log",
 }
 ROLE_SECTIONS = {
-    "admin@northwind.example": {"People", "Teams", "Settings", "Audit log"},
+    "admin@northwind.example": {"Assessments", "People", "Teams", "Settings", "Audit log"},
     "issuer@northwind.example": {"Issuing"},
     "assessor@northwind.example": {"Assessments"},
     "manager@northwind.example": {"My team"},

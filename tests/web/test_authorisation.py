@@ -69,6 +69,9 @@ def api_org(allowed: frozenset[str]) -> Callable[[str, str], int]:
 
 ADMIN = frozenset({"admin"})
 ISSUERS = frozenset({"issuer", "admin"})
+LEARNERS = frozenset({"learner"})
+REVIEWERS = frozenset({"assessor", "admin"})
+OBSERVERS = frozenset({"manager", "assessor", "admin"})
 NO_ID: Callable[[Any], Any] = lambda w: 999_999  # noqa: E731
 NO_UUID: Callable[[Any], Any] = lambda w: "00000000-0000-4000-8000-000000000000"  # noqa: E731
 PUBLIC_VERSION: Callable[[Any], dict[str, Any]] = lambda w: {  # noqa: E731
@@ -95,7 +98,7 @@ TABLE: dict[str, Row] = {
     "orgs:logo": Row(org_kwargs(), org_page(ANY_MEMBER)),
     "orgs:learning": Row(org_kwargs(), org_page(frozenset({"learner"}), ok=302)),
     "orgs:my_team": Row(org_kwargs(), org_page(frozenset({"manager"}), ok=302)),
-    "orgs:assessments": Row(org_kwargs(), org_page(frozenset({"assessor"}))),
+    "orgs:assessments": Row(org_kwargs(), org_page(frozenset({"assessor"}), ok=302)),
     "orgs:issuing": Row(org_kwargs(), org_page(frozenset({"issuer"}))),
     "orgs:people": Row(org_kwargs(), org_page(ADMIN)),
     "orgs:invite": Row(org_kwargs(), org_page(ADMIN)),
@@ -273,6 +276,35 @@ TABLE: dict[str, Row] = {
     "api-v1:credential_suspend": Row(org_kwargs(public_id=NO_UUID), site_page(405, 405)),
     "api-v1:credential_unsuspend": Row(org_kwargs(public_id=NO_UUID), site_page(405, 405)),
     "api-v1:delivery_bounce": Row(NONE, site_page(405, 405)),  # POST only, Bearer key
+    # assessments (unknown ids: allowed roles reach the view and get 404; POST-only: 405)
+    "assessments:my_evidence": Row(org_kwargs(), org_page(LEARNERS)),
+    "assessments:evidence_start": Row(org_kwargs(requirement_id=NO_ID), org_page(LEARNERS, ok=405)),
+    "assessments:evidence_detail": Row(org_kwargs(assessment_id=NO_ID), org_page(LEARNERS, ok=404)),
+    "assessments:evidence_upload": Row(org_kwargs(assessment_id=NO_ID), org_page(LEARNERS, ok=405)),
+    "assessments:evidence_file_remove": Row(
+        org_kwargs(assessment_id=NO_ID, file_id=NO_ID), org_page(LEARNERS, ok=405)
+    ),
+    "assessments:evidence_dispute": Row(
+        org_kwargs(assessment_id=NO_ID), org_page(LEARNERS, ok=405)
+    ),
+    "assessments:evidence_countersign": Row(
+        org_kwargs(assessment_id=NO_ID), org_page(LEARNERS, ok=405)
+    ),
+    "assessments:evidence_file": Row(org_kwargs(file_id=NO_UUID), org_page(ANY_MEMBER, ok=404)),
+    "assessments:queue": Row(org_kwargs(), org_page(REVIEWERS)),
+    "assessments:review": Row(org_kwargs(assessment_id=NO_ID), org_page(REVIEWERS, ok=404)),
+    "assessments:assign": Row(org_kwargs(assessment_id=NO_ID), org_page(REVIEWERS, ok=405)),
+    "assessments:moderate": Row(org_kwargs(assessment_id=NO_ID), org_page(REVIEWERS, ok=405)),
+    "assessments:moderation_request": Row(org_kwargs(assessment_id=NO_ID), org_page(ADMIN, ok=405)),
+    "assessments:requirements": Row(org_kwargs(), org_page(ADMIN)),
+    "assessments:requirement": Row(org_kwargs(requirement_id=NO_ID), org_page(ADMIN, ok=404)),
+    "assessments:policy": Row(org_kwargs(), org_page(ADMIN)),
+    "assessments:observation": Row(org_kwargs(), org_page(OBSERVERS)),
+    "assessments:team_expiries": Row(org_kwargs(), org_page(frozenset({"manager"}))),
+    "assessments:public_evidence": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
+    "notifications:list": Row(org_kwargs(), org_page(ANY_MEMBER)),
+    "notifications:read": Row(org_kwargs(), org_page(ANY_MEMBER, ok=405)),
+    "notifications:preferences": Row(org_kwargs(), org_page(ANY_MEMBER)),
     "vc-api:api-root": Row(NONE, site_page(404, 404)),
     "vc-api:vc_issue": Row(NONE, site_page(405, 405)),
     "vc-api:vc_verify": Row(NONE, site_page(405, 405)),

@@ -14,12 +14,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from microcred.errors import Error as CoreError
@@ -63,6 +65,8 @@ EDITABLE_FIELDS = (
 )
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png"}
 MAX_IMAGE_BYTES = 1024 * 1024
+#: the assessments app's rubric as OB 3.0 ResultDescriptions, bound late (a higher layer)
+RESULT_DESCRIPTIONS = "microcred_web.assessments.credential_parts.result_descriptions_for"
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -142,6 +146,10 @@ def achievement_json(achievement: Achievement, *, version_number: int) -> dict[s
             data[json_name] = getattr(achievement, attr)
     if _lines(achievement.prerequisites):
         data["prerequisite"] = _lines(achievement.prerequisites)
+    if apps.is_installed("microcred_web.assessments"):
+        rubric = import_string(RESULT_DESCRIPTIONS)(achievement)
+        if rubric:
+            data["resultDescription"] = rubric
     try:
         OBAchievement.from_json(data)
     except CoreError as exc:

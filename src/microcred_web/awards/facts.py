@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from microcred.rules import CREDENTIAL_HELD, Fact, FactIndex
 from microcred_web.accounts.models import User
+from microcred_web.assessments.selectors import assessment_facts
 from microcred_web.issuing.models import Credential
 from microcred_web.learning.selectors import learning_facts
 from microcred_web.orgs.models import Membership, Organisation
@@ -64,7 +65,10 @@ def person_indexes(
     members = member_ids(organisation=organisation, user_ids=user_ids)
     learned = learning_facts(organisation=organisation, user_ids=members)
     held = credential_facts(organisation=organisation, user_ids=members)
+    assessed = assessment_facts(organisation=organisation, user_ids=members)
     return {
-        user_id: FactIndex([*learned.get(user_id, []), *held.get(user_id, [])])
+        user_id: FactIndex(
+            [*learned.get(user_id, []), *held.get(user_id, []), *assessed.get(user_id, [])]
+        )
         for user_id in members
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from microcred_web.assessments.signals import assessment_recorded
 from microcred_web.awards.models import AwardRule
 from microcred_web.issuing.models import Credential
 from microcred_web.issuing.signals import credentials_issued
@@ -52,4 +53,6 @@ def on_credentials_issued(
 
 def connect() -> None:
     learning_recorded.connect(on_learning_recorded, dispatch_uid="awards.learning_recorded")
+    # an accepted assessment is a fact like a completed course
+    assessment_recorded.connect(on_learning_recorded, dispatch_uid="awards.assessment_recorded")
     credentials_issued.connect(on_credentials_issued, dispatch_uid="awards.credentials_issued")

@@ -22,6 +22,7 @@ from microcred.rules.serial import GROUP_NAMES
 from microcred.rules.text import leaf_todo, phrase
 from microcred_web.accounts.models import User
 from microcred_web.achievements.models import Achievement, AchievementStatus
+from microcred_web.assessments.selectors import assessment_choices
 from microcred_web.awards.facts import achievement_ref, person_indexes
 from microcred_web.awards.models import Award, AwardRule
 from microcred_web.learning.selectors import learning_choices
@@ -100,8 +101,11 @@ def builder_choices(
     learning = learning_choices(organisation=organisation)
     out = {
         kind: [Choice(c.ref, c.label, float(c.credits)) for c in learning.get(kind, [])]
-        for kind in ("courses", "quizzes", "assessments")
+        for kind in ("courses", "quizzes")
     }
+    out["assessments"] = [
+        Choice(c.ref, c.label) for c in assessment_choices(organisation=organisation)
+    ]
     out["credentials"] = [
         Choice(achievement_ref(a.public_id), a.name)
         for a in Achievement.objects.filter(

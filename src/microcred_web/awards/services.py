@@ -29,6 +29,7 @@ from microcred.rules import (
 )
 from microcred_web.accounts.models import User
 from microcred_web.achievements.models import Achievement, AchievementStatus
+from microcred_web.assessments.selectors import credential_extras
 from microcred_web.awards.facts import achievement_ref, person_indexes
 from microcred_web.awards.models import Award, AwardRule
 from microcred_web.common.errors import ApplicationError
@@ -180,12 +181,20 @@ def award_issue(
             "not_published", _("The achievement has no published version."), "achievement"
         )
     source_key = f"award:{achievement.pk}:{user.pk}"
+    # accepted assessments of this achievement travel in the credential (OB 3.0 result/evidence)
+    evidence, result = credential_extras(
+        organisation=organisation, user_id=user.pk, achievement_id=achievement.pk
+    )
     credentials_issue(
         organisation=organisation,
         achievement_version=version,
         recipients=[
             RecipientInput(
-                email=user.email, name=user.get_full_name() or None, source_key=source_key
+                email=user.email,
+                name=user.get_full_name() or None,
+                evidence=evidence,
+                result=result,
+                source_key=source_key,
             )
         ],
         actor=None,

@@ -107,7 +107,9 @@ def _condition(ctx: OrgContext, achievement: Achievement, ref: str, min_score: s
             if kind == "assessments":
                 return AssessmentAccepted(ref, option.label)
             return CourseCompleted(ref, option.label)
-    raise ApplicationError("bad_condition", _("Choose a course, quiz or credential."), "condition")
+    raise ApplicationError(
+        "bad_condition", _("Choose a course, quiz, assessment or credential."), "condition"
+    )
 
 
 def _edited(request: HttpRequest, ctx: OrgContext, achievement: Achievement) -> Condition | None:

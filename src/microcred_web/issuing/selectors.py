@@ -120,3 +120,21 @@ def api_key_authenticate(*, key: str) -> ApiKey | None:
     if api_key is not None:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
     return api_key
+
+
+#: notes other apps add to the credential pages ("superseded by a renewal"), bound late:
+#: each is a dotted path to ``f(credential) -> [{"kind", "text", "url"}]`` of a higher layer
+CREDENTIAL_NOTE_PROVIDERS = (
+    ("microcred_web.assessments", "microcred_web.assessments.selectors.credential_notes"),
+)
+
+
+def credential_notes(credential: Credential) -> list[dict[str, str]]:
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    notes: list[dict[str, str]] = []
+    for app, provider in CREDENTIAL_NOTE_PROVIDERS:
+        if apps.is_installed(app):
+            notes.extend(import_string(provider)(credential))
+    return notes

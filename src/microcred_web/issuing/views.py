@@ -142,6 +142,7 @@ def _detail(
             and credential.recipient_user_id is None
             and credential.revoked_at is None,
             "document": credential.signed_json,
+            "notes": selectors.credential_notes(credential),
         },
         status=status,
     )

@@ -211,6 +211,34 @@ def _verification_summary(credential: Credential, now: Any) -> list[dict[str, st
     return summary
 
 
+def _readable_results(results: Any, achievement: Any) -> list[dict[str, str]]:
+    """Each ``result`` as ``{"label", "value"}`` in words: the name of its ResultDescription
+    and the achieved rubric level's name (or the value / status)."""
+    described: dict[str, str] = {}
+    levels: dict[str, str] = {}
+    descriptions = achievement.get("resultDescription", []) if isinstance(achievement, dict) else []
+    for description in descriptions if isinstance(descriptions, list) else []:
+        if not isinstance(description, dict):
+            continue
+        described[str(description.get("id"))] = str(description.get("name") or "")
+        for level in description.get("rubricCriterionLevel") or []:
+            if isinstance(level, dict):
+                levels[str(level.get("id"))] = str(level.get("name") or level.get("level") or "")
+    rows = []
+    for result in results if isinstance(results, list) else []:
+        if not isinstance(result, dict):
+            continue
+        value = (
+            levels.get(str(result.get("achievedLevel")))
+            or result.get("value")
+            or result.get("status")
+            or ""
+        )
+        label = described.get(str(result.get("resultDescription")), "")
+        rows.append({"label": label, "value": str(value)})
+    return rows
+
+
 def credential_page_context(
     request: HttpRequest, credential: Credential, *, page_url: str
 ) -> dict[str, Any]:
@@ -241,8 +269,9 @@ def credential_page_context(
         "document": document,
         "achievement": achievement,
         "issuer": document.get("issuer", {}),
-        "results": subject.get("result", []),
+        "results": _readable_results(subject.get("result", []), achievement),
         "evidence": evidence,
+        "notes": selectors.credential_notes(credential),
         "is_recipient": _is_holder(request, credential),
         "page_url": page_url,
         "credential_url": absolute_url(

@@ -34,8 +34,26 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Home"), "orgs:dashboard"),
     # "My learning" holds the learner's courses and credential goals; "My team" the team's
     NavItem(_("My learning"), "learning:mine", (Role.LEARNER,), ("learning:player", "awards:mine")),
+    NavItem(
+        _("My evidence"),
+        "assessments:my_evidence",
+        (Role.LEARNER,),
+        ("assessments:evidence_detail",),
+    ),
     NavItem(_("My team"), "learning:team", (Role.MANAGER,), ("learning:assign", "awards:team")),
-    NavItem(_("Assessments"), "orgs:assessments", (Role.ASSESSOR,)),
+    NavItem(_("Team expiries"), "assessments:team_expiries", (Role.MANAGER,)),
+    NavItem(
+        _("Assessments"),
+        "assessments:queue",
+        (Role.ASSESSOR, Role.ADMIN),
+        (
+            "assessments:review",
+            "assessments:requirements",
+            "assessments:requirement",
+            "assessments:policy",
+        ),
+    ),
+    NavItem(_("Observations"), "assessments:observation", (Role.MANAGER, Role.ASSESSOR)),
     NavItem(_("Issuing"), "orgs:issuing", (Role.ISSUER,)),
     NavItem(
         _("Courses"),
@@ -81,6 +99,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Issuer identity"), "issuing:settings", (Role.ADMIN,)),
     NavItem(_("API keys"), "issuing:api_keys", (Role.ADMIN,)),
     NavItem(_("Audit log"), "orgs:audit", (Role.ADMIN,)),
+    NavItem(_("Notifications"), "notifications:list", (), ("notifications:preferences",)),
 )
 
 

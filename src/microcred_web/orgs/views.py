@@ -75,12 +75,8 @@ def learning(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
 
 @org_view(Role.ASSESSOR)
 def assessments(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
-    return _empty_section(
-        request,
-        ctx,
-        _("Assessments"),
-        _("Nothing here yet. Evidence waiting for your review will appear here."),
-    )
+    # the assessments app's queue (a higher layer: reached by URL name, not imported)
+    return redirect("assessments:queue", slug=ctx.organisation.slug)
 
 
 @org_view(Role.ISSUER)

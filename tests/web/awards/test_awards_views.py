@@ -74,7 +74,7 @@ def test_builder_builds_a_rule_from_dropdowns_without_json(client, place) -> Non
     forged = edit(client, place, achievement, action="add", path="", condition="course:not-ours")
     assert (
         forged.status_code == 400
-        and "Choose a course, quiz or credential" in forged.content.decode()
+        and "Choose a course, quiz, assessment or credential" in forged.content.decode()
     )
 
 
