@@ -33,17 +33,21 @@ def event_record(
         if kind not in _KINDS:
             raise ValueError(f"unknown event kind {kind!r}")
         now = timezone.now()
-        # a savepoint, so a failed INSERT inside the caller's transaction does not poison it
-        with transaction.atomic():
-            CredentialEvent.objects.create(
-                kind=kind,
-                credential_id=credential_id,
-                organisation_id=organisation_id,
-                channel=channel[:20],
-                result=result[:20],
-                viewer_organisation_id=viewer_organisation_id,
-                visitor_hash=visitor_hash(request, day=now.date()) if request is not None else "",
-            )
+        event = CredentialEvent(
+            kind=kind,
+            credential_id=credential_id,
+            organisation_id=organisation_id,
+            channel=channel[:20],
+            result=result[:20],
+            viewer_organisation_id=viewer_organisation_id,
+            visitor_hash=visitor_hash(request, day=now.date()) if request is not None else "",
+        )
+        if transaction.get_connection().in_atomic_block:
+            # a savepoint, so a failed INSERT inside the caller's transaction does not poison it
+            with transaction.atomic():
+                event.save(force_insert=True)
+        else:  # autocommit: one INSERT, one round trip
+            event.save(force_insert=True)
     except (DatabaseError, ValueError, TypeError):
         logger.exception("analytics event %s not recorded", kind)
 
