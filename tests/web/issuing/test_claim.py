@@ -105,7 +105,7 @@ def test_sign_up_on_the_claim_page_attaches_the_credential(
     assert credential.recipient_user is not None
     assert credential.recipient_user.email == "noa@example.org"
     assert not User.objects.filter(email="attacker@example.org").exists()
-    mine = client.get("/credentials/mine/")  # signed in as the new account
+    mine = client.get("/credentials/mine/", follow=True)  # signed in as the new account (wallet)
     assert mine.status_code == 200 and str(credential.public_id).encode() in mine.content
 
 

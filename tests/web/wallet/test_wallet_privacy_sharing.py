@@ -262,7 +262,7 @@ def test_claim_records_one_claim_event(client, world, issue, settings):
     credential.claim_token_hash = token_hash(token)
     credential.save(update_fields=["claim_token_hash"])
     client.force_login(world.people["learner"])
-    response = client.post(reverse("issuing:claim", kwargs={"token": token}))
+    response = client.post(reverse("issuing:claim", kwargs={"token": token}), {"action": "claim"})
     assert response.status_code == 302
     assert events(kind="claim") == [("claim", "")]
     credential.refresh_from_db()
