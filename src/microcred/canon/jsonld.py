@@ -854,9 +854,11 @@ class _Retry(Exception):
 
 
 class _Subtree:
-    """A cached subtree of :meth:`_LineWalker.cached`."""
+    """A cached subtree of :meth:`_LineWalker.cached`: its finished lines, and for each blank
+    node inside it (walk labels ``blanks``, in the order they were made) its line ends
+    (``tails``) and the quads whose object is one of them (``edges``)."""
 
-    __slots__ = ("budget", "ctx", "lines", "subject", "subjects")
+    __slots__ = ("blanks", "budget", "ctx", "edges", "lines", "subject", "subjects", "tails")
 
     def __init__(
         self,
@@ -865,16 +867,25 @@ class _Subtree:
         budget: int,
         subjects: frozenset[str],
         subject: str,
+        blanks: tuple[str, ...] = (),
+        tails: tuple[tuple[str, ...], ...] = (),
+        edges: tuple[tuple[str, str, str], ...] = (),
     ) -> None:
         self.ctx = ctx  # keeps id(ctx) in the key from being reused
         self.lines, self.budget, self.subjects, self.subject = lines, budget, subjects, subject
+        self.blanks, self.tails, self.edges = blanks, tails, edges
 
 
 _SUBTREE_LIMIT = 1024
 # (id(ctx), depth, marshal of the node) → its lines; cleared when full. Shared by threads:
 # each dict operation is atomic, and a lost entry only costs a walk.
 _SUBTREES: dict[tuple[int, int, bytes], _Subtree] = {}
-_SUBTREE_IDS: dict[str, None] = {}  # ids of nested nodes met so far (cleared when full)
+# ids of nested nodes met so far → misses minus hits (cleared when full); an id whose content
+# keeps changing (from _SUBTREE_MAX_MISSES on) is walked without building a key until its
+# score reaches _SUBTREE_RETRY, then looked up again.
+_SUBTREE_IDS: dict[str, int] = {}
+_SUBTREE_MAX_MISSES = 2
+_SUBTREE_RETRY = 16
 
 
 class _LineWalker(_Walker):
@@ -920,14 +931,21 @@ class _LineWalker(_Walker):
 
     def cached(self, obj: Mapping[str, Any], ctx: ActiveContext, depth: int, ident: str) -> str:
         """:meth:`walk_node` of a named nested node through :data:`_SUBTREES`: documents
-        repeat subtrees (the issuer profile, the achievement); a subtree's lines are a
-        function of its exact content (``marshal``), the active context and the depth. Only
-        subtrees without blank nodes are kept, so a replay is a copy of finished lines."""
-        if ident not in _SUBTREE_IDS:  # first sight of this id: no key to build yet
+        repeat subtrees (the issuer profile, the achievement); a subtree's walk is a function
+        of its exact content (``marshal``), the active context and the depth, up to the walk
+        labels of its blank nodes (its root is named, so nothing outside it refers to them):
+        a replay copies its finished lines and gives its blank nodes fresh labels."""
+        score = _SUBTREE_IDS.get(ident)
+        if score is None:  # first sight of this id: no key to build yet
             if len(_SUBTREE_IDS) >= _SUBTREE_LIMIT:
                 _SUBTREE_IDS.clear()
-            _SUBTREE_IDS[ident] = None
+            _SUBTREE_IDS[ident] = 0
             return self.walk_node(obj, ctx, "", depth)
+        if score >= _SUBTREE_MAX_MISSES:  # content keeps changing: not worth a key...
+            if score < _SUBTREE_RETRY:
+                _SUBTREE_IDS[ident] = score + 1
+                return self.walk_node(obj, ctx, "", depth)
+            score = _SUBTREE_MAX_MISSES - 1  # ...for a while, then look again
         try:
             key = (id(ctx), depth, marshal.dumps(cast(Any, obj), 4))
         except ValueError:  # not plain JSON data
@@ -937,24 +955,49 @@ class _LineWalker(_Walker):
         if entry is not None and entry.ctx is ctx and self.budget >= entry.budget:
             if not subjects.isdisjoint(entry.subjects):
                 raise _Retry
+            if score:
+                _SUBTREE_IDS[ident] = score - 1
             self.budget -= entry.budget
             self.lines += entry.lines
             subjects |= entry.subjects
+            if entry.blanks:
+                self.replay_blanks(entry)
             return entry.subject
-        mark, counter, budget = len(self.lines), self.counter, self.budget
+        _SUBTREE_IDS[ident] = score + 1
+        mark, edge_mark = len(self.lines), len(self.edges)
+        counter, budget = self.counter, self.budget
         self.subjects = set()
         subject = self.walk_node(obj, ctx, "", depth)
         inner, self.subjects = self.subjects, subjects
         if not subjects.isdisjoint(inner):
             raise _Retry
         subjects |= inner
-        if self.counter == counter:  # no blank node inside: nothing but finished lines
-            if len(_SUBTREES) >= _SUBTREE_LIMIT:
-                _SUBTREES.clear()
-            _SUBTREES[key] = _Subtree(
-                ctx, tuple(self.lines[mark:]), budget - self.budget, frozenset(inner), subject
-            )
+        if len(_SUBTREES) >= _SUBTREE_LIMIT:
+            _SUBTREES.clear()
+        blanks = tuple(f"_:b{number}" for number in range(counter, self.counter))
+        tails = self.tails
+        _SUBTREES[key] = _Subtree(
+            ctx,
+            tuple(self.lines[mark:]),
+            budget - self.budget,
+            frozenset(inner),
+            subject,
+            blanks,
+            tuple(tuple(tails[label]) for label in blanks),
+            tuple(self.edges[edge_mark:]),
+        )
         return subject
+
+    def replay_blanks(self, entry: _Subtree) -> None:
+        """The blank nodes of a cached subtree, under labels new to this walk."""
+        counter = self.counter
+        renamed = {old: f"_:b{counter + index}" for index, old in enumerate(entry.blanks)}
+        self.counter = counter + len(renamed)
+        tails = self.tails
+        for new, own in zip(renamed.values(), entry.tails, strict=True):
+            tails[new] = list(own)
+        get = renamed.get
+        self.edges += [(get(s, s), p, get(o, o)) for s, p, o in entry.edges]
 
     def graphs(
         self, subject: str, td: TermDef, value: Any, ctx: ActiveContext, graph: str, depth: int

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from microcred.canon.jsonld import SubtreeMemo, canonicalize_batch
+from microcred.canon.jsonld import SubtreeMemo, canonicalize_batch, canonicalize_tree
 from microcred.contexts import ContextRegistry
 from microcred.keys import KeyPair, PublicKey
 from microcred.suites import _eddsa
@@ -93,8 +93,9 @@ def sign_many(
     registry: ContextRegistry | None = None,
 ) -> list[dict[str, Any]]:
     """:func:`sign` for a batch: ``[sign(d, key_pair, ...) for d in documents]``, byte for
-    byte, faster when the documents share subtrees (bulk issuance: one issuer profile, one
-    achievement), whose quads are computed once per batch.
+    byte. Each document takes the one-walk path of :func:`sign` (whose process-wide subtree
+    cache serves the subtrees documents share: one issuer profile, one achievement); the
+    documents it hands back go through a per-batch memo of subtree quads.
 
     ``created`` is resolved once: with the default (now) every proof of the batch gets the
     same ``created``. The first document that :func:`sign` would refuse raises the same
@@ -111,7 +112,11 @@ def sign_many(
         proof_hash = DEFAULT_PROOF_CONFIG_CACHE.sha256(
             proof_config, lambda config: canonicalize_rdfc(config, registry), registry=registry
         )
-        nquads = canonicalize_batch(unsecured, memo, registry=registry)
+        # the one-walk path first (its subtree cache serves repeated issuers and
+        # achievements); the batch memo for the documents it hands back
+        nquads = canonicalize_tree(unsecured, registry=registry)
+        if nquads is None:
+            nquads = canonicalize_batch(unsecured, memo, registry=registry)
         return proof_hash + hashlib.sha256(nquads.encode("utf-8")).digest()
 
     return [

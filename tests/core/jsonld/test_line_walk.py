@@ -63,6 +63,37 @@ def test_subtree_cache_replays_exactly() -> None:
     assert "too large" in str(small.value)
 
 
+def test_subtree_cache_replays_blank_nodes_under_new_labels() -> None:
+    """One achievement (criteria and alignments are blank nodes) awarded to many people: its
+    cached walk is replayed with fresh blank node labels, also twice in one document."""
+    jsonld_module._SUBTREES.clear()
+    jsonld_module._SUBTREE_IDS.clear()
+    shared = CREDENTIALS[0]["credentialSubject"]["achievement"]
+    documents = []
+    for credential in CREDENTIALS[:6]:
+        document = copy.deepcopy(credential)
+        document["credentialSubject"]["achievement"] = copy.deepcopy(shared)
+        documents.append(document)
+    results = [canonicalize_tree(d) for d in documents + documents]
+    assert any(entry.blanks for entry in jsonld_module._SUBTREES.values())
+    assert results == [_general(d) for d in documents + documents]
+    # the replayed subtree next to a walked copy of itself under another id, then twice
+    subject = documents[0]["credentialSubject"]
+    other = copy.deepcopy(subject)
+    other["achievement"]["id"] = "https://example.org/achievements/other"
+    other["achievement"]["image"]["id"] += "?other"
+    other["achievement"]["criteria"]["narrative"] += " Again."
+    for alignment in other["achievement"]["alignment"]:
+        alignment["targetCode"] += "1"
+    other["identifier"][0]["salt"] += "1"
+    twice = copy.deepcopy(documents[0])
+    twice["credentialSubject"] = [copy.deepcopy(subject), other]
+    assert canonicalize_tree(twice) == _general(twice) == pyld_canonical(twice)
+    twice["credentialSubject"][1] = copy.deepcopy(subject)  # the same node again: refused
+    assert canonicalize_tree(twice) is None
+    assert canonicalize_document(twice) == _general(twice) == pyld_canonical(twice)
+
+
 def _variants() -> dict[str, dict[str, Any]]:
     base = CREDENTIALS[1]
     out: dict[str, dict[str, Any]] = {}
