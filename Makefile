@@ -44,6 +44,8 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
+# the suite on both cores (pytest-xdist); PYTEST_ARGS= runs it in one process
+PYTEST_ARGS ?= -n 2
 pytest: install browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
