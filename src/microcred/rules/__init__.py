@@ -1,8 +1,9 @@
 """Award rules: facts in, a decision and a plain-language explanation out (pure, no Django).
 
 A rule is a tree of conditions (:mod:`microcred.rules.conditions`); :func:`evaluate` decides it
-for one person's facts; :func:`summarise` says it in one sentence; :func:`rule_to_json` and
-:func:`rule_from_json` store it; :mod:`microcred.rules.editing` changes it for a builder UI.
+for one person's facts; :func:`summarise` says it in one sentence (in English, or in the
+language of the :class:`Wording` passed); :func:`rule_to_json` and :func:`rule_from_json`
+store it; :mod:`microcred.rules.editing` changes it for a builder UI.
 """
 
 from microcred.rules.conditions import (
@@ -33,11 +34,13 @@ from microcred.rules.facts import (
 from microcred.rules.index import FactIndex
 from microcred.rules.serial import rule_from_json, rule_to_json
 from microcred.rules.text import summarise
+from microcred.rules.wording import ENGLISH, Wording
 
 __all__ = [
     "ASSESSMENT_ACCEPTED",
     "COURSE_COMPLETED",
     "CREDENTIAL_HELD",
+    "ENGLISH",
     "FACT_KINDS",
     "QUIZ_COMPLETED",
     "AllOf",
@@ -58,6 +61,7 @@ __all__ = [
     "Leaf",
     "QuizPassed",
     "Within",
+    "Wording",
     "evaluate",
     "leaves",
     "rule_from_json",

@@ -21,6 +21,7 @@ from microcred.rules.conditions import (
 from microcred.rules.facts import Fact
 from microcred.rules.index import FactIndex, index_facts
 from microcred.rules.text import leaf_done, leaf_todo, number, phrase, window_phrase
+from microcred.rules.wording import ENGLISH, Wording
 
 #: progress shown for a rule that is not met never reaches 1
 ALMOST = 0.99
@@ -53,11 +54,13 @@ class Decision:
     missing: list[str] = field(default_factory=list)
 
 
-def evaluate(rule: Condition, facts: Iterable[Fact] | FactIndex) -> Decision:
-    """Decide ``rule`` for the person whose facts are ``facts``."""
+def evaluate(
+    rule: Condition, facts: Iterable[Fact] | FactIndex, wording: Wording = ENGLISH
+) -> Decision:
+    """Decide ``rule`` for the person whose facts are ``facts`` (texts worded by ``wording``)."""
     ix = index_facts(facts)
     earned_at = rule.earliest(ix, None, None)
-    explanation = explain(rule, ix, None, None)
+    explanation = explain(rule, ix, None, None, wording)
     return Decision(
         earned=earned_at is not None,
         earned_at=earned_at,
@@ -83,40 +86,46 @@ class CompiledRule:
                 return self.rule.earliest(ix, None, None)
         return None
 
-    def decide(self, ix: FactIndex) -> Decision:
-        return evaluate(self.rule, ix)
+    def decide(self, ix: FactIndex, wording: Wording = ENGLISH) -> Decision:
+        return evaluate(self.rule, ix, wording)
 
 
 # ----------------------------------------------------------------------------- explanation
 
 
 def explain(
-    node: Condition, ix: FactIndex, lo: datetime | None, hi: datetime | None
+    node: Condition,
+    ix: FactIndex,
+    lo: datetime | None,
+    hi: datetime | None,
+    w: Wording = ENGLISH,
 ) -> Explanation:
     """Explain ``node`` using only facts in ``[lo, hi]``."""
     if isinstance(node, Leaf):
-        return _leaf(node, ix, lo, hi)
+        return _leaf(node, ix, lo, hi, w)
     if isinstance(node, Within):
-        return _within(node, ix, lo, hi)
+        return _within(node, ix, lo, hi, w)
     if isinstance(node, InOrder):
-        return _in_order(node, ix, lo, hi)
+        return _in_order(node, ix, lo, hi, w)
     if isinstance(node, Group):
-        return _group(node, ix, lo, hi)
+        return _group(node, ix, lo, hi, w)
     raise TypeError(f"unknown condition {type(node).__name__}")
 
 
-def _leaf(leaf: Leaf, ix: FactIndex, lo: datetime | None, hi: datetime | None) -> Explanation:
+def _leaf(
+    leaf: Leaf, ix: FactIndex, lo: datetime | None, hi: datetime | None, w: Wording
+) -> Explanation:
     matching = leaf.matching(ix, lo, hi)
     if matching:
         score = max((f.score for f in matching if f.score is not None), default=None)
-        return Explanation(True, leaf_done(leaf, score), progress=1.0)
+        return Explanation(True, leaf_done(leaf, score, w), progress=1.0)
     best: float | None = None
     if isinstance(leaf, QuizPassed):
         tried = [
             f.score for f in ix.facts(leaf.key()) if f.score is not None and _inside(f, lo, hi)
         ]
         best = max(tried, default=None)
-    todo = leaf_todo(leaf, best)
+    todo = leaf_todo(leaf, best, w)
     return Explanation(False, todo, missing=(todo,))
 
 
@@ -124,8 +133,10 @@ def _inside(fact: Fact, lo: datetime | None, hi: datetime | None) -> bool:
     return (lo is None or fact.at >= lo) and (hi is None or fact.at <= hi)
 
 
-def _group(node: Group, ix: FactIndex, lo: datetime | None, hi: datetime | None) -> Explanation:
-    kids = tuple(explain(child, ix, lo, hi) for child in node.children)
+def _group(
+    node: Group, ix: FactIndex, lo: datetime | None, hi: datetime | None, w: Wording
+) -> Explanation:
+    kids = tuple(explain(child, ix, lo, hi, w) for child in node.children)
     met = node.earliest(ix, lo, hi) is not None
     done = sum(1 for kid in kids if kid.met)
     total = len(kids)
@@ -134,44 +145,54 @@ def _group(node: Group, ix: FactIndex, lo: datetime | None, hi: datetime | None)
     missing: list[str] = []
     if isinstance(node, AllOf):
         progress = sum(k.progress for k in kids) / total if total else 0.0
-        text = "Done: all of these" if met else f"All of these: {done} of {total} done"
+        text = w.say("all_done") if met else w.say("all_open", done=done, total=total)
         missing = open_missing
     elif isinstance(node, AnyOf):
         progress = max((k.progress for k in kids), default=0.0)
-        text = "Done: one of these" if met else "One of these: none done yet"
+        text = w.say("any_done") if met else w.say("any_open")
         if len(open_children) == 1:
             missing = open_missing
         else:
-            missing = [f"Complete one of: {', '.join(phrase(c) for c in open_children)}"]
+            missing = [w.say("missing_one_of", items=_phrases(open_children, w))]
     elif isinstance(node, AtLeast):
         best = sorted((k.progress for k in kids), reverse=True)[: node.n]
         progress = sum(best) / node.n if node.n > 0 else 0.0
-        text = f"Done: {done} of these" if met else f"Any {node.n} of these: {done} done"
+        text = (
+            w.say("at_least_done", done=done)
+            if met
+            else w.say("at_least_open", n=node.n, done=done)
+        )
         need = node.n - done
         if need >= len(open_children):
             missing = open_missing
         else:
-            missing = [f"{need} more of: {', '.join(phrase(c) for c in open_children)}"]
+            missing = [w.say("missing_more_of", need=need, items=_phrases(open_children, w))]
     elif isinstance(node, CreditTarget):
         credited = node._satisfied_credits(ix, lo, hi)
         progress = min(credited / node.target, 1.0) if node.target > 0 else 0.0
-        target = number(node.target)
+        target, got = number(node.target, w), number(credited, w)
         text = (
-            f"Done: {number(credited)} credits of {target}"
+            w.say("credits_done", credited=got, target=target)
             if met
-            else f"{target} credits from these: {number(credited)} so far"
+            else w.say("credits_open", target=target, credited=got)
         )
-        remaining = f"{number(max(node.target - credited, 0.0))} more credits"
+        remaining = number(max(node.target - credited, 0.0), w)
         if open_children:
-            remaining += f" from: {', '.join(phrase(c) for c in open_children)}"
-        missing = [remaining]
+            items = _phrases(open_children, w)
+            missing = [w.say("credits_missing_from", remaining=remaining, items=items)]
+        else:
+            missing = [w.say("credits_missing", remaining=remaining)]
     else:  # pragma: no cover - every group type is handled above
         raise TypeError(f"unknown group {type(node).__name__}")
-    return _finish(met, text, kids, missing, progress, node)
+    return _finish(met, text, kids, missing, progress, node, w)
+
+
+def _phrases(nodes: list[Condition], w: Wording) -> str:
+    return ", ".join(phrase(node, w) for node in nodes)
 
 
 def _in_order(
-    node: InOrder, ix: FactIndex, lo: datetime | None, hi: datetime | None
+    node: InOrder, ix: FactIndex, lo: datetime | None, hi: datetime | None, w: Wording
 ) -> Explanation:
     starts = node.starts(ix, lo, hi)
     kids: list[Explanation] = []
@@ -179,14 +200,14 @@ def _in_order(
     bound = lo
     for position, child in enumerate(node.children):
         if position < len(starts):
-            kids.append(explain(child, ix, bound, hi))
+            kids.append(explain(child, ix, bound, hi, w))
             bound = starts[position]
             continue
-        kid = explain(child, ix, bound, hi)
+        kid = explain(child, ix, bound, hi, w)
         previous = node.children[position - 1] if position else None
         if previous is not None and child.earliest(ix, lo, hi) is not None:
             # done, but not after the step before it (or that step is not done yet)
-            redo = f"Complete {phrase(child)} again after {phrase(previous)} (order matters)"
+            redo = w.say("order_redo", what=phrase(child, w), previous=phrase(previous, w))
             kid = Explanation(False, redo, kid.children, (redo,), kid.progress * 0.5)
         kids.append(kid)
         missing.extend(kid.missing)
@@ -194,27 +215,28 @@ def _in_order(
     met = len(starts) == total
     partial = kids[len(starts)].progress if len(starts) < total else 0.0
     progress = (len(starts) + partial) / total if total else 0.0
-    text = "Done in order" if met else f"In order: {len(starts)} of {total} done"
-    return _finish(met, text, tuple(kids), missing, progress, node)
+    text = w.say("order_done") if met else w.say("order_open", done=len(starts), total=total)
+    return _finish(met, text, tuple(kids), missing, progress, node, w)
 
 
-def _within(node: Within, ix: FactIndex, lo: datetime | None, hi: datetime | None) -> Explanation:
-    window = window_phrase(node)
+def _within(
+    node: Within, ix: FactIndex, lo: datetime | None, hi: datetime | None, w: Wording
+) -> Explanation:
+    window = window_phrase(node, w)
     bounded_lo, bounded_hi = node.bounds(lo, hi)
     earned = node.earliest(ix, lo, hi)
     if earned is not None:
         best = next(w for w in node.windows(ix, lo, hi) if node.child.earliest(ix, *w) == earned)
-        kid = explain(node.child, ix, *best)
-        return Explanation(True, f"Done {window}", (kid,), (), 1.0)
+        kid = explain(node.child, ix, *best, w)
+        return Explanation(True, w.say("window_done", window=window), (kid,), (), 1.0)
     candidates = node.windows(ix, lo, hi) or [(bounded_lo, bounded_hi)]
-    kid = max((explain(node.child, ix, *w) for w in candidates), key=lambda e: e.progress)
+    kid = max((explain(node.child, ix, *c, w) for c in candidates), key=lambda e: e.progress)
     if node.days is not None and node.child.earliest(ix, bounded_lo, bounded_hi) is not None:
-        missing = [f"Complete {phrase(node.child)} within {node.days} days (so far it took longer)"]
+        missing = [w.say("window_late", what=phrase(node.child, w), days=node.days)]
     else:
-        missing = [f"{item} ({window})" for item in kid.missing]
-    return _finish(
-        False, f"{window[:1].upper()}{window[1:]}: not yet", (kid,), missing, kid.progress, node
-    )
+        missing = [w.say("window_missing", item=item, window=window) for item in kid.missing]
+    text = w.say("window_open", window=f"{window[:1].upper()}{window[1:]}")
+    return _finish(False, text, (kid,), missing, kid.progress, node, w)
 
 
 def _finish(
@@ -224,9 +246,10 @@ def _finish(
     missing: list[str],
     progress: float,
     node: Condition,
+    w: Wording,
 ) -> Explanation:
     if met:
         return Explanation(True, text, kids, (), 1.0)
     if not missing:  # never say "nothing missing" for a rule that is not met
-        missing = [f"Complete {phrase(node)}"]
+        missing = [w.say("complete", what=phrase(node, w))]
     return Explanation(False, text, kids, tuple(missing), min(progress, ALMOST))

@@ -1,4 +1,8 @@
-"""Plain-language wording of rules: the one-line summary and the phrase for each node."""
+"""Plain-language wording of rules: the one-line summary and the phrase for each node.
+
+Every function takes an optional :class:`~microcred.rules.wording.Wording` (English by default)
+so a caller can have the texts in another language.
+"""
 
 from __future__ import annotations
 
@@ -19,115 +23,123 @@ from microcred.rules.conditions import (
     QuizPassed,
     Within,
 )
+from microcred.rules.wording import ENGLISH, Wording
 
 
-def quoted(label: str) -> str:
-    return f"‘{label}’"
+def quoted(label: str, w: Wording = ENGLISH) -> str:
+    return w.say("quote", label=label)
 
 
-def number(value: float) -> str:
+def number(value: float, w: Wording = ENGLISH) -> str:
     """``12`` rather than ``12.0``; at most two decimals."""
-    return f"{round(value, 2):g}"
+    text = f"{round(value, 2):g}"
+    return text.replace(".", w.decimal_point) if w.decimal_point != "." else text
 
 
-def day(moment: datetime) -> str:
-    return f"{moment.day} {moment:%b %Y}"
+def day(moment: datetime, w: Wording = ENGLISH) -> str:
+    return w.say("date", day=moment.day, month=w.month(moment.month), year=moment.year)
 
 
-def join(items: list[str], last: str = "and") -> str:
+def join(items: list[str], last: str = "and", w: Wording = ENGLISH) -> str:
+    """``a, b and c``; ``last`` is "and" or "or" (the word itself comes from ``w``)."""
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+    word = w.or_ if last == "or" else w.and_
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"
 
 
-def phrase(node: Condition) -> str:
+def phrase(node: Condition, w: Wording = ENGLISH) -> str:
     """A noun phrase for ``node`` that fits after "Complete " (e.g. "any 2 of: ‘B’, ‘C’")."""
     if isinstance(node, QuizPassed):
-        return f"{quoted(node.label)} with at least {number(node.min_score)}%"
+        return w.say("quiz_phrase", quiz=quoted(node.label, w), score=number(node.min_score, w))
     if isinstance(node, CredentialHeld):
-        return f"the credential {quoted(node.label)}"
+        return w.say("credential_phrase", label=quoted(node.label, w))
     if isinstance(node, AssessmentAccepted):
-        return f"the assessment {quoted(node.label)}"
+        return w.say("assessment_phrase", label=quoted(node.label, w))
     if isinstance(node, Leaf):
-        return quoted(node.label)
+        return quoted(node.label, w)
     if isinstance(node, Within):
-        return f"{phrase(node.child)} {window_phrase(node)}"
+        return f"{phrase(node.child, w)} {window_phrase(node, w)}"
     if isinstance(node, Group):
-        parts = _listed(node)
+        parts = _listed(node, w)
         if isinstance(node, AllOf):
-            return f"all of: {join(parts)}"
+            return w.say("all_of", items=join(parts, w=w))
         if isinstance(node, AnyOf):
-            return f"one of: {join(parts, 'or')}"
+            return w.say("any_of", items=join(parts, "or", w))
         if isinstance(node, AtLeast):
-            return f"any {node.n} of: {', '.join(parts)}"
+            return w.say("at_least", n=node.n, items=", ".join(parts))
         if isinstance(node, CreditTarget):
-            return f"{number(node.target)} credits from: {', '.join(parts)}"
+            return w.say("credit_target", target=number(node.target, w), items=", ".join(parts))
         if isinstance(node, InOrder):
-            return f"in order: {', then '.join(parts)}"
+            return w.say("in_order", items=w.then.join(parts))
     raise TypeError(f"unknown condition {type(node).__name__}")
 
 
-def window_phrase(node: Within) -> str:
+def window_phrase(node: Within, w: Wording = ENGLISH) -> str:
     parts = []
     if node.days is not None:
-        parts.append(f"within {node.days} day{'s' if node.days != 1 else ''}")
+        parts.append(w.say("within_day" if node.days == 1 else "within_days", days=node.days))
     if node.start is not None and node.end is not None:
-        parts.append(f"between {day(node.start)} and {day(node.end)}")
+        parts.append(w.say("between", start=day(node.start, w), end=day(node.end, w)))
     elif node.start is not None:
-        parts.append(f"from {day(node.start)}")
+        parts.append(w.say("since", start=day(node.start, w)))
     elif node.end is not None:
-        parts.append(f"by {day(node.end)}")
+        parts.append(w.say("by", end=day(node.end, w)))
     return ", ".join(parts)
 
 
-def _listed(group: Group) -> list[str]:
+def _listed(group: Group, w: Wording) -> list[str]:
     """Children's phrases; a nested group that is not last gets brackets so the reading is clear."""
     out = []
     last = len(group.children) - 1
     for position, child in enumerate(group.children):
-        text = phrase(child)
+        text = phrase(child, w)
         if isinstance(child, Group | Within) and position != last:
             text = f"({text})"
         out.append(text)
     return out
 
 
-def summarise(rule: Condition) -> str:
+def summarise(rule: Condition, w: Wording = ENGLISH) -> str:
     """One sentence: "Complete all of: ‘A’ and any 2 of: ‘B’, ‘C’, ‘D’"."""
     if isinstance(rule, CredentialHeld):
-        return f"Hold {phrase(rule)}"
+        return w.say("hold", what=phrase(rule, w))
     if isinstance(rule, AssessmentAccepted):
-        return f"Have {phrase(rule)} accepted"
+        return w.say("have_accepted", what=phrase(rule, w))
     if isinstance(rule, QuizPassed):
-        return f"Score at least {number(rule.min_score)}% in {quoted(rule.label)}"
-    return f"Complete {phrase(rule)}"
+        return w.say("score_in", score=number(rule.min_score, w), quiz=quoted(rule.label, w))
+    return w.say("complete", what=phrase(rule, w))
 
 
-def leaf_todo(leaf: Leaf, best_score: float | None = None) -> str:
+def leaf_todo(leaf: Leaf, best_score: float | None = None, w: Wording = ENGLISH) -> str:
     """What a person still has to do for ``leaf``."""
+    label = quoted(leaf.label, w)
     if isinstance(leaf, CourseCompleted):
-        return f"Complete the course {quoted(leaf.label)}"
+        return w.say("todo_course", label=label)
     if isinstance(leaf, QuizPassed):
-        text = f"Score at least {number(leaf.min_score)}% in {quoted(leaf.label)}"
+        score = number(leaf.min_score, w)
         if best_score is not None:
-            text += f" (best so far {number(best_score)}%)"
-        return text
+            return w.say("todo_quiz_tried", score=score, quiz=label, best=number(best_score, w))
+        return w.say("score_in", score=score, quiz=label)
     if isinstance(leaf, CredentialHeld):
-        return f"Earn the credential {quoted(leaf.label)}"
+        return w.say("todo_credential", label=label)
     if isinstance(leaf, AssessmentAccepted):
-        return f"Have the assessment {quoted(leaf.label)} accepted"
-    return f"Complete {quoted(leaf.label)}"
+        return w.say("todo_assessment", label=label)
+    return w.say("complete", what=label)
 
 
-def leaf_done(leaf: Leaf, score: float | None = None) -> str:
+def leaf_done(leaf: Leaf, score: float | None = None, w: Wording = ENGLISH) -> str:
     """What a person did to meet ``leaf``."""
+    label = quoted(leaf.label, w)
     if isinstance(leaf, CourseCompleted):
-        return f"Completed the course {quoted(leaf.label)}"
+        return w.say("done_course", label=label)
     if isinstance(leaf, QuizPassed):
-        got = f"Scored {number(score)}%" if score is not None else "Passed"
-        return f"{got} in {quoted(leaf.label)} (at least {number(leaf.min_score)}% needed)"
+        needed = number(leaf.min_score, w)
+        if score is not None:
+            return w.say("done_quiz_scored", best=number(score, w), quiz=label, score=needed)
+        return w.say("done_quiz_passed", quiz=label, score=needed)
     if isinstance(leaf, CredentialHeld):
-        return f"Holds the credential {quoted(leaf.label)}"
+        return w.say("done_credential", label=label)
     if isinstance(leaf, AssessmentAccepted):
-        return f"The assessment {quoted(leaf.label)} was accepted"
-    return f"Completed {quoted(leaf.label)}"
+        return w.say("done_assessment", label=label)
+    return w.say("done_other", label=label)

@@ -14,6 +14,7 @@ from microcred.rules import (
     FactIndex,
     Group,
     Leaf,
+    Wording,
     evaluate,
     summarise,
 )
@@ -25,6 +26,7 @@ from microcred_web.achievements.models import Achievement, AchievementStatus
 from microcred_web.assessments.selectors import assessment_choices
 from microcred_web.awards.facts import achievement_ref, person_indexes
 from microcred_web.awards.models import Award, AwardRule
+from microcred_web.awards.wording import rule_wording
 from microcred_web.learning.selectors import learning_choices
 from microcred_web.orgs.models import Organisation, Team
 
@@ -56,25 +58,30 @@ class NodeView:
 
 
 def node_views(
-    node: Condition, path: tuple[int, ...] = (), first: bool = True, last: bool = True
+    node: Condition,
+    path: tuple[int, ...] = (),
+    first: bool = True,
+    last: bool = True,
+    wording: Wording | None = None,
 ) -> NodeView:
+    w = wording or rule_wording()
     inner, limit = split(node)
     key = ".".join(map(str, path))
     if isinstance(inner, Leaf) and limit is None:
-        return NodeView(key, _leaf_text(inner), False, first=first, last=last, is_root=not path)
+        return NodeView(key, _leaf_text(inner, w), False, first=first, last=last, is_root=not path)
     assert isinstance(inner, Group)
     kind = next(name for name, cls in GROUP_NAMES.items() if type(inner) is cls)
     count = len(inner.children)
     return NodeView(
         key,
-        phrase(node),
+        phrase(node, w),
         True,
         kind=kind,
         n=inner.n if isinstance(inner, AtLeast) else None,
         target=inner.target if isinstance(inner, CreditTarget) else None,
         days=limit.days if limit else None,
         children=[
-            node_views(child, (*path, i), i == 0, i == count - 1)
+            node_views(child, (*path, i), i == 0, i == count - 1, w)
             for i, child in enumerate(inner.children)
         ],
         first=first,
@@ -83,8 +90,8 @@ def node_views(
     )
 
 
-def _leaf_text(leaf: Leaf) -> str:
-    return leaf_todo(leaf)  # "Complete the course ‘X’", "Score at least 80% in ‘Q’"
+def _leaf_text(leaf: Leaf, w: Wording) -> str:
+    return leaf_todo(leaf, w=w)  # "Complete the course ‘X’", "Score at least 80% in ‘Q’"
 
 
 @dataclass(frozen=True)
@@ -133,7 +140,8 @@ def progress_for(
     progress."""
     indexes = person_indexes(organisation=organisation, user_ids=user_ids)
     users = User.objects.in_bulk(list(indexes))
-    rows = [PersonProgress(users[uid], evaluate(rule, ix)) for uid, ix in indexes.items()]
+    w = rule_wording()
+    rows = [PersonProgress(users[uid], evaluate(rule, ix, w)) for uid, ix in indexes.items()]
     rows.sort(key=lambda r: (not r.decision.earned, -r.decision.progress, r.user.email))
     return rows
 
@@ -167,6 +175,7 @@ def goals_for(*, organisation: Organisation, user: User) -> list[Goal]:
         )
     }
     goals = []
+    w = rule_wording()
     for award_rule in rules:
         rule = award_rule.rule
         if rule is None:
@@ -174,8 +183,8 @@ def goals_for(*, organisation: Organisation, user: User) -> list[Goal]:
         goals.append(
             Goal(
                 award_rule.achievement,
-                summarise(rule),
-                evaluate(rule, ix),
+                summarise(rule, w),
+                evaluate(rule, ix, w),
                 awards.get(award_rule.achievement_id),
             )
         )
@@ -200,8 +209,9 @@ def team_progress(*, organisation: Organisation, teams: list[Team]) -> tuple[lis
     rules = [(a, rule) for a, rule in rules if rule is not None]
     indexes = person_indexes(organisation=organisation, user_ids=team_user_ids(teams=teams))
     users = User.objects.in_bulk(list(indexes))
+    w = rule_wording()
     rows = [
-        (users[uid], [evaluate(rule, ix) for _, rule in rules if rule is not None])
+        (users[uid], [evaluate(rule, ix, w) for _, rule in rules if rule is not None])
         for uid, ix in indexes.items()
     ]
     rows.sort(key=lambda row: row[0].email)

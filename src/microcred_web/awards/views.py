@@ -24,6 +24,7 @@ from microcred.rules import (
 from microcred_web.achievements import selectors as achievement_selectors
 from microcred_web.achievements.models import Achievement
 from microcred_web.awards import selectors, services
+from microcred_web.awards.wording import rule_wording
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.htmx import is_htmx
 from microcred_web.orgs import selectors as org_selectors
@@ -51,7 +52,7 @@ def _builder_context(ctx: OrgContext, achievement: Achievement, error: str = "")
         "achievement": achievement,
         "award_rule": award_rule,
         "tree": selectors.node_views(rule) if rule is not None else None,
-        "summary": summarise(rule) if rule is not None else "",
+        "summary": summarise(rule, rule_wording()) if rule is not None else "",
         "choices": selectors.builder_choices(
             organisation=ctx.organisation, achievement=achievement
         ),

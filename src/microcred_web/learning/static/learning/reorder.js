@@ -1,5 +1,6 @@
 /* microcred learning: reorder a module's blocks by drag and drop or with the Move up / Move
-   down buttons (focus stays on the button pressed). Without JavaScript the buttons post a
+   down buttons (focus stays on the button pressed; the new position is announced in the
+   aria-live status and the buttons' names follow it). Without JavaScript the buttons post a
    form and the server moves the block. */
 (function () {
   "use strict";
@@ -20,6 +21,10 @@
       var down = item.querySelector("[data-move='down']");
       if (up) { up.disabled = index === 0; }
       if (down) { down.disabled = index === all.length - 1; }
+      // the buttons' accessible names say the block's position: keep them true after a move
+      item.querySelectorAll("[data-position]").forEach(function (span) {
+        span.textContent = String(index + 1);
+      });
     });
   }
 
