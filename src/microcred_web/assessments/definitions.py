@@ -23,6 +23,7 @@ from microcred_web.assessments.models import (
 )
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
+from microcred_web.learning.models import Course
 from microcred_web.orgs.models import Organisation
 
 
@@ -89,6 +90,7 @@ def requirement_create(
     purpose: str = RequirementPurpose.INITIAL,
     countersignature_required: bool = False,
     reminder_offsets: Any = "",
+    refresher_course: Course | None = None,
 ) -> Requirement:
     if achievement.organisation_id != organisation.pk:
         raise ApplicationError("not_found", _("No such achievement."), "achievement", status=404)
@@ -98,6 +100,7 @@ def requirement_create(
         raise ApplicationError("purpose", _("Choose a purpose from the list."), "purpose")
     if not title.strip():
         raise ApplicationError("required", _("This field is required."), "title")
+    _refresher_check(organisation, purpose, refresher_course)
     requirement = Requirement.objects.create(
         organisation=organisation,
         achievement=achievement,
@@ -107,13 +110,55 @@ def requirement_create(
         instructions=instructions.strip(),
         countersignature_required=countersignature_required,
         reminder_offsets=offsets_clean(reminder_offsets),
+        refresher_course=refresher_course,
     )
     audit_record(
         action="assessments.requirement_created",
         actor=actor,
         organisation=organisation,
         target=requirement,
-        data={"achievement": achievement.name, "kind": kind, "purpose": purpose},
+        data={
+            "achievement": achievement.name,
+            "kind": kind,
+            "purpose": purpose,
+            "refresher_course": refresher_course.title if refresher_course else "",
+        },
+    )
+    return requirement
+
+
+def _refresher_check(organisation: Organisation, purpose: str, course: Course | None) -> None:
+    if course is None:
+        return
+    if purpose != RequirementPurpose.RECERTIFICATION:
+        raise ApplicationError(
+            "refresher_purpose",
+            _("A refresher course belongs to a recertification requirement."),
+            "refresher_course",
+        )
+    if course.organisation_id != organisation.pk or not course.is_published:
+        raise ApplicationError(
+            "refresher_course",
+            _("Choose a published course of this organisation."),
+            "refresher_course",
+        )
+
+
+@transaction.atomic
+def requirement_refresher_set(
+    *, requirement: Requirement, actor: Any, course: Course | None
+) -> Requirement:
+    """Choose (or clear) the refresher course of a recertification path. Cases already open
+    keep the course they were enrolled in."""
+    _refresher_check(requirement.organisation, requirement.purpose, course)
+    requirement.refresher_course = course
+    requirement.save(update_fields=["refresher_course"])
+    audit_record(
+        action="assessments.refresher_course_set",
+        actor=actor,
+        organisation=requirement.organisation,
+        target=requirement,
+        data={"refresher_course": course.title if course else ""},
     )
     return requirement
 

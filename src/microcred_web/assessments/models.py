@@ -69,6 +69,15 @@ class Requirement(models.Model):
     )
     #: days before expiry to remind holders (empty: the organisation's default)
     reminder_offsets = models.JSONField(default=list, blank=True)
+    #: recertification only: a course the holder is enrolled in when the case opens
+    refresher_course = models.ForeignKey(
+        "learning.Course",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("refresher course"),
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -289,6 +298,10 @@ class RecertificationCase(models.Model):
         max_length=12, choices=RecertificationStatus.choices, default=RecertificationStatus.OPEN
     )
     opened_at = models.DateTimeField()
+    #: the refresher course the learner was enrolled in (set once: the enrolment is not redone)
+    refresher_course = models.ForeignKey(
+        "learning.Course", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     #: the renewed credential; it supersedes ``credential``
     renewed_credential = models.OneToOneField(

@@ -20,6 +20,7 @@ from microcred_web.assessments import selectors
 from microcred_web.assessments.models import (
     DEFAULT_REMINDER_OFFSETS,
     Assessment,
+    AssessmentStatus,
     RecertificationCase,
     RecertificationStatus,
     ReminderSent,
@@ -30,6 +31,8 @@ from microcred_web.assessments.models import (
 from microcred_web.common.services import audit_record
 from microcred_web.issuing.models import Credential
 from microcred_web.issuing.services import RecipientInput, credential_url, credentials_issue
+from microcred_web.learning import progress as learning_progress
+from microcred_web.learning.models import Enrolment
 from microcred_web.notifications.models import NotificationKind
 from microcred_web.notifications.services import notification_send
 from microcred_web.orgs.models import Membership
@@ -73,11 +76,75 @@ def holder_of(credential: Credential) -> User | None:
     return membership.user if membership else None
 
 
-def recertification_enrol(*, case: RecertificationCase) -> None:
-    """Hook for the refresher module of the learning app (issue 5): the lead wires it to a
-    course enrolment. The assessment part of the path is opened by
-    :func:`recertification_open` itself."""
-    return None
+@transaction.atomic
+def recertification_enrol(*, case: RecertificationCase) -> Enrolment | None:
+    """Enrol the learner in the path's refresher course (once per case), due when the
+    credential expires, through learning's own assignment service. The assessment part of
+    the path is opened by :func:`recertification_open` itself."""
+    case = RecertificationCase.objects.select_for_update().get(pk=case.pk)
+    if case.refresher_course_id is not None:
+        return refresher_enrolment(case)  # enrolled before: not again
+    requirement = case.requirement
+    course = requirement.refresher_course if requirement else None
+    if course is None or not course.is_published:
+        return None
+    membership = Membership.objects.filter(
+        organisation_id=case.organisation_id, user_id=case.learner_id, is_active=True
+    ).first()
+    if membership is None:
+        return None
+    valid_until = case.credential.valid_until
+    due = timezone.localdate(valid_until) if valid_until else None
+    if due is not None and due < timezone.localdate():
+        due = None  # already past (a late run): no due date rather than a refused assignment
+    learning_progress.enrolment_assign(
+        organisation=case.organisation,
+        actor=None,
+        course=course,
+        memberships=[membership],
+        due_date=due,
+        restart_finished=True,
+    )
+    case.refresher_course = course
+    case.save(update_fields=["refresher_course"])
+    enrolment = refresher_enrolment(case)
+    assert enrolment is not None
+    audit_record(
+        action="assessments.refresher_enrolled",
+        organisation=case.organisation,
+        target=case,
+        data={"course": course.title, "due_date": due.isoformat() if due else ""},
+    )
+    notification_send(
+        organisation=case.organisation,
+        user=case.learner,
+        kind=NotificationKind.ASSIGNED,
+        title=_("Refresher course assigned: %(course)s") % {"course": course.title},
+        body=_("Complete “%(course)s” to renew “%(name)s”.")
+        % {"course": course.title, "name": case.credential.achievement_version.name},
+        url=reverse(
+            "learning:player",
+            kwargs={"slug": case.organisation.slug, "enrolment_id": enrolment.pk},
+        ),
+    )
+    return enrolment
+
+
+def refresher_enrolment(case: RecertificationCase) -> Enrolment | None:
+    if case.refresher_course_id is None:
+        return None
+    return Enrolment.objects.filter(
+        course_id=case.refresher_course_id, user_id=case.learner_id
+    ).first()
+
+
+def refresher_done(case: RecertificationCase) -> bool:
+    """True when the case has no refresher course, or the learner has completed it (the
+    enrolment was restarted when the case opened, so a completion is a fresh one)."""
+    if case.refresher_course_id is None:
+        return True
+    enrolment = refresher_enrolment(case)
+    return enrolment is not None and enrolment.completed_at is not None
 
 
 def _learner_page(case: RecertificationCase) -> str:
@@ -217,10 +284,15 @@ def recertification_run(*, now: datetime | None = None) -> dict[str, int]:
 def recertification_complete(
     *, case: RecertificationCase, assessment: Assessment, now: datetime | None = None
 ) -> Credential | None:
-    """Issue the renewed credential (linked to the previous one) once the refresher is
-    accepted; the old credential then shows as superseded."""
+    """Issue the renewed credential (linked to the previous one) once the refresher
+    assessment is accepted and the refresher course (if any) completed; the old credential
+    then shows as superseded. Until the course is done this returns None and
+    :func:`recertification_after_learning` completes the case later."""
+    case.refresh_from_db()
     if case.status == RecertificationStatus.COMPLETED:
         return case.renewed_credential
+    if not refresher_done(case):
+        return None
     old = case.credential
     achievement = old.achievement_version.achievement
     version = achievement.current_version or old.achievement_version
@@ -279,6 +351,34 @@ def recertification_complete(
             url=reverse("issuing:credential", kwargs={"public_id": renewed.public_id}),
         )
     return renewed
+
+
+def recertification_after_learning(
+    *, organisation: Any, user_ids: list[int], now: datetime | None = None
+) -> int:
+    """Complete the open cases of these people whose refresher assessment is already
+    accepted and whose refresher course is now done. Returns how many were renewed."""
+    renewed = 0
+    cases = RecertificationCase.objects.filter(
+        organisation=organisation,
+        learner_id__in=user_ids,
+        status=RecertificationStatus.OPEN,
+        refresher_course__isnull=False,
+    ).select_related("organisation", "credential__achievement_version", "learner")
+    for case in cases:
+        accepted = (
+            case.assessments.filter(status=AssessmentStatus.ACCEPTED)
+            .order_by("-accepted_at", "-pk")
+            .first()
+        )
+        if accepted is None or not refresher_done(case):
+            continue
+        renewed += recertification_complete(case=case, assessment=accepted, now=now) is not None
+    return renewed
+
+
+def on_learning_recorded(sender: Any, *, organisation: Any, user_ids: list[int], **_: Any) -> None:
+    recertification_after_learning(organisation=organisation, user_ids=user_ids)
 
 
 def credential_chain(credential: Credential) -> list[Credential]:

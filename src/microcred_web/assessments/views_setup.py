@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,10 +22,31 @@ from microcred_web.assessments.models import (
     RequirementPurpose,
 )
 from microcred_web.common.errors import ApplicationError
+from microcred_web.learning import selectors as learning_selectors
+from microcred_web.learning.models import Course, CourseStatus
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
 
 LEVEL_ROWS = 4
+
+
+def _refresher_courses(ctx: OrgContext) -> QuerySet[Course]:
+    return learning_selectors.course_list(
+        organisation=ctx.organisation, status=CourseStatus.PUBLISHED
+    ).filter(current_version__isnull=False)
+
+
+def _refresher_chosen(ctx: OrgContext, value: str) -> Course | None:
+    if not value:
+        return None
+    course = _refresher_courses(ctx).filter(pk=value if value.isdigit() else 0).first()
+    if course is None:
+        raise ApplicationError(
+            "refresher_course",
+            _("Choose a published course of this organisation."),
+            "refresher_course",
+        )
+    return course
 
 
 @org_view(Role.ADMIN)
@@ -48,6 +70,7 @@ def requirements(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
                 instructions=request.POST.get("instructions", ""),
                 countersignature_required=request.POST.get("countersignature_required") == "on",
                 reminder_offsets=request.POST.get("reminder_offsets", ""),
+                refresher_course=_refresher_chosen(ctx, request.POST.get("refresher_course", "")),
             )
             return redirect(
                 "assessments:requirement", slug=ctx.organisation.slug, requirement_id=requirement.pk
@@ -63,6 +86,7 @@ def requirements(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
             "achievements": achievements,
             "kinds": RequirementKind.choices,
             "purposes": RequirementPurpose.choices,
+            "courses": _refresher_courses(ctx),
             "error": error,
         },
         status=400 if error else 200,
@@ -77,7 +101,13 @@ def requirement(request: HttpRequest, ctx: OrgContext, requirement_id: int) -> H
     error: ApplicationError | None = None
     if request.method == "POST":
         try:
-            if request.POST.get("remove"):
+            if "refresher_course" in request.POST:
+                definitions.requirement_refresher_set(
+                    requirement=item,
+                    actor=ctx.user,
+                    course=_refresher_chosen(ctx, request.POST["refresher_course"]),
+                )
+            elif request.POST.get("remove"):
                 criterion = item.criteria.filter(pk=request.POST["remove"] or 0).first()
                 if criterion is None:
                     raise Http404("No such criterion.")
@@ -117,6 +147,8 @@ def requirement(request: HttpRequest, ctx: OrgContext, requirement_id: int) -> H
             "criteria": item.criteria.prefetch_related("levels"),
             "level_rows": range(LEVEL_ROWS),
             "is_observation": item.kind == RequirementKind.OBSERVATION,
+            "is_recertification": item.purpose == RequirementPurpose.RECERTIFICATION,
+            "courses": _refresher_courses(ctx),
             "error": error,
         },
         status=400 if error else 200,

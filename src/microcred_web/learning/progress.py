@@ -48,17 +48,32 @@ def _published(course: Course) -> None:
         )
 
 
+def _passed_quiz_keys(enrolment: Enrolment) -> list[str]:
+    if enrolment.version is None:
+        return []
+    quizzes = {
+        block["key"]
+        for module in enrolment.version.snapshot["modules"]
+        for block in module["blocks"]
+        if block["kind"] == "quiz"
+    }
+    return [key for key in enrolment.completed_blocks or [] if key in quizzes]
+
+
 @transaction.atomic
 def enrolment_assign(
     *,
     organisation: Organisation,
-    actor: User,
+    actor: User | None,
     course: Course,
     memberships: Iterable[Membership],
     due_date: date | None,
     team: Team | None = None,
+    restart_finished: bool = False,
 ) -> tuple[int, int]:
-    """Assign ``course`` to people (created, updated). Already-finished enrolments are kept."""
+    """Assign ``course`` to people (created, updated). Already-finished enrolments are kept,
+    unless ``restart_finished`` (a refresher taken again): their progress starts over, while
+    the learning record keeps the earlier completion. ``actor`` is None for the system."""
     _published(course)
     if due_date is not None and due_date < timezone.localdate():
         raise ApplicationError(
@@ -81,6 +96,18 @@ def enrolment_assign(
         )
         if is_new:
             created += 1
+        elif enrolment.completed_at is not None and restart_finished:
+            # a passed quiz stays passed (attempts are per person); the content is done again
+            enrolment.completed_blocks = _passed_quiz_keys(enrolment)
+            enrolment.version = None
+            enrolment.started_at = None
+            enrolment.completed_at = None
+            enrolment.due_date = due_date
+            enrolment.assigned_by = actor
+            enrolment.source = EnrolmentSource.ASSIGNED
+            enrolment.team = team or enrolment.team
+            enrolment.save()
+            updated += 1
         elif enrolment.completed_at is None:
             enrolment.due_date = due_date
             enrolment.assigned_by = actor
