@@ -2,7 +2,7 @@
 
 Who signs: the platform itself, as ``did:web:<host>:wallet`` (DID document served at
 ``/wallet/did.json``), with an Ed25519 key kept like issuer keys — AES-256-GCM encrypted at
-rest under ``MICROCRED_KEY_ENCRYPTION_KEY`` (see docs/decisions/0009). The platform vouches
+rest under ``MICROCRED_KEY_ENCRYPTION_KEY`` (see docs/decisions/0011). The platform vouches
 only for the bundle (these credentials, held by this account); each bundled credential keeps
 its own issuer's proof and is verified on its own.
 """
