@@ -15,6 +15,7 @@ seconds (default 2), so a revocation shows on this verifier within that time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -29,8 +30,8 @@ from typing import Any, Final
 from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from microcred.contexts import default_registry
 from microcred.verification.common import VerifyContext
@@ -299,7 +300,8 @@ def _ours(public_id: str) -> Credential | None:
     found = list(
         Credential.objects.select_related("revocation_list")
         .only(*_OURS_FIELDS)
-        .filter(public_id=public_id)[:1]
+        .filter(public_id=public_id)
+        .order_by()[:1]  # public_id is unique: no ORDER BY to compile or run
     )
     credential = found[0] if found else None
     if credential is not None and ttl > 0:
@@ -435,6 +437,12 @@ def verify_submission(submission: Submission, *, now: datetime | None = None) ->
     return outcome
 
 
+@functools.lru_cache(maxsize=32)
+def _check_texts(language: str) -> dict[str, tuple[str, str]]:
+    """CHECK_TEXT translated once per active language (26 lookups saved per verification)."""
+    return {name: (str(label), str(plain)) for name, (label, plain) in CHECK_TEXT.items()}
+
+
 def _not_found() -> Outcome:
     line = CheckLine(
         "parse",
@@ -451,11 +459,12 @@ def _outcome(report: VerificationReport, credential: Credential | None) -> Outco
     if verdict == "malformed":
         verdict = "not-a-credential"
     lines: list[CheckLine] = []
+    texts = _check_texts(get_language() or "")
     for check in report.checks:
         if check.scope:
             continue
-        label, plain = CHECK_TEXT.get(check.name, (check.name, check.name))
-        message = str(plain) if check.status == "pass" else check.reason
+        label, plain = texts.get(check.name, (check.name, check.name))
+        message = plain if check.status == "pass" else check.reason
         if check.status == "fail" and check.name == "proof" and check.code == "tampered":
             message = _("The signature does not match the content: it was changed after signing.")
         lines.append(CheckLine(check.name, check.status, str(label), message, check.reason))

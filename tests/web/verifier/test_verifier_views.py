@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 from collections.abc import Iterator
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from microcred.baking import bake_png, bake_svg
@@ -20,6 +23,7 @@ from microcred_web.issuing.signing import signing_key_for
 from microcred_web.verifier import inputs
 
 API = "/verify/api"
+_TRANSACTION = re.compile(r"^(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|SET LOCAL)\b")
 SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
     b'<rect width="10" height="10"/></svg>'
@@ -127,6 +131,23 @@ def test_revocation_and_suspension_show_with_the_reason_even_when_cached(
     revoked = post_json(client, issued.signed_json).json()
     assert (revoked["verdict"], revoked["reason"]) == ("revoked", "Issued in error")
     assert {c["id"]: c["ok"] for c in revoked["checks"]}["status"] is False
+
+
+def test_a_warm_verification_costs_one_insert_and_a_revocation_shows_after_the_ttl(
+    client, issued, world, settings
+) -> None:
+    """Warm (same input, within MICROCRED_VERIFY_STATUS_TTL): no SELECT at all, only the
+    analytics INSERT; once the status TTL has passed, the credential's row is read again."""
+    settings.MICROCRED_VERIFY_STATUS_TTL = 60.0
+    assert post_json(client, issued.signed_json).json()["verdict"] == "valid"  # cold
+    with CaptureQueriesContext(connection) as warm:
+        assert post_json(client, issued.signed_json).json()["verdict"] == "valid"
+    statements = [q["sql"] for q in warm.captured_queries if not _TRANSACTION.match(q["sql"])]
+    assert len(statements) == 1, statements
+    assert statements[0].startswith('INSERT INTO "analytics_credentialevent"')
+    services.credential_revoke(credential=issued, actor=world.people["issuer"], reason="Error")
+    settings.MICROCRED_VERIFY_STATUS_TTL = 0.0  # the TTL has passed
+    assert post_json(client, issued.signed_json).json()["verdict"] == "revoked"
 
 
 def test_a_tampered_copy_is_tampered_naming_the_signature(client, issued) -> None:
