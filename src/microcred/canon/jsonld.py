@@ -464,7 +464,11 @@ class _Walker:
             )
         return subject
 
-    def walk_node(self, obj: Mapping[str, Any], ctx: ActiveContext, graph: str, depth: int) -> str:
+    def node_head(
+        self, obj: Mapping[str, Any], ctx: ActiveContext, depth: int
+    ) -> tuple[ActiveContext, list[str], str]:
+        """The start of every node, shared by both walks: limits, scoped context, types and
+        ``@id`` (``""`` for a blank node)."""
         if depth > self.max_depth:
             raise _TooDeep(f"nested deeper than {self.max_depth} levels", obj)
         self.budget -= len(obj) + 1
@@ -486,8 +490,16 @@ class _Walker:
                     raise Unsupported("@id value that is not a string")
                 subject = self.iri_ref(ctx, value, obj, key)
                 if subject in self.subjects:
-                    self.dups = True
+                    self.subject_repeated()
                 self.subjects.add(subject)
+        return ctx, type_terms, subject
+
+    def subject_repeated(self) -> None:
+        """A node described twice: the same quad may come out twice (deduplicated later)."""
+        self.dups = True
+
+    def walk_node(self, obj: Mapping[str, Any], ctx: ActiveContext, graph: str, depth: int) -> str:
+        ctx, type_terms, subject = self.node_head(obj, ctx, depth)
         if not subject:
             subject = f"_:b{self.counter}"
             self.counter += 1
@@ -1004,32 +1016,13 @@ class _LineWalker(_Walker):
     ) -> None:
         raise _Retry
 
+    def subject_repeated(self) -> None:
+        raise _Retry  # a node described twice may repeat a quad: the general walk dedupes
+
     def walk_node(self, obj: Mapping[str, Any], ctx: ActiveContext, graph: str, depth: int) -> str:
         """:meth:`_Walker.walk_node` writing text (kept in step with it; the differential
         tests compare the two walks)."""
-        if depth > self.max_depth:
-            raise _TooDeep(f"nested deeper than {self.max_depth} levels", obj)
-        self.budget -= len(obj) + 1
-        if self.budget < 0:
-            raise _TooDeep("more JSON values than allowed", obj)
-        if "@context" in obj and obj is not self.root:
-            ctx = ctx.with_urls(_context_urls(obj["@context"]))
-
-        type_terms: list[str] = []
-        for key in ctx.type_keys:
-            if key in obj:
-                ctx = self.typed(obj, key, ctx, type_terms)
-
-        subject = ""
-        for key in ctx.id_keys:
-            if key in obj:
-                value = obj[key]
-                if value.__class__ is not str:
-                    raise Unsupported("@id value that is not a string")
-                subject = self.iri_ref(ctx, value, obj, key)
-                if subject in self.subjects:
-                    raise _Retry  # a node described twice may repeat a quad
-                self.subjects.add(subject)
+        ctx, type_terms, subject = self.node_head(obj, ctx, depth)
         if subject:
             prefix = subject
             append = self.lines.append
