@@ -448,6 +448,9 @@ def run(args: argparse.Namespace) -> int:
         f"{len(baseline_set):,} credentials (pyld is ~{args.n // max(1, len(baseline_set))}x "
         "fewer to keep the run short)"
     )
+    from microcred.native import engine_build
+
+    print(f"credential engine: {engine_build()} (setup.py; MICROCRED_PURE_PYTHON=1 skips mypyc)")
     if hasattr(os, "getloadavg"):
         load = os.getloadavg()
         print(

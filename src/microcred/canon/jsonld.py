@@ -197,21 +197,21 @@ def _to_rdf(
     reg = registry if registry is not None else default_registry()
     try:
         quads, rest = _fast(document, reg, max_depth, max_values, split, memo)
-    except Unsupported as exc:
+    except Unsupported as unsupported:
         if fast_path_only:
-            raise CanonicalizationError(f"outside the JSON-LD fast path: {exc}") from None
+            raise CanonicalizationError(f"outside the JSON-LD fast path: {unsupported}") from None
         quads = pyld_to_rdf(document, reg, max_depth=max_depth, max_values=max_values)
         stats["fallback"] += 1
         return quads, None
-    except _Undefined as exc:
-        path = json_path(document, exc.holder, exc.key)
-        raise UndefinedTerm(exc.term, path) from None
-    except _BadValue as exc:
-        path = json_path(document, exc.holder, exc.key)
-        raise InvalidInput("not valid JSON-LD", [Problem(path, exc.message)]) from None
-    except _TooDeep as exc:
-        path = json_path(document, exc.holder, None)
-        raise LimitExceeded("document too large", [Problem(path, exc.message)]) from None
+    except _Undefined as undefined:
+        path = json_path(document, undefined.holder, undefined.key)
+        raise UndefinedTerm(undefined.term, path) from None
+    except _BadValue as bad:
+        path = json_path(document, bad.holder, bad.key)
+        raise InvalidInput("not valid JSON-LD", [Problem(path, bad.message)]) from None
+    except _TooDeep as deep:
+        path = json_path(document, deep.holder, None)
+        raise LimitExceeded("document too large", [Problem(path, deep.message)]) from None
     except RecursionError:
         raise LimitExceeded("document too large", [Problem("$", "nested too deeply")]) from None
     stats["fast"] += 1
