@@ -16,3 +16,12 @@ class AssessmentsConfig(AppConfig):
         learning_recorded.connect(
             on_learning_recorded, dispatch_uid="assessments.recertification_learning"
         )
+
+        from microcred_web.assessments.recertification import recertification_run
+        from microcred_web.common.scheduling import daily_job_register
+
+        daily_job_register(
+            "recertification",
+            lambda now: recertification_run(now=now),
+            "expiry reminders, expiry notices and recertification cases",
+        )

@@ -40,3 +40,28 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_id}"
+
+
+class ScheduledRun(models.Model):
+    """One daily job's run on one (UTC) day: the unique pair is the claim that keeps two
+    scheduler processes from running a job twice the same day."""
+
+    class Outcome(models.TextChoices):
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    job = models.CharField(max_length=80)
+    day = models.DateField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-day", "job"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "day"], name="scheduled_run_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day} {self.outcome or 'running'}"

@@ -1,4 +1,5 @@
-"""Run the demo: gunicorn serving the WSGI app, with the task worker beside it."""
+"""Run the demo: gunicorn serving the WSGI app, with the task worker and the daily-jobs
+scheduler beside it."""
 
 from __future__ import annotations
 
@@ -27,7 +28,10 @@ def _stop(process: subprocess.Popen[bytes], name: str, out: Any) -> None:
 
 
 class Command(BaseCommand):
-    help = "Serve the demo on 127.0.0.1:8000 with gunicorn and a db_worker for background tasks."
+    help = (
+        "Serve the demo on 127.0.0.1:8000 with gunicorn, a db_worker for background tasks "
+        "and the daily-jobs scheduler."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -40,6 +44,7 @@ class Command(BaseCommand):
         # before the worker starts, so it picks them up. By name: orgs sits below bulk.
         call_command("bulk_resume", stdout=self.stdout, stderr=self.stderr)
         worker = subprocess.Popen([sys.executable, "-m", "microcred_web.manage", "db_worker"])
+        scheduler = subprocess.Popen([sys.executable, "-m", "microcred_web.manage", "scheduler"])
         web = subprocess.Popen(  # noqa: S603 - fixed argument list
             [
                 sys.executable, "-m", "gunicorn",
@@ -60,7 +65,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Sign in with any of these, password: {demo_password()}")
         for role, email in DEMO_SIGN_INS:
             self.stdout.write(f"  {role:<30} {email}")
-        self.stdout.write("Press Ctrl-C to stop the web server and the task worker.\n")
+        self.stdout.write("Ctrl-C stops the web server, the task worker and the scheduler.\n")
         try:
             while True:
                 try:
@@ -71,9 +76,13 @@ class Command(BaseCommand):
                     if worker.poll() is not None:
                         self.stderr.write("The task worker stopped; stopping the demo.")
                         break
+                    if scheduler.poll() is not None:
+                        self.stderr.write("The scheduler stopped; stopping the demo.")
+                        break
         except KeyboardInterrupt:
             self.stdout.write("\nStopping…")
         finally:
             _stop(web, "web server", self.stderr)
             _stop(worker, "task worker", self.stderr)
+            _stop(scheduler, "scheduler", self.stderr)
             self.stdout.write("Stopped.")
