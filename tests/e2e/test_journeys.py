@@ -13,15 +13,22 @@ ALL_SECTIONS = {
     "My learning",
     "My team",
     "Assessments",
-    "Issuing",
+    "Credentials",
     "People",
     "Teams",
     "Settings",
     "Audit log",
 }
 ROLE_SECTIONS = {
-    "admin@northwind.example": {"Assessments", "People", "Teams", "Settings", "Audit log"},
-    "issuer@northwind.example": {"Issuing"},
+    "admin@northwind.example": {
+        "Assessments",
+        "Credentials",
+        "People",
+        "Teams",
+        "Settings",
+        "Audit log",
+    },
+    "issuer@northwind.example": {"Credentials"},
     "assessor@northwind.example": {"Assessments"},
     "manager@northwind.example": {"My team"},
     "learner@northwind.example": {"My learning"},
@@ -90,7 +97,7 @@ def test_invitation_accepted_end_to_end(signed_in, page: Page, shot) -> None:
     page.get_by_role("button", name="Create my account and join").click()
     page.wait_for_url("**/o/northwind/")
     expect(page.get_by_role("status")).to_contain_text("Welcome to Northwind Logistics!")
-    assert nav_labels(page) & ALL_SECTIONS == {"My learning", "Issuing"}
+    assert nav_labels(page) & ALL_SECTIONS == {"My learning", "Credentials"}
     response = page.goto(f"/invitations/{path}")
     assert response is not None and response.status == 410
     expect(page.get_by_role("alert")).to_contain_text("already been accepted")

@@ -99,7 +99,7 @@ TABLE: dict[str, Row] = {
     "orgs:learning": Row(org_kwargs(), org_page(frozenset({"learner"}), ok=302)),
     "orgs:my_team": Row(org_kwargs(), org_page(frozenset({"manager"}), ok=302)),
     "orgs:assessments": Row(org_kwargs(), org_page(frozenset({"assessor"}), ok=302)),
-    "orgs:issuing": Row(org_kwargs(), org_page(frozenset({"issuer"}))),
+    "orgs:issuing": Row(org_kwargs(), org_page(frozenset({"issuer"}), ok=302)),
     "orgs:people": Row(org_kwargs(), org_page(ADMIN)),
     "orgs:invite": Row(org_kwargs(), org_page(ADMIN)),
     "orgs:person": Row(org_kwargs(membership_id=lambda w: w.membership.pk), org_page(ADMIN)),

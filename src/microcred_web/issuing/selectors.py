@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from microcred_web.common.hashing import token_hash
@@ -138,3 +140,23 @@ def credential_notes(credential: Credential) -> list[dict[str, str]]:
         if apps.is_installed(app):
             notes.extend(import_string(provider)(credential))
     return notes
+
+
+@dataclass(frozen=True)
+class CredentialCounts:
+    total: int
+    recent: int
+    unclaimed: int
+    withdrawn: int
+
+
+def credential_counts(*, organisation: Organisation, since: datetime) -> CredentialCounts:
+    """Issued in all and since ``since``; not claimed yet (and not revoked); revoked or
+    suspended now — one query."""
+    row = Credential.objects.filter(organisation=organisation).aggregate(
+        total=Count("pk"),
+        recent=Count("pk", filter=Q(issued_at__gte=since)),
+        unclaimed=Count("pk", filter=Q(claimed_at__isnull=True, revoked_at__isnull=True)),
+        withdrawn=Count("pk", filter=Q(revoked_at__isnull=False) | Q(suspended_at__isnull=False)),
+    )
+    return CredentialCounts(row["total"], row["recent"], row["unclaimed"], row["withdrawn"])

@@ -54,7 +54,6 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ),
     ),
     NavItem(_("Observations"), "assessments:observation", (Role.MANAGER, Role.ASSESSOR)),
-    NavItem(_("Issuing"), "orgs:issuing", (Role.ISSUER,)),
     NavItem(
         _("Courses"),
         "learning:course_list",

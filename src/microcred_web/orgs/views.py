@@ -21,6 +21,7 @@ from microcred_web.common.http import client_address
 from microcred_web.common.selectors import audit_event_list
 from microcred_web.orgs import selectors, services
 from microcred_web.orgs.access import OrgContext, org_view
+from microcred_web.orgs.dashboard import dashboard_cards
 from microcred_web.orgs.forms import (
     AcceptNewUserForm,
     AcceptSignInForm,
@@ -60,11 +61,8 @@ def dashboard(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
         context["team_count"] = selectors.team_list(organisation=ctx.organisation).count()
     if ctx.has(Role.MANAGER):
         context["managed_teams"] = list(selectors.teams_managed_by(membership=ctx.membership))
+    context["cards"] = dashboard_cards(ctx)
     return render(request, "orgs/dashboard.html", context)
-
-
-def _empty_section(request: HttpRequest, ctx: OrgContext, title: str, text: str) -> HttpResponse:
-    return render(request, "orgs/empty_section.html", {"ctx": ctx, "title": title, "text": text})
 
 
 @org_view(Role.LEARNER)
@@ -81,15 +79,8 @@ def assessments(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
 
 @org_view(Role.ISSUER)
 def issuing(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
-    return _empty_section(
-        request,
-        ctx,
-        _("Issuing"),
-        _(
-            "Nothing here yet. Achievements you can award and credentials you issued will "
-            "appear here."
-        ),
-    )
+    """Kept for old links: the credentials list of the issuing app."""
+    return redirect("issuing:list", slug=ctx.organisation.slug)
 
 
 @org_view(Role.MANAGER)

@@ -6,3 +6,9 @@ from django.apps import AppConfig
 class WalletConfig(AppConfig):
     name = "microcred_web.wallet"
     label = "wallet"
+
+    def ready(self) -> None:
+        from microcred_web.orgs.dashboard import dashboard_card_register
+        from microcred_web.wallet.dashboard import wallet_card
+
+        dashboard_card_register("wallet", wallet_card, order=40)

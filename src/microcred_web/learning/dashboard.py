@@ -1,0 +1,46 @@
+"""The learner's card of the organisation home page."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from microcred_web.learning import selectors
+from microcred_web.orgs.access import OrgContext
+from microcred_web.orgs.dashboard import DashboardCard, DashboardLink
+from microcred_web.orgs.models import Role
+
+
+def learning_card(ctx: OrgContext) -> DashboardCard | None:
+    if not ctx.has(Role.LEARNER):
+        return None
+    enrolments = list(
+        selectors.enrolment_list_for_user(organisation=ctx.organisation, user_id=ctx.user.pk)
+    )
+    open_ = [e for e in enrolments if e.completed_at is None]
+    overdue = sum(1 for e in open_ if selectors.is_overdue(e))
+    done = len(enrolments) - len(open_)
+    lines = (
+        ngettext("%(count)d course completed", "%(count)d courses completed", done)
+        % {"count": done},
+    )
+    warning = ""
+    if overdue:
+        warning = ngettext(
+            "%(count)d past its due date", "%(count)d past their due date", overdue
+        ) % {"count": overdue}
+    return DashboardCard(
+        key="dash-learning",
+        title=_("My learning"),
+        stat=len(open_),
+        stat_label=_("courses to finish"),
+        lines=lines,
+        warning=warning,
+        links=(
+            DashboardLink(
+                _("Open my learning"),
+                reverse("learning:mine", kwargs={"slug": ctx.organisation.slug}),
+            ),
+        ),
+    )
