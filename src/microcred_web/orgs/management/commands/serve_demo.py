@@ -1,4 +1,4 @@
-"""Run the demo: gunicorn serving the WSGI app, with the task worker beside it."""
+"""Run the demo: granian serving the WSGI app, with the task worker beside it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from microcred_web.common.serving import granian_command
 from microcred_web.orgs.demo import DEMO_SIGN_INS, demo_password
 
 
@@ -27,7 +28,7 @@ def _stop(process: subprocess.Popen[bytes], name: str, out: Any) -> None:
 
 
 class Command(BaseCommand):
-    help = "Serve the demo on 127.0.0.1:8000 with gunicorn and a db_worker for background tasks."
+    help = "Serve the demo on 127.0.0.1:8000 with granian and a db_worker for background tasks."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -40,16 +41,9 @@ class Command(BaseCommand):
         # before the worker starts, so it picks them up. By name: orgs sits below bulk.
         call_command("bulk_resume", stdout=self.stdout, stderr=self.stderr)
         worker = subprocess.Popen([sys.executable, "-m", "microcred_web.manage", "db_worker"])
-        web = subprocess.Popen(  # noqa: S603 - fixed argument list
-            [
-                sys.executable, "-m", "gunicorn",
-                "--bind", f"{host}:{port}",
-                "--workers", str(options["workers"]),
-                "--threads", "4",
-                "--access-logfile", "-",
-                "microcred_web.config.wsgi:application",
-            ]
-        )  # fmt: skip
+        web = subprocess.Popen(  # noqa: S603 - our own argument list
+            granian_command(host=host, port=port, workers=options["workers"], threads=4)
+        )
 
         def on_term(signum: int, frame: FrameType | None) -> None:
             raise KeyboardInterrupt
