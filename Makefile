@@ -79,7 +79,7 @@ bench-issue: install
 bench-rules: install
 	$(BIN)/python -m benchmarks.rules
 
-# Public verification API under load: gunicorn + PostgreSQL + wrk (Debian) at 64 connections.
+# Public verification API under load: granian + PostgreSQL + wrk (Debian) at 64 connections.
 VERIFY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/microcred
 bench-verify: install
 	@command -v wrk >/dev/null || { \

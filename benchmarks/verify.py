@@ -1,6 +1,7 @@
-"""Public verification API under load: gunicorn (DEBUG off) + PostgreSQL, driven by wrk.
+"""Public verification API under load: granian (DEBUG off) + PostgreSQL, driven by wrk.
 
-    python -m benchmarks.verify [--n 500] [--seconds 15] [--connections 64] [--workers 2]
+    python -m benchmarks.verify [--n 200] [--seconds 15] [--connections 64]
+                                [--server granian|gunicorn] [--workers 2] [--threads 8]
 
 DATABASE_URL must name a PostgreSQL server (default postgres://postgres@127.0.0.1:5432/microcred);
 a fresh database named after it with the suffix ``_verify_bench`` is dropped and created again
@@ -8,7 +9,8 @@ a fresh database named after it with the suffix ``_verify_bench`` is dropped and
 
 1. migrates, creates an organisation and issues ``--n`` realistic credentials with the app's own
    services (one in ten then revoked, so status bits matter);
-2. starts gunicorn with the production settings module (DEBUG off) on a free port;
+2. starts the production server (granian, WSGI; ``--server gunicorn`` for the former gthread
+   set-up) with the production settings module (DEBUG off) on a free port;
 3. baseline: the same credentials against the VC-API ``POST /credentials/verify`` (the engine's
    full verification on every request, API-key authenticated);
 4. the public ``POST /verify/api`` with the same bodies: a warm-up pass, then the measured run.
@@ -16,8 +18,9 @@ a fresh database named after it with the suffix ``_verify_bench`` is dropped and
 Load comes from ``wrk`` (Debian package; ``make bench-verify`` installs it) cycling through the
 credentials at ``--connections`` concurrent connections. The verify API's per-client rate limit
 is raised for the run (every wrk connection comes from one address). Prints throughput and
-latency for both and, as its last line,
-``verifications/s: X p50_ms: Y p99_ms: Z`` for the public API.
+latency for both, the CPU time per verification of the server, the PostgreSQL backends and wrk
+during the measured run (Linux), the load average before and during the run and, as its last
+line, ``verifications/s: X p50_ms: Y p99_ms: Z`` for the public API.
 """
 
 from __future__ import annotations
@@ -153,6 +156,45 @@ def _issue(n: int, run_dir: Path) -> tuple[Path, Path, str]:
     return public, vc_api, secret
 
 
+def server_defaults(server: str) -> tuple[int, int]:
+    """(processes, threads per process) the production commands use on this machine."""
+    if server == "granian":
+        from microcred_web.common.serving import default_threads, default_workers
+
+        return default_workers(), default_threads()
+    return os.cpu_count() or 2, 4
+
+
+def server_command(server: str, *, port: int, workers: int, threads: int) -> list[str]:
+    """The command line serving the WSGI app on 127.0.0.1:``port``."""
+    if server == "granian":
+        from microcred_web.common.serving import granian_command
+
+        return granian_command(
+            host="127.0.0.1", port=port, workers=workers, threads=threads, access_log=False
+        )
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "microcred_web.config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--backlog",
+        "2048",
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+    ]
+
+
 def _wait_ready(port: int, deadline: float) -> None:
     while time.monotonic() < deadline:
         try:
@@ -160,7 +202,7 @@ def _wait_ready(port: int, deadline: float) -> None:
                 return
         except OSError:
             time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit("the server did not start")
 
 
 _DURATION = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -212,6 +254,62 @@ def _wrk(
     }
 
 
+def _process_tree(root: int) -> list[int]:
+    """``root`` and its descendants (Linux ``/proc``; empty elsewhere)."""
+    children: dict[int, list[int]] = {}
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of ``pids`` so far (processes that are gone count 0)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _machine_busy_seconds() -> float:
+    """CPU seconds all processes of the machine have used so far (``/proc/stat``), or 0."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _backends() -> list[int]:
+    """The PostgreSQL backends connected to the benchmark database (the server's)."""
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
 def _line(name: str, result: dict[str, float]) -> str:
     extra = f"  non-2xx: {result['non2xx']}" if result["non2xx"] else ""
     if result["socket_errors"]:
@@ -228,21 +326,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=15, help="measured run length")
     parser.add_argument("--baseline-seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--server", choices=("granian", "gunicorn"), default="granian")
+    parser.add_argument("--workers", type=int, default=None, help="processes (default: cores)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per process")
     parser.add_argument("--warmup-rounds", type=int, default=8)
     args = parser.parse_args(argv)
+    defaults = server_defaults(args.server)
+    args.workers = args.workers or defaults[0]
+    args.threads = args.threads or defaults[1]
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk (make bench-verify does it)")
 
+    print(f"load average before the run (other work on the machine): {os.getloadavg()[0]:.2f}")
     run_dir = ROOT / "var" / "bench" / f"verify-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
     run_dir.mkdir(parents=True)
     bench_db = _environment(run_dir)
     sys.path.insert(0, str(ROOT / "src"))
     print(
         f"database: postgresql ({bench_db})  credentials: {args.n}  "
-        f"connections: {args.connections}  gunicorn: {args.workers} workers × "
-        f"{args.threads} threads (gthread)  cores: {os.cpu_count()}"
+        f"connections: {args.connections}  {args.server}: {args.workers} workers × "
+        f"{args.threads} threads  cores: {os.cpu_count()}"
     )
     public_bodies, vc_bodies, api_key = _issue(args.n, run_dir)
     script = run_dir / "post.lua"
@@ -251,26 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "microcred_web.config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(args.threads),
-            "--backlog",
-            "2048",
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ],
+        server_command(args.server, port=port, workers=args.workers, threads=args.threads),
         env=env,
         cwd=ROOT,
     )
@@ -297,6 +381,10 @@ def main(argv: list[str] | None = None) -> int:
             if warm["rate"] < best * 1.1 and warm["total"] > 4 * args.n:
                 break
             best = max(best, warm["rate"])
+        # CPU time of each party during the measured run, per verification
+        server_pids, backend_pids = _process_tree(server.pid), _backends()
+        cpu_before = (_cpu_seconds(server_pids), _cpu_seconds(backend_pids), os.times())
+        busy_before, started = _machine_busy_seconds(), time.monotonic()
         result = _wrk(
             f"{base}/verify/api",
             public_bodies,
@@ -304,7 +392,31 @@ def main(argv: list[str] | None = None) -> int:
             seconds=args.seconds,
             connections=args.connections,
         )
+        cpu_after = (_cpu_seconds(server_pids), _cpu_seconds(backend_pids), os.times())
+        busy, elapsed = _machine_busy_seconds() - busy_before, time.monotonic() - started
         print(_line("public /verify/api", result))
+        n = max(1, int(result["total"]))
+        wrk_cpu = (cpu_after[2].children_user + cpu_after[2].children_system) - (
+            cpu_before[2].children_user + cpu_before[2].children_system
+        )
+        shares = {
+            "server": cpu_after[0] - cpu_before[0],
+            "PostgreSQL backends": cpu_after[1] - cpu_before[1],
+            "wrk": wrk_cpu,
+        }
+        total_ms = 1000 * sum(shares.values()) / n
+        print(
+            "CPU per verification: "
+            + ", ".join(f"{name} {1000 * value / n:.3f} ms" for name, value in shares.items())
+            + f" (total {total_ms:.3f} ms: {os.cpu_count() or 1} idle cores would allow about "
+            f"{1000 * (os.cpu_count() or 1) / max(total_ms, 1e-9):,.0f}/s)"
+        )
+        if busy > 0:
+            others = max(0.0, busy - sum(shares.values())) / elapsed
+            print(
+                f"cores busy with other work while measuring: {others:.2f} "
+                f"of {os.cpu_count()} (everything but this server, its database backends and wrk)"
+            )
         print(
             f"speed-up over the baseline: {result['rate'] / baseline['rate']:.1f}×  "
             f"target ≥ 1000 req/s with p99 ≤ 50 ms: "

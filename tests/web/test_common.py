@@ -87,3 +87,15 @@ def test_load_demo_is_idempotent(db, capsys) -> None:
     assert ines.memberships.count() == 2
     assert "northwind-demo-2025" in capsys.readouterr().out
     assert User.objects.get(email="admin@northwind.example").check_password("northwind-demo-2025")
+
+
+def test_serve_runs_granian_with_bounded_threads(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("MICROCRED_WEB_THREADS", "6")
+    call_command("serve", "--print", "--port", "8123", "--workers", "3", "--no-access-log")
+    line = capsys.readouterr().out.split()
+    assert line[1:4] == ["-m", "granian", "--interface"] and "wsgi" in line
+    assert line[line.index("--workers") + 1] == "3"
+    assert line[line.index("--blocking-threads") + 1] == "6"  # not granian's hundreds
+    assert line[line.index("--port") + 1] == "8123"
+    assert "--access-log" not in line
+    assert line[-1] == "microcred_web.config.wsgi:application"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from datetime import date
@@ -15,8 +16,13 @@ from microcred_web.common.http import client_address
 def daily_salt(day: date) -> bytes:
     """A salt derived from the site secret and the date: yesterday's hashes cannot be
     linked to today's, and the salt itself is never stored."""
+    return _salt(day, settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _salt(day: date, secret: str) -> bytes:  # computed once a day (per process), not per event
     return hashlib.sha256(
-        f"microcred:analytics-visitor:{day.isoformat()}:{settings.SECRET_KEY}".encode()
+        f"microcred:analytics-visitor:{day.isoformat()}:{secret}".encode()
     ).digest()
 
 

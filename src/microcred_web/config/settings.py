@@ -63,16 +63,22 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session, authentication and messages middleware, stepping aside for a request
+    # without cookies to one of SESSIONLESS_PATHS (see common.middleware.sessionless)
+    "microcred_web.common.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "microcred_web.common.middleware.AuthenticationMiddleware",
     "microcred_web.common.middleware.UserLanguageMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "microcred_web.common.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "microcred_web.common.middleware.ApplicationErrorMiddleware",
 ]
+
+# Paths whose views never need a session, a signed-in user or messages when the request has
+# no cookie: the public verification API, which answers a thousand requests a second.
+SESSIONLESS_PATHS = frozenset({"/verify/api"})
 
 ROOT_URLCONF = "microcred_web.config.urls"
 WSGI_APPLICATION = "microcred_web.config.wsgi.application"
@@ -101,6 +107,17 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # psycopg prepares a statement after this many runs on a connection. Only cursors that
+    # bind on the server use it (the per-request analytics INSERT and the verifier's status
+    # re-read, see microcred_web.common.db.hot_cursor); Django's own cursors bind on the
+    # client and are never prepared. Set it to "off" behind a pooler in transaction mode
+    # that cannot keep prepared statements (PgBouncer before 1.21).
+    _prepare = os.environ.get("MICROCRED_DB_PREPARE_THRESHOLD", "5").strip().lower()
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+        None if _prepare in {"", "off", "none"} else int(_prepare)
+    )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(

@@ -15,6 +15,7 @@ seconds (default 2), so a revocation shows on this verifier within that time.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -22,12 +23,14 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
@@ -39,9 +42,15 @@ from microcred.verification.dates import check_valid_from, check_valid_until
 from microcred.verification.pipeline import run_checks
 from microcred.verification.report import CHECK_ORDER, Check, VerificationReport
 from microcred.verification.status import check_status
+from microcred_web.common.db import (
+    column_converters,
+    concrete_field,
+    hot_cursor,
+    instance_from_row,
+)
 from microcred_web.common.safe_fetch import GuardedResolver
 from microcred_web.issuing.identity import host_did
-from microcred_web.issuing.models import Credential
+from microcred_web.issuing.models import Credential, StatusList
 from microcred_web.issuing.signing import retired_keys_for
 from microcred_web.issuing.verification import LocalResolver, credential_verify
 from microcred_web.orgs.models import Organisation
@@ -138,6 +147,8 @@ class Outcome:
     reason: str = ""  # revocation / suspension reason from our records
     failed: list[str] = field(default_factory=list)  # labels of the failed checks
     cached: bool = False
+    #: what this outcome was built from (see verify_submission); equal keys, equal outcomes
+    memo_key: Any = None
 
     @property
     def word(self) -> str:
@@ -180,9 +191,12 @@ class _Static:
     issuer_slug: str
     retired_fingerprint: str
     public_id: str  # ours, or ""
+    status_key: str  # the credentialStatus as canonical JSON (part of the status cache's key)
 
 
-class _Lru:
+class Lru:
+    """A small thread-safe least-recently-used map (``get`` answers None when absent)."""
+
     def __init__(self, size: int) -> None:
         self._items: OrderedDict[Any, Any] = OrderedDict()
         self._size = size
@@ -207,29 +221,43 @@ class _Lru:
             self._items.clear()
 
 
-_static_cache = _Lru(CACHE_SIZE)
-_status_cache = _Lru(CACHE_SIZE)
-_retired_cache = _Lru(256)
-_ours_cache = _Lru(CACHE_SIZE)
+_static_cache = Lru(CACHE_SIZE)
+_status_cache = Lru(CACHE_SIZE)
+_retired_cache = Lru(256)
+_ours_cache = Lru(CACHE_SIZE)
+_outcome_cache = Lru(CACHE_SIZE)
+_json_cache = Lru(CACHE_SIZE)
 
 
 def caches_clear() -> None:
     """Forget every remembered result (tests; the benchmark's uncached baseline)."""
-    for cache in (_static_cache, _status_cache, _retired_cache, _ours_cache):
+    for cache in (
+        _static_cache,
+        _status_cache,
+        _retired_cache,
+        _ours_cache,
+        _outcome_cache,
+        _json_cache,
+    ):
         cache.clear()
 
 
-def _retired_for(slug: str) -> dict[str, datetime]:
+def _retired_entry(slug: str) -> tuple[dict[str, datetime], str]:
+    """The key cut-offs of our organisation ``slug`` and their fingerprint (short TTL)."""
     if not slug:
-        return {}
+        return {}, ""
     now = time.monotonic()
     hit = _retired_cache.get(slug)
     if hit is not None and hit[0] > now:
-        return dict(hit[1])
+        return dict(hit[1]), hit[2]
     organisation = Organisation.objects.filter(slug=slug).first()
     retired = retired_keys_for(organisation=organisation) if organisation else {}
-    _retired_cache.put(slug, (now + RETIRED_TTL, retired))
-    return dict(retired)
+    _retired_cache.put(slug, (now + RETIRED_TTL, retired, _fingerprint(retired)))
+    return dict(retired), _fingerprint(retired)
+
+
+def _retired_for(slug: str) -> dict[str, datetime]:
+    return _retired_entry(slug)[0]
 
 
 def _fingerprint(retired: Mapping[str, datetime]) -> str:
@@ -250,6 +278,11 @@ def _issuer_slug(document: Mapping[str, Any] | None) -> str:
         return ""
     match = _ISSUER_PREFIX.search(issuer_id)
     return match[1] if match else ""
+
+
+def _status_key(document: Mapping[str, Any] | None) -> str:
+    status = document.get("credentialStatus") if isinstance(document, Mapping) else None
+    return json.dumps(status, sort_keys=True, default=str)
 
 
 def _input_key(data: str | bytes) -> str:
@@ -294,18 +327,76 @@ def _ours(public_id: str) -> Credential | None:
         return None
     ttl = float(getattr(settings, "MICROCRED_VERIFY_STATUS_TTL", 2.0))
     now = time.monotonic()
-    hit = _ours_cache.get(public_id) if ttl > 0 else None
-    if hit is not None and hit[0] > now:
+    hit = _ours_cache.get(public_id)
+    if hit is not None and hit[0] > now and ttl > 0:
         return hit[1]  # type: ignore[no-any-return]
-    found = list(
-        Credential.objects.select_related("revocation_list")
-        .only(*_OURS_FIELDS)
-        .filter(public_id=public_id)
-        .order_by()[:1]  # public_id is unique: no ORDER BY to compile or run
-    )
-    credential = found[0] if found else None
-    if credential is not None and ttl > 0:
+    if hit is not None:  # seen before: re-read only what can change
+        credential = _reread(hit[1])
+    else:
+        found = list(
+            Credential.objects.select_related("revocation_list")
+            .only(*_OURS_FIELDS)
+            .filter(public_id=public_id)
+            .order_by()[:1]  # public_id is unique: no ORDER BY to compile or run
+        )
+        credential = found[0] if found else None
+    if credential is not None:
         _ours_cache.put(public_id, (now + ttl, credential))
+    return credential
+
+
+#: what :func:`_reread` reads again (``id``, ``public_id`` and ``signed_json`` never change)
+_REREAD_FIELDS: Final = (
+    "organisation_id",
+    "recipient_name",
+    "revoked_at",
+    "revocation_reason",
+    "suspended_at",
+    "suspension_reason",
+    "revocation_list_id",
+    "is_public",
+    "recipient_user_id",
+)
+
+
+@functools.lru_cache(maxsize=4)
+def _reread_statement(alias: str) -> tuple[str, Callable[[Any, Sequence[Any]], list[Any]]]:
+    """The SQL of :func:`_reread` and its row converter, built once from the models."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    credentials, lists = Credential._meta, StatusList._meta
+    fields = [concrete_field(Credential, name) for name in _REREAD_FIELDS]
+    version = concrete_field(StatusList, "version")
+    columns = ", ".join(f"c.{quote(field.column)}" for field in fields)
+    list_id = quote(concrete_field(Credential, "revocation_list").column)
+    # identifiers from the models' metadata, quoted; the value is a parameter
+    sql = (
+        f"SELECT {columns}, l.{quote(version.column)} "  # noqa: S608
+        f"FROM {quote(credentials.db_table)} c JOIN {quote(lists.db_table)} l "
+        f"ON l.{quote(lists.pk.column)} = c.{list_id} "
+        f"WHERE c.{quote(credentials.pk.column)} = %s"
+    )
+    return sql, column_converters(connection, [*fields, version], "c")
+
+
+def _reread(previous: Credential) -> Credential | None:
+    """``previous`` with its revocation, suspension, visibility and status-list version read
+    again: one small prepared query by primary key, without the signed document."""
+    alias = Credential.objects.db
+    connection = connections[alias]
+    sql, convert = _reread_statement(alias)
+    cursor = hot_cursor(connection)
+    cursor.execute(sql, [previous.pk])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    *values, version = convert(connection, row)
+    fresh = dict(zip(_REREAD_FIELDS, values, strict=True))
+    fresh.update(id=previous.pk, public_id=previous.public_id, signed_json=previous.signed_json)
+    credential = instance_from_row(Credential, alias, fresh)
+    credential.revocation_list = instance_from_row(
+        StatusList, alias, {"id": fresh["revocation_list_id"], "version": version}
+    )
     return credential
 
 
@@ -333,6 +424,7 @@ def _static_part(data: str | bytes, now: datetime) -> tuple[_Static, list[Check]
         issuer_slug=slug,
         retired_fingerprint=_fingerprint(retired),
         public_id=_public_id_of(report.document),
+        status_key=_status_key(report.document),
     )
     return entry, dynamic
 
@@ -349,23 +441,26 @@ def run_checks_document(data: str | bytes) -> Mapping[str, Any] | None:
 
 
 def _status_checks(
-    entry: _Static, credential: Credential | None, ctx: VerifyContext
+    entry: _Static,
+    credential: Credential | None,
+    moment: datetime,
+    retired: Mapping[str, datetime],
 ) -> list[Check]:
     document = entry.document
     if document is None:
         return []
-    status = document.get("credentialStatus")
     if credential is not None:
         version: Any = (credential.revocation_list.version, credential.revocation_list_id)
         expires = float("inf")
     else:
         version = "foreign"
         expires = time.monotonic() + FOREIGN_STATUS_TTL
-    key = (json.dumps(status, sort_keys=True, default=str), version)
+    key = (entry.status_key, version)
     hit = _status_cache.get(key)
     if hit is not None and hit[0] > time.monotonic():
         checks = list(hit[1])
     else:
+        ctx = VerifyContext(moment, resolver_for_visitor(), default_registry(), retired, run_checks)
         checks = check_status(document, ctx)
         _status_cache.put(key, (expires, tuple(checks)))
     if (
@@ -391,23 +486,19 @@ def verify_submission(submission: Submission, *, now: datetime | None = None) ->
     key = _input_key(data)
     entry: _Static | None = _static_cache.get(key)
     cached = False
-    if entry is not None and _fingerprint(_retired_for(entry.issuer_slug)) == (
-        entry.retired_fingerprint
-    ):
+    if entry is not None:
+        retired, fingerprint = _retired_entry(entry.issuer_slug)
+    if entry is not None and fingerprint == entry.retired_fingerprint:
         cached = True
         if credential is None and entry.public_id:
             credential = _ours(entry.public_id)
-        ctx = VerifyContext(
-            moment,
-            resolver_for_visitor(),
-            default_registry(),
-            _retired_for(entry.issuer_slug),
-            run_checks,
-        )
+        document = entry.document or {}
+        # the date checks only read the moment; the status check builds its own context
+        dates = VerifyContext(moment, None, default_registry(), retired, run_checks)
         dynamic = [
-            *check_valid_from(entry.document or {}, ctx),
-            *check_valid_until(entry.document or {}, ctx),
-            *_status_checks(entry, credential, ctx),
+            *check_valid_from(document, dates),
+            *check_valid_until(document, dates),
+            *_status_checks(entry, credential, moment, retired),
         ]
     else:
         entry, dynamic = _static_part(data, moment)
@@ -417,24 +508,71 @@ def verify_submission(submission: Submission, *, now: datetime | None = None) ->
         if credential is not None:
             # the engine's status checks are remembered for this list version
             version = (credential.revocation_list.version, credential.revocation_list_id)
-            status = (entry.document or {}).get("credentialStatus")
             status_checks = tuple(
                 c for c in dynamic if c.name == "status" and c.code != "suspended"
             )
-            _status_cache.put(
-                (json.dumps(status, sort_keys=True, default=str), version),
-                (float("inf"), status_checks),
-            )
+            _status_cache.put((entry.status_key, version), (float("inf"), status_checks))
     if entry.document is None:
         dynamic = []
-    checks = sorted(
-        [*entry.checks, *dynamic],
-        key=lambda c: CHECK_ORDER.index(c.name) if c.name in CHECK_ORDER else len(CHECK_ORDER),
+    # Everything the outcome is built from: the input, the issuer's key cut-offs, the checks
+    # run now, what our records say of the credential and the language. The same key always
+    # builds the same outcome, so it is built once (per process) and copied.
+    memo_key = (
+        key,
+        entry.retired_fingerprint,
+        tuple(dynamic),
+        _credential_state(credential),
+        get_language() or "",
     )
-    report = VerificationReport(checks=checks, document=entry.document, container=entry.container)
-    outcome = _outcome(report, credential)
-    outcome.cached = cached
-    return outcome
+    memo: Outcome | None = _outcome_cache.get(memo_key)
+    if memo is None:
+        checks = sorted([*entry.checks, *dynamic], key=_check_rank)
+        report = VerificationReport(
+            checks=checks, document=entry.document, container=entry.container
+        )
+        memo = _outcome(report, credential)
+        memo.memo_key = memo_key
+        _outcome_cache.put(memo_key, memo)
+    return dataclasses.replace(
+        memo,
+        checks=list(memo.checks),
+        summary=dict(memo.summary),
+        failed=list(memo.failed),
+        credential=credential,
+        cached=cached,
+    )
+
+
+def _credential_state(credential: Credential | None) -> tuple[Any, ...] | None:
+    """What :func:`_outcome` reads from our record of the credential."""
+    if credential is None:
+        return None
+    return (
+        credential.pk,
+        credential.recipient_name,
+        credential.revocation_reason,
+        credential.suspension_reason,
+    )
+
+
+_RANK: Final = {name: index for index, name in enumerate(CHECK_ORDER)}
+
+
+def _check_rank(check: Check) -> int:
+    return _RANK.get(check.name, len(CHECK_ORDER))
+
+
+def outcome_json(outcome: Outcome) -> bytes:
+    """The API's JSON body for ``outcome`` (UTF-8), encoded once per distinct outcome."""
+    key = (outcome.memo_key, outcome.summary.get("recipient"))
+    body: bytes | None = _json_cache.get(key) if outcome.memo_key is not None else None
+    if body is None:
+        body = json.dumps(outcome.to_json(), cls=DjangoJSONEncoder, ensure_ascii=False).encode(
+            "utf-8"
+        )
+        if outcome.memo_key is not None:
+            _json_cache.put(key, body)
+    return body
 
 
 @functools.lru_cache(maxsize=32)

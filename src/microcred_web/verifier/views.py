@@ -7,6 +7,7 @@ or unsafe (see :mod:`microcred_web.verifier.inputs`); every verdict is recorded 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -29,7 +30,14 @@ from microcred_web.issuing.visibility import credential_visible_in
 from microcred_web.verifier import inputs
 from microcred_web.verifier.inputs import MAX_INPUT_BYTES, Submission
 from microcred_web.verifier.ratelimit import verify_buckets
-from microcred_web.verifier.verification import Outcome, as_moment, verify_submission
+from microcred_web.verifier.verification import (
+    CACHE_SIZE,
+    Lru,
+    Outcome,
+    as_moment,
+    outcome_json,
+    verify_submission,
+)
 
 try:  # the analytics app records the events; verification works without it
     from microcred_web.analytics.services import event_record
@@ -173,10 +181,18 @@ def _api_error(error: ApplicationError) -> JsonResponse:
     return JsonResponse(error.as_json(), status=error.status)
 
 
+#: SHA-256 of JSON bodies that were read before and were the credential itself: the same bytes
+#: parse the same way, so they are not parsed again (the verification cache has their verdict)
+_whole_bodies = Lru(CACHE_SIZE)
+
+
 def _from_json_body(request: HttpRequest) -> Submission:
     body = request.read(MAX_INPUT_BYTES + 1)
     if len(body) > MAX_INPUT_BYTES:
         raise inputs.too_large("body")
+    digest = hashlib.sha256(body).digest()
+    if _whole_bodies.get(digest):
+        return Submission(body.decode("utf-8"), "json")
     try:
         value = parse_json_text(body)
     except CoreError as exc:
@@ -198,9 +214,10 @@ def _from_json_body(request: HttpRequest) -> Submission:
         return inputs.from_text(credential, field="verifiableCredential")
     if not isinstance(credential, Mapping):
         raise ApplicationError("invalid_json", _("Send a credential object."), "body")
-    return Submission(
-        body.decode("utf-8") if credential is value else json.dumps(credential), "json"
-    )
+    if credential is value:
+        _whole_bodies.put(digest, True)
+        return Submission(body.decode("utf-8"), "json")
+    return Submission(json.dumps(credential), "json")
 
 
 @csrf_exempt
@@ -226,4 +243,5 @@ def api(request: HttpRequest) -> HttpResponse:
         outcome = _verify(request, submission)
     except ApplicationError as error:
         return _api_error(error)
-    return JsonResponse(outcome.to_json(), json_dumps_params={"ensure_ascii": False})
+    # the same bytes JsonResponse(outcome.to_json(), ensure_ascii=False) would send
+    return HttpResponse(outcome_json(outcome), content_type="application/json")

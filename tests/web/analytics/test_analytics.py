@@ -97,3 +97,41 @@ def test_prune_refuses_zero_days(db) -> None:
 
     with pytest.raises(CommandError):
         call_command("analytics_prune", "--days", "0", stdout=StringIO())
+
+
+def test_event_record_writes_every_column_as_the_model_reads_it(world) -> None:
+    before = timezone.now()
+    event_record(
+        kind="verify",
+        organisation_id=world.org.pk,
+        result="r" * 30,
+        viewer_organisation_id=world.other.pk,
+    )
+    event = CredentialEvent.objects.get()
+    assert (event.kind, event.result, event.channel) == ("verify", "r" * 20, "")
+    assert (event.organisation_id, event.viewer_organisation_id) == (world.org.pk, world.other.pk)
+    assert event.credential_id is None and event.visitor_hash == ""
+    assert before <= event.created_at <= timezone.now()  # aware, converted back by the ORM
+
+
+def test_event_record_inside_a_transaction_keeps_it_usable(world) -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        event_record(kind="not-a-kind", organisation_id=world.org.pk)  # refused, logged
+        event_record(kind="view", organisation_id=world.org.pk)
+        assert CredentialEvent.objects.count() == 1
+    assert CredentialEvent.objects.get().kind == "view"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_the_event_insert_is_a_prepared_statement_on_postgresql(world) -> None:
+    for _ in range(6):  # psycopg prepares after OPTIONS["prepare_threshold"] (5) runs
+        event_record(kind="view", organisation_id=world.org.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements "
+            "WHERE statement LIKE 'INSERT INTO \"analytics_credentialevent\"%%'"
+        )
+        assert cursor.fetchone()[0] == 1
+    assert CredentialEvent.objects.count() == 6

@@ -290,3 +290,80 @@ def test_rate_limit_per_client(client, issued, settings) -> None:
     assert statuses == [200, 200, 429]
     other = post_json(client, issued.signed_json, REMOTE_ADDR="192.0.2.9")
     assert other.status_code == 200
+
+
+def test_after_the_ttl_only_the_status_is_read_again(client, issued, world, settings) -> None:
+    """Past MICROCRED_VERIFY_STATUS_TTL one small SELECT by primary key re-reads revocation,
+    suspension and visibility (not the signed document), then the INSERT."""
+    settings.MICROCRED_VERIFY_STATUS_TTL = 0.0
+    assert post_json(client, issued.signed_json).json()["verdict"] == "valid"  # cold
+    services.credential_suspend(credential=issued, actor=world.people["issuer"], reason="Audit")
+    with CaptureQueriesContext(connection) as warm:
+        body = post_json(client, issued.signed_json).json()
+    assert (body["verdict"], body["reason"]) == ("suspended", "Audit")
+    statements = [q["sql"] for q in warm.captured_queries if not _TRANSACTION.match(q["sql"])]
+    assert len(statements) == 2, statements
+    assert statements[0].startswith("SELECT") and "signed_json" not in statements[0]
+    assert statements[1].startswith('INSERT INTO "analytics_credentialevent"')
+    issued.delete()  # the re-read finds no row: our records no longer speak for it
+    assert post_json(client, issued.signed_json).json()["credential"]["recipient"] == ""
+
+
+def test_remembered_outcomes_follow_the_language_and_the_records(client, issued, world) -> None:
+    first = post_json(client, issued.signed_json)
+    again = post_json(client, issued.signed_json)
+    assert again.content == first.content  # built once, the same bytes
+    assert again["Content-Type"] == "application/json"
+    french = post_json(client, issued.signed_json, HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert french["headline"] != first.json()["headline"]
+    issued.recipient_name = "Lee Renamed"
+    issued.save(update_fields=["recipient_name"])
+    assert post_json(client, issued.signed_json).json()["credential"]["recipient"] == "Lee Renamed"
+
+
+def test_a_body_read_before_is_not_parsed_again(client, issued, monkeypatch) -> None:
+    from microcred_web.verifier import views
+
+    parsed: list[int] = []
+    real = views.parse_json_text
+
+    def counting(text):
+        parsed.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(views, "parse_json_text", counting)
+    assert post_json(client, issued.signed_json).json()["verdict"] == "valid"
+    assert post_json(client, issued.signed_json).json()["verdict"] == "valid"
+    assert len(parsed) == 1
+    wrapped = {"verifiableCredential": json.loads(issued.signed_json)}
+    for _ in range(2):  # a wrapper is parsed every time (its credential is what is verified)
+        assert post_json(client, wrapped).json()["verdict"] == "valid"
+    assert len(parsed) == 3
+
+
+def test_without_cookies_the_session_is_skipped_and_the_answer_is_the_same(client, issued) -> None:
+    """A request without cookies skips the session, authentication and messages middleware
+    (common.middleware.sessionless); any cookie takes the ordinary path. Same answer."""
+    lean = post_json(client, issued.signed_json, HTTP_ACCEPT_LANGUAGE="fr")
+    client.cookies["unrelated"] = "1"
+    full = post_json(client, issued.signed_json, HTTP_ACCEPT_LANGUAGE="fr")
+    assert not hasattr(lean.wsgi_request, "session") and hasattr(full.wsgi_request, "session")
+    assert (lean.status_code, lean.content) == (full.status_code, full.content)
+    for header in (
+        "Content-Type",
+        "Content-Language",
+        "Vary",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert lean.get(header) == full.get(header), header
+    assert "Cookie" in lean["Vary"] and lean["Content-Language"] == "fr"
+
+
+def test_a_signed_in_verifier_is_recorded_with_their_organisation(client, issued, world) -> None:
+    client.force_login(world.people["issuer"])
+    assert post_json(client, issued.signed_json).json()["verdict"] == "valid"
+    event = CredentialEvent.objects.get(kind="verify")
+    assert event.viewer_organisation_id == world.org.pk

@@ -1,4 +1,4 @@
-"""Run the demo: gunicorn serving the WSGI app, with the task worker and the daily-jobs
+"""Run the demo: granian serving the WSGI app, with the task worker and the daily-jobs
 scheduler beside it."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from microcred_web.common.serving import granian_command
 from microcred_web.orgs.demo import DEMO_SIGN_INS, demo_password
 
 
@@ -29,7 +30,7 @@ def _stop(process: subprocess.Popen[bytes], name: str, out: Any) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Serve the demo on 127.0.0.1:8000 with gunicorn, a db_worker for background tasks "
+        "Serve the demo on 127.0.0.1:8000 with granian, a db_worker for background tasks "
         "and the daily-jobs scheduler."
     )
 
@@ -45,16 +46,9 @@ class Command(BaseCommand):
         call_command("bulk_resume", stdout=self.stdout, stderr=self.stderr)
         worker = subprocess.Popen([sys.executable, "-m", "microcred_web.manage", "db_worker"])
         scheduler = subprocess.Popen([sys.executable, "-m", "microcred_web.manage", "scheduler"])
-        web = subprocess.Popen(  # noqa: S603 - fixed argument list
-            [
-                sys.executable, "-m", "gunicorn",
-                "--bind", f"{host}:{port}",
-                "--workers", str(options["workers"]),
-                "--threads", "4",
-                "--access-logfile", "-",
-                "microcred_web.config.wsgi:application",
-            ]
-        )  # fmt: skip
+        web = subprocess.Popen(  # noqa: S603 - our own argument list
+            granian_command(host=host, port=port, workers=options["workers"], threads=4)
+        )
 
         def on_term(signum: int, frame: FrameType | None) -> None:
             raise KeyboardInterrupt

@@ -1,0 +1,63 @@
+"""How the WSGI app is served: granian (a Rust HTTP server) in front of Django.
+
+One place for the command line, used by ``microcred-admin serve``, ``serve_demo`` and
+``benchmarks/verify.py`` (docs/decisions/0012-granian-wsgi-server.md says why granian).
+
+Each granian worker is a process with its own Python interpreter; inside it, requests run on
+``threads`` blocking threads that share the GIL. Threads overlap the database round trips (a
+verification waits for its INSERT's commit), processes use the cores. Every thread keeps its
+own database connection, so PostgreSQL sees up to ``workers × threads`` connections.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+WSGI_APP = "microcred_web.config.wsgi:application"
+
+
+def default_workers() -> int:
+    """``MICROCRED_WEB_WORKERS``, else one process per core."""
+    return int(os.environ.get("MICROCRED_WEB_WORKERS") or os.cpu_count() or 2)
+
+
+def default_threads() -> int:
+    """``MICROCRED_WEB_THREADS``, else 8 threads per process."""
+    return int(os.environ.get("MICROCRED_WEB_THREADS") or 8)
+
+
+def granian_command(
+    *,
+    host: str,
+    port: int,
+    workers: int | None = None,
+    threads: int | None = None,
+    access_log: bool = True,
+) -> list[str]:
+    """The argument list that serves :data:`WSGI_APP` with granian on ``host:port``."""
+    command = [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers or default_workers()),
+        # granian's WSGI default is hundreds of threads per worker: one per queued request
+        "--blocking-threads",
+        str(threads or default_threads()),
+        "--backlog",
+        "2048",
+        "--no-ws",
+        "--respawn-failed-workers",
+        "--log-level",
+        "warning",
+    ]
+    if access_log:
+        command.append("--access-log")
+    return [*command, WSGI_APP]
