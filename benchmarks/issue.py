@@ -6,6 +6,8 @@ DATABASE_URL chooses the database: unset, a fresh SQLite file under var/bench/; 
 URL, a fresh database named after it with the suffix ``_issue_bench`` (dropped and created
 again; the database in the URL itself is not touched). Prints where the time went and, as its
 last line, ``credentials/s: X`` (valid rows issued / (check + issue) wall time). No e-mail.
+The wall times depend on what else the machine runs: the CPU seconds of the workers (and of
+their PostgreSQL backends, when the server is local) and the load average are printed too.
 """
 
 from __future__ import annotations
@@ -48,24 +50,59 @@ def _worker(job_id: int, queue: Any) -> None:
     from microcred.suites import eddsa_rdfc_2022
     from microcred_web.bulk.services import bulk_job_work
 
-    signing = [0.0]
+    signing = [0.0, 0.0]  # wall, CPU
 
     def timed(original: Any) -> Any:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             try:
                 return original(*args, **kwargs)
             finally:
                 signing[0] += time.perf_counter() - started
+                signing[1] += time.process_time() - cpu
 
         return wrapper
 
     # the pipeline signs a batch with sign_many (sign only to find a refused row)
     eddsa_rdfc_2022.sign = timed(eddsa_rdfc_2022.sign)  # type: ignore[method-assign]
     eddsa_rdfc_2022.sign_many = timed(eddsa_rdfc_2022.sign_many)  # type: ignore[method-assign]
-    started = time.perf_counter()
+    server = _server_cpu_reader()
+    server_before = server()
+    started, cpu = time.perf_counter(), time.process_time()
     chunks = bulk_job_work(job_id=job_id, poll_seconds=0.05)
-    queue.put({"chunks": chunks, "signing": signing[0], "busy": time.perf_counter() - started})
+    queue.put(
+        {
+            "chunks": chunks,
+            "signing": signing[0],
+            "signing_cpu": signing[1],
+            "busy": time.perf_counter() - started,
+            "cpu": time.process_time() - cpu,
+            "server_cpu": server() - server_before,
+        }
+    )
+
+
+def _server_cpu_reader() -> Any:
+    """CPU seconds of this connection's PostgreSQL backend, if it runs on this machine
+    (read from /proc); 0 for SQLite, whose work is in the worker's own CPU time."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return lambda: 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    stat = Path(f"/proc/{pid}/stat")
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def read() -> float:
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+
+    return read
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     from microcred_web.orgs import services as orgs
 
     database = os.environ["DATABASE_URL"].split(":", 1)[0]
+    load_before = os.getloadavg()[0]
     print(f"database: {database}  rows: {args.n}  workers: {args.workers}  chunk: {args.chunk}")
     call_command("migrate", "--noinput", verbosity=0)
     organisation = orgs.organisation_create(name="Benchmark Logistics", slug="bench")
@@ -145,18 +183,29 @@ def main(argv: list[str] | None = None) -> int:
         process.join()
     issue_s = time.perf_counter() - started
 
+    load_after = os.getloadavg()[0]
     job.refresh_from_db()
     issued = Credential.objects.filter(organisation=organisation).count()
     assert job.state == "done" and issued == args.n, (job.state, issued)
     signing_s = sum(r["signing"] for r in reports)
     busy_s = sum(r["busy"] for r in reports)
+    cpu_s = sum(r["cpu"] for r in reports)
+    signing_cpu_s = sum(r["signing_cpu"] for r in reports)
+    server_cpu_s = sum(r["server_cpu"] for r in reports)
     print(f"generate CSV s:   {generate_s:8.2f}  ({csv_path.stat().st_size / 1e6:.1f} MB)")
     print(f"validation s:     {validation_s:8.2f}  (upload, encoding, mapping, every row checked)")
-    print(f"signing s:        {signing_s:8.2f}  (CPU summed over {args.workers} workers)")
+    print(f"signing s:        {signing_s:8.2f}  (wall, summed over {args.workers} workers)")
     print(
-        f"database s:       {busy_s - signing_s:8.2f}  (worker time not signing: allocation, "
-        "inserts, locks, waits)"
+        f"database s:       {busy_s - signing_s:8.2f}  (worker wall time not signing: rows read, "
+        "documents built, allocation, inserts, locks, waits for the CPU)"
     )
+    print(
+        f"worker CPU s:     {cpu_s:8.2f}  (signing {signing_cpu_s:.2f}, the rest "
+        f"{cpu_s - signing_cpu_s:.2f}; summed over {args.workers} workers)"
+    )
+    if database == "postgres":
+        print(f"server CPU s:     {server_cpu_s:8.2f}  (the workers' PostgreSQL backends)")
+    print(f"load average:     {load_before:8.2f} at start, {load_after:.2f} at end (1 min)")
     print(
         f"issue wall s:     {issue_s:8.2f}  ({job.chunk_count} chunks: "
         + ", ".join(str(r["chunks"]) for r in reports)

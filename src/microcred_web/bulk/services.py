@@ -21,13 +21,15 @@ import socket
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -412,7 +414,9 @@ def _chunk_plan(job: BulkJob, chunk: BulkChunk) -> _ChunkPlan:
     return _ChunkPlan(recipients=kept, problems=problems, skipped=skipped, failed=failed)
 
 
-def _prepare(job: BulkJob, recipients: list[Recipient], now: datetime) -> PreparedBatch:
+def _prepare(
+    job: BulkJob, recipients: list[Recipient], now: datetime, *, first_attempt: bool
+) -> PreparedBatch:
     return credentials_prepare(
         organisation=job.organisation,
         achievement_version=job.achievement_version,
@@ -421,10 +425,15 @@ def _prepare(job: BulkJob, recipients: list[Recipient], now: datetime) -> Prepar
         source=f"bulk:{job.pk}",
         now=now,
         deliver=job.deliver,
+        # A chunk's rows are stored only by the transaction that marks it done, so on its
+        # first attempt none of its keys can be stored: no need to look them up.
+        look_up_stored_keys=not first_attempt,
     )
 
 
-def _chunk_sign(job: BulkJob, plan: _ChunkPlan, now: datetime) -> list[PreparedBatch]:
+def _chunk_sign(
+    job: BulkJob, plan: _ChunkPlan, now: datetime, *, first_attempt: bool
+) -> list[PreparedBatch]:
     """Reserve status indexes and sign the chunk's rows, with no transaction open.
 
     If the batch is refused, row by row to find the culprits (each culprit becomes an error
@@ -433,7 +442,7 @@ def _chunk_sign(job: BulkJob, plan: _ChunkPlan, now: datetime) -> list[PreparedB
     if not plan.recipients:
         return []
     try:
-        return [_prepare(job, plan.recipients, now)]
+        return [_prepare(job, plan.recipients, now, first_attempt=first_attempt)]
     except ApplicationError as exc:
         if len(plan.recipients) == 1:
             plan.failed += 1
@@ -446,7 +455,7 @@ def _chunk_sign(job: BulkJob, plan: _ChunkPlan, now: datetime) -> list[PreparedB
     batches: list[PreparedBatch] = []
     for recipient in plan.recipients:
         try:
-            batches.append(_prepare(job, [recipient], now))
+            batches.append(_prepare(job, [recipient], now, first_attempt=first_attempt))
             kept.append(recipient)
         except ApplicationError as exc:
             plan.failed += 1
@@ -460,23 +469,26 @@ def _chunk_process(*, job: BulkJob, chunk: BulkChunk, owner: str) -> None:
     now = timezone.now()
     # The expensive part, signing, runs before any transaction is opened, so several workers
     # sign at the same time; the transaction below only inserts rows and updates counters.
-    batches = _chunk_sign(job, plan, now)
+    batches = _chunk_sign(job, plan, now, first_attempt=chunk.attempts <= 1)
     with transaction.atomic():
-        _commit_without_waiting_for_the_disk()
         # Compare-and-set first: on PostgreSQL this locks the chunk row, so nobody can take
         # it over while we commit; if our lease was taken over already, nothing is written
         # (the status indexes we reserved stay unused, which is harmless).
         finished = BulkChunk.objects.filter(
             pk=chunk.pk, state=ChunkState.RUNNING, lease_owner=owner
-        ).update(state=ChunkState.DONE, done_at=now)
+        ).update(
+            state=ChunkState.DONE,
+            done_at=now,
+            issued=len(plan.recipients),
+            skipped=plan.skipped,
+            failed=plan.failed,
+        )
         if not finished:
             raise LeaseLost(str(chunk))
         for batch in batches:
             credentials_store(batch=batch, render_ahead=False)
-        BulkRowProblem.objects.bulk_create(plan.problems, ignore_conflicts=True)
-        BulkChunk.objects.filter(pk=chunk.pk).update(
-            issued=len(plan.recipients), skipped=plan.skipped, failed=plan.failed
-        )
+        if plan.problems:
+            BulkRowProblem.objects.bulk_create(plan.problems, ignore_conflicts=True)
         first_open = (
             BulkChunk.objects.filter(job_id=job.pk)
             .exclude(state=ChunkState.DONE)
@@ -484,10 +496,16 @@ def _chunk_process(*, job: BulkJob, chunk: BulkChunk, owner: str) -> None:
             .values_list("first_row", flat=True)
             .first()
         )
-        last = BulkChunk.objects.filter(job_id=job.pk).order_by("-number").first()
-        high_water = (
-            (first_open - 1) if first_open is not None else (last.stop_row - 1 if last else 1)
-        )
+        if first_open is not None:
+            high_water = first_open - 1
+        else:
+            last = (
+                BulkChunk.objects.filter(job_id=job.pk)
+                .order_by("-number")
+                .values_list("stop_row", flat=True)
+                .first()
+            )
+            high_water = last - 1 if last is not None else 1
         BulkJob.objects.filter(pk=job.pk).update(
             chunks_done=F("chunks_done") + 1,
             issued_count=F("issued_count") + len(plan.recipients),
@@ -498,18 +516,30 @@ def _chunk_process(*, job: BulkJob, chunk: BulkChunk, owner: str) -> None:
         )
 
 
-def _commit_without_waiting_for_the_disk() -> None:
-    """PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk.
+@contextmanager
+def _commits_without_waiting_for_the_disk() -> Iterator[None]:
+    """PostgreSQL: while the worker runs, its commits do not wait for the WAL to reach the disk.
 
     The crash we guard against is the worker's (SIGKILL): the server has the commit, so a dead
     worker loses nothing. Only a crash of the database server itself within a fraction of a
     second could lose the last such commits, and then whole transactions in WAL order (never
-    a part of one, and never one that a later synchronous commit, e.g. a task row, depends
-    on): those chunks are simply not done and are issued again on resume. See 0007.
+    a part of one, and never one without the ones before it: a status index reservation is
+    always older than the chunk that uses it): those chunks are simply not done and are
+    issued again on resume. Set for the session (the worker's claims, reservations and
+    inserts) and reset afterwards. SQLite is configured the same way globally
+    (``synchronous=NORMAL``). See 0007 and 0014.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        # (nothing to reset on a broken connection or in a failed transaction: both end it)
+        with suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def _job_finish(job_id: int, *, state: str = JobState.DONE, error: str = "") -> bool:
@@ -555,6 +585,12 @@ def bulk_job_work(
     BulkJob.objects.filter(pk=job_id, state=JobState.QUEUED).update(
         state=JobState.RUNNING, started_at=timezone.now()
     )
+    with _commits_without_waiting_for_the_disk():
+        return _work(job, who=who, poll_seconds=poll_seconds, max_chunks=max_chunks)
+
+
+def _work(job: BulkJob, *, who: str, poll_seconds: float, max_chunks: int | None) -> int:
+    job_id = job.pk
     done = 0
     while max_chunks is None or done < max_chunks:
         chunk = _chunk_claim(job_id=job_id, owner=who)

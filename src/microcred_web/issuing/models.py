@@ -8,7 +8,6 @@ API keys are stored as SHA-256 hashes.
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +16,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from microcred_web.common.ids import uuid7
 
 STATUS_LIST_SIZE = 131_072
 
@@ -140,9 +141,14 @@ class DeliveryStatus(models.TextChoices):
 class Credential(models.Model):
     """One issued OpenBadgeCredential; ``signed_json`` is exactly what was signed and served."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # time-ordered (see uuid7): the unique index grows at its end, not at random places
+    public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
+    # no index of its own: (organisation, source_key) and (organisation, -issued_at) lead with it
     organisation = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.CASCADE, related_name="credentials"
+        "orgs.Organisation",
+        on_delete=models.CASCADE,
+        related_name="credentials",
+        db_index=False,
     )
     achievement_version = models.ForeignKey(
         "achievements.AchievementVersion", on_delete=models.PROTECT, related_name="credentials"
@@ -164,9 +170,14 @@ class Credential(models.Model):
     issuer_key = models.ForeignKey(
         IssuerKey, on_delete=models.PROTECT, related_name="credentials", null=True
     )
-    revocation_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="+")
+    # (list, index) are unique together, and that index serves the lists' foreign keys too
+    revocation_list = models.ForeignKey(
+        StatusList, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     revocation_status_index = models.PositiveIntegerField()
-    suspension_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="+")
+    suspension_list = models.ForeignKey(
+        StatusList, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     suspension_status_index = models.PositiveIntegerField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.CharField(max_length=500, blank=True)
@@ -175,7 +186,7 @@ class Credential(models.Model):
     source = models.CharField(max_length=80, default="ui")  # "ui", "api", "vc-api", "bulk:<id>"
     # NULL (not "") so the unique (organisation, source_key) constraint ignores rows without one
     source_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
-    claim_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    claim_token_hash = models.CharField(max_length=64, blank=True)  # indexed when set (Meta)
     claimed_at = models.DateTimeField(null=True, blank=True)
     delivery_status = models.CharField(
         max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.NOT_SENT
@@ -208,6 +219,19 @@ class Credential(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-issued_at"]),
             models.Index(fields=["recipient_email"]),
+            # Partial: most bulk rows have no DID, and rows issued without delivery no claim
+            # token; lookups name the condition (``recipient_did__in`` implies it on both
+            # databases; claim lookups exclude "" explicitly for SQLite).
+            models.Index(
+                fields=["recipient_did"],
+                name="credential_recipient_did",
+                condition=models.Q(recipient_did__isnull=False),
+            ),
+            models.Index(
+                fields=["claim_token_hash"],
+                name="credential_claim_token",
+                condition=~models.Q(claim_token_hash=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -80,6 +80,7 @@ def credential_by_claim_token(*, token: str) -> Credential | None:
     return (
         Credential.objects.select_related("organisation", "achievement_version")
         .filter(claim_token_hash=token_hash(token))
+        .exclude(claim_token_hash="")  # names the partial index's condition (SQLite needs it)
         .first()
     )
 

@@ -42,6 +42,7 @@ from microcred_web.accounts.services import user_create
 from microcred_web.achievements.models import AchievementStatus, AchievementVersion, ExpiryPolicy
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.hashing import token_hash
+from microcred_web.common.ids import uuid7
 from microcred_web.common.services import audit_record
 from microcred_web.issuing.identity import absolute_url, issuer_profile_dict
 from microcred_web.issuing.models import (
@@ -399,19 +400,26 @@ def credentials_prepare(
     source: str,
     now: datetime | None = None,
     deliver: bool = True,
+    look_up_stored_keys: bool = True,
 ) -> PreparedBatch:
     """Validate, reserve status indexes (one short transaction) and sign, with no
     transaction open while signing. Nothing but the reservation is written.
 
     Recipients whose ``source_key`` is already stored, or repeated in the batch, are left out
-    (:func:`credentials_store` checks again, atomically). Raises ApplicationError naming
-    ``recipients[i].<field>`` for an invalid recipient.
+    (:func:`credentials_store` checks again, atomically). A caller that knows none of the keys
+    can be stored yet (a bulk chunk on its first attempt) passes ``look_up_stored_keys=False``
+    to skip that lookup; the insert's ``ON CONFLICT DO NOTHING`` still settles any race.
+    Raises ApplicationError naming ``recipients[i].<field>`` for an invalid recipient.
     """
     moment = (now or timezone.now()).replace(microsecond=0)
     cache: dict[str, dict[str, Any]] = {}
     checked = [_check_recipient(i, r, cache) for i, r in enumerate(recipients)]
     _check_version(organisation, achievement_version)
-    taken = _taken_source_keys(organisation, {c.source_key for c in checked if c.source_key})
+    taken = (
+        _taken_source_keys(organisation, {c.source_key for c in checked if c.source_key})
+        if look_up_stored_keys
+        else set()
+    )
     todo: list[_Checked] = []
     for item in checked:
         if item.source_key:
@@ -470,7 +478,7 @@ def credentials_prepare(
                     number=revocation.list_number,
                 )
             )
-        public_id = uuid.uuid4()
+        public_id = uuid7()
         salt = secrets.token_hex(16)
         documents.append(
             _credential_json(
@@ -578,7 +586,7 @@ def credentials_store(
         )
         created: list[PreparedCredential] = []
         for item in batch.items:
-            pk = stored.get(item.public_id)
+            pk = stored.get(writer.uuid_value(item.public_id))
             if pk is not None:
                 item.pk = pk
                 created.append(item)

@@ -65,11 +65,12 @@ class RowWriter:
                 values[position] = value
             yield values
 
-    def insert(self, rows: Iterable[Sequence[Any]]) -> dict[uuid.UUID, int]:
-        """Insert rows (values in ``varying`` order); returns public_id → id of those stored."""
+    def insert(self, rows: Iterable[Sequence[Any]]) -> dict[Any, int]:
+        """Insert rows (values in ``varying`` order); returns id by public_id of those stored,
+        the public ids as :meth:`uuid_value` gives them (no UUID is rebuilt per row)."""
         if connection.vendor == "postgresql":
             return self._copy_insert(rows)
-        stored: dict[uuid.UUID, int] = {}
+        stored: dict[Any, int] = {}
         batch: list[Any] = []
         count = 0
         with connection.cursor() as cursor:
@@ -83,7 +84,7 @@ class RowWriter:
                 stored.update(self._flush(cursor, batch, count))
         return stored
 
-    def _copy_insert(self, rows: Iterable[Sequence[Any]]) -> dict[uuid.UUID, int]:
+    def _copy_insert(self, rows: Iterable[Sequence[Any]]) -> dict[Any, int]:
         """PostgreSQL: ``COPY`` into a temporary table, then one ``INSERT ... SELECT``.
 
         A statement with thousands of parameters costs psycopg more to parse and bind than
@@ -108,13 +109,9 @@ class RowWriter:
                 f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging}"  # noqa: S608
                 + self.suffix
             )
-            return {_as_uuid(public_id): int(pk) for pk, public_id in cursor.fetchall()}
+            return {public_id: pk for pk, public_id in cursor.fetchall()}  # UUIDs (native)
 
-    def _flush(self, cursor: Any, params: list[Any], count: int) -> Mapping[uuid.UUID, int]:
+    def _flush(self, cursor: Any, params: list[Any], count: int) -> Mapping[Any, int]:
         sql = self.prefix + ", ".join([self.one] * count) + self.suffix
         cursor.execute(sql, params)
-        return {_as_uuid(public_id): int(pk) for pk, public_id in cursor.fetchall()}
-
-
-def _as_uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+        return {public_id: pk for pk, public_id in cursor.fetchall()}  # hex, as sent

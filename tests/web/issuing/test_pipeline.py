@@ -277,3 +277,71 @@ def test_a_batch_the_signer_refuses_names_the_recipient_at_fault(world, version,
     assert caught.value.code == "signing_failed"
     assert caught.value.message.startswith("recipients[1]:")
     assert Credential.objects.count() == 0
+
+
+def test_reservation_draws_distinct_free_indexes_below_the_size():
+    size = 1000  # not a power of two: draws at or above the size are thrown away
+    bits = bytearray((size + 7) // 8)
+    taken = {3, 500, 999}
+    for index in taken:
+        bits[index >> 3] |= 1 << (index & 7)
+    chosen = status_lists._draw_free(bits, size, 900)
+    assert len(chosen) == len(set(chosen)) == 900
+    assert all(0 <= index < size for index in chosen)
+    assert not taken & set(chosen)
+    assert all(_bit(bytes(bits), index) for index in chosen)
+    assert sum(bin(byte).count("1") for byte in bits) == 903
+
+
+def test_reservation_finds_the_last_free_indexes():
+    size = 64
+    bits = bytearray(b"\xff" * 8)
+    for index in (5, 40, 63):
+        bits[index >> 3] &= ~(1 << (index & 7))
+    assert sorted(status_lists._draw_free(bits, size, 3)) == [5, 40, 63]
+    assert bits == bytearray(b"\xff" * 8)
+
+
+def test_reservations_are_spread_over_the_whole_list():
+    bits = bytearray(131_072 // 8)
+    chosen = status_lists._draw_free(bits, 131_072, 2000)
+    # random, not in issue order: every eighth of the list gets a share
+    eighths = {index * 8 // 131_072 for index in chosen}
+    assert eighths == set(range(8))
+    assert chosen != sorted(chosen)
+
+
+def test_public_ids_are_version_7_and_sorted_by_issue_time(world, version):
+    first = issue(world, version, RecipientInput(email="a@acme.example"), deliver=False)
+    time_ms = first[0].public_id.int >> 80
+    later = issue(
+        world,
+        version,
+        *[RecipientInput(email=f"b{i}@acme.example") for i in range(3)],
+        deliver=False,
+    )
+    ids = [c.public_id for c in first + later]
+    assert {i.version for i in ids} == {7}
+    assert abs(time_ms - timezone.now().timestamp() * 1000) < 60_000
+    assert all((c.public_id.int >> 80) >= time_ms for c in later)
+    assert len(set(ids)) == 4
+
+
+def test_claim_links_are_found_through_the_partial_index(world, version):
+    from microcred_web.issuing.selectors import credential_by_claim_token
+
+    captured: list[tuple[int, str]] = []
+    with transaction.atomic():
+        batch = services.credentials_prepare(
+            organisation=world.org,
+            achievement_version=version,
+            recipients=[RecipientInput(email="c@acme.example")],
+            actor=None,
+            source="test",
+        )
+        [stored] = services.credentials_store(batch=batch)
+        captured.append((stored.pk or 0, stored.claim_token or ""))
+    pk, token = captured[0]
+    found = credential_by_claim_token(token=token)
+    assert found is not None and found.pk == pk
+    assert credential_by_claim_token(token="not-a-token") is None
