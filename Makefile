@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: interop demo test test-pure install assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-verify clean serve
+.PHONY: interop demo test test-pure install pdftools assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-verify clean serve
 
 # The engine modules setup.py compiles with mypyc: editing one rebuilds it.
 NATIVE_SOURCES := $(shell sed -n 's/^ *"\(src\/microcred\/[^"]*\.py\)",.*/\1/p' setup.py)
@@ -25,6 +25,12 @@ node_modules/.installed: package.json package-lock.json
 	touch node_modules/.installed
 
 assets: node_modules/.installed
+
+# Debian's poppler-utils: the certificate tests read the PDFs back (pdftotext, pdfinfo).
+pdftools:
+	@command -v pdftotext >/dev/null || { \
+	  echo "installing Debian poppler-utils for the PDF certificate tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils) >/dev/null; }
 
 # Debian's Chromium for the end-to-end tests (Playwright cannot download browsers here).
 browser:
@@ -52,7 +58,7 @@ contracts: $(STAMP)
 # MICROCRED_EXPECT_ENGINE=pure where no C compiler can build the compiled engine.
 PYTEST_ARGS ?= -n 2
 MICROCRED_EXPECT_ENGINE ?= compiled
-pytest: install browser
+pytest: install browser pdftools
 	MICROCRED_EXPECT_ENGINE=$(MICROCRED_EXPECT_ENGINE) $(BIN)/pytest $(PYTEST_ARGS)
 
 # The engine's tests again on its plain-Python modules: a copy of src/microcred without the
@@ -62,7 +68,7 @@ test-pure: install
 	find var/pure -name '*.so' -delete
 	PYTHONPATH=var/pure MICROCRED_EXPECT_ENGINE=pure $(BIN)/pytest $(PYTEST_ARGS) tests/core
 
-test: install browser lint typecheck contracts pytest test-pure
+test: install browser pdftools lint typecheck contracts pytest test-pure
 
 interop: install
 	$(BIN)/pytest -m interop tests/interop
