@@ -252,8 +252,9 @@ def _retired_entry(slug: str) -> tuple[dict[str, datetime], str]:
         return dict(hit[1]), hit[2]
     organisation = Organisation.objects.filter(slug=slug).first()
     retired = retired_keys_for(organisation=organisation) if organisation else {}
-    _retired_cache.put(slug, (now + RETIRED_TTL, retired, _fingerprint(retired)))
-    return dict(retired), _fingerprint(retired)
+    fingerprint = _fingerprint(retired)
+    _retired_cache.put(slug, (now + RETIRED_TTL, retired, fingerprint))
+    return dict(retired), fingerprint
 
 
 def _retired_for(slug: str) -> dict[str, datetime]:
