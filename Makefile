@@ -8,10 +8,12 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: interop demo test test-pure install pdftools assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-verify clean serve
 
-# The engine modules setup.py compiles with mypyc: editing one rebuilds it.
-NATIVE_SOURCES := $(shell sed -n 's/^ *"\(src\/microcred\/[^"]*\.py\)",.*/\1/p' setup.py)
+# The engine modules setup.py compiles with mypyc (microcred.native.COMPILED_MODULES):
+# editing one rebuilds it.
+NATIVE_SOURCES := $(shell sed -n 's/^ *"\(microcred\.[a-z0-9_.]*\)",$$/\1/p' src/microcred/native.py \
+  | tr . / | sed 's|^|src/|; s|$$|.py|')
 
-$(STAMP): pyproject.toml setup.py $(NATIVE_SOURCES)
+$(STAMP): pyproject.toml setup.py src/microcred/native.py $(NATIVE_SOURCES)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[web,dev]'

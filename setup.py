@@ -7,28 +7,27 @@ skip it; without mypyc or a working C compiler the plain-Python modules are inst
 
 from __future__ import annotations
 
+import ast
 import os
 import sys
+from pathlib import Path
 
 from setuptools import setup
 
-# The engine's hot path: JSON-LD walk, RDFC-1.0, N-Quads, the EdDSA Data Integrity suites.
-# Kept in step with microcred.native.COMPILED_MODULES (a test compares the two).
-COMPILED = [
-    "src/microcred/canon/context_compiler.py",
-    "src/microcred/canon/jsonld.py",
-    "src/microcred/canon/jsonld_values.py",
-    "src/microcred/canon/nquads.py",
-    "src/microcred/canon/rdfc.py",
-    "src/microcred/suites/_eddsa.py",
-    "src/microcred/suites/data_integrity.py",
-    "src/microcred/suites/eddsa_rdfc_2022.py",
-    # keys (base58, multibase) and the verifier's per-credential checks
-    "src/microcred/keys.py",
-    "src/microcred/verification/endorsements.py",
-    "src/microcred/verification/pipeline.py",
-    "src/microcred/verification/schema_fast.py",
-]
+
+def compiled_sources() -> list[str]:
+    """The source files of ``microcred.native.COMPILED_MODULES`` (the one list of what is
+    compiled), read from the file without importing the package (its dependencies may not be
+    installed yet)."""
+    native = Path(__file__).resolve().parent / "src" / "microcred" / "native.py"
+    tree = ast.parse(native.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign | ast.Assign):
+            targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
+            if any(isinstance(t, ast.Name) and t.id == "COMPILED_MODULES" for t in targets):
+                names = ast.literal_eval(node.value)
+                return ["src/" + name.replace(".", "/") + ".py" for name in names]
+    raise RuntimeError("src/microcred/native.py has no COMPILED_MODULES")
 
 
 def _extensions() -> list:
@@ -41,10 +40,11 @@ def _extensions() -> list:
         return []
     # An empty config file: the project's mypy settings (Django plugin) are for type checking.
     options = ["--config-file", os.devnull, "--ignore-missing-imports"]
-    extensions = mypycify([*options, *COMPILED], group_name="microcred_native")
+    extensions = mypycify([*options, *compiled_sources()], group_name="microcred_native")
     for extension in extensions:
         extension.optional = True  # no C compiler: keep the plain-Python modules
     return extensions
 
 
-setup(ext_modules=_extensions())
+if __name__ == "__main__":  # pip and setuptools run this file as __main__
+    setup(ext_modules=_extensions())

@@ -15,7 +15,7 @@ from typing import Final
 
 __all__ = ["COMPILED_MODULES", "compiled_modules", "engine_build", "stale_modules"]
 
-# Kept in step with setup.py (a test compares the two lists).
+# The one list of compiled modules: setup.py and the Makefile read it from this file.
 COMPILED_MODULES: Final = (
     "microcred.canon.context_compiler",
     "microcred.canon.jsonld",
