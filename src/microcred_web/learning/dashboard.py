@@ -15,12 +15,9 @@ from microcred_web.orgs.models import Role
 def learning_card(ctx: OrgContext) -> DashboardCard | None:
     if not ctx.has(Role.LEARNER):
         return None
-    enrolments = list(
-        selectors.enrolment_list_for_user(organisation=ctx.organisation, user_id=ctx.user.pk)
+    to_finish, overdue, done = selectors.enrolment_counts_for_user(
+        organisation=ctx.organisation, user_id=ctx.user.pk
     )
-    open_ = [e for e in enrolments if e.completed_at is None]
-    overdue = sum(1 for e in open_ if selectors.is_overdue(e))
-    done = len(enrolments) - len(open_)
     lines = (
         ngettext("%(count)d course completed", "%(count)d courses completed", done)
         % {"count": done},
@@ -33,7 +30,7 @@ def learning_card(ctx: OrgContext) -> DashboardCard | None:
     return DashboardCard(
         key="dash-learning",
         title=_("My learning"),
-        stat=len(open_),
+        stat=to_finish,
         stat_label=_("courses to finish"),
         lines=lines,
         warning=warning,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from microcred.rules.facts import COURSE_COMPLETED, QUIZ_COMPLETED, Fact
@@ -154,6 +154,19 @@ def enrolment_get_for_user(
         .select_related("course__current_version", "version", "user", "organisation")
         .first()
     )
+
+
+def enrolment_counts_for_user(
+    *, organisation: Organisation, user_id: int, today: date | None = None
+) -> tuple[int, int, int]:
+    """(to finish, of those past their due date (:func:`is_overdue`), completed) — one query."""
+    today = today or timezone.localdate()
+    row = Enrolment.objects.filter(organisation=organisation, user_id=user_id).aggregate(
+        open=Count("pk", filter=Q(completed_at__isnull=True)),
+        overdue=Count("pk", filter=Q(completed_at__isnull=True, due_date__lt=today)),
+        done=Count("pk", filter=Q(completed_at__isnull=False)),
+    )
+    return row["open"], row["overdue"], row["done"]
 
 
 def self_enrol_courses(*, organisation: Organisation, user_id: int) -> QuerySet[Course]:
