@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.core.management import call_command
 from django.test import RequestFactory
@@ -99,3 +101,21 @@ def test_serve_runs_granian_with_bounded_threads(capsys, monkeypatch) -> None:
     assert line[line.index("--port") + 1] == "8123"
     assert "--access-log" not in line
     assert line[-1] == "microcred_web.config.wsgi:application"
+
+
+def test_the_production_application_freezes_its_start_up_objects() -> None:
+    """config/wsgi.py: lean routes in front of Django, and the start-up objects hidden from
+    the garbage collector (full collections then skip them)."""
+    import gc
+
+    from microcred_web.common.lean import LeanRoutes
+
+    gc.unfreeze()
+    try:
+        from microcred_web.config import wsgi
+
+        importlib.reload(wsgi)
+        assert isinstance(wsgi.application, LeanRoutes)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()

@@ -1,23 +1,13 @@
-"""Request middleware: ApplicationError mapping, the signed-in person's language, and the
-session, authentication and messages middleware that step aside for session-less requests.
-"""
+"""Request middleware: ApplicationError mapping and the signed-in person's language."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
 
 from django.conf import settings
-from django.contrib.auth.middleware import (
-    AuthenticationMiddleware as DjangoAuthenticationMiddleware,
-)
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
-from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.htmx import is_htmx
@@ -67,56 +57,3 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language() or "en")
         return response
-
-
-# --------------------------------------------------------------------------- session-less
-
-
-def sessionless(request: HttpRequest) -> bool:
-    """True for a request without any cookie to one of ``SESSIONLESS_PATHS``.
-
-    Without a cookie there is no session and nobody is signed in (sign-in is by session
-    only), so loading an empty session, resolving the anonymous user and preparing message
-    storage would change nothing for those views, which never write a session or a message.
-    A request with any cookie takes the ordinary path.
-    """
-    if request.META.get("HTTP_COOKIE"):
-        return False
-    return request.path_info in getattr(settings, "SESSIONLESS_PATHS", ())
-
-
-class SessionMiddleware(DjangoSessionMiddleware):
-    """Django's, stepping aside for :func:`sessionless` requests (their answer still says it
-    varies with cookies: with one, it may differ)."""
-
-    async_capable = False
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if sessionless(request):
-            response = cast(HttpResponseBase, self.get_response(request))
-            patch_vary_headers(response, ("Cookie",))
-            return response
-        return cast(HttpResponseBase, super().__call__(request))
-
-
-class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
-    """Django's; a :func:`sessionless` request is anonymous."""
-
-    async_capable = False
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if sessionless(request):
-            request.user = AnonymousUser()
-            return cast(HttpResponseBase, self.get_response(request))
-        return cast(HttpResponseBase, super().__call__(request))
-
-
-class MessageMiddleware(DjangoMessageMiddleware):
-    """Django's, stepping aside for :func:`sessionless` requests (no messages to carry)."""
-
-    async_capable = False
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if sessionless(request):
-            return cast(HttpResponseBase, self.get_response(request))
-        return cast(HttpResponseBase, super().__call__(request))

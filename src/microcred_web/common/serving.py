@@ -11,6 +11,7 @@ own database connection, so PostgreSQL sees up to ``workers × threads`` connect
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -61,3 +62,19 @@ def granian_command(
     if access_log:
         command.append("--access-log")
     return [*command, WSGI_APP]
+
+
+def freeze_startup_objects() -> None:
+    """Load every view (the URLconf) now, then hide everything allocated so far from the
+    cyclic garbage collector (``gc.freeze``).
+
+    Django and the app leave ~100,000 long-lived objects after start-up; every full
+    collection would scan them all again, holding the GIL (and every request of the
+    process) for 20–50 ms on this machine. Frozen, they are skipped; what requests and
+    caches allocate later is collected as usual.
+    """
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports the URLconf and every view module
+    gc.collect()
+    gc.freeze()

@@ -63,22 +63,27 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Django's session, authentication and messages middleware, stepping aside for a request
-    # without cookies to one of SESSIONLESS_PATHS (see common.middleware.sessionless)
-    "microcred_web.common.middleware.SessionMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "microcred_web.common.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "microcred_web.common.middleware.UserLanguageMiddleware",
-    "microcred_web.common.middleware.MessageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "microcred_web.common.middleware.ApplicationErrorMiddleware",
 ]
 
-# Paths whose views never need a session, a signed-in user or messages when the request has
-# no cookie: the public verification API, which answers a thousand requests a second.
-SESSIONLESS_PATHS = frozenset({"/verify/api"})
+# Hot public endpoints: a request without any cookie is served by the view with only
+# LEAN_MIDDLEWARE around it (no session, user, messages, CSRF or URL resolving: see
+# common/lean.py); with a cookie it takes the ordinary path. Applied by config/wsgi.py.
+LEAN_ROUTES = {"/verify/api": "microcred_web.verifier.views.api"}
+LEAN_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
 
 ROOT_URLCONF = "microcred_web.config.urls"
 WSGI_APPLICATION = "microcred_web.config.wsgi.application"

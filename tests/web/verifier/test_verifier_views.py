@@ -341,27 +341,6 @@ def test_a_body_read_before_is_not_parsed_again(client, issued, monkeypatch) -> 
     assert len(parsed) == 3
 
 
-def test_without_cookies_the_session_is_skipped_and_the_answer_is_the_same(client, issued) -> None:
-    """A request without cookies skips the session, authentication and messages middleware
-    (common.middleware.sessionless); any cookie takes the ordinary path. Same answer."""
-    lean = post_json(client, issued.signed_json, HTTP_ACCEPT_LANGUAGE="fr")
-    client.cookies["unrelated"] = "1"
-    full = post_json(client, issued.signed_json, HTTP_ACCEPT_LANGUAGE="fr")
-    assert not hasattr(lean.wsgi_request, "session") and hasattr(full.wsgi_request, "session")
-    assert (lean.status_code, lean.content) == (full.status_code, full.content)
-    for header in (
-        "Content-Type",
-        "Content-Language",
-        "Vary",
-        "X-Frame-Options",
-        "X-Content-Type-Options",
-        "Referrer-Policy",
-        "Cross-Origin-Opener-Policy",
-    ):
-        assert lean.get(header) == full.get(header), header
-    assert "Cookie" in lean["Vary"] and lean["Content-Language"] == "fr"
-
-
 def test_a_signed_in_verifier_is_recorded_with_their_organisation(client, issued, world) -> None:
     client.force_login(world.people["issuer"])
     assert post_json(client, issued.signed_json).json()["verdict"] == "valid"
