@@ -32,6 +32,13 @@ class VerifyResult(models.TextChoices):
 
 
 class CredentialEvent(models.Model):
+    """One event. An append-only log written on every public request (a thousand a second on
+    the verification API), so its relations carry no database constraint and no index of their
+    own beyond the composite ones: no foreign-key check (a trigger and a row lock on the
+    credential) on every INSERT. Django still nulls them when the row they name is deleted
+    (``on_delete``), and the composite indexes lead with ``credential`` and ``organisation``
+    (docs/decisions/0015)."""
+
     kind = models.CharField(max_length=12, choices=EventKind.choices)
     credential = models.ForeignKey(
         "issuing.Credential",
@@ -39,6 +46,8 @@ class CredentialEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="events",
+        db_constraint=False,
+        db_index=False,  # (credential, kind) leads with it
     )
     # the issuing organisation of the credential (kept if the credential is deleted)
     organisation = models.ForeignKey(
@@ -47,6 +56,8 @@ class CredentialEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="credential_events",
+        db_constraint=False,
+        db_index=False,  # (organisation, kind, created_at) leads with it
     )
     # share channel ("linkedin", "email", "copy", "embed", "link") or download format
     # ("json", "jwt", "png", "svg", "pdf", "clr")
@@ -59,6 +70,7 @@ class CredentialEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_constraint=False,  # indexed: deleting an organisation finds its rows
     )
     visitor_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -65,7 +65,16 @@ class LeanRoutes:
         handler = self._handlers.get(environ.get("PATH_INFO", ""))
         if handler is None or environ.get("HTTP_COOKIE"):
             return self._app(environ, start_response)
-        return handler(environ, start_response)
+        response = handler(environ, start_response)
+        if getattr(response, "streaming", True):
+            return response
+        # a whole body: one bytes object in a list, which a WSGI server sends in one write
+        # (granian without iterating the response from its own threads); closing it ends the
+        # request as the server would after sending (request_finished, closing resources)
+        try:
+            return [b"".join(response)]
+        finally:
+            response.close()
 
 
 def lean_routes(app: WSGIApp) -> WSGIApp:

@@ -135,3 +135,20 @@ def test_the_event_insert_is_a_prepared_statement_on_postgresql(world) -> None:
         )
         assert cursor.fetchone()[0] == 1
     assert CredentialEvent.objects.count() == 6
+
+
+def test_events_outlive_what_they_name_without_database_constraints(world, make_org) -> None:
+    """The event table has no foreign-key constraints (one less check per INSERT); Django
+    still nulls the relations when the organisation they name is deleted."""
+    viewer = make_org()
+    event_record(kind="verify", organisation_id=world.org.pk, viewer_organisation_id=viewer.pk)
+    event_record(kind="view", organisation_id=viewer.pk)
+    viewer.delete()
+    rows = sorted(
+        CredentialEvent.objects.values_list("kind", "organisation_id", "viewer_organisation_id")
+    )
+    assert rows == [("verify", world.org.pk, None), ("view", None, None)]
+    constraints = connection.introspection.get_constraints(
+        connection.cursor(), CredentialEvent._meta.db_table
+    )
+    assert not [name for name, spec in constraints.items() if spec["foreign_key"]]

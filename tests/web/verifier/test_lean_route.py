@@ -18,6 +18,8 @@ from django.test import RequestFactory
 from microcred_web.analytics.models import CredentialEvent
 from microcred_web.common.lean import LeanHandler, lean_routes
 
+API = "/verify/api"
+
 HEADERS = (
     "Content-Type",
     "Content-Language",
@@ -74,7 +76,8 @@ def call(app, body: str | bytes, *, method: str = "POST", **extra: str) -> tuple
     try:
         content = b"".join(chunks)
     finally:
-        chunks.close()
+        if hasattr(chunks, "close"):
+            chunks.close()
     return answer["status"], answer["headers"], content
 
 
@@ -84,6 +87,20 @@ def _vary(headers: dict[str, str]) -> set[str]:
 
 def test_the_lean_route_is_taken_only_without_cookies(app, issued, sessions) -> None:
     assert isinstance(app._handlers["/verify/api"], LeanHandler)
+    environ = RequestFactory().post(API, issued.signed_json, content_type="application/json")
+    finished: list[object] = []
+
+    def on_finished(sender, **kwargs) -> None:
+        finished.append(sender)
+
+    signals.request_finished.connect(on_finished)
+    try:
+        answer = app(environ.environ, lambda status, headers, exc_info=None: None)
+    finally:
+        signals.request_finished.disconnect(on_finished)
+    # the whole body in one piece, and the request already finished (resources closed)
+    assert isinstance(answer, list) and len(answer) == 1 and b'"valid"' in answer[0]
+    assert len(finished) == 1
     status, _headers, _body = call(app, issued.signed_json)
     assert status == 200 and sessions == []
     call(app, issued.signed_json, HTTP_COOKIE="unrelated=1")
