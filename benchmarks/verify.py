@@ -242,12 +242,14 @@ def _wrk(
     p50 = _ms(re.search(r"\s50%\s+(\S+)", output)[1])  # type: ignore[index]
     p99 = _ms(re.search(r"\s99%\s+(\S+)", output)[1])  # type: ignore[index]
     total = int(re.search(r"(\d+) requests in", output)[1])  # type: ignore[index]
+    mean = _ms(re.search(r"Latency\s+(\S+)", output)[1])  # type: ignore[index]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors = re.search(r"Socket errors:.*", output)
     return {
         "rate": rate,
         "p50": p50,
         "p99": p99,
+        "mean": mean,
         "total": total,
         "non2xx": int(bad[1]) if bad else 0,
         "socket_errors": errors[0] if errors else "",  # type: ignore[dict-item]
@@ -395,6 +397,15 @@ def main(argv: list[str] | None = None) -> int:
         cpu_after = (_cpu_seconds(server_pids), _cpu_seconds(backend_pids), os.times())
         busy, elapsed = _machine_busy_seconds() - busy_before, time.monotonic() - started
         print(_line("public /verify/api", result))
+        # Little's law: a closed loop of N connections keeps N requests in flight, so mean
+        # latency × throughput ≈ N. Far less means some connections were not being served
+        # (their waiting requests never completed, so the latency figures leave them out).
+        in_flight = result["mean"] / 1000 * result["rate"]
+        print(
+            f"requests in flight (mean latency × throughput): {in_flight:.1f} of "
+            f"{args.connections} connections"
+            + ("" if in_flight >= 0.8 * args.connections else "  WARNING: connections starved")
+        )
         n = max(1, int(result["total"]))
         wrk_cpu = (cpu_after[2].children_user + cpu_after[2].children_system) - (
             cpu_before[2].children_user + cpu_before[2].children_system

@@ -19,13 +19,14 @@ WSGI_APP = "microcred_web.config.wsgi:application"
 
 
 def default_workers() -> int:
-    """``MICROCRED_WEB_WORKERS``, else one process per core."""
-    return int(os.environ.get("MICROCRED_WEB_WORKERS") or os.cpu_count() or 2)
+    """``MICROCRED_WEB_WORKERS``, else one process per core and one more: while requests
+    wait for PostgreSQL's commits, a process per core leaves cores idle (docs/decisions/0015)."""
+    return int(os.environ.get("MICROCRED_WEB_WORKERS") or (os.cpu_count() or 2) + 1)
 
 
 def default_threads() -> int:
-    """``MICROCRED_WEB_THREADS``, else 8 threads per process."""
-    return int(os.environ.get("MICROCRED_WEB_THREADS") or 8)
+    """``MICROCRED_WEB_THREADS``, else 5 threads per process."""
+    return int(os.environ.get("MICROCRED_WEB_THREADS") or 5)
 
 
 def granian_command(

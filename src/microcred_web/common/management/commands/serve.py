@@ -1,4 +1,4 @@
-"""Serve the WSGI app in production: granian, one process per core, threads for DB waits."""
+"""Serve the WSGI app in production: granian, a process per core and one more, threads for DB waits."""
 
 from __future__ import annotations
 
@@ -23,13 +23,13 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=None,
-            help="processes (default MICROCRED_WEB_WORKERS or one per core)",
+            help="processes (default MICROCRED_WEB_WORKERS or one per core, plus one)",
         )
         parser.add_argument(
             "--threads",
             type=int,
             default=None,
-            help="threads per process (default MICROCRED_WEB_THREADS or 8)",
+            help="threads per process (default MICROCRED_WEB_THREADS or 5)",
         )
         parser.add_argument("--no-access-log", action="store_true")
         parser.add_argument(
