@@ -1,4 +1,4 @@
-"""Serve the WSGI app in production: granian, a process per core and one more, threads for DB waits."""
+"""Serve the WSGI app in production: granian, a process per core plus one, threads for DB."""
 
 from __future__ import annotations
 
