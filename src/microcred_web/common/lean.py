@@ -34,13 +34,21 @@ class LeanHandler(WSGIHandler):
     """Django's WSGI handler with ``middleware`` around one view instead of the site's."""
 
     def __init__(self, view: View, middleware: Sequence[str]) -> None:
-        super().__init__()
-        chain: Any = convert_exception_to_response(view)  # sync all the way (no async views)
-        for path in reversed(middleware):
+        self._view = view
+        self._middleware = tuple(middleware)
+        super().__init__()  # calls load_middleware
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        """The chain BaseHandler.get_response runs: ``middleware`` around the view, built as
+        Django builds settings.MIDDLEWARE around URL resolving (nothing of the site's chain
+        is instantiated)."""
+        self._view_middleware: list[Any] = []
+        self._template_response_middleware: list[Any] = []
+        self._exception_middleware: list[Any] = []
+        chain: Any = convert_exception_to_response(self._view)  # sync all the way
+        for path in reversed(self._middleware):
             chain = convert_exception_to_response(import_string(path)(chain))
         self._chain: View = chain
-        # BaseHandler.get_response runs this (Django builds it the same way from
-        # settings.MIDDLEWARE in load_middleware, with URL resolving at its centre)
         self._middleware_chain = convert_exception_to_response(self._anonymous)
 
     def _anonymous(self, request: HttpRequest) -> HttpResponseBase:
