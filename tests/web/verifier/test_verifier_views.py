@@ -346,3 +346,24 @@ def test_a_signed_in_verifier_is_recorded_with_their_organisation(client, issued
     assert post_json(client, issued.signed_json).json()["verdict"] == "valid"
     event = CredentialEvent.objects.get(kind="verify")
     assert event.viewer_organisation_id == world.org.pk
+
+
+def test_a_french_visitor_reads_every_part_of_the_verdict_in_french(client, issued) -> None:
+    """Verdict, explanation, each check's label and each passed check's meaning come from
+    the French catalogue (none falls back to the English text). A skipped check's message is
+    the engine's own wording (e.g. "no refreshService")."""
+    english = post_json(client, issued.signed_json).json()
+    french = post_json(client, issued.signed_json, HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert (french["headline"], french["explanation"].split(":")[0]) == (
+        "Valide",
+        "Toutes les vérifications ont réussi ",
+    )
+    assert [c["id"] for c in french["checks"]] == [c["id"] for c in english["checks"]]
+    for ours, theirs in zip(french["checks"], english["checks"], strict=True):
+        if ours["id"] != "proof":  # its label, "Signature", is the same word in both languages
+            assert ours["label"] != theirs["label"], ours
+        if ours["status"] == "pass":
+            assert ours["message"] != theirs["message"], ours
+    assert french["checks"][0]["label"] == "Lisible"
+    page = client.get("/verify/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Vérifier un certificat" in page and "Scanner un QR code" in page
