@@ -19,8 +19,9 @@ Load comes from ``wrk`` (Debian package; ``make bench-verify`` installs it) cycl
 credentials at ``--connections`` concurrent connections. The verify API's per-client rate limit
 is raised for the run (every wrk connection comes from one address). Prints throughput and
 latency for both, the CPU time per verification of the server, the PostgreSQL backends and wrk
-during the measured run (Linux), the load average before and during the run and, as its last
-line, ``verifications/s: X p50_ms: Y p99_ms: Z`` for the public API.
+during the measured run (Linux), the load average before and during the run, whether every
+answered verification's analytics event reached the database once the server has stopped
+and, as its last line, ``verifications/s: X p50_ms: Y p99_ms: Z`` for the public API.
 """
 
 from __future__ import annotations
@@ -312,6 +313,26 @@ def _backends() -> list[int]:
     return [int(row[0]) for row in rows]
 
 
+def _check_events(runs: list[dict[str, float]], connections: int) -> None:
+    """Every answered verification left its analytics event (written by the server's queued
+    writers, the last ones when it stopped). wrk counts only the answers it saw before each
+    run ended; each run leaves at most one request per connection in flight, also recorded."""
+    import psycopg
+
+    answered = sum(int(run["total"]) for run in runs)
+    slack = connections * len(runs)
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM analytics_credentialevent WHERE kind = 'verify'"
+        ).fetchone()
+    recorded = int(row[0]) if row else 0
+    verdict = "all recorded" if answered <= recorded <= answered + slack else "WARNING: mismatch"
+    print(
+        f"verification events in the database: {recorded:,} for {answered:,} answers wrk "
+        f"counted (+ at most {slack} in flight when its runs stopped): {verdict}"
+    )
+
+
 def _line(name: str, result: dict[str, float]) -> str:
     extra = f"  non-2xx: {result['non2xx']}" if result["non2xx"] else ""
     if result["socket_errors"]:
@@ -375,10 +396,12 @@ def main(argv: list[str] | None = None) -> int:
         # warm-up: until every worker has seen every credential (its caches are full), i.e.
         # until the warm-up rate stops rising; at most --warmup-rounds rounds of 5 s
         best = 0.0
+        public_runs: list[dict[str, float]] = []
         for _round in range(args.warmup_rounds):
             warm = _wrk(
                 f"{base}/verify/api", public_bodies, script, seconds=5, connections=args.connections
             )
+            public_runs.append(warm)
             print(_line("warm-up /verify/api", warm))
             if warm["rate"] < best * 1.1 and warm["total"] > 4 * args.n:
                 break
@@ -394,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
             seconds=args.seconds,
             connections=args.connections,
         )
+        public_runs.append(result)
         cpu_after = (_cpu_seconds(server_pids), _cpu_seconds(backend_pids), os.times())
         busy, elapsed = _machine_busy_seconds() - busy_before, time.monotonic() - started
         print(_line("public /verify/api", result))
@@ -440,6 +464,7 @@ def main(argv: list[str] | None = None) -> int:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+    _check_events(public_runs, args.connections)
     print(
         f"verifications/s: {result['rate']:.0f} p50_ms: {result['p50']:.2f} "
         f"p99_ms: {result['p99']:.2f}"

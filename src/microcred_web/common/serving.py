@@ -4,9 +4,9 @@ One place for the command line, used by ``microcred-admin serve``, ``serve_demo`
 ``benchmarks/verify.py`` (docs/decisions/0012-granian-wsgi-server.md says why granian).
 
 Each granian worker is a process with its own Python interpreter; inside it, requests run on
-``threads`` blocking threads that share the GIL. Threads overlap the database round trips (a
-verification waits for its INSERT's commit), processes use the cores. Every thread keeps its
-own database connection, so PostgreSQL sees up to ``workers × threads`` connections.
+``threads`` blocking threads that share the GIL. Threads overlap the database round trips,
+processes use the cores. Every thread keeps its own database connection, and each process has
+one more for its analytics writer, so PostgreSQL sees up to ``workers × (threads + 1)``.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ WSGI_APP = "microcred_web.config.wsgi:application"
 
 
 def default_workers() -> int:
-    """``MICROCRED_WEB_WORKERS``, else one process per core and one more: while requests
-    wait for PostgreSQL's commits, a process per core leaves cores idle (docs/decisions/0015)."""
-    return int(os.environ.get("MICROCRED_WEB_WORKERS") or (os.cpu_count() or 2) + 1)
+    """``MICROCRED_WEB_WORKERS``, else one process per core. More processes than cores only
+    add preemption stalls: a process whose GIL holder is descheduled stops all its requests
+    (docs/decisions/0016)."""
+    return int(os.environ.get("MICROCRED_WEB_WORKERS") or os.cpu_count() or 2)
 
 
 def default_threads() -> int:

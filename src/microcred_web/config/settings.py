@@ -24,6 +24,12 @@ MICROCRED_VERIFY_RATE = float(os.environ.get("MICROCRED_VERIFY_RATE", "10"))
 MICROCRED_VERIFY_BURST = float(os.environ.get("MICROCRED_VERIFY_BURST", "30"))
 # Seconds the verifier reuses a credential's revocation/suspension state (0: every request).
 MICROCRED_VERIFY_STATUS_TTL = float(os.environ.get("MICROCRED_VERIFY_STATUS_TTL", "2"))
+# Credential events are queued and written by a thread of each process this often (seconds);
+# a killed process loses at most this much analytics. 0: one INSERT per event, committed
+# before the response (docs/decisions/0016).
+MICROCRED_EVENTS_FLUSH_SECONDS = float(os.environ.get("MICROCRED_EVENTS_FLUSH_SECONDS", "0.2"))
+# Events a process keeps queued while the database is unavailable; later ones are dropped.
+MICROCRED_EVENTS_QUEUE_MAX = int(os.environ.get("MICROCRED_EVENTS_QUEUE_MAX", "100000"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [BASE_URL])

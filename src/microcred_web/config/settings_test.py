@@ -10,6 +10,9 @@ from microcred_web.config.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Events written as they happen, so a test sees them right after its request; the queued
+# writer of production has its own tests (tests/web/analytics/test_event_writer.py).
+MICROCRED_EVENTS_FLUSH_SECONDS = 0.0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,4 +1,4 @@
-"""Serve the WSGI app in production: granian, a process per core plus one, threads for DB."""
+"""Serve the WSGI app in production: granian, a process per core, threads for the database."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=None,
-            help="processes (default MICROCRED_WEB_WORKERS or one per core, plus one)",
+            help="processes (default MICROCRED_WEB_WORKERS or one per core)",
         )
         parser.add_argument(
             "--threads",
