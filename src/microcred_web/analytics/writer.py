@@ -24,12 +24,14 @@ starts with an empty queue (the parent writes its own).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,25 @@ Row = tuple[Any, ...]
 
 #: seconds between the writer thread's checks that the process is still running
 _WATCH = 0.1
+
+
+@contextlib.contextmanager
+def _signals_blocked() -> Iterator[None]:
+    """Block signals in the calling thread for the block (POSIX).
+
+    A thread started meanwhile keeps them blocked, so the kernel delivers the process's
+    signals (SIGTERM from the server) to another thread. If the writer thread took one, a
+    main thread waiting on a lock for it (granian's workers do) would never wake up, and the
+    process would never stop.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 class RetryLater(Exception):
@@ -195,7 +216,8 @@ class EventWriter:
             self._thread = threading.Thread(
                 target=self._run, name=f"microcred-{self._name}-writer", daemon=False
             )
-            self._thread.start()
+            with _signals_blocked():  # the thread is born with them blocked
+                self._thread.start()
 
     def _run(self) -> None:
         main = threading.main_thread()

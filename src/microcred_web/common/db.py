@@ -1,8 +1,9 @@
 """Small raw-SQL helpers for the few statements that run on every public request.
 
 The ORM compiles a query on every call (about 0.3–0.6 ms of CPU for a select or an insert on
-this project's hardware); the public verification API runs one INSERT per request and, every
-few seconds per credential, one status read. Those statements go through
+this project's hardware); the public verification API records an event per request (one
+INSERT, or a queued row written in batches: docs/decisions/0016) and, every few seconds per
+credential, reads its status. Those statements go through
 :func:`hot_cursor` instead, with their SQL built once from the models' metadata.
 """
 

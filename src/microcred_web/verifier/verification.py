@@ -124,6 +124,44 @@ CHECK_TEXT: Final[dict[str, tuple[Promise, Promise]]] = {
     "endorsements": (gettext_lazy("Endorsements"), gettext_lazy("Its endorsements hold.")),
 }
 
+#: what a failed check means, by the engine's failure code (its own wording stays the detail)
+FAILURE_TEXT: Final[dict[str, Promise]] = {
+    "tampered": gettext_lazy(
+        "The signature does not match the content: it was changed after signing."
+    ),
+    "revoked": gettext_lazy("The issuer has revoked it."),
+    "suspended": gettext_lazy("The issuer has suspended it for now."),
+    "expired": gettext_lazy("Its validity date has passed."),
+    "not-yet-valid": gettext_lazy("It only takes effect at a later date."),
+    "unknown-issuer": gettext_lazy(
+        "The key that signed it could not be traced to the issuer named on it."
+    ),
+    "bad-proof": gettext_lazy("It is signed with a method that is not accepted."),
+    "no-proof": gettext_lazy("It is not signed."),
+    "malformed": gettext_lazy("It could not be read as a credential."),
+}
+#: what a failed check means when the engine gives no code, by check
+FAILED_CHECK_TEXT: Final[dict[str, Promise]] = {
+    "structure": gettext_lazy("A part every credential needs is missing or wrong."),
+    "schema": gettext_lazy("It does not follow the Open Badges 3.0 rules."),
+    "contexts": gettext_lazy("It uses a vocabulary that is not known and pinned here."),
+    "types": gettext_lazy("It is not an Open Badge credential."),
+    "terms": gettext_lazy("It uses terms that are not defined."),
+    "issuer": gettext_lazy("It does not name its issuer properly."),
+    "status": gettext_lazy("Its revocation status could not be checked."),
+    "refresh": gettext_lazy("Its refresh service is not in order."),
+    "endorsements": gettext_lazy("One of its endorsements does not hold."),
+}
+#: what it means that a check did not apply, by check
+SKIPPED_TEXT: Final[dict[str, Promise]] = {
+    "valid-from": gettext_lazy("It gives no start date."),
+    "valid-until": gettext_lazy("It does not expire."),
+    "status": gettext_lazy("Its issuer publishes no revocation list for it."),
+    "refresh": gettext_lazy("It names no refresh service."),
+    "endorsements": gettext_lazy("It carries no endorsements."),
+    "issuer": gettext_lazy("Not checked: no signature could be checked first."),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class CheckLine:
@@ -171,6 +209,7 @@ class Outcome:
                     "status": c.status,
                     "label": c.label,
                     "message": c.message,
+                    "detail": c.detail,
                 }
                 for c in self.checks
             ],
@@ -582,6 +621,19 @@ def _check_texts(language: str) -> dict[str, tuple[str, str]]:
     return {name: (str(label), str(plain)) for name, (label, plain) in CHECK_TEXT.items()}
 
 
+def _plain_message(check: Check, passed: str) -> str:
+    """The plain words for ``check`` (``passed``: what a pass means); the engine's wording is
+    kept as the detail."""
+    if check.status == "pass":
+        return passed
+    if check.status == "fail":
+        text = FAILURE_TEXT.get(check.code or "") or FAILED_CHECK_TEXT.get(check.name)
+        return str(text) if text is not None else check.reason
+    if check.status == "skip":
+        return str(SKIPPED_TEXT.get(check.name, gettext_lazy("Not checked.")))
+    return check.reason  # a warning says what is wrong in its own words
+
+
 def _not_found() -> Outcome:
     line = CheckLine(
         "parse",
@@ -603,9 +655,7 @@ def _outcome(report: VerificationReport, credential: Credential | None) -> Outco
         if check.scope:
             continue
         label, plain = texts.get(check.name, (check.name, check.name))
-        message = plain if check.status == "pass" else check.reason
-        if check.status == "fail" and check.name == "proof" and check.code == "tampered":
-            message = _("The signature does not match the content: it was changed after signing.")
+        message = _plain_message(check, plain)
         lines.append(CheckLine(check.name, check.status, str(label), message, check.reason))
     reason = ""
     if credential is not None:
