@@ -99,6 +99,7 @@ def test_serve_runs_granian_with_bounded_threads(capsys, monkeypatch) -> None:
     assert line[line.index("--workers") + 1] == "3"
     assert line[line.index("--blocking-threads") + 1] == "6"  # not granian's hundreds
     assert line[line.index("--port") + 1] == "8123"
+    assert line[line.index("--workers-kill-timeout") + 1] == "30"  # a stuck worker cannot block
     assert "--access-log" not in line
     assert line[-1] == "microcred_web.config.wsgi:application"
 

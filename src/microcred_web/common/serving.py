@@ -16,6 +16,8 @@ import os
 import sys
 
 WSGI_APP = "microcred_web.config.wsgi:application"
+#: seconds a worker has to stop after SIGTERM before granian kills it
+WORKERS_KILL_TIMEOUT = 30
 
 
 def default_workers() -> int:
@@ -58,6 +60,10 @@ def granian_command(
         "2048",
         "--no-ws",
         "--respawn-failed-workers",
+        # a worker still starting can miss SIGTERM (granian 2.8) and would keep the server
+        # from stopping; its queued events are written every 0.2 s meanwhile
+        "--workers-kill-timeout",
+        str(WORKERS_KILL_TIMEOUT),
         "--log-level",
         "warning",
     ]
