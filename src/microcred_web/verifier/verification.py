@@ -621,10 +621,12 @@ def _check_texts(language: str) -> dict[str, tuple[str, str]]:
     return {name: (str(label), str(plain)) for name, (label, plain) in CHECK_TEXT.items()}
 
 
-def _plain_message(check: Check, passed: str) -> str:
+def _plain_message(check: Check, passed: str, document: Mapping[str, Any] | None) -> str:
     """The plain words for ``check`` (``passed``: what a pass means); the engine's wording is
     kept as the detail."""
     if check.status == "pass":
+        if check.name == "valid-until" and "validUntil" not in (document or {}):
+            return str(SKIPPED_TEXT["valid-until"])  # passes because it never expires
         return passed
     if check.status == "fail":
         text = FAILURE_TEXT.get(check.code or "") or FAILED_CHECK_TEXT.get(check.name)
@@ -655,7 +657,7 @@ def _outcome(report: VerificationReport, credential: Credential | None) -> Outco
         if check.scope:
             continue
         label, plain = texts.get(check.name, (check.name, check.name))
-        message = _plain_message(check, plain)
+        message = _plain_message(check, plain, report.document)
         lines.append(CheckLine(check.name, check.status, str(label), message, check.reason))
     reason = ""
     if credential is not None:

@@ -161,6 +161,22 @@ def test_each_failed_or_skipped_check_is_explained_in_plain_words(client, issued
     assert checks["issuer"]["message"] == "Not checked: no signature could be checked first."
 
 
+def test_the_expiry_check_says_whether_the_credential_expires(client, issued) -> None:
+    expiring = json.loads(issued.signed_json)
+    expiring["validUntil"] = "2999-01-01T00:00:00Z"
+    lasting = json.loads(issued.signed_json)
+    lasting.pop("validUntil", None)
+    for document, message in [
+        (expiring, "Not past its validity date."),
+        (lasting, "It does not expire."),
+    ]:
+        checks = {c["id"]: c for c in post_json(client, document).json()["checks"]}
+        assert (checks["valid-until"]["status"], checks["valid-until"]["message"]) == (
+            "pass",
+            message,
+        )
+
+
 def test_a_warm_verification_costs_one_insert_and_a_revocation_shows_after_the_ttl(
     client, issued, world, settings
 ) -> None:
@@ -394,3 +410,9 @@ def test_a_french_visitor_reads_every_part_of_the_verdict_in_french(client, issu
     assert french["checks"][0]["label"] == "Lisible"
     page = client.get("/verify/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Vérifier un certificat" in page and "Scanner un QR code" in page
+    tampered = json.loads(issued.signed_json)
+    tampered["name"] = "Forged"
+    verdict = client.post(
+        "/verify/", {"credential": json.dumps(tampered)}, HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert "Vérification échouée :" in verdict and "modifié après la signature" in verdict
