@@ -317,15 +317,11 @@ def _check_events(runs: list[dict[str, float]], connections: int) -> None:
     """Every answered verification left its analytics event (written by the server's queued
     writers, the last ones when it stopped). wrk counts only the answers it saw before each
     run ended; each run leaves at most one request per connection in flight, also recorded."""
-    import psycopg
+    from microcred_web.analytics.models import CredentialEvent  # Django is set up (_issue)
 
     answered = sum(int(run["total"]) for run in runs)
     slack = connections * len(runs)
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
-        row = connection.execute(
-            "SELECT count(*) FROM analytics_credentialevent WHERE kind = 'verify'"
-        ).fetchone()
-    recorded = int(row[0]) if row else 0
+    recorded = CredentialEvent.objects.filter(kind="verify").count()
     verdict = "all recorded" if answered <= recorded <= answered + slack else "WARNING: mismatch"
     print(
         f"verification events in the database: {recorded:,} for {answered:,} answers wrk "

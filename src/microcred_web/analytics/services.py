@@ -7,7 +7,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from django.conf import settings
 from django.db import (
@@ -45,18 +45,28 @@ _INSERT_FIELDS: Final = (
 )
 
 
+class _Statements(NamedTuple):
+    """The SQL that writes events to one database, built once from the model's metadata
+    (identifiers quoted; values are parameters)."""
+
+    insert_head: str  # INSERT INTO table (columns) VALUES
+    values_group: str  # one row's (%s, …)
+    copy: str  # COPY table (columns) FROM STDIN (PostgreSQL)
+    created_at: Field[Any, Any]  # its value may need adapting to the backend
+
+
 @functools.lru_cache(maxsize=4)
-def _insert_statement(alias: str) -> tuple[str, str, Field[Any, Any]]:
-    """The event INSERT for one database (its head and one row's ``VALUES`` group), built
-    once from the model's metadata, and the ``created_at`` field (whose value the backend may
-    need adapted)."""
-    meta = CredentialEvent._meta
+def _statements(alias: str) -> _Statements:
     quote = connections[alias].ops.quote_name
     fields = tuple(concrete_field(CredentialEvent, name) for name in _INSERT_FIELDS)
-    columns = ", ".join(quote(field.column) for field in fields)
-    # identifiers from the model's metadata, quoted; values are parameters
-    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
-    return head, "(" + ", ".join(["%s"] * len(fields)) + ")", fields[-1]
+    target = f"{quote(CredentialEvent._meta.db_table)} "
+    target += "(" + ", ".join(quote(field.column) for field in fields) + ")"
+    return _Statements(
+        insert_head=f"INSERT INTO {target} VALUES ",  # noqa: S608
+        values_group="(" + ", ".join(["%s"] * len(fields)) + ")",
+        copy=f"COPY {target} FROM STDIN",
+        created_at=fields[-1],
+    )
 
 
 def event_record(
@@ -130,38 +140,30 @@ def event_writers_close() -> None:
 
 def _insert(alias: str, rows: Sequence[tuple[Any, ...]]) -> None:
     """INSERT ``rows`` (event rows in :data:`_INSERT_FIELDS` order): one row with the prepared
-    statement, more with multi-row statements as large as the backend's parameter limit
-    allows."""
+    statement; more through ``COPY`` on PostgreSQL (psycopg formats the rows in C), elsewhere
+    with multi-row statements as large as the backend's parameter limit allows."""
     connection = connections[alias]
-    head, group, created_at = _insert_statement(alias)
+    sql = _statements(alias)
     if len(rows) == 1:
-        hot_cursor(connection).execute(head + group, _params(rows, created_at, connection))
-        return
-    if connection.vendor == "postgresql":
-        _copy(connection, rows)
-        return
-    limit = connection.features.max_query_params or 8000
-    per_statement = max(1, min(1000, limit // len(_INSERT_FIELDS)))
-    with connection.cursor() as cursor:
-        for first in range(0, len(rows), per_statement):
-            chunk = rows[first : first + per_statement]
-            sql = head + ", ".join([group] * len(chunk))
-            cursor.execute(sql, _params(chunk, created_at, connection))
-
-
-def _copy(connection: Any, rows: Sequence[tuple[Any, ...]]) -> None:
-    """PostgreSQL: the rows through one ``COPY … FROM STDIN`` (psycopg formats them in C)."""
-    quote = connection.ops.quote_name
-    fields = [concrete_field(CredentialEvent, name) for name in _INSERT_FIELDS]
-    columns = ", ".join(quote(field.column) for field in fields)
-    sql = f"COPY {quote(CredentialEvent._meta.db_table)} ({columns}) FROM STDIN"
-    with (
-        connection.cursor() as cursor,
-        connection.wrap_database_errors,
-        cursor.cursor.copy(sql) as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
+        hot_cursor(connection).execute(
+            sql.insert_head + sql.values_group, _params(rows, sql.created_at, connection)
+        )
+    elif connection.vendor == "postgresql":
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(sql.copy) as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    else:
+        limit = connection.features.max_query_params or 8000
+        per_statement = max(1, min(1000, limit // len(_INSERT_FIELDS)))
+        with connection.cursor() as cursor:
+            for first in range(0, len(rows), per_statement):
+                chunk = rows[first : first + per_statement]
+                statement = sql.insert_head + ", ".join([sql.values_group] * len(chunk))
+                cursor.execute(statement, _params(chunk, sql.created_at, connection))
 
 
 def _params(

@@ -93,23 +93,28 @@ class EventWriter:
         self._batch = batch
         self._name = name
         self._on_exit = on_exit or (lambda: None)
+        self._stopping = False
+        self._failing = False
+        self._new_process()
+
+    def _new_process(self) -> None:
+        """The state one process owns: set at creation, and again in a forked child (the
+        queue and the thread it inherited are the parent's)."""
         self._pending: deque[Row] = deque()
         self._wake = threading.Event()
         self._start_lock = threading.Lock()
         self._flush_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._running = False
-        self._stopping = False
-        self._pid = os.getpid()
         self._dropped = 0
-        self._failing = False
+        self._pid = os.getpid()
 
     # -- the request side -------------------------------------------------------------------
 
     def put(self, row: Row) -> None:
         """Queue one row (never blocks on the database)."""
         if self._pid != os.getpid():
-            self._forget_parent()
+            self._new_process()
         if len(self._pending) >= self._capacity:
             self._dropped += 1
             return
@@ -137,22 +142,16 @@ class EventWriter:
                     self._write(rows)
                 except RetryLater as exc:
                     self._requeue(rows)
-                    if not self._failing:
-                        logger.warning(
-                            "%s: %d rows kept for later, the database is unavailable: %s",
-                            self._name,
-                            len(self._pending),
-                            exc,
-                        )
-                    self._failing = True
+                    self._unavailable(exc)
                     break
                 except Exception:  # the data was refused: find the bad rows
-                    written += self._write_one_by_one(rows)
+                    done, stopped = self._write_one_by_one(rows)
+                    written += done
+                    if stopped:
+                        break
                 else:
                     written += len(rows)
-                if self._failing:
-                    logger.warning("%s: the database is back, queued rows written", self._name)
-                    self._failing = False
+                    self._available()
         return written
 
     def close(self) -> None:
@@ -177,20 +176,38 @@ class EventWriter:
     def _requeue(self, rows: list[Row]) -> None:
         self._pending.extendleft(reversed(rows))
 
-    def _write_one_by_one(self, rows: list[Row]) -> int:
+    def _write_one_by_one(self, rows: list[Row]) -> tuple[int, bool]:
+        """(rows written, whether the database became unavailable meanwhile: the rest are
+        queued again)."""
         written = 0
         for index, row in enumerate(rows):
             try:
                 self._write([row])
-            except RetryLater:
+            except RetryLater as exc:
                 self._requeue(rows[index:])
-                self._failing = True
-                break
+                self._unavailable(exc)
+                return written, True
             except Exception:
                 logger.exception("%s: a row was refused by the database and dropped", self._name)
             else:
                 written += 1
-        return written
+                self._available()
+        return written, False
+
+    def _unavailable(self, exc: RetryLater) -> None:
+        if not self._failing:  # once per outage
+            logger.warning(
+                "%s: %d rows kept for later, the database is unavailable: %s",
+                self._name,
+                len(self._pending),
+                exc,
+            )
+        self._failing = True
+
+    def _available(self) -> None:
+        if self._failing:
+            logger.warning("%s: the database is back, queued rows written", self._name)
+            self._failing = False
 
     def _report_dropped(self) -> None:
         if self._dropped:
@@ -241,14 +258,3 @@ class EventWriter:
             self.flush()
         except Exception:  # pragma: no cover - flush handles the write's errors itself
             logger.exception("%s: writing queued rows failed", self._name)
-
-    def _forget_parent(self) -> None:
-        """In a forked child: the queue and the thread are the parent's."""
-        self._pending = deque()
-        self._wake = threading.Event()
-        self._start_lock = threading.Lock()
-        self._flush_lock = threading.Lock()
-        self._thread = None
-        self._running = False
-        self._dropped = 0
-        self._pid = os.getpid()

@@ -123,6 +123,32 @@ def test_a_refused_row_is_dropped_alone(store, caplog) -> None:
         writer.close()
 
 
+def test_the_database_going_away_while_rows_are_isolated_keeps_the_rest(caplog) -> None:
+    calls: list[list[Row]] = []
+    back = threading.Event()
+
+    def write(rows: Sequence[Row]) -> None:
+        calls.append(list(rows))
+        if len(calls) == 1:
+            raise ValueError("refused")  # the batch: rows are then tried one by one
+        if len(calls) > 2 and not back.is_set():
+            raise RetryLater("connection lost")  # after the first row, the database is gone
+
+    writer = EventWriter(write, interval=3600)
+    try:
+        for row in [("a",), ("b",), ("c",)]:
+            writer.put(row)
+        with caplog.at_level(logging.WARNING):
+            assert writer.flush() == 1
+        assert calls == [[("a",), ("b",), ("c",)], [("a",)], [("b",)]]
+        assert writer.pending == 2  # b and c wait for the database, nothing dropped
+        assert "kept for later" in caplog.text and "the database is back" not in caplog.text
+    finally:
+        back.set()  # close() then writes b and c
+        writer.close()
+    assert writer.pending == 0 and calls[-1] == [("b",), ("c",)]
+
+
 def test_a_full_queue_drops_new_events_and_says_how_many(store, caplog) -> None:
     writer = EventWriter(store, interval=3600, capacity=2)
     try:
