@@ -163,7 +163,7 @@ def enrolment_counts_for_user(
     today = today or timezone.localdate()
     row = Enrolment.objects.filter(organisation=organisation, user_id=user_id).aggregate(
         open=Count("pk", filter=Q(completed_at__isnull=True)),
-        overdue=Count("pk", filter=Q(completed_at__isnull=True, due_date__lt=today)),
+        overdue=Count("pk", filter=overdue_q(today)),
         done=Count("pk", filter=Q(completed_at__isnull=False)),
     )
     return row["open"], row["overdue"], row["done"]
@@ -177,7 +177,13 @@ def self_enrol_courses(*, organisation: Organisation, user_id: int) -> QuerySet[
     )
 
 
+def overdue_q(today: date) -> Q:
+    """Enrolments past their due date and not completed: :func:`is_overdue` as a filter."""
+    return Q(completed_at__isnull=True, due_date__lt=today)
+
+
 def is_overdue(enrolment: Enrolment, today: date | None = None) -> bool:
+    """The rule of :func:`overdue_q` for one enrolment already loaded."""
     today = today or timezone.localdate()
     return (
         enrolment.completed_at is None
