@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
-from typing import Any
+from typing import Any, Final
 from uuid import UUID
 
 from django.contrib import messages
@@ -20,7 +20,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from microcred.suites import vc_jwt
@@ -31,6 +30,7 @@ from microcred_web.analytics.services import event_record
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.http import client_address
 from microcred_web.issuing import selectors, services
+from microcred_web.issuing.check_words import CHECK_TEXT, plain_message
 from microcred_web.issuing.identity import (
     absolute_url,
     did_document,
@@ -169,23 +169,8 @@ def _gone(credential: Credential) -> HttpResponse | None:
     return _json(body, status=410)
 
 
-#: the checks worth showing a person reading the page: (label, what a pass means)
-_SUMMARY_CHECKS = {
-    "proof": (
-        gettext_lazy("Signature"),
-        gettext_lazy("Signed by the issuer and not changed since."),
-    ),
-    "issuer": (
-        gettext_lazy("Issuer"),
-        gettext_lazy("The signing key belongs to the issuer named on it."),
-    ),
-    "valid-from": (gettext_lazy("Issue date"), gettext_lazy("Already in force.")),
-    "valid-until": (gettext_lazy("Expiry"), gettext_lazy("Not past its validity date.")),
-    "status": (
-        gettext_lazy("Revocation and suspension"),
-        gettext_lazy("Neither revoked nor suspended by the issuer."),
-    ),
-}
+#: the checks worth showing a person reading the page
+_SUMMARY_CHECKS: Final = ("proof", "issuer", "valid-from", "valid-until", "status")
 
 
 def _verification_summary(credential: Credential, now: Any) -> list[dict[str, str]]:
@@ -199,12 +184,11 @@ def _verification_summary(credential: Credential, now: Any) -> list[dict[str, st
     for check in report.checks:
         if check.name not in _SUMMARY_CHECKS or check.scope or check.status == "skip":
             continue
-        label, plain = _SUMMARY_CHECKS[check.name]
         summary.append(
             {
-                "label": str(label),
+                "label": str(CHECK_TEXT[check.name][0]),
                 "status": check.status,
-                "plain": str(plain) if check.status == "pass" else check.reason,
+                "plain": plain_message(check, report.document),
                 "reason": check.reason,
             }
         )

@@ -49,6 +49,7 @@ from microcred_web.common.db import (
     instance_from_row,
 )
 from microcred_web.common.safe_fetch import GuardedResolver
+from microcred_web.issuing.check_words import CHECK_TEXT, plain_message
 from microcred_web.issuing.identity import host_did
 from microcred_web.issuing.models import Credential, StatusList
 from microcred_web.issuing.signing import retired_keys_for
@@ -88,78 +89,6 @@ EXPLANATIONS: Final[dict[str, Promise]] = {
     ),
     "not-a-credential": gettext_lazy("This is not a credential we can read."),
     "invalid": gettext_lazy("This credential did not pass every check."),
-}
-#: (label, what a pass means) for each engine check
-CHECK_TEXT: Final[dict[str, tuple[Promise, Promise]]] = {
-    "parse": (gettext_lazy("Readable"), gettext_lazy("The input holds a credential.")),
-    "structure": (
-        gettext_lazy("Well-formed"),
-        gettext_lazy("It has every part a credential needs."),
-    ),
-    "schema": (
-        gettext_lazy("Open Badges format"),
-        gettext_lazy("It follows the Open Badges 3.0 rules."),
-    ),
-    "contexts": (
-        gettext_lazy("Vocabularies"),
-        gettext_lazy("It uses only known, pinned vocabularies."),
-    ),
-    "types": (gettext_lazy("Credential type"), gettext_lazy("It is an Open Badge credential.")),
-    "terms": (gettext_lazy("Terms"), gettext_lazy("Every term in it is defined.")),
-    "proof": (
-        gettext_lazy("Signature"),
-        gettext_lazy("Signed by the issuer and not changed since."),
-    ),
-    "issuer": (
-        gettext_lazy("Issuer"),
-        gettext_lazy("The signing key belongs to the issuer named on it."),
-    ),
-    "valid-from": (gettext_lazy("Issue date"), gettext_lazy("Already in force.")),
-    "valid-until": (gettext_lazy("Expiry"), gettext_lazy("Not past its validity date.")),
-    "status": (
-        gettext_lazy("Revocation and suspension"),
-        gettext_lazy("Neither revoked nor suspended by the issuer."),
-    ),
-    "refresh": (gettext_lazy("Refresh"), gettext_lazy("Its refresh service is in order.")),
-    "endorsements": (gettext_lazy("Endorsements"), gettext_lazy("Its endorsements hold.")),
-}
-
-#: what a failed check means, by the engine's failure code (its own wording stays the detail)
-FAILURE_TEXT: Final[dict[str, Promise]] = {
-    "tampered": gettext_lazy(
-        "The signature does not match the content: it was changed after signing."
-    ),
-    "revoked": gettext_lazy("The issuer has revoked it."),
-    "suspended": gettext_lazy("The issuer has suspended it for now."),
-    "expired": gettext_lazy("Its validity date has passed."),
-    "not-yet-valid": gettext_lazy("It only takes effect at a later date."),
-    "unknown-issuer": gettext_lazy(
-        "The key that signed it could not be traced to the issuer named on it."
-    ),
-    "bad-proof": gettext_lazy("It is signed with a method that is not accepted."),
-    "no-proof": gettext_lazy("It is not signed."),
-    "malformed": gettext_lazy("It could not be read as a credential."),
-}
-#: what a failed check means when the engine gives no code, by check
-FAILED_CHECK_TEXT: Final[dict[str, Promise]] = {
-    "structure": gettext_lazy("A part every credential needs is missing or wrong."),
-    "schema": gettext_lazy("It does not follow the Open Badges 3.0 rules."),
-    "contexts": gettext_lazy("It uses a vocabulary that is not known and pinned here."),
-    "types": gettext_lazy("It is not an Open Badge credential."),
-    "terms": gettext_lazy("It uses terms that are not defined."),
-    "issuer": gettext_lazy("It does not name its issuer properly."),
-    "status": gettext_lazy("Its revocation status could not be checked."),
-    "refresh": gettext_lazy("Its refresh service is not in order."),
-    "endorsements": gettext_lazy("One of its endorsements does not hold."),
-}
-#: what it means that a check did not apply, by check
-SKIPPED_TEXT: Final[dict[str, Promise]] = {
-    "valid-from": gettext_lazy("It gives no start date."),
-    "valid-until": gettext_lazy("It does not expire."),
-    "status": gettext_lazy("Its issuer publishes no revocation list for it."),
-    "refresh": gettext_lazy("It names no refresh service."),
-    "endorsements": gettext_lazy("It carries no endorsements."),
-    "issuer": gettext_lazy("Not checked: no signature could be checked first."),
 }
 
 
@@ -621,21 +550,6 @@ def _check_texts(language: str) -> dict[str, tuple[str, str]]:
     return {name: (str(label), str(plain)) for name, (label, plain) in CHECK_TEXT.items()}
 
 
-def _plain_message(check: Check, passed: str, document: Mapping[str, Any] | None) -> str:
-    """The plain words for ``check`` (``passed``: what a pass means); the engine's wording is
-    kept as the detail."""
-    if check.status == "pass":
-        if check.name == "valid-until" and "validUntil" not in (document or {}):
-            return str(SKIPPED_TEXT["valid-until"])  # passes because it never expires
-        return passed
-    if check.status == "fail":
-        text = FAILURE_TEXT.get(check.code or "") or FAILED_CHECK_TEXT.get(check.name)
-        return str(text) if text is not None else check.reason
-    if check.status == "skip":
-        return str(SKIPPED_TEXT.get(check.name, gettext_lazy("Not checked.")))
-    return check.reason  # a warning says what is wrong in its own words
-
-
 def _not_found() -> Outcome:
     line = CheckLine(
         "parse",
@@ -657,7 +571,7 @@ def _outcome(report: VerificationReport, credential: Credential | None) -> Outco
         if check.scope:
             continue
         label, plain = texts.get(check.name, (check.name, check.name))
-        message = _plain_message(check, plain, report.document)
+        message = plain_message(check, report.document, passed=plain)
         lines.append(CheckLine(check.name, check.status, str(label), message, check.reason))
     reason = ""
     if credential is not None:

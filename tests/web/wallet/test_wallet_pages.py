@@ -149,3 +149,19 @@ def test_insights_totals_charts_and_table(client, world, credential):
         "Insights"
         in client.get(reverse("orgs:dashboard", kwargs={"slug": org.slug})).content.decode()
     )
+
+
+def test_the_wallet_and_public_page_explain_checks_as_the_verifier_does(
+    client, world, issue, expired
+) -> None:
+    """One wording (issuing.check_words) on the wallet, the public page and the verifier: an
+    expired credential's expiry check says so in plain words, not the engine's."""
+    client.force_login(world.people["learner"])
+    for url in (
+        reverse("wallet:credential", kwargs={"public_id": expired.public_id}),
+        reverse("issuing:credential", kwargs={"public_id": expired.public_id}),
+    ):
+        text = client.get(url).content.decode()
+        checks = text.split('id="verification"')[1].split("</ul>")[0]
+        assert "Its validity date has passed." in checks, url
+        assert "expired on" not in checks  # the engine's wording is not the explanation

@@ -1,0 +1,110 @@
+"""What each verification check means, in plain words for people.
+
+One wording for the public verifier, the credential's public page and the learner's wallet:
+a label per check, what a pass means, what a failure means (by the engine's failure code, else
+by check) and what it means that a check did not apply. The engine's own wording (bit numbers,
+URLs, JSON paths) stays available as the technical detail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
+from microcred.verification.report import Check
+
+#: (label, what a pass means) for each engine check
+CHECK_TEXT: Final[dict[str, tuple[Promise, Promise]]] = {
+    "parse": (gettext_lazy("Readable"), gettext_lazy("The input holds a credential.")),
+    "structure": (
+        gettext_lazy("Well-formed"),
+        gettext_lazy("It has every part a credential needs."),
+    ),
+    "schema": (
+        gettext_lazy("Open Badges format"),
+        gettext_lazy("It follows the Open Badges 3.0 rules."),
+    ),
+    "contexts": (
+        gettext_lazy("Vocabularies"),
+        gettext_lazy("It uses only known, pinned vocabularies."),
+    ),
+    "types": (gettext_lazy("Credential type"), gettext_lazy("It is an Open Badge credential.")),
+    "terms": (gettext_lazy("Terms"), gettext_lazy("Every term in it is defined.")),
+    "proof": (
+        gettext_lazy("Signature"),
+        gettext_lazy("Signed by the issuer and not changed since."),
+    ),
+    "issuer": (
+        gettext_lazy("Issuer"),
+        gettext_lazy("The signing key belongs to the issuer named on it."),
+    ),
+    "valid-from": (gettext_lazy("Issue date"), gettext_lazy("Already in force.")),
+    "valid-until": (gettext_lazy("Expiry"), gettext_lazy("Not past its validity date.")),
+    "status": (
+        gettext_lazy("Revocation and suspension"),
+        gettext_lazy("Neither revoked nor suspended by the issuer."),
+    ),
+    "refresh": (gettext_lazy("Refresh"), gettext_lazy("Its refresh service is in order.")),
+    "endorsements": (gettext_lazy("Endorsements"), gettext_lazy("Its endorsements hold.")),
+}
+
+#: what a failed check means, by the engine's failure code (its own wording stays the detail)
+FAILURE_TEXT: Final[dict[str, Promise]] = {
+    "tampered": gettext_lazy(
+        "The signature does not match the content: it was changed after signing."
+    ),
+    "revoked": gettext_lazy("The issuer has revoked it."),
+    "suspended": gettext_lazy("The issuer has suspended it for now."),
+    "expired": gettext_lazy("Its validity date has passed."),
+    "not-yet-valid": gettext_lazy("It only takes effect at a later date."),
+    "unknown-issuer": gettext_lazy(
+        "The key that signed it could not be traced to the issuer named on it."
+    ),
+    "bad-proof": gettext_lazy("It is signed with a method that is not accepted."),
+    "no-proof": gettext_lazy("It is not signed."),
+    "malformed": gettext_lazy("It could not be read as a credential."),
+}
+#: what a failed check means when the engine gives no code, by check
+FAILED_CHECK_TEXT: Final[dict[str, Promise]] = {
+    "structure": gettext_lazy("A part every credential needs is missing or wrong."),
+    "schema": gettext_lazy("It does not follow the Open Badges 3.0 rules."),
+    "contexts": gettext_lazy("It uses a vocabulary that is not known and pinned here."),
+    "types": gettext_lazy("It is not an Open Badge credential."),
+    "terms": gettext_lazy("It uses terms that are not defined."),
+    "issuer": gettext_lazy("It does not name its issuer properly."),
+    "status": gettext_lazy("Its revocation status could not be checked."),
+    "refresh": gettext_lazy("Its refresh service is not in order."),
+    "endorsements": gettext_lazy("One of its endorsements does not hold."),
+}
+#: what it means that a check did not apply, by check
+SKIPPED_TEXT: Final[dict[str, Promise]] = {
+    "valid-from": gettext_lazy("It gives no start date."),
+    "valid-until": gettext_lazy("It does not expire."),
+    "status": gettext_lazy("Its issuer publishes no revocation list for it."),
+    "refresh": gettext_lazy("It names no refresh service."),
+    "endorsements": gettext_lazy("It carries no endorsements."),
+    "issuer": gettext_lazy("Not checked: no signature could be checked first."),
+}
+
+
+def plain_message(
+    check: Check, document: Mapping[str, Any] | None, *, passed: str | None = None
+) -> str:
+    """The plain words for ``check`` of the credential ``document`` (``passed``: what a pass
+    means, when the caller already has it translated)."""
+    if check.status == "pass":
+        if check.name == "valid-until" and "validUntil" not in (document or {}):
+            return str(SKIPPED_TEXT["valid-until"])  # passes because it never expires
+        if passed is not None:
+            return passed
+        texts = CHECK_TEXT.get(check.name)
+        return str(texts[1]) if texts is not None else check.reason
+    if check.status == "fail":
+        text = FAILURE_TEXT.get(check.code or "") or FAILED_CHECK_TEXT.get(check.name)
+        return str(text) if text is not None else check.reason
+    if check.status == "skip":
+        return str(SKIPPED_TEXT.get(check.name, gettext_lazy("Not checked.")))
+    return check.reason  # a warning says what is wrong in its own words
