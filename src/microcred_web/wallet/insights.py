@@ -80,18 +80,21 @@ def insights(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     breakdowns = [
         (
             _("Shared, by channel"),
+            _("Channel"),
             analytics.organisation_breakdown(
                 organisation=organisation, period=period, kind=EventKind.SHARE, by="channel"
             ),
         ),
         (
             _("Downloaded, by format"),
+            _("Format"),
             analytics.organisation_breakdown(
                 organisation=organisation, period=period, kind=EventKind.DOWNLOAD, by="channel"
             ),
         ),
         (
             _("Verified, by result"),
+            _("Result"),
             {
                 str(results.get(k, k)): v
                 for k, v in analytics.organisation_breakdown(

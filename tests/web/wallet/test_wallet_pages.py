@@ -142,6 +142,8 @@ def test_insights_totals_charts_and_table(client, world, credential):
     assert 'id="total-view">0<' in html  # 60 days ago: outside the last 30 days
     assert '<svg class="chart" id="chart-share"' in html and 'role="img"' in html
     assert "<table" in html and "Valid" in html and "pdf" in html
+    headers = [h.split("</th>")[0] for h in html.split('<th scope="col">')[1:]]
+    assert [h for h in headers if h != "Count"][:3] == ["Channel", "Format", "Result"]
     html90 = client.get(reverse("wallet:insights", kwargs={"slug": org.slug}), {"days": 90})
     assert 'id="total-view">1<' in html90.content.decode()
     issuing.credential_revoke(credential=credential, actor=world.people["admin"], reason="x")
