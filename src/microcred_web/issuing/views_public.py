@@ -184,15 +184,31 @@ def _verification_summary(credential: Credential, now: Any) -> list[dict[str, st
     for check in report.checks:
         if check.name not in _SUMMARY_CHECKS or check.scope or check.status == "skip":
             continue
+        plain = plain_message(check, report.document)
+        given = _issuer_reason(credential) if check.name == "status" else ""
+        if check.status == "fail" and given:
+            plain = _("%(meaning)s Reason given by the issuer: %(reason)s") % {
+                "meaning": plain,
+                "reason": given,
+            }
         summary.append(
             {
                 "label": str(CHECK_TEXT[check.name][0]),
                 "status": check.status,
-                "plain": plain_message(check, report.document),
+                "plain": plain,
                 "reason": check.reason,
             }
         )
     return summary
+
+
+def _issuer_reason(credential: Credential) -> str:
+    """Why the issuer revoked or suspended ``credential`` (empty when it did neither)."""
+    if credential.revoked_at is not None:
+        return credential.revocation_reason
+    if credential.suspended_at is not None:
+        return credential.suspension_reason
+    return ""
 
 
 def _readable_results(results: Any, achievement: Any) -> list[dict[str, str]]:
