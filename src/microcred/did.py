@@ -4,12 +4,12 @@ Resolution of a verification-method id (:func:`resolve_verification_method`):
 
 1. ``did:key:z…`` is self-certifying: the key is in the DID, nothing is fetched.
 2. ``did:web`` and ``http(s)`` ids: the controller document (the id without its fragment) is
-   asked of the caller's :class:`Resolver`; the method must be listed there, and its
-   ``controller`` must be that document. Found this way the key is ``confirmed``.
-3. If there is no resolver, or it cannot provide the document, but the id's fragment is itself
-   a public Multikey (``https://example.edu/issuers/565049#z6Mk…``, as the 1EdTech fixtures
-   do), that key is used with controller = the id without its fragment. Nothing then proves
-   the controller published it, so ``confirmed`` is False and a verifier must say so.
+   asked of the caller's :class:`Resolver`; its ``id`` must be that URL, the method must be
+   listed there (by reference or embedded with that id) and its ``controller`` must be that
+   document. An id without a fragment may name a stand-alone key document; its ``controller``
+   document is then resolved too and must list the key.
+3. There is no shortcut: a public key written in the id's fragment is never used without the
+   controller document (anyone can write such a fragment; see docs/decisions/0017).
 
 :class:`Resolver` implementations decide what reaching the network means; the core ships only
 :class:`MapResolver` and :class:`NoNetworkResolver`. A did:web resolver is asked for the DID
@@ -33,6 +33,8 @@ __all__ = [
     "NoNetworkResolver",
     "ResolvedKey",
     "Resolver",
+    "assertion_keys",
+    "controller_document",
     "did_key_document",
     "did_web_document",
     "did_web_to_url",
@@ -85,10 +87,9 @@ class NoNetworkResolver:
 class ResolvedKey:
     """A verification method resolved to its key.
 
-    ``confirmed`` is True when the controller vouches for the key (did:key, or a controller
-    document listing it); ``relationships`` names the verification relationships
-    (``assertionMethod``, ``authentication``…) the controller document grants it — empty when
-    unconfirmed.
+    ``confirmed`` is always True now (kept for callers): the controller vouches for the key
+    (did:key, or a controller document listing it); ``relationships`` names the verification
+    relationships (``assertionMethod``, ``authentication``…) the controller document grants it.
     """
 
     public_key: PublicKey
@@ -200,6 +201,35 @@ def did_web_document(
     }
 
 
+def controller_document(
+    controller: str, methods: Sequence[tuple[str, PublicKey]]
+) -> dict[str, Any]:
+    """A controller document (did:web or https) granting ``assertionMethod`` to each
+    ``(method id, public key)``: Multikey methods, JsonWebKey for RSA keys. What a verifier
+    given ``--docs`` needs to bind a key to an https issuer."""
+    if not controller.startswith(("did:web:", "https://", "http://")) or "#" in controller:
+        raise ResolutionError(f"{controller!r} cannot have a controller document")
+    listed: list[dict[str, Any]] = []
+    for method_id, public in methods:
+        if public.algorithm == "RSA":
+            listed.append(
+                {
+                    "id": method_id,
+                    "type": "JsonWebKey",
+                    "controller": controller,
+                    "publicKeyJwk": public.to_jwk(),
+                }
+            )
+        else:
+            listed.append(_multikey_method(method_id, controller, public))
+    return {
+        "@context": [DID_CONTEXT, MULTIKEY_CONTEXT],
+        "id": controller,
+        "verificationMethod": listed,
+        "assertionMethod": [m["id"] for m in listed],
+    }
+
+
 # --------------------------------------------------------------------------- resolution
 
 
@@ -216,30 +246,44 @@ def resolve_verification_method(vm_id: str, *, resolver: Resolver | None) -> Res
     scheme = base.split(":", 1)[0] if ":" in base else ""
     if not scheme:
         raise ResolutionError(f"{vm_id!r} is not a URL or DID (no scheme)")
-    fetchable = base.startswith(("did:web:", "https://", "http://"))
-    problem: ResolutionError | None = None
-    if fetchable and resolver is not None:
-        try:
-            document = resolver.resolve(base)
-        except ResolutionError as exc:
-            problem = exc
-        else:
-            return _from_controller_document(vm_id, base, document)
-    if fragment:
-        try:
-            public = PublicKey.from_multibase(fragment)
-        except KeyFormatError:
-            pass
-        else:
-            return ResolvedKey(public, base, vm_id, confirmed=False)
-    if problem is not None:
-        raise ResolutionError(f"{vm_id}: the controller document is unavailable ({problem})")
     if base.startswith("did:") and not base.startswith("did:web:"):
         method = ":".join(base.split(":", 2)[:2])
         raise ResolutionError(f"{vm_id}: DID method {method} is not supported")
-    if not fetchable:
+    if not base.startswith(("did:web:", "https://", "http://")):
         raise ResolutionError(f"{vm_id}: URL scheme {scheme!r} is not supported")
-    raise ResolutionError(f"{vm_id}: no resolver was given and the id does not carry its key")
+    if resolver is None:
+        raise ResolutionError(f"{vm_id}: its controller document is not available offline")
+    document = _controller_document(base, resolver)
+    if not fragment and document.get("id") == base and isinstance(document.get("controller"), str):
+        return _from_key_document(vm_id, document, resolver)
+    return _from_controller_document(vm_id, base, document)
+
+
+def _controller_document(url: str, resolver: Resolver) -> Mapping[str, Any]:
+    try:
+        document = resolver.resolve(url)
+    except ResolutionError as exc:
+        raise ResolutionError(f"the controller document {url} is unavailable ({exc})") from exc
+    except Exception as exc:
+        raise ResolutionError(f"the controller document {url} is unavailable ({exc!r})") from exc
+    if not isinstance(document, Mapping):
+        raise ResolutionError(f"{url}: the controller document is not a JSON object")
+    return document
+
+
+def _from_key_document(
+    vm_id: str, key_document: Mapping[str, Any], resolver: Resolver
+) -> ResolvedKey:
+    """A key fetched by its own URL: its controller's document must list it too."""
+    controller = str(key_document["controller"])
+    if controller == vm_id:
+        raise ResolutionError(f"{vm_id}: a key document cannot be its own controller")
+    public = _method_key(vm_id, key_document)
+    document = _controller_document(controller.partition("#")[0], resolver)
+    if document.get("id") != controller:
+        raise ResolutionError(f"{controller}: the document returned has id {document.get('id')!r}")
+    granted = _granted(document, controller, vm_id)
+    return ResolvedKey(public, controller, vm_id, True, granted)
 
 
 def _resolve_did_key(vm_id: str) -> ResolvedKey:
@@ -278,20 +322,20 @@ def _from_controller_document(vm_id: str, base: str, document: Mapping[str, Any]
     document_id = document.get("id")
     if document_id != base:
         raise ResolutionError(f"{base}: the document returned has id {document_id!r}")
-    if vm_id == base and "type" in document and document.get("controller"):
-        method: Mapping[str, Any] | None = document  # a key document fetched by its own URL
-    else:
-        method = next(
-            (m for m in _methods(document) if _absolute(m.get("id"), base) == vm_id), None
-        )
+    method = next((m for m in _methods(document) if _absolute(m.get("id"), base) == vm_id), None)
     if method is None:
-        raise ResolutionError(f"{vm_id}: the controller document does not list this method")
+        raise ResolutionError(f"{vm_id}: the controller document {base} does not list this method")
     controller = method.get("controller")
-    if controller != base and not (vm_id == base and isinstance(controller, str)):
+    if controller != base:
         raise ResolutionError(
             f"{vm_id}: the method's controller {controller!r} is not the document {base!r}"
         )
     public = _method_key(vm_id, method)
+    return ResolvedKey(public, base, vm_id, True, _granted(document, base, vm_id))
+
+
+def _granted(document: Mapping[str, Any], base: str, vm_id: str) -> tuple[str, ...]:
+    """The verification relationships ``document`` grants ``vm_id`` (by reference or embedded)."""
     granted = []
     for relationship in RELATIONSHIPS:
         entries = document.get(relationship)
@@ -300,7 +344,33 @@ def _from_controller_document(vm_id: str, base: str, document: Mapping[str, Any]
             if _absolute(ref, base) == vm_id:
                 granted.append(relationship)
                 break
-    return ResolvedKey(public, str(controller), vm_id, True, tuple(granted))
+    return tuple(granted)
+
+
+def assertion_keys(controller: str, *, resolver: Resolver | None) -> list[ResolvedKey]:
+    """Every usable ``assertionMethod`` key of ``controller`` (a did:key, or a did:web/http(s)
+    controller document through ``resolver``). Raises :class:`ResolutionError`."""
+    if controller.startswith("did:key:"):
+        return [_resolve_did_key(controller)]
+    if not controller.startswith(("did:web:", "https://", "http://")) or "#" in controller:
+        raise ResolutionError(f"{controller}: no controller document can be resolved for it")
+    if resolver is None:
+        raise ResolutionError(f"{controller}: its controller document is not available offline")
+    document = _controller_document(controller, resolver)
+    if document.get("id") != controller:
+        raise ResolutionError(f"{controller}: the document returned has id {document.get('id')!r}")
+    found: list[ResolvedKey] = []
+    entries = document.get("assertionMethod")
+    for item in entries if isinstance(entries, list) else []:
+        ref = item.get("id") if isinstance(item, Mapping) else item
+        vm_id = _absolute(ref, controller)
+        if not isinstance(vm_id, str):
+            continue
+        try:
+            found.append(_from_controller_document(vm_id, controller, document))
+        except ResolutionError:
+            continue
+    return found
 
 
 def _method_key(vm_id: str, method: Mapping[str, Any]) -> PublicKey:

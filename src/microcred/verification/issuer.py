@@ -1,4 +1,8 @@
-"""The issuer check: does the proof's key belong to the issuer, and was it still in use?"""
+"""The issuer check: does the proof's key belong to the issuer, and was it still in use?
+
+The key's controller (a did:key, or the controller document that lists the key under
+``assertionMethod``) must be the issuer itself; an issuer id nothing can dereference
+(``urn:uuid:…``) binds no key (docs/decisions/0017)."""
 
 from __future__ import annotations
 
@@ -16,12 +20,13 @@ def binding(key: KeyInfo, issuer_id: str | None, label: str) -> Check:
         return Check("issuer", "fail", f"{label}: the credential names no issuer", code="")
     if key.controller == issuer_id:
         return Check("issuer", "pass", f"{label}: the key belongs to the issuer {issuer_id}")
-    if issuer_id.startswith("urn:"):
+    if not issuer_id.startswith(("did:key:", "did:web:", "https://", "http://")):
         return Check(
             "issuer",
-            "warn",
+            "fail",
             f"{label}: the issuer id {issuer_id} cannot be dereferenced, so nothing binds "
             f"the key to it; the credential is signed by {key.controller}",
+            code="unknown-issuer",
         )
     return Check(
         "issuer",

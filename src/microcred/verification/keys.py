@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from microcred.did import Resolver, resolve_verification_method
+from microcred.did import Resolver, assertion_keys, resolve_verification_method
 from microcred.errors import Error, ResolutionError
 from microcred.keys import PublicKey
 from microcred.model import is_uri
@@ -40,68 +40,20 @@ def fetch(resolver: Resolver | None, url: str) -> Mapping[str, Any]:
     return document
 
 
-def _from_fragment(base: str, fragment: str) -> KeyInfo | None:
-    if not fragment.startswith("z"):
-        return None
-    try:
-        public = PublicKey.from_multibase(fragment)
-    except Error:
-        return None
-    except Exception:
-        return None
-    return KeyInfo(public, base, f"{base}#{fragment}", "the public key in the URL fragment")
-
-
-def _key_of(entry: Mapping[str, Any], where: str) -> PublicKey:
-    try:
-        if isinstance(entry.get("publicKeyMultibase"), str):
-            return PublicKey.from_multibase(entry["publicKeyMultibase"])
-        if isinstance(entry.get("publicKeyJwk"), Mapping):
-            return PublicKey.from_jwk(entry["publicKeyJwk"])
-    except Error as exc:
-        raise ResolutionError(f"{where}: unusable key: {exc}") from exc
-    raise ResolutionError(f"{where} has no publicKeyMultibase or publicKeyJwk")
-
-
-def _from_document(vm: str, resolver: Resolver | None) -> KeyInfo:
-    if resolver is None:
-        raise ResolutionError(f"{vm} is not available offline (no resolver was given)")
-    try:
-        resolved = resolve_verification_method(vm, resolver=resolver)
-    except ResolutionError:
-        raise
-    except Error as exc:
-        raise ResolutionError(f"{vm} could not be resolved: {exc}") from exc
-    if resolved.relationships and "assertionMethod" not in resolved.relationships:
-        raise ResolutionError(f"{vm} is not an assertionMethod of {resolved.controller}")
-    how = "the controller document" if resolved.confirmed else "the public key in the URL"
-    return KeyInfo(resolved.public_key, resolved.controller, resolved.id, how)
-
-
 def resolve_key(vm: object, resolver: Resolver | None) -> KeyInfo:
-    """The key ``vm`` names; raises :class:`ResolutionError` with a plain-language reason.
+    """The key ``vm`` names, bound to its controller; raises :class:`ResolutionError`.
 
-    Order (as the 1EdTech validator): a Multikey in the URL fragment (controller = the URL
-    before ``#``); ``did:key``; then did:web / http(s) documents through the resolver.
-    Unknown DID methods and URI schemes are refused, never sent anywhere.
+    One rule per method, no shortcut (docs/decisions/0017): ``did:key`` is self-certifying
+    (the fragment, if any, must repeat the key); ``did:web`` and ``http(s)`` methods must be
+    listed under ``assertionMethod`` of their controller document, asked of ``resolver``. A key
+    written in a URL fragment is never used without that document. Unknown DID methods and
+    URI schemes are refused, never sent anywhere.
     """
     if not isinstance(vm, str) or not vm:
         raise ResolutionError("the proof names no verificationMethod")
     if not is_uri(vm):
         raise ResolutionError(f"verificationMethod {vm[:80]!r} is not a URI (missing scheme)")
-    base, _, fragment = vm.partition("#")
-    found = _from_fragment(base, fragment)
-    if found is not None:
-        return found
-    if base.startswith("did:key:"):
-        identifier = base[len("did:key:") :]
-        try:
-            public = PublicKey.from_multibase(identifier)
-        except Error as exc:
-            raise ResolutionError(f"{base} is not a usable did:key: {exc}") from exc
-        if fragment and fragment != identifier:
-            raise ResolutionError(f"{vm}: a did:key fragment must repeat the key")
-        return KeyInfo(public, base, vm, "the did:key identifier")
+    base = vm.partition("#")[0]
     scheme = base.split(":", 1)[0].lower()
     if scheme == "did":
         method = ":".join(base.split(":")[:2])
@@ -109,7 +61,33 @@ def resolve_key(vm: object, resolver: Resolver | None) -> KeyInfo:
             raise ResolutionError(f"DID method {method!r} is not supported (key {vm[:80]!r})")
     elif scheme not in ("https", "http"):
         raise ResolutionError(f"URI scheme {scheme!r} of {vm[:80]!r} cannot name a key")
-    return _from_document(vm, resolver)
+    try:
+        resolved = resolve_verification_method(vm, resolver=resolver)
+    except ResolutionError:
+        raise
+    except Error as exc:
+        raise ResolutionError(f"{vm} could not be resolved: {exc}") from exc
+    if "assertionMethod" not in resolved.relationships:
+        raise ResolutionError(f"{vm} is not an assertionMethod of {resolved.controller}")
+    how = "the did:key identifier" if base.startswith("did:key:") else "the controller document"
+    return KeyInfo(resolved.public_key, resolved.controller, resolved.id, how)
 
 
-__all__ = ["KeyInfo", "Resolver", "fetch", "resolve_key"]
+def issuer_key(public: PublicKey, issuer: str | None, resolver: Resolver | None) -> KeyInfo:
+    """``public`` (a key that came with the data, e.g. a JWT ``jwk``) bound to ``issuer``:
+    it must be an ``assertionMethod`` key of the issuer's controller document."""
+    if issuer is None:
+        raise ResolutionError("the credential names no issuer to bind the key to")
+    try:
+        listed = assertion_keys(issuer, resolver=resolver)
+    except ResolutionError:
+        raise
+    except Error as exc:
+        raise ResolutionError(f"{issuer} could not be resolved: {exc}") from exc
+    for resolved in listed:
+        if resolved.public_key == public:
+            return KeyInfo(public, resolved.controller, resolved.id, "the controller document")
+    raise ResolutionError(f"the key is not an assertionMethod of the issuer {issuer}")
+
+
+__all__ = ["KeyInfo", "Resolver", "fetch", "issuer_key", "resolve_key"]

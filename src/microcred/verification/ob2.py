@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from microcred.errors import Error, ResolutionError
-from microcred.keys import PublicKey
 from microcred.model import parse_datetime
 from microcred.verification.common import OB2_CONTEXTS, VerifyContext, types_of
 from microcred.verification.input import Decoded
 from microcred.verification.keys import fetch
+from microcred.verification.ob2_keys import ob2_signing_key
 from microcred.verification.report import Check
 
 
@@ -91,14 +91,8 @@ def _ob2_signed(decoded: Decoded, ctx: VerifyContext) -> Check:
     if not isinstance(creator, str):
         return Check("proof", "fail", "verification.creator (the key URL) is missing")
     try:
-        key_document = fetch(ctx.resolver, creator)
-        pem = key_document.get("publicKeyPem")
-        if not isinstance(pem, str):
-            raise ResolutionError(f"{creator} has no publicKeyPem")
-        from cryptography.hazmat.primitives.serialization import load_pem_public_key
-
-        public = PublicKey.from_cryptography(load_pem_public_key(pem.encode("ascii")))  # type: ignore[arg-type]
-    except (Error, ValueError) as exc:
+        public = ob2_signing_key(decoded.document, creator, ctx.resolver)
+    except Error as exc:
         return Check(
             "proof", "fail", f"the signing key cannot be resolved: {exc}", code="unknown-issuer"
         )

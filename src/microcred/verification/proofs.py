@@ -11,7 +11,7 @@ from microcred.keys import PublicKey
 from microcred.verification.common import VerifyContext, issuer_of
 from microcred.verification.input import JWT_ALGORITHMS, Decoded
 from microcred.verification.issuer import binding, merge_bindings, retired_reason
-from microcred.verification.keys import KeyInfo, resolve_key
+from microcred.verification.keys import KeyInfo, issuer_key, resolve_key
 from microcred.verification.report import Check
 
 
@@ -118,7 +118,7 @@ def _jwt_proof(decoded: Decoded, ctx: VerifyContext) -> list[Check]:
             Check("issuer", "skip", "no usable signature algorithm"),
         ]
     try:
-        key = _jwt_key(jwt.header, ctx)
+        key = _jwt_key(jwt.header, issuer_of(decoded.document), ctx)
     except Error as exc:
         return [
             Check("proof", "fail", f"JWT key cannot be resolved: {exc}", code="unknown-issuer"),
@@ -142,15 +142,19 @@ def _jwt_proof(decoded: Decoded, ctx: VerifyContext) -> list[Check]:
     return [proof, _jwt_issuer(key, jwt.payload, issuer_of(decoded.document))]
 
 
-def _jwt_key(header: Mapping[str, Any], ctx: VerifyContext) -> KeyInfo:
-    """The key a JWT header names (``jwk`` embedded, or ``kid`` resolved)."""
+def _jwt_key(header: Mapping[str, Any], issuer_id: str | None, ctx: VerifyContext) -> KeyInfo:
+    """The key a JWT header names: ``kid`` resolved as any verification method, or an embedded
+    ``jwk`` that counts only as an ``assertionMethod`` key of the issuer's own document."""
+    if isinstance(header.get("kid"), str):
+        return resolve_key(header["kid"], ctx.resolver)
     if isinstance(header.get("jwk"), Mapping):
         jwk = dict(header["jwk"])
         if "d" in jwk or "p" in jwk:
             raise ResolutionError("the header jwk carries private key material")
-        return KeyInfo(PublicKey.from_jwk(jwk), None, "jwk", "the jwk in the JWT header")
-    if isinstance(header.get("kid"), str):
-        return resolve_key(header["kid"], ctx.resolver)
+        try:
+            return issuer_key(PublicKey.from_jwk(jwk), issuer_id, ctx.resolver)
+        except ResolutionError as exc:
+            raise ResolutionError(f"the jwk in the JWT header is not the issuer's: {exc}") from exc
     raise ResolutionError("the JWT header has neither kid nor jwk")
 
 
@@ -163,11 +167,5 @@ def _jwt_issuer(key: KeyInfo, payload: Mapping[str, Any], issuer_id: str | None)
             "fail",
             f"JWT iss {iss!r} is not the issuer {issuer_id}",
             code="unknown-issuer",
-        )
-    if key.controller is None:
-        return Check(
-            "issuer",
-            "warn",
-            f"the key is embedded in the JWT header, so nothing binds it to the issuer {issuer_id}",
         )
     return binding(key, issuer_id, "JWT")

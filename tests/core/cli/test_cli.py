@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 
 from microcred.cli import main
+from microcred.did import controller_document
+from microcred.keys import PublicKey
+from ob30_issuers import fixture_documents
 
 OB30 = Path(__file__).resolve().parents[2] / "vectors" / "ob30"
 ISSUER = "https://example.com/issuers/876543"
@@ -44,6 +47,21 @@ def key_file(tmp_path: Path) -> Path:
     return path
 
 
+def _issuer_docs(tmp_path: Path, key_file: Path) -> Path:
+    """A --docs file with the issuer's controller document listing the key in ``key_file``."""
+    key = json.loads(key_file.read_text())
+    public = PublicKey.from_multibase(key["publicKeyMultibase"])
+    docs = tmp_path / "issuer-docs.json"
+    docs.write_text(json.dumps({ISSUER: controller_document(ISSUER, [(key["id"], public)])}))
+    return docs
+
+
+def _fixture_docs(tmp_path: Path, extra: dict[str, Any] | None = None) -> Path:
+    docs = tmp_path / "fixture-docs.json"
+    docs.write_text(json.dumps({**fixture_documents(), **(extra or {})}))
+    return docs
+
+
 def test_keygen_writes_a_private_multikey(key_file: Path) -> None:
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     key = json.loads(key_file.read_text())
@@ -59,16 +77,28 @@ def test_sign_then_verify(tmp_path: Path, key_file: Path) -> None:
     signed = tmp_path / "signed.json"
     signed.write_text(out)
     code, out, _ = run("verify", "--now", NOW, str(signed))
+    assert code == 1 and "UNKNOWN" in out.upper()  # no --docs: nothing binds the key
+    docs = _issuer_docs(tmp_path, key_file)
+    code, out, _ = run("verify", "--now", NOW, "--docs", str(docs), str(signed))
     assert code == 0
     assert "VALID" in out and "✓ proof" in out
     tampered = json.loads(signed.read_text())
     tampered["name"] = "Forged"
-    code, out, _ = run("verify", "--json", "--now", NOW, "-", stdin=json.dumps(tampered).encode())
+    code, out, _ = run(
+        "verify",
+        "--json",
+        "--now",
+        NOW,
+        "--docs",
+        str(docs),
+        "-",
+        stdin=json.dumps(tampered).encode(),
+    )
     assert code == 1
     assert json.loads(out)["verdict"] == "tampered"
 
 
-def test_sign_jsonl_reports_bad_lines_and_signs_the_rest(key_file: Path) -> None:
+def test_sign_jsonl_reports_bad_lines_and_signs_the_rest(tmp_path: Path, key_file: Path) -> None:
     good = json.dumps(_unsigned())
     bad = _unsigned()
     bad["credentialSubject"]["undefinedThing"] = 1
@@ -77,7 +107,10 @@ def test_sign_jsonl_reports_bad_lines_and_signs_the_rest(key_file: Path) -> None
     assert code == 1
     assert len(out.splitlines()) == 2
     assert "line 2:" in err and "line 3:" in err and "undefinedThing" in err
-    code, out, _ = run("verify", "--jsonl", "--json", "--now", NOW, "-", stdin=out.encode())
+    docs = str(_issuer_docs(tmp_path, key_file))
+    code, out, _ = run(
+        "verify", "--jsonl", "--json", "--now", NOW, "--docs", docs, "-", stdin=out.encode()
+    )
     assert code == 0 and [json.loads(x)["ok"] for x in out.splitlines()] == [True, True]
 
 
@@ -112,8 +145,9 @@ def test_sign_jsonl_batch_equals_one_by_one(tmp_path: Path, key_file: Path) -> N
 def test_verify_fixtures_with_docs(tmp_path: Path) -> None:
     revoked = OB30 / "bit-string-list" / "credential-status-revoked.json"
     url = json.loads(revoked.read_text())["credentialStatus"]["statusListCredential"]
-    docs = tmp_path / "docs.json"
-    docs.write_text(json.dumps({url: json.loads((OB30 / "bit-string-list/testlist").read_text())}))
+    docs = _fixture_docs(
+        tmp_path, {url: json.loads((OB30 / "bit-string-list/testlist").read_text())}
+    )
     code, out, _ = run(
         "verify",
         "--json",
@@ -171,7 +205,8 @@ def test_bake_and_extract(tmp_path: Path) -> None:
     )
     code, out, _ = run("extract", str(out_png))
     assert code == 0 and json.loads(out)["id"] == "http://example.com/credentials/3527"
-    code, out, _ = run("verify", "--now", NOW, str(out_png))
+    docs = str(_fixture_docs(tmp_path))
+    code, out, _ = run("verify", "--now", NOW, "--docs", docs, str(out_png))
     assert code == 0 and "baked PNG" in out
 
 
@@ -193,6 +228,8 @@ def test_console_script_runs_as_a_real_process(tmp_path: Path) -> None:
             "--json",
             "--now",
             NOW,
+            "--docs",
+            str(_fixture_docs(tmp_path)),
             str(OB30 / "simple.json"),
             str(OB30 / "simple-err-expired.json"),
         ],

@@ -3,6 +3,10 @@
 Data: tests/vectors/ob30/ (copied from shared/standards/fixtures/ob30/, see its README).
 For each file the verifier must give the manifest's expected outcome and, for invalid files,
 fail the same check the manifest names (mapped to our check names below).
+
+Keys are bound to issuers only through the issuers' controller documents (decision 0017): the
+resolver serves the documents each fixture issuer would publish (tests/ob30_issuers.py), and
+every fixture the manifest calls valid is unknown-issuer without them.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import pytest
 from microcred.did import MapResolver
 from microcred.suites import SUPPORTED_PROOFS
 from microcred.verify import VerificationReport, verify_credential
+from ob30_issuers import issuer_documents
 
 OB30 = Path(__file__).resolve().parents[2] / "vectors" / "ob30"
 MANIFEST: dict[str, Any] = json.loads((OB30 / "manifest.json").read_text(encoding="utf-8"))
@@ -41,9 +46,14 @@ VERDICTS = {"expiry": "expired", "not-yet-valid": "not-yet-valid", "status": "re
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 
 
-def _resolver() -> MapResolver:
-    """Offline resources per each entry's offline_resolution."""
-    documents: dict[str, Any] = {}
+#: where our policy (decision 0017) is stricter than the 1EdTech validator: a did:key signs
+#: for an issuer that is a urn:uuid, which nothing binds to the key.
+STRICTER = {"simple-did-key-method.json": "unknown-issuer"}
+
+
+def _resolver(*, issuers: bool = True) -> MapResolver:
+    """Offline resources per each entry's offline_resolution (+ the issuers' documents)."""
+    documents: dict[str, Any] = dict(issuer_documents()) if issuers else {}
     for entry in MANIFEST["files"]:
         for resource in entry.get("offline_resolution") or []:
             if resource.get("available_in_pack"):
@@ -57,9 +67,9 @@ def _resolver() -> MapResolver:
     return MapResolver(documents)
 
 
-def _verify(entry: dict[str, Any]) -> VerificationReport:
+def _verify(entry: dict[str, Any], *, issuers: bool = True) -> VerificationReport:
     data = (OB30 / entry["file"]).read_bytes()
-    return verify_credential(data, now=NOW, resolver=_resolver())
+    return verify_credential(data, now=NOW, resolver=_resolver(issuers=issuers))
 
 
 def _failed(report: VerificationReport) -> set[str]:
@@ -127,6 +137,12 @@ def test_fixture_outcome(entry: dict[str, Any]) -> None:
         assert not report.ok
         return
 
+    if entry["file"] in STRICTER:
+        assert report.verdict == STRICTER[entry["file"]], summary
+        issuer = report.check("issuer")
+        assert issuer is not None and "cannot be dereferenced" in issuer.reason, summary
+        return
+
     if outcome == "valid":
         assert report.ok, summary
         assert report.verdict == "valid"
@@ -163,3 +179,22 @@ def test_status_list_with_a_broken_proof_is_not_trusted() -> None:
     status = report.check("status")
     assert status is not None and status.status == "fail"
     assert "does not verify" in status.reason
+
+
+ACCEPTED = [
+    e
+    for e in MANIFEST["files"]
+    if e["expected"]["outcome"] in ("valid", "valid-with-warning")
+    and _unsupported_suite(e) is None
+    and e["file"] not in STRICTER
+]
+
+
+@pytest.mark.parametrize("entry", ACCEPTED, ids=[e["file"] for e in ACCEPTED])
+def test_accepted_fixture_is_unknown_issuer_without_its_issuer_document(
+    entry: dict[str, Any],
+) -> None:
+    """No shortcut: the key in the fragment (or the JWT's jwk) is never trusted alone."""
+    report = _verify(entry, issuers=False)
+    summary = json.dumps(report.to_json(), indent=1)[:3000]
+    assert report.verdict == "unknown-issuer", summary

@@ -5,6 +5,8 @@ import pytest
 from microcred.did import (
     MapResolver,
     NoNetworkResolver,
+    assertion_keys,
+    controller_document,
     did_key_document,
     did_web_document,
     did_web_to_url,
@@ -58,13 +60,24 @@ def test_did_key_document_and_resolution() -> None:
         resolve_verification_method(f"did:key:{TEST_KEY}#other", resolver=None)
 
 
-def test_fragment_multikey_is_used_but_unconfirmed() -> None:
+def test_a_key_in_the_fragment_is_never_used_without_the_controller_document() -> None:
     vm_id = f"https://example.edu/issuers/565049#{TEST_KEY}"
     for resolver in (None, NoNetworkResolver(), MapResolver({})):
-        resolved = resolve_verification_method(vm_id, resolver=resolver)
-        assert resolved.controller == "https://example.edu/issuers/565049"
-        assert resolved.public_key.to_multibase() == TEST_KEY
-        assert not resolved.confirmed and resolved.relationships == ()
+        with pytest.raises(ResolutionError, match="controller document"):
+            resolve_verification_method(vm_id, resolver=resolver)
+    listed = controller_document(
+        "https://example.edu/issuers/565049", [(vm_id, PublicKey.from_multibase(TEST_KEY))]
+    )
+    resolver = MapResolver({"https://example.edu/issuers/565049": listed})
+    resolved = resolve_verification_method(vm_id, resolver=resolver)
+    assert resolved.controller == "https://example.edu/issuers/565049"
+    assert resolved.public_key.to_multibase() == TEST_KEY
+    assert resolved.relationships == ("assertionMethod",)
+    forged = (
+        "https://example.edu/issuers/565049#" + KeyPair.generate_ed25519().public.to_multibase()
+    )
+    with pytest.raises(ResolutionError, match="does not list"):
+        resolve_verification_method(forged, resolver=resolver)
 
 
 def test_did_web_document_resolves_through_the_resolver() -> None:
@@ -142,8 +155,17 @@ def test_standalone_key_document_fetched_by_its_url() -> None:
         "controller": "https://issuer.example/",
         "publicKeyMultibase": key.public.to_multibase(),
     }
-    resolved = resolve_verification_method(url, resolver=MapResolver({url: document}))
+    with pytest.raises(ResolutionError, match="unavailable"):
+        resolve_verification_method(url, resolver=MapResolver({url: document}))
+    issuer = {"id": "https://issuer.example/", "assertionMethod": [url]}
+    both = MapResolver({url: document, "https://issuer.example/": issuer})
+    resolved = resolve_verification_method(url, resolver=both)
     assert resolved.public_key == key.public and resolved.controller == "https://issuer.example/"
+    assert resolved.relationships == ("assertionMethod",)
+    unlisted = MapResolver(
+        {url: document, "https://issuer.example/": dict(issuer, assertionMethod=[])}
+    )
+    assert resolve_verification_method(url, resolver=unlisted).relationships == ()
 
 
 @pytest.mark.parametrize(
@@ -163,12 +185,34 @@ def test_fixture_style_bad_methods_fail_with_reasons(vm_id: str, message: str) -
 
 
 def test_no_resolver_and_no_key_in_the_id() -> None:
-    with pytest.raises(ResolutionError, match="no resolver"):
+    with pytest.raises(ResolutionError, match="not available offline"):
         resolve_verification_method("https://issuer.example/keys#key-1", resolver=None)
 
 
-def test_p256_fragment_key() -> None:
+def test_p256_key_listed_by_its_controller() -> None:
     vm_id = "https://1edtech.edu/issuers/565049#zDnaekGZTbQBerwcehBSXLqAg6s55hVEBms1zFy89VHXtJSa9"
-    resolved = resolve_verification_method(vm_id, resolver=None)
+    public = PublicKey.from_multibase(vm_id.partition("#")[2])
+    document = controller_document("https://1edtech.edu/issuers/565049", [(vm_id, public)])
+    resolver = MapResolver({"https://1edtech.edu/issuers/565049": document})
+    resolved = resolve_verification_method(vm_id, resolver=resolver)
     assert resolved.public_key.algorithm == "P-256"
     assert isinstance(resolved.public_key, PublicKey)
+
+
+def test_assertion_keys_of_a_controller() -> None:
+    key = KeyPair.generate_ed25519(controller="did:web:issuer.example")
+    rsa = KeyPair.generate_rs256(controller="did:web:issuer.example")
+    methods = [(key.id, key.public), ("did:web:issuer.example#rsa", rsa.public)]
+    document = controller_document("did:web:issuer.example", methods)
+    found = assertion_keys(
+        "did:web:issuer.example", resolver=MapResolver({key.controller: document})
+    )
+    assert [k.public_key for k in found] == [m[1] for m in methods]
+    assert (
+        assertion_keys(f"did:key:{TEST_KEY}", resolver=None)[0].public_key.to_multibase()
+        == TEST_KEY
+    )
+    with pytest.raises(ResolutionError, match="no controller document"):
+        assertion_keys("urn:uuid:6f2e33e5-7a29-4155-840a-59483ba10164", resolver=None)
+    with pytest.raises(ResolutionError, match="unavailable"):
+        assertion_keys("did:web:issuer.example", resolver=MapResolver({}))

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from microcred.did import NoNetworkResolver, resolve_verification_method
+from microcred.did import MapResolver, resolve_verification_method
 from microcred.errors import ResolutionError
 from microcred.keys import KeyPair, PublicKey
 from microcred.suites import eddsa_rdfc_2022, proofs_of, verify_proof
 from microcred.suites.data_integrity import unsecured_document
+from ob30_issuers import issuer_documents
 
 TEST_KEY = "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"
 
@@ -24,8 +25,12 @@ def test_vector_key(manifest: dict[str, Any]) -> KeyPair:
     return KeyPair.from_ed25519_seed(key["secretSeedHex"])
 
 
+#: the fixture issuers' controller documents (a key in a URL fragment alone binds nothing)
+FIXTURE_ISSUERS = MapResolver(issuer_documents())
+
+
 def _resolve_key(verification_method: str) -> PublicKey:
-    return resolve_verification_method(verification_method, resolver=NoNetworkResolver()).public_key
+    return resolve_verification_method(verification_method, resolver=FIXTURE_ISSUERS).public_key
 
 
 RESIGNABLE = [

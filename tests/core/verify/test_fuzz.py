@@ -13,11 +13,15 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from microcred.did import MapResolver
 from microcred.verify import CHECK_ORDER, VerificationReport, verify_credential
+from ob30_issuers import issuer_documents
 
 OB30 = Path(__file__).resolve().parents[2] / "vectors" / "ob30"
 SIMPLE: dict[str, Any] = json.loads((OB30 / "simple.json").read_text(encoding="utf-8"))
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
+#: the fixture issuer's controller document: without it nothing is ever valid (decision 0017)
+ISSUERS = MapResolver(issuer_documents([OB30 / "simple.json"]))
 VERDICTS = {
     "valid",
     "invalid",
@@ -52,21 +56,21 @@ def _b64(obj: Any) -> str:
 
 
 def test_the_unmutated_fixture_is_valid() -> None:
-    assert verify_credential(SIMPLE, now=NOW).ok
+    assert verify_credential(SIMPLE, now=NOW, resolver=ISSUERS).ok
 
 
 @given(json_values)
 def test_random_json_objects(value: Any) -> None:
-    _sane(verify_credential(json.dumps(value), now=NOW))
+    _sane(verify_credential(json.dumps(value), now=NOW, resolver=ISSUERS))
     if isinstance(value, dict):
-        report = verify_credential(value, now=NOW)
+        report = verify_credential(value, now=NOW, resolver=ISSUERS)
         _sane(report)
         assert not report.ok
 
 
 @given(st.binary(max_size=300))
 def test_random_bytes(data: bytes) -> None:
-    report = verify_credential(data, now=NOW)
+    report = verify_credential(data, now=NOW, resolver=ISSUERS)
     _sane(report)
     assert not report.ok
 
@@ -74,7 +78,7 @@ def test_random_bytes(data: bytes) -> None:
 @given(st.binary(max_size=200))
 def test_random_bytes_behind_a_png_or_svg_header(tail: bytes) -> None:
     for head in (b"\x89PNG\r\n\x1a\n", b"<svg xmlns='http://www.w3.org/2000/svg'>"):
-        report = verify_credential(head + tail, now=NOW)
+        report = verify_credential(head + tail, now=NOW, resolver=ISSUERS)
         _sane(report)
         assert report.verdict == "malformed"
 
@@ -103,7 +107,7 @@ def test_a_mutated_signed_credential_is_never_valid(path: tuple[Any, ...], value
     if target[path[-1]] == value:
         return
     target[path[-1]] = value
-    report = verify_credential(document, now=NOW)
+    report = verify_credential(document, now=NOW, resolver=ISSUERS)
     _sane(report)
     assert not report.ok, path
 
@@ -115,7 +119,7 @@ def test_a_deleted_property_is_never_valid(path: tuple[Any, ...]) -> None:
     for key in path[:-1]:
         target = target[key]
     del target[path[-1]]
-    report = verify_credential(document, now=NOW)
+    report = verify_credential(document, now=NOW, resolver=ISSUERS)
     _sane(report)
     assert not report.ok, path
 
@@ -123,19 +127,21 @@ def test_a_deleted_property_is_never_valid(path: tuple[Any, ...]) -> None:
 def test_deep_nesting_is_refused_with_a_reason() -> None:
     for depth in (100, 100_000):
         text = "[" * depth + "]" * depth
-        report = verify_credential(text, now=NOW)
+        report = verify_credential(text, now=NOW, resolver=ISSUERS)
         _sane(report)
         assert report.verdict == "malformed"
         assert "nested" in report.checks[0].reason
     nested: Any = {}
     for _ in range(200):
         nested = {"a": nested}
-    report = verify_credential({**SIMPLE, "x": nested}, now=NOW)
+    report = verify_credential({**SIMPLE, "x": nested}, now=NOW, resolver=ISSUERS)
     assert report.verdict == "malformed" and "deeper" in report.checks[0].reason
 
 
 def test_huge_input_is_refused_with_a_reason() -> None:
-    report = verify_credential(json.dumps({**SIMPLE, "name": "x" * 2_000_000}), now=NOW)
+    report = verify_credential(
+        json.dumps({**SIMPLE, "name": "x" * 2_000_000}), now=NOW, resolver=ISSUERS
+    )
     _sane(report)
     assert report.verdict == "malformed"
     assert "larger than" in report.checks[0].reason
@@ -143,7 +149,7 @@ def test_huge_input_is_refused_with_a_reason() -> None:
 
 def test_jwt_with_alg_none_is_refused() -> None:
     token = f"{_b64({'alg': 'none'})}.{_b64(SIMPLE)}."
-    report = verify_credential(token, now=NOW)
+    report = verify_credential(token, now=NOW, resolver=ISSUERS)
     _sane(report)
     proof = report.check("proof")
     assert proof is not None and proof.status == "fail" and "none" in proof.reason
@@ -153,6 +159,6 @@ def test_jwt_with_alg_none_is_refused() -> None:
 @given(st.text(alphabet="ABCxyz012-_", min_size=1, max_size=40), json_values)
 def test_garbage_jwts(signature: str, header: Any) -> None:
     token = f"{_b64(header)}.{_b64(SIMPLE)}.{signature}"
-    report = verify_credential(token, now=NOW)
+    report = verify_credential(token, now=NOW, resolver=ISSUERS)
     _sane(report)
     assert not report.ok

@@ -19,6 +19,8 @@ NOW = datetime(2025, 6, 1, tzinfo=UTC)
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 ASSERTION_URL = "https://issuer.example/assertions/123"
 KEY_URL = "https://issuer.example/keys/1"
+BADGE_URL = "https://issuer.example/badges/forklift"
+PROFILE_URL = "https://issuer.example/profile"
 
 
 def _assertion(verification: dict[str, Any]) -> dict[str, Any]:
@@ -27,7 +29,7 @@ def _assertion(verification: dict[str, Any]) -> dict[str, Any]:
         "type": "Assertion",
         "id": ASSERTION_URL,
         "recipient": {"type": "email", "hashed": False, "identity": "learner@example.org"},
-        "badge": "https://issuer.example/badges/forklift",
+        "badge": BADGE_URL,
         "verification": verification,
         "issuedOn": "2024-03-01T10:00:00Z",
     }
@@ -54,9 +56,31 @@ def _key_document(key: KeyPair) -> dict[str, Any]:
         "@context": OB2_CONTEXT,
         "type": "CryptographicKey",
         "id": KEY_URL,
-        "owner": "https://issuer.example/profile",
+        "owner": PROFILE_URL,
         "publicKeyPem": pem,
     }
+
+
+def _issuer_documents(signer: KeyPair, **changes: Any) -> MapResolver:
+    """The key document, the badge class and the issuer profile that publishes the key."""
+    documents: dict[str, Any] = {
+        KEY_URL: _key_document(signer),
+        BADGE_URL: {
+            "@context": OB2_CONTEXT,
+            "type": "BadgeClass",
+            "id": BADGE_URL,
+            "issuer": PROFILE_URL,
+        },
+        PROFILE_URL: {
+            "@context": OB2_CONTEXT,
+            "type": "Profile",
+            "id": PROFILE_URL,
+            "publicKey": KEY_URL,
+        },
+    }
+    for url, document in changes.items():
+        documents[{"key": KEY_URL, "badge": BADGE_URL, "profile": PROFILE_URL}[url]] = document
+    return MapResolver(documents)
 
 
 # ----------------------------------------------------------------------------- hosted
@@ -109,7 +133,7 @@ def issuer_key(request: pytest.FixtureRequest) -> KeyPair:
 
 def test_signed_assertion_verifies_with_the_issuers_key(issuer_key: KeyPair) -> None:
     token = _jws(_assertion({"type": "signed", "creator": KEY_URL}), issuer_key)
-    resolver = MapResolver({KEY_URL: _key_document(issuer_key)})
+    resolver = _issuer_documents(issuer_key)
     report = verify_credential(token, now=NOW, resolver=resolver)
     assert report.container == "jwt"
     assert report.verdict == "valid", report.to_json()
@@ -124,7 +148,7 @@ def test_tampered_signed_assertion_is_refused(issuer_key: KeyPair) -> None:
     forged = _assertion({"type": "SignedBadge", "creator": KEY_URL})
     forged["recipient"]["identity"] = "mallory@example.org"
     tampered = f"{header}.{_b64url(json.dumps(forged).encode())}.{signature}"
-    resolver = MapResolver({KEY_URL: _key_document(issuer_key)})
+    resolver = _issuer_documents(issuer_key)
     report = verify_credential(tampered, now=NOW, resolver=resolver)
     assert report.verdict == "tampered"
     proof = report.check("proof")
@@ -134,7 +158,7 @@ def test_tampered_signed_assertion_is_refused(issuer_key: KeyPair) -> None:
 def test_signed_assertion_with_another_key_is_refused(issuer_key: KeyPair) -> None:
     token = _jws(_assertion({"type": "signed", "creator": KEY_URL}), issuer_key)
     stranger = KeyPair.generate_ed25519(controller="https://elsewhere.example/profile")
-    resolver = MapResolver({KEY_URL: _key_document(stranger)})
+    resolver = _issuer_documents(issuer_key, key=_key_document(stranger))
     report = verify_credential(token, now=NOW, resolver=resolver)
     assert not report.ok and report.verdict == "tampered"
 
@@ -156,10 +180,52 @@ def test_expired_signed_assertion(issuer_key: KeyPair) -> None:
     assertion = _assertion({"type": "signed", "creator": KEY_URL})
     assertion["expires"] = "2025-01-01T00:00:00Z"
     token = _jws(assertion, issuer_key)
-    report = verify_credential(
-        token, now=NOW, resolver=MapResolver({KEY_URL: _key_document(issuer_key)})
-    )
+    report = verify_credential(token, now=NOW, resolver=_issuer_documents(issuer_key))
     assert report.verdict == "expired"
+
+
+def test_signed_assertion_binds_its_key_to_the_badge_issuer(issuer_key: KeyPair) -> None:
+    """A key document alone proves nothing: its owner must be the badge's issuer and the
+    issuer's own profile must list it; anything else is an unknown issuer (decision 0017)."""
+    token = _jws(_assertion({"type": "signed", "creator": KEY_URL}), issuer_key)
+    elsewhere = dict(_key_document(issuer_key), owner="https://attacker.example/profile")
+    unlisted = {"id": PROFILE_URL, "type": "Profile", "publicKey": "https://issuer.example/keys/2"}
+    wrong_id = {"id": "https://attacker.example/profile", "publicKey": KEY_URL}
+    urn_badge = {"id": BADGE_URL, "type": "BadgeClass", "issuer": "urn:uuid:1234"}
+    for changes in (
+        {"key": elsewhere},
+        {"profile": unlisted},
+        {"profile": wrong_id},
+        {"badge": urn_badge},
+    ):
+        report = verify_credential(
+            token, now=NOW, resolver=_issuer_documents(issuer_key, **changes)
+        )
+        assert report.verdict == "unknown-issuer", (changes, report.to_json())
+    key_and_badge_only = MapResolver(
+        {KEY_URL: _key_document(issuer_key), BADGE_URL: {"id": BADGE_URL, "issuer": PROFILE_URL}}
+    )
+    report = verify_credential(token, now=NOW, resolver=key_and_badge_only)
+    assert report.verdict == "unknown-issuer"
+
+
+def test_a_forged_embedded_issuer_profile_is_not_trusted(issuer_key: KeyPair) -> None:
+    """An attacker's assertion embedding a badge whose issuer profile lists the attacker's key:
+    the profile is fetched by its id, so the real profile decides."""
+    attacker = KeyPair.generate_ed25519(controller="https://attacker.example/")
+    assertion = _assertion({"type": "signed", "creator": "https://attacker.example/key"})
+    assertion["badge"] = {
+        "id": BADGE_URL,
+        "type": "BadgeClass",
+        "issuer": {"id": PROFILE_URL, "publicKey": "https://attacker.example/key"},
+    }
+    token = _jws(assertion, attacker)
+    attacker_key = dict(_key_document(attacker), id="https://attacker.example/key")
+    resolver = _issuer_documents(issuer_key)
+    documents = {url: resolver.resolve(url) for url in (KEY_URL, BADGE_URL, PROFILE_URL)}
+    documents["https://attacker.example/key"] = attacker_key
+    report = verify_credential(token, now=NOW, resolver=MapResolver(documents))
+    assert report.verdict == "unknown-issuer", report.to_json()
 
 
 def test_the_public_names_stay_importable_from_microcred_verify() -> None:

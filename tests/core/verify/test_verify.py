@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from microcred.did import MapResolver
+from microcred.did import MapResolver, controller_document
 from microcred.errors import InvalidCredential, SigningError, UndefinedTerm, UnknownContext
 from microcred.keys import KeyPair
 from microcred.verify import CHECK_ORDER, issue_credential, verify_credential
@@ -29,18 +29,25 @@ def key() -> KeyPair:
     return KeyPair.generate_ed25519(controller=ISSUER)
 
 
+@pytest.fixture(scope="module")
+def issuer_docs(key: KeyPair) -> MapResolver:
+    """The issuer's controller document, listing ``key`` under assertionMethod."""
+    return MapResolver({ISSUER: controller_document(ISSUER, [(key.id, key.public)])})
+
+
 @pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
-def test_issue_then_verify(key: KeyPair, suite: str) -> None:
+def test_issue_then_verify(key: KeyPair, issuer_docs: MapResolver, suite: str) -> None:
     signed = issue_credential(_unsigned(), key, suite=suite, created="2024-01-01T00:00:00Z")
     assert isinstance(signed, dict) and isinstance(signed["proof"], list)
-    report = verify_credential(signed, now=NOW)
+    assert verify_credential(signed, now=NOW).verdict == "unknown-issuer"
+    report = verify_credential(signed, now=NOW, resolver=issuer_docs)
     assert report.ok and report.verdict == "valid"
     assert [c.name for c in report.checks] == list(CHECK_ORDER)
     assert report.to_json()["checks"][6]["name"] == "proof"
     tampered = copy.deepcopy(signed)
     tampered["credentialSubject"]["achievement"]["name"] = "Something else"
-    assert verify_credential(tampered, now=NOW).verdict == "tampered"
-    also_text = verify_credential(json.dumps(signed).encode(), now=NOW)
+    assert verify_credential(tampered, now=NOW, resolver=issuer_docs).verdict == "tampered"
+    also_text = verify_credential(json.dumps(signed).encode(), now=NOW, resolver=issuer_docs)
     assert also_text.ok
 
 
@@ -96,35 +103,43 @@ def test_key_from_a_controller_document_and_binding(key: KeyPair) -> None:
     assert proof is not None and "cannot be resolved" in proof.reason
 
 
-def test_retired_keys(key: KeyPair) -> None:
+def test_retired_keys(key: KeyPair, issuer_docs: MapResolver) -> None:
     signed = issue_credential(_unsigned(), key, created="2024-01-01T00:00:00Z")
     before = verify_credential(
-        signed, now=NOW, retired_keys={key.id: datetime(2024, 6, 1, tzinfo=UTC)}
+        signed,
+        now=NOW,
+        resolver=issuer_docs,
+        retired_keys={key.id: datetime(2024, 6, 1, tzinfo=UTC)},
     )
     assert before.ok
     after = verify_credential(
-        signed, now=NOW, retired_keys={key.id: datetime(2023, 1, 1, tzinfo=UTC)}
+        signed,
+        now=NOW,
+        resolver=issuer_docs,
+        retired_keys={key.id: datetime(2023, 1, 1, tzinfo=UTC)},
     )
     assert after.verdict == "unknown-issuer"
-    assert not verify_credential(signed, now=NOW, retired_keys=[key.id]).ok
+    assert not verify_credential(signed, now=NOW, resolver=issuer_docs, retired_keys=[key.id]).ok
 
 
-def test_dates_against_now(key: KeyPair) -> None:
+def test_dates_against_now(key: KeyPair, issuer_docs: MapResolver) -> None:
     credential = _unsigned()
     credential["validUntil"] = "2026-01-01T00:00:00Z"
     signed = issue_credential(credential, key)
-    assert verify_credential(signed, now=NOW).ok
-    assert verify_credential(signed, now=datetime(2027, 1, 1, tzinfo=UTC)).verdict == "expired"
-    early = verify_credential(signed, now=datetime(2009, 1, 1, tzinfo=UTC))
+    assert verify_credential(signed, now=NOW, resolver=issuer_docs).ok
+    later = datetime(2027, 1, 1, tzinfo=UTC)
+    assert verify_credential(signed, now=later, resolver=issuer_docs).verdict == "expired"
+    early = verify_credential(signed, now=datetime(2009, 1, 1, tzinfo=UTC), resolver=issuer_docs)
     assert early.verdict == "not-yet-valid"
 
 
-def test_vc_jwt_round_trip(key: KeyPair) -> None:
+def test_vc_jwt_round_trip(key: KeyPair, issuer_docs: MapResolver) -> None:
     token = issue_credential(_unsigned(), key, suite="vc-jwt")
     assert isinstance(token, str)
-    report = verify_credential(token, now=NOW)
+    report = verify_credential(token, now=NOW, resolver=issuer_docs)
     assert report.container == "jwt"
     assert report.ok, report.to_json()
+    assert verify_credential(token, now=NOW).verdict == "unknown-issuer"
     head, body, signature = token.split(".")
     forged = f"{head}.{body}.{signature[:-4]}AAAA"
-    assert verify_credential(forged, now=NOW).verdict == "tampered"
+    assert verify_credential(forged, now=NOW, resolver=issuer_docs).verdict == "tampered"
