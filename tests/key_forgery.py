@@ -79,3 +79,22 @@ def _without_kid(token: str, key: KeyPair) -> str:
     encoded = base64.urlsafe_b64encode(json.dumps(header).encode()).rstrip(b"=").decode()
     signature = key.sign(f"{encoded}.{body}".encode("ascii"))
     return f"{encoded}.{body}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
+
+
+def remote_documents(documents: Mapping[str, Any]) -> Any:
+    """A fetch function for the server's guarded resolver (``GuardedResolver(fetch=…)`` or in
+    place of ``safe_fetch``) serving ``documents`` (keyed by URL or did:web) and nothing else:
+    the foreign web as the tests see it, without a network."""
+    from microcred.did import did_web_to_url
+    from microcred_web.common.safe_fetch import FetchedDocument, UnsafeFetch
+
+    served = {
+        (did_web_to_url(k) if k.startswith("did:web:") else k): v for k, v in documents.items()
+    }
+
+    def fetch(url: str, **_limits: Any) -> FetchedDocument:
+        if url not in served:
+            raise UnsafeFetch("the server answered with HTTP status 404")
+        return FetchedDocument(url, "application/json", json.dumps(served[url]).encode())
+
+    return fetch

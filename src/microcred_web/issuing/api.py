@@ -21,7 +21,7 @@ from microcred_web.issuing import selectors, services
 from microcred_web.issuing.models import ApiKey, Credential
 from microcred_web.issuing.services import RecipientInput, credential_url
 from microcred_web.issuing.vc_api_input import recipient_from_credential, version_from_credential
-from microcred_web.issuing.verification import credential_verify
+from microcred_web.issuing.verification import credential_verify, site_resolver
 
 
 class ApiKeyAuth(HttpBearer):
@@ -325,7 +325,9 @@ def vc_issue(request: HttpRequest, body: IssueRequest) -> Any:
 @vc_api.post("/verify", response={200: dict[str, Any]}, summary="Verify a credential")
 def vc_verify(request: HttpRequest, body: VerifyRequest) -> dict[str, Any]:
     _key(request)
-    result = credential_verify(body.verifiableCredential, now=timezone.now())
+    result = credential_verify(
+        body.verifiableCredential, now=timezone.now(), resolver=site_resolver()
+    )
     report = result.report
     return {
         "verified": report.ok,

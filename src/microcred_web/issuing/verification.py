@@ -59,6 +59,15 @@ class LocalResolver:
         raise ResolutionError(f"{url}: not a document of this site (nothing is fetched)")
 
 
+def site_resolver() -> Resolver:
+    """Our documents from the database, anyone else's only through the guarded fetcher: a key
+    binds to a foreign issuer only through the controller document that issuer publishes."""
+    from microcred_web.common.safe_fetch import GuardedResolver
+
+    base = str(settings.BASE_URL).rstrip("/")
+    return GuardedResolver(local=LocalResolver(), local_prefixes=(host_did() + ":", base + "/"))
+
+
 @dataclass(frozen=True)
 class LocalVerification:
     report: VerificationReport

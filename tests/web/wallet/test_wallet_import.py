@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from key_forgery import remote_documents
 from microcred.baking import bake_png
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.safe_fetch import FetchedDocument
@@ -16,8 +17,11 @@ from microcred_web.issuing import services as issuing
 from microcred_web.wallet import services
 from microcred_web.wallet.importing import MAX_IMPORT_BYTES
 from microcred_web.wallet.models import ImportedCredential
+from ob30_issuers import issuer_documents
 
 VECTORS = Path(__file__).resolve().parents[2] / "vectors" / "ob30"
+FIXTURE_WEB = remote_documents(issuer_documents())  # what the fixture issuers would publish
+NOWHERE = remote_documents({})
 
 
 def vector(name: str) -> bytes:
@@ -40,15 +44,25 @@ def vector(name: str) -> bytes:
 )
 def test_fixture_imports_are_labelled(world, name, label, source_format):
     learner = world.people["learner"]
-    imported = services.credential_import(user=learner, data=vector(name))
+    imported = services.credential_import(user=learner, data=vector(name), fetch=FIXTURE_WEB)
     assert (imported.label, imported.source_format) == (label, source_format)
     assert imported.checks and all("name" in c for c in imported.checks)
     assert ImportedCredential.objects.filter(owner=learner).count() == 1  # kept either way
 
 
+@pytest.mark.parametrize("name", ["simple.json", "simple-json.png", "simple-jwt.svg"])
+def test_fixtures_whose_issuer_publishes_nothing_are_unknown_issuer(world, name):
+    """The key in the fragment (or the JWT jwk) alone binds nothing (decision 0017)."""
+    learner = world.people["learner"]
+    imported = services.credential_import(user=learner, data=vector(name), fetch=NOWHERE)
+    assert imported.label == "unknown_issuer"
+
+
 def test_valid_import_summary_and_wallet_listing(client, world):
     learner = world.people["learner"]
-    imported = services.credential_import(user=learner, data=vector("simple.json"))
+    imported = services.credential_import(
+        user=learner, data=vector("simple.json"), fetch=FIXTURE_WEB
+    )
     assert (imported.name, imported.issuer_id) == ("Teamwork", "https://example.com/issuers/876543")
     assert imported.issued_on is not None
     client.force_login(learner)
@@ -110,7 +124,8 @@ def test_oversized_upload_refused_by_the_form(client, world):
     assert not ImportedCredential.objects.exists()
 
 
-def test_upload_through_the_page(client, world):
+def test_upload_through_the_page(client, world, monkeypatch):
+    monkeypatch.setattr("microcred_web.common.safe_fetch.safe_fetch", FIXTURE_WEB)
     client.force_login(world.people["learner"])
     upload = SimpleUploadedFile("badge.png", vector("simple-json.png"), "image/png")
     response = client.post(reverse("wallet:import"), {"file": upload})
