@@ -9,7 +9,7 @@ key compromise cut-offs (``retired_keys``) and the suspension status (OB 3.0 all
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -29,12 +29,30 @@ _STATUS_PATH = re.compile(r"^/o/([-\w]+)/status/(revocation|suspension)/(\d+)$")
 _CREDENTIAL_PATH = re.compile(r"^/credentials/([0-9a-f-]{36})$")
 
 
+_LOCAL_DID_DOCUMENTS: dict[str, Callable[[], Mapping[str, Any] | None]] = {}
+
+
+def local_did_document_register(
+    name: str, provider: Callable[[], Mapping[str, Any] | None]
+) -> None:
+    """Publish ``did:web:<host>:<name>`` to our own verifier (apps above this one, e.g. the
+    wallet's CLR signing key, call this from ``ready()``); ``provider`` returns the document,
+    or None when there is none."""
+    _LOCAL_DID_DOCUMENTS[name] = provider
+
+
 class LocalResolver:
     """Resolves this site's did:web documents and status lists from the database."""
 
     def resolve(self, url: str) -> Mapping[str, Any]:
         from microcred_web.issuing.identity import did_document
 
+        registered = _LOCAL_DID_DOCUMENTS.get(url[len(host_did()) + 1 :])
+        if url.startswith(host_did() + ":") and registered is not None:
+            found = registered()
+            if found is None:
+                raise ResolutionError(f"{url}: no such DID document here")
+            return found
         prefix = host_did() + ":o:"
         if url.startswith(prefix):
             slug = url[len(prefix) :]

@@ -69,6 +69,16 @@ def platform_did_document() -> dict[str, Any]:
     )
 
 
+def platform_did_document_if_any() -> dict[str, Any] | None:
+    """The platform DID document for our own verifier (None before the first CLR export)."""
+    keys = list(PlatformKey.objects.order_by("created_at", "id"))
+    if not keys:
+        return None
+    return did_web_document(
+        platform_did(), [PublicKey.from_multibase(k.public_multibase) for k in keys]
+    )
+
+
 def clr_issue(*, user: Any, credentials: Sequence[Credential]) -> dict[str, Any]:
     """A signed ClrCredential holding ``credentials`` (all must be the user's)."""
     if not credentials:
