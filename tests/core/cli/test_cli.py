@@ -241,3 +241,54 @@ def test_console_script_runs_as_a_real_process(tmp_path: Path) -> None:
     assert result.returncode == 1
     verdicts = [json.loads(line)["verdict"] for line in result.stdout.splitlines()]
     assert verdicts == ["valid", "expired"]
+
+
+FORGED_ISSUERS = ["did:web:microcred.example:o:acme", "did:web:nowhere.example", ISSUER]
+
+
+@pytest.mark.parametrize("issuer", FORGED_ISSUERS)
+@pytest.mark.parametrize("forgery", ["fragment", "jwt-jwk", "jwt-kid"])
+def test_verify_refuses_forged_issuers_with_and_without_docs(
+    tmp_path: Path, issuer: str, forgery: str
+) -> None:
+    """An attacker's key named as the issuer's (decision 0017): unknown-issuer, even when
+    --docs holds the issuer's real DID document."""
+    from key_forgery import fragment_forgery, jwt_jwk_forgery, jwt_kid_forgery
+    from microcred.keys import KeyPair
+
+    make = {"fragment": fragment_forgery, "jwt-jwk": jwt_jwk_forgery, "jwt-kid": jwt_kid_forgery}
+    forged = make[forgery](issuer)
+    path = tmp_path / "forged.txt"
+    path.write_text(forged if isinstance(forged, str) else json.dumps(forged))
+    real = KeyPair.generate_ed25519(controller=issuer)
+    docs = tmp_path / "real-docs.json"
+    docs.write_text(json.dumps({issuer: controller_document(issuer, [(real.id, real.public)])}))
+    for extra in ([], ["--docs", str(docs)]):
+        code, out, _ = run("verify", "--json", "--now", NOW, *extra, str(path))
+        assert code == 1
+        assert json.loads(out)["verdict"] == "unknown-issuer", out
+
+
+def test_verify_refuses_another_did_key_for_a_did_key_issuer(tmp_path: Path) -> None:
+    from key_forgery import did_key_forgery, did_key_fragment_forgery
+    from microcred.keys import KeyPair
+
+    issuer = KeyPair.generate_ed25519().controller
+    for forged in (did_key_forgery(issuer), did_key_fragment_forgery(issuer)):
+        path = tmp_path / "forged.json"
+        path.write_text(json.dumps(forged))
+        code, out, _ = run("verify", "--json", "--now", NOW, str(path))
+        assert code == 1 and json.loads(out)["verdict"] == "unknown-issuer", out
+
+
+def test_verify_accepts_a_genuine_did_key_credential_offline(tmp_path: Path) -> None:
+    from key_forgery import CREATED, unsigned_credential
+    from microcred.keys import KeyPair
+    from microcred.suites import eddsa_rdfc_2022
+
+    key = KeyPair.generate_ed25519()
+    signed = eddsa_rdfc_2022.sign(unsigned_credential(key.controller), key, created=CREATED)
+    path = tmp_path / "did-key.json"
+    path.write_text(json.dumps(signed))
+    code, out, _ = run("verify", "--json", "--now", NOW, str(path))
+    assert code == 0 and json.loads(out)["verdict"] == "valid", out
