@@ -4,7 +4,8 @@
 //   1. JSON-LD contexts shipped by the npm context packages (the reference stack's own copies);
 //   2. JSON-LD contexts from microcred's package data (src/microcred/contexts/index.json),
 //      each file checked against the SHA-256 recorded in that index;
-//   3. DID documents and verification methods from a map the caller passes in (did:web), and
+//   3. DID documents and verification methods from a map the caller passes in (did:web, or an
+//      https controller document by its URL), and
 //      did:key documents derived from the identifier itself (Ed25519 only).
 // Any other URL throws: there is no network access, ever.
 import {createHash} from 'node:crypto';
@@ -99,7 +100,7 @@ function didKeyDocument(did) {
  * @param {object} options
  * @param {string} [options.contextsDir] - microcred's package data folder.
  * @param {'npm'|'microcred'} [options.prefer='npm'] - which copy wins when both have a URL.
- * @param {object} [options.dids] - DID -> DID document (did:web and friends).
+ * @param {object} [options.dids] - DID or https URL -> DID / controller document.
  */
 export function buildLoader({contextsDir, prefer = 'npm', dids = {}} = {}) {
   const npm = npmContexts();
@@ -119,7 +120,8 @@ export function buildLoader({contextsDir, prefer = 'npm', dids = {}} = {}) {
       served.set(url, context.source);
       return {contextUrl: null, documentUrl: url, document: structuredClone(context.document)};
     }
-    if(url.startsWith('did:')) {
+    // DIDs, and https controller documents the caller put in the same map
+    if(url.startsWith('did:') || Object.hasOwn(dids, url.split('#')[0])) {
       const [did, fragment] = url.split('#');
       let didDocument = dids[did];
       if(!didDocument && did.startsWith('did:key:')) {
