@@ -149,8 +149,14 @@ def test_issuer_insights_page(page: Page, wallet_demo, demo_password, shot) -> N
 
 
 def test_import_and_public_profile(
-    page: Page, browser: Browser, live_server, wallet_demo, demo_password, shot
+    page: Page, browser: Browser, live_server, wallet_demo, demo_password, shot, monkeypatch
 ) -> None:
+    from key_forgery import remote_documents
+    from ob30_issuers import issuer_documents
+
+    # the fixture issuers' controller documents, as the web would serve them (decision 0017)
+    fixture_web = remote_documents(issuer_documents())
+    monkeypatch.setattr("microcred_web.common.safe_fetch.safe_fetch", fixture_web)
     vectors = Path(__file__).resolve().parents[1] / "vectors" / "ob30"
     sign_in(page, LEARNER, demo_password)
     page.goto("/wallet/import/")
