@@ -37,7 +37,9 @@ def binding(key: KeyInfo, issuer_id: str | None, label: str) -> Check:
 
 
 def retired_reason(key: KeyInfo, proof: Mapping[str, Any], ctx: VerifyContext) -> str | None:
-    retired_at = ctx.retired_keys.get(key.id) or ctx.retired_keys.get(key.public.to_multibase())
+    retired_at = ctx.retired_keys.get(key.id)
+    if retired_at is None and key.public.algorithm != "RSA":  # RSA has no Multikey form
+        retired_at = ctx.retired_keys.get(key.public.to_multibase())
     if retired_at is None:
         return None
     created = proof.get("created")

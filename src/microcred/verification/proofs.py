@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from microcred.errors import Error, ResolutionError
@@ -124,6 +125,12 @@ def _jwt_proof(decoded: Decoded, ctx: VerifyContext) -> list[Check]:
             Check("proof", "fail", f"JWT key cannot be resolved: {exc}", code="unknown-issuer"),
             Check("issuer", "skip", "no key could be resolved"),
         ]
+    retired = retired_reason(key, {"created": _jwt_signed_at(jwt.payload)}, ctx)
+    if retired:
+        return [
+            Check("proof", "fail", f"JWT: {retired}", code="unknown-issuer"),
+            Check("issuer", "skip", "the key was no longer the issuer's"),
+        ]
     wanted = JWT_ALGORITHMS[alg]
     algorithm = key.public.algorithm
     if algorithm != wanted and not (wanted == "RSA" and algorithm.startswith("RS")):
@@ -140,6 +147,20 @@ def _jwt_proof(decoded: Decoded, ctx: VerifyContext) -> list[Check]:
         ]
     proof = Check("proof", "pass", f"JWS {alg} signature is valid (key from {key.how})")
     return [proof, _jwt_issuer(key, jwt.payload, issuer_of(decoded.document))]
+
+
+def _jwt_signed_at(payload: Mapping[str, Any]) -> str | None:
+    """When the JWT says it was signed, for the key cut-offs (as a proof's ``created``):
+    ``iat``, else ``nbf``, else the credential's ``validFrom``; None if it says nothing."""
+    for claim in ("iat", "nbf"):
+        value = payload.get(claim)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            try:
+                return datetime.fromtimestamp(value, tz=UTC).isoformat()
+            except (OverflowError, ValueError, OSError):
+                return None
+    valid_from = payload.get("validFrom")
+    return valid_from if isinstance(valid_from, str) else None
 
 
 def _jwt_key(header: Mapping[str, Any], issuer_id: str | None, ctx: VerifyContext) -> KeyInfo:

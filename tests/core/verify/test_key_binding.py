@@ -240,3 +240,18 @@ def test_a_status_list_of_another_issuer_is_not_trusted() -> None:
     report = verify_credential(signed, now=NOW, resolver=MapResolver(documents))
     status = report.check("status")
     assert status is not None and status.status == "fail" and "not the issuer" in status.reason
+
+
+def test_key_cut_offs_apply_to_jwts_too() -> None:
+    key = _genuine_key(HTTPS)
+    documents = MapResolver(_docs(key))
+    credential = unsigned_credential(HTTPS)
+    credential["validFrom"] = "2024-01-01T00:00:00Z"
+    token = vc_jwt.sign(credential, key)
+    before = {key.id: datetime(2024, 6, 1, tzinfo=UTC)}
+    after = {key.id: datetime(2023, 6, 1, tzinfo=UTC)}
+    assert verify_credential(token, now=NOW, resolver=documents, retired_keys=before).ok
+    cut = verify_credential(token, now=NOW, resolver=documents, retired_keys=after)
+    assert cut.verdict == "unknown-issuer"
+    proof = cut.check("proof")
+    assert proof is not None and "retired" in proof.reason
