@@ -217,3 +217,32 @@ def verifier_cache_clear() -> None:
     from microcred_web.verifier import verification
 
     verification.caches_clear()
+
+
+def test_a_compromised_key_of_ours_is_cut_off_for_jwts_as_for_proofs(client, world, issued):
+    """The key is in our DID document (bound), but our cut-off still refuses what it signs
+    after the compromise, whatever the form."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from microcred_web.issuing.signing import issuer_key_mark_compromised, signing_key_for
+
+    key, pair = signing_key_for(organisation=world.org)
+    unsecured = {k: v for k, v in json.loads(issued.signed_json).items() if k != "proof"}
+    late = dict(
+        unsecured, validFrom=(timezone.now() + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+    token = vc_jwt.sign(unsecured, pair)
+    late_token = vc_jwt.sign(late, pair)
+    late_proof = eddsa_rdfc_2022.sign(
+        unsecured, pair, created=timezone.now() + timedelta(seconds=1)
+    )
+    assert verify_api(client, token) == "valid"
+    issuer_key_mark_compromised(
+        key=key, actor=world.people["admin"], compromised_after=timezone.now()
+    )
+    verifier_cache_clear()
+    assert verify_api(client, token) == "valid"  # signed (by its own account) before
+    assert verify_api(client, late_token) == "unknown-issuer"
+    assert verify_api(client, late_proof) == "unknown-issuer"
