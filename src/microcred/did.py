@@ -279,7 +279,7 @@ def _from_key_document(
     if controller == vm_id:
         raise ResolutionError(f"{vm_id}: a key document cannot be its own controller")
     public = _method_key(vm_id, key_document)
-    document = _controller_document(controller.partition("#")[0], resolver)
+    document = _controller_document(controller, resolver)
     if document.get("id") != controller:
         raise ResolutionError(f"{controller}: the document returned has id {document.get('id')!r}")
     granted = _granted(document, controller, vm_id)
