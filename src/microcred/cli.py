@@ -61,7 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="verify credentials (JSON, JWT, PNG, SVG)")
     verify.add_argument("--json", action="store_true", help="one JSON report per line")
     verify.add_argument("--jsonl", action="store_true", help="inputs are JSON Lines")
-    verify.add_argument("--docs", help="JSON map {URL: document} served to the verifier")
+    verify.add_argument(
+        "--docs",
+        help="JSON map {URL: document} served to the verifier (issuers' DID or controller "
+        "documents, status lists): a key counts only if its issuer's document lists it",
+    )
     verify.add_argument("--now", help="check dates against this time (default: now)")
     _context_option(verify)
     verify.add_argument("files", nargs="+", help="files to verify, - for stdin")

@@ -246,3 +246,26 @@ def test_a_compromised_key_of_ours_is_cut_off_for_jwts_as_for_proofs(client, wor
     assert verify_api(client, token) == "valid"  # signed (by its own account) before
     assert verify_api(client, late_token) == "unknown-issuer"
     assert verify_api(client, late_proof) == "unknown-issuer"
+
+
+def test_our_did_document_lists_every_key_ever_used_under_assertion_method(world, issued):
+    """Retired and compromised keys stay listed: what they signed before keeps binding."""
+    from django.utils import timezone
+
+    from microcred_web.issuing.identity import did_document
+    from microcred_web.issuing.models import IssuerKey
+    from microcred_web.issuing.signing import issuer_key_mark_compromised, issuer_key_rotate
+
+    first = IssuerKey.objects.get(organisation=world.org)
+    issuer_key_rotate(organisation=world.org, actor=world.people["admin"])
+    issuer_key_mark_compromised(
+        key=first, actor=world.people["admin"], compromised_after=timezone.now()
+    )
+    document = did_document(world.org)
+    assert document is not None
+    did = issuer_did(world.org)
+    listed = set(document["assertionMethod"])
+    keys = list(IssuerKey.objects.filter(organisation=world.org))
+    assert len(keys) >= 2
+    assert {f"{did}#{key.key_id}" for key in keys} <= listed
+    assert issued.document["proof"][0]["verificationMethod"] in listed
