@@ -32,6 +32,7 @@ _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_I18N = "https://www.w3.org/ns/i18n#"
 
 
 # --- JSON paths ------------------------------------------------------------------------------
@@ -177,6 +178,9 @@ def _term(node: Mapping[str, Any]) -> str:
         return f"{text}@{node['language']}"
     if datatype is None or datatype == _XSD_STRING:
         return text
+    if datatype.startswith(_I18N):  # pyld keeps the language's case; jsonld.js lowercases it
+        tag, _, direction = datatype[len(_I18N) :].rpartition("_")
+        datatype = f"{_I18N}{tag.lower()}_{direction}"
     return f"{text}^^<{datatype}>"
 
 
@@ -191,7 +195,11 @@ def pyld_to_rdf(
     for url in contexts if isinstance(contexts, list) else [contexts]:
         if isinstance(url, str):
             registry.load(url)  # UnknownContext / ContextIntegrityError before pyld runs
-    options: dict[str, Any] = {"documentLoader": pyld_document_loader(registry), "base": None}
+    options: dict[str, Any] = {
+        "documentLoader": pyld_document_loader(registry),
+        "base": None,
+        "rdfDirection": "i18n-datatype",  # as the eddsa cryptosuites and jsonld.js
+    }
     try:
         expanded = jsonld.expand(_with_sentinel(document), dict(options))
         _check_expanded(document, expanded)

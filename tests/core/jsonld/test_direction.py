@@ -1,0 +1,104 @@
+"""``@direction`` in value objects: the ``i18n-datatype`` rdfDirection, on the fast path and in
+the pyld fallback (the jsonld.js comparison is tests/interop/test_interop_direction.py)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from microcred.canon import canonicalize_document, to_rdf
+from microcred.canon.jsonld import stats
+from microcred.canon.jsonld_fallback import pyld_to_rdf
+from microcred.canon.rdfc import canonicalize
+from microcred.contexts import default_registry
+from microcred.errors import CanonicalizationError, InvalidInput
+from microcred.keys import KeyPair
+from microcred.suites import eddsa_rdfc_2022
+
+I18N = "https://www.w3.org/ns/i18n#"
+NAME = "<https://schema.org/name>"
+DESCRIPTION = "<https://schema.org/description>"
+
+
+def _document(**fields: Any) -> dict[str, Any]:
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "urn:uuid:0b7c3f5e-2a41-4a55-8a0e-3f1d2c4b5a69",
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:issuer",
+        "credentialSubject": {"id": "did:example:subject"},
+        **fields,
+    }
+
+
+def _objects(quads: list[tuple[str, str, str, str]], predicate: str) -> set[str]:
+    return {o for _, p, o, _ in quads if p == predicate}
+
+
+def _fallback(document: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    return pyld_to_rdf(document, default_registry(), max_depth=64, max_values=10_000)
+
+
+def test_language_and_direction_make_an_i18n_datatype_on_the_fast_path() -> None:
+    document = _document(
+        name={"@value": "مرحبا", "@language": "AR", "@direction": "rtl"},
+        description=[
+            {"@value": "left", "@direction": "ltr"},
+            {"@value": "tagged", "@language": "en"},
+            "plain",
+        ],
+    )
+    before = dict(stats)
+    quads = to_rdf(document)
+    assert stats["fast"] == before["fast"] + 1 and stats["fallback"] == before["fallback"]
+    assert _objects(quads, NAME) == {f'"مرحبا"^^<{I18N}ar_rtl>'}
+    assert _objects(quads, DESCRIPTION) == {f'"left"^^<{I18N}_ltr>', '"tagged"@en', '"plain"'}
+
+
+def test_fast_path_and_fallback_agree() -> None:
+    document = _document(
+        name=[
+            {"@value": "שלום", "@language": "he-IL", "@direction": "rtl"},
+            {"@value": "hello", "@language": "en", "@direction": "ltr"},
+        ],
+        description={"@value": "x", "@direction": "rtl"},
+    )
+    assert canonicalize(to_rdf(document, fast_path_only=True)) == canonicalize(_fallback(document))
+
+
+def test_the_direction_is_in_the_canonical_form() -> None:
+    rtl = _document(name={"@value": "abc", "@language": "ar", "@direction": "rtl"})
+    ltr = copy.deepcopy(rtl)
+    ltr["name"]["@direction"] = "ltr"
+    no_direction = copy.deepcopy(rtl)
+    del no_direction["name"]["@direction"]
+    forms = {canonicalize_document(d) for d in (rtl, ltr, no_direction)}
+    assert len(forms) == 3
+
+
+@pytest.mark.parametrize("direction", ["up", "RTL", "", 1, ["rtl"]])
+def test_a_direction_other_than_ltr_or_rtl_is_refused(direction: Any) -> None:
+    document = _document(name={"@value": "abc", "@direction": direction})
+    with pytest.raises((InvalidInput, CanonicalizationError)):
+        canonicalize_document(document)
+
+
+def test_a_direction_with_a_datatype_is_refused() -> None:
+    document = _document(
+        name={"@value": "abc", "@direction": "rtl", "@type": "http://example.org/dt"}
+    )
+    with pytest.raises((InvalidInput, CanonicalizationError)):
+        canonicalize_document(document)
+
+
+def test_changing_the_direction_breaks_an_eddsa_rdfc_signature() -> None:
+    key = KeyPair.generate_ed25519()
+    document = _document(name={"@value": "abc", "@language": "ar", "@direction": "rtl"})
+    signed = eddsa_rdfc_2022.sign(document, key)
+    proof = signed["proof"][0]
+    assert eddsa_rdfc_2022.verify_proof(signed, proof, key.public).ok
+    flipped = copy.deepcopy(signed)
+    flipped["name"]["@direction"] = "ltr"
+    assert not eddsa_rdfc_2022.verify_proof(flipped, proof, key.public).ok
