@@ -62,11 +62,6 @@ CASES: dict[str, dict[str, Any]] = {
         ]
     ),
 }
-# A default base direction in a context: jsonld.js leaves plain strings as they are.
-CASES["context-default-direction"] = {
-    **_credential(description="plain"),
-    "@context": [*_CONTEXTS, {"@direction": "rtl"}],
-}
 
 
 def _with_inline_context(document: dict[str, Any]) -> dict[str, Any]:
@@ -87,6 +82,19 @@ def test_directed_values_equal_js(js: Any, name: str) -> None:
         assert "https://www.w3.org/ns/i18n#" in ours
 
 
+def test_context_direction_refused_where_pyld_and_js_disagree(js: Any) -> None:
+    """jsonld.js leaves plain strings alone under a context's default @direction, pyld gives
+    some of them the i18n datatype: microcred refuses the document rather than pick one."""
+    canonicalize = require("microcred.canon", "canonicalize_document")
+    invalid_input = require("microcred.errors", "InvalidInput")
+    document = {**_credential(description="plain"), "@context": [*_CONTEXTS, {"@direction": "rtl"}]}
+    (result,) = js.ok_results("canonize", [{"document": document}])
+    narrative = [line for line in result["nquads"].splitlines() if "#narrative>" in line]
+    assert narrative and all("i18n#" not in line for line in narrative)
+    with pytest.raises(invalid_input):
+        canonicalize(document)
+
+
 def test_invalid_direction_refused_like_js(js: Any) -> None:
     canonicalize = require("microcred.canon", "canonicalize_document")
     invalid_input = require("microcred.errors", "InvalidInput")
@@ -96,3 +104,49 @@ def test_invalid_direction_refused_like_js(js: Any) -> None:
     assert not result["ok"]
     with pytest.raises((invalid_input, canonicalization_error)):
         canonicalize(document)
+
+
+def _directed(credential: dict[str, Any]) -> dict[str, Any]:
+    credential["credentialSubject"]["achievement"]["description"] = {
+        "@value": "وصف الإنجاز",
+        "@language": "ar",
+        "@direction": "rtl",
+    }
+    credential["name"] = [
+        {"@value": "شهادة", "@language": "ar", "@direction": "rtl"},
+        {"@value": "Certificate", "@language": "en", "@direction": "ltr"},
+    ]
+    return credential
+
+
+def test_directed_text_signed_by_microcred_verifies_in_js_and_is_signed(js: Any) -> None:
+    from benchmarks.credentials import make_credential
+    from interop_support import CREATED, NOW_ISO
+
+    key = require("microcred.keys", "KeyPair").generate_ed25519()
+    sign = require("microcred.suites.eddsa_rdfc_2022", "sign")
+    signed = sign(_directed(make_credential(0, issuer_id=key.controller)), key, created=CREATED)
+    flipped = json.loads(json.dumps(signed))
+    flipped["name"][0]["@direction"] = "ltr"
+    results = js.results("verify", [{"credential": c, "now": NOW_ISO} for c in (signed, flipped)])
+    assert results[0]["ok"] and results[0]["verified"], results[0]
+    assert not results[1].get("verified")
+
+
+def test_directed_text_signed_by_js_verifies_in_microcred(js: Any) -> None:
+    from benchmarks.credentials import make_credential
+    from interop_support import CREATED
+
+    key = js.ok_results("keygen", [{}])[0]["key"]
+    item = {
+        "credential": _directed(make_credential(1, issuer_id=key["controller"], status=False)),
+        "key": key,
+        "created": CREATED,
+    }
+    (result,) = js.ok_results("sign", [item])
+    signed = result["credential"]
+    public_key = require("microcred.keys", "PublicKey").from_multibase(key["publicKeyMultibase"])
+    verify_proof = require("microcred.suites", "verify_proof")
+    proof = signed["proof"] if isinstance(signed["proof"], dict) else signed["proof"][0]
+    check = verify_proof(signed, proof, public_key)
+    assert check.ok, check.reason

@@ -184,6 +184,38 @@ def _term(node: Mapping[str, Any]) -> str:
     return f"{text}^^<{datatype}>"
 
 
+def _context_direction_path(context: Any, path: str) -> str | None:
+    """Where an inline context sets ``@direction`` (its default or a term's), or None."""
+    for index, item in enumerate(context if isinstance(context, list) else [context]):
+        if not isinstance(item, Mapping):
+            continue
+        where = f"{path}[{index}]" if isinstance(context, list) else path
+        if "@direction" in item:
+            return where + _step("@direction")
+        for term, definition in item.items():
+            if isinstance(definition, Mapping):
+                if "@direction" in definition:
+                    return where + _step(term) + _step("@direction")
+                inner = _context_direction_path(definition.get("@context"), where + _step(term))
+                if inner:
+                    return inner
+    return None
+
+
+def _refuse_context_direction(document: Mapping[str, Any]) -> None:
+    """A base direction set in a context is refused: jsonld.js (which the eddsa cryptosuites
+    use) and pyld disagree on the RDF it makes, so its signature would not verify elsewhere.
+    Value objects with ``@direction`` are converted (``i18n-datatype``)."""
+    for item, where in _walk(document, "$"):
+        if isinstance(item, Mapping) and "@context" in item:
+            found = _context_direction_path(item["@context"], where + _step("@context"))
+            if found:
+                raise InvalidInput(
+                    "not supported JSON-LD",
+                    [Problem(found, "a base direction in a context is not supported")],
+                )
+
+
 def pyld_to_rdf(
     document: Mapping[str, Any], registry: ContextRegistry, *, max_depth: int, max_values: int
 ) -> list[Quad]:
@@ -195,6 +227,7 @@ def pyld_to_rdf(
     for url in contexts if isinstance(contexts, list) else [contexts]:
         if isinstance(url, str):
             registry.load(url)  # UnknownContext / ContextIntegrityError before pyld runs
+    _refuse_context_direction(document)
     options: dict[str, Any] = {
         "documentLoader": pyld_document_loader(registry),
         "base": None,

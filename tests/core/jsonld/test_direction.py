@@ -102,3 +102,21 @@ def test_changing_the_direction_breaks_an_eddsa_rdfc_signature() -> None:
     flipped = copy.deepcopy(signed)
     flipped["name"]["@direction"] = "ltr"
     assert not eddsa_rdfc_2022.verify_proof(flipped, proof, key.public).ok
+
+
+@pytest.mark.parametrize(
+    ("context", "path"),
+    [
+        ({"@direction": "rtl"}, "$['@context'][1]['@direction']"),
+        (
+            {"motto": {"@id": "https://example.org/motto", "@direction": "ltr"}},
+            "$['@context'][1].motto['@direction']",
+        ),
+    ],
+)
+def test_a_base_direction_in_a_context_is_refused(context: dict[str, Any], path: str) -> None:
+    document = _document(name="plain")
+    document["@context"] = [*document["@context"], context]
+    with pytest.raises(InvalidInput) as caught:
+        canonicalize_document(document)
+    assert caught.value.problems[0].path == path
