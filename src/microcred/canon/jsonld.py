@@ -54,7 +54,7 @@ from microcred.canon.context_compiler import (
 )
 from microcred.canon.jcs import canonicalize_json
 from microcred.canon.jsonld_fallback import json_path, pyld_to_rdf
-from microcred.canon.jsonld_values import canonical_double
+from microcred.canon.jsonld_values import DIRECTION_MERGE, canonical_double, direction_merge
 from microcred.canon.nquads import Quad, escape_literal
 from microcred.canon.rdfc import (
     _HASHERS,
@@ -579,8 +579,11 @@ class _Walker:
                 self.budget -= len(value)
                 if self.budget < 0:
                     raise _TooDeep("more JSON values than allowed", obj)
-                if len(value) > 1 and not self.dups:
-                    self.dups = _may_repeat(value)
+                if len(value) > 1:
+                    if not self.dups:
+                        self.dups = _may_repeat(value)
+                    if direction_merge(value):
+                        raise _BadValue(DIRECTION_MERGE, obj, key)
                 for item in value:
                     if item.__class__ is dict and "@value" not in item:
                         # a nested node object (what object() does, without the call)

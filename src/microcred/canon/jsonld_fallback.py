@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from microcred.canon.jsonld_values import DIRECTION_MERGE, direction_merge
 from microcred.canon.nquads import Quad, escape_literal
 from microcred.contexts.registry import ContextRegistry, pyld_document_loader
 from microcred.errors import (
@@ -202,17 +203,25 @@ def _context_direction_path(context: Any, path: str) -> str | None:
     return None
 
 
-def _refuse_context_direction(document: Mapping[str, Any]) -> None:
+def _refuse_unsigned_direction(document: Mapping[str, Any]) -> None:
     """A base direction set in a context is refused: jsonld.js (which the eddsa cryptosuites
     use) and pyld disagree on the RDF it makes, so its signature would not verify elsewhere.
-    Value objects with ``@direction`` are converted (``i18n-datatype``)."""
+    So are values that differ only in ``@direction`` (both drop all but the first). Value
+    objects with ``@direction`` are converted (``i18n-datatype``)."""
     for item, where in _walk(document, "$"):
-        if isinstance(item, Mapping) and "@context" in item:
+        if not isinstance(item, Mapping):
+            continue
+        if "@context" in item:
             found = _context_direction_path(item["@context"], where + _step("@context"))
             if found:
                 raise InvalidInput(
                     "not supported JSON-LD",
                     [Problem(found, "a base direction in a context is not supported")],
+                )
+        for key, value in item.items():
+            if isinstance(value, list) and len(value) > 1 and direction_merge(value):
+                raise InvalidInput(
+                    "not valid JSON-LD", [Problem(where + _step(key), DIRECTION_MERGE)]
                 )
 
 
@@ -227,7 +236,7 @@ def pyld_to_rdf(
     for url in contexts if isinstance(contexts, list) else [contexts]:
         if isinstance(url, str):
             registry.load(url)  # UnknownContext / ContextIntegrityError before pyld runs
-    _refuse_context_direction(document)
+    _refuse_unsigned_direction(document)
     options: dict[str, Any] = {
         "documentLoader": pyld_document_loader(registry),
         "base": None,

@@ -7,10 +7,13 @@ import copy
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microcred.canon import canonicalize_document, to_rdf
 from microcred.canon.jsonld import stats
 from microcred.canon.jsonld_fallback import pyld_to_rdf
+from microcred.canon.jsonld_values import direction_merge
 from microcred.canon.rdfc import canonicalize
 from microcred.contexts import default_registry
 from microcred.errors import CanonicalizationError, InvalidInput
@@ -120,3 +123,69 @@ def test_a_base_direction_in_a_context_is_refused(context: dict[str, Any], path:
     with pytest.raises(InvalidInput) as caught:
         canonicalize_document(document)
     assert caught.value.problems[0].path == path
+
+
+_TAG = st.from_regex(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,4}){0,2}", fullmatch=True)
+_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=12)
+
+
+@st.composite
+def _directed_value(draw: st.DrawFn) -> dict[str, Any]:
+    value: dict[str, Any] = {
+        "@value": draw(_TEXT),
+        "@direction": draw(st.sampled_from(["ltr", "rtl"])),
+    }
+    if draw(st.booleans()):
+        value["@language"] = draw(_TAG)
+    return value
+
+
+_FIELD = st.one_of(
+    _TEXT, _directed_value(), st.lists(st.one_of(_TEXT, _directed_value()), min_size=1, max_size=4)
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=_FIELD, description=_FIELD)
+def test_fast_path_equals_fallback_on_generated_directed_text(name: Any, description: Any) -> None:
+    document = _document(name=name, description=description)
+    merged = any(isinstance(v, list) and direction_merge(v) for v in (name, description))
+    if merged:
+        for convert in (lambda d: to_rdf(d, fast_path_only=True), _fallback):
+            with pytest.raises(InvalidInput, match="differ only in @direction"):
+                convert(document)
+        return
+    assert canonicalize(to_rdf(document, fast_path_only=True)) == canonicalize(_fallback(document))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["a", {"@value": "a", "@direction": "ltr"}],
+        [{"@value": "a", "@direction": "rtl"}, {"@value": "a", "@direction": "ltr"}],
+        [
+            {"@value": "a", "@language": "ar"},
+            {"@value": "a", "@language": "AR", "@direction": "rtl"},
+        ],
+    ],
+)
+def test_values_that_differ_only_in_direction_are_refused(values: list[Any]) -> None:
+    """jsonld.js and pyld keep only the first of them: the others would not be signed."""
+    for document in (_document(name=values), _with_inline_context(_document(name=values))):
+        with pytest.raises(InvalidInput, match="differ only in @direction") as caught:
+            canonicalize_document(document)
+        assert caught.value.problems[0].path == "$.name"
+
+
+def test_values_in_different_languages_may_differ_in_direction() -> None:
+    values = [
+        {"@value": "Paris", "@language": "en"},
+        {"@value": "Paris", "@language": "ar", "@direction": "rtl"},
+    ]
+    quads = to_rdf(_document(name=values), fast_path_only=True)
+    assert _objects(quads, NAME) == {'"Paris"@en', f'"Paris"^^<{I18N}ar_rtl>'}
+
+
+def _with_inline_context(document: dict[str, Any]) -> dict[str, Any]:
+    """The same document through the pyld fallback (inline contexts take that path)."""
+    return {**document, "@context": [*document["@context"], {"probe": "https://example.org/probe"}]}
