@@ -35,9 +35,17 @@ def direction_merge(values: list[object]) -> bool:
     jsonld.js and pyld compare values by ``@value``, ``@type``, ``@language`` (and ``@index``)
     when they build the node map, so ``"a"`` and ``{"@value": "a", "@direction": "ltr"}``
     become one value there: what the second says would not be in the signed data."""
-    if any(v.__class__ is list for v in values):
+    directed = nested = False
+    for item in values:  # one pass: this runs on the hot path for every multi-valued property
+        cls = item.__class__
+        if cls is dict:
+            directed = directed or "@direction" in item  # type: ignore[operator]
+        elif cls is list:
+            nested = True
+    if nested:
         values = _flat(values)
-    if not any(isinstance(v, dict) and "@direction" in v for v in values):
+        directed = any(isinstance(v, dict) and "@direction" in v for v in values)
+    if not directed:
         return False
     seen: dict[tuple[object, object, object], object] = {}
     for value in values:

@@ -260,3 +260,23 @@ def test_signing_a_chain_to_a_missing_proof_is_refused(registry: ContextRegistry
             previous_proof="urn:uuid:not-there",
             registry=registry,
         )
+
+
+def test_the_verifier_pipeline_checks_every_proof_of_the_chain_vector(
+    registry: ContextRegistry,
+) -> None:
+    """verify_credential on the four-proof chain: the proof check passes for each proof (the
+    vector's did:key signers are not its https issuer: that is the issuer check's finding)."""
+    from datetime import UTC, datetime
+
+    from microcred.verify import verify_credential
+
+    document = _json("proof-set-chain/signedProofChain2.json")
+    report = verify_credential(document, now=datetime(2025, 1, 1, tzinfo=UTC), registry=registry)
+    proof = report.check("proof")
+    assert proof is not None and proof.status == "pass", proof
+    assert "proof 4 of 4" in proof.reason
+    without = {**document, "proof": [p for p in document["proof"] if p.get("id") != CHAIN_ID]}
+    report = verify_credential(without, now=datetime(2025, 1, 1, tzinfo=UTC), registry=registry)
+    proof = report.check("proof")
+    assert proof is not None and proof.status == "fail" and CHAIN_ID in proof.reason
