@@ -117,3 +117,26 @@ def test_every_proof_of_a_set_must_verify(key: KeyPair) -> None:
     broken["proof"][1]["created"] = "2024-01-02T00:00:00Z"
     verdict, check = _proof_check(broken)
     assert verdict == "tampered" and "proof 2 of 2" in check.reason
+
+
+@pytest.mark.parametrize(
+    ("first_suite", "second_suite"),
+    [
+        (eddsa_jcs_2022, eddsa_jcs_2022),
+        (eddsa_rdfc_2022, eddsa_jcs_2022),
+        (eddsa_jcs_2022, eddsa_rdfc_2022),
+    ],
+)
+def test_chains_across_cryptosuites(key: KeyPair, first_suite: Any, second_suite: Any) -> None:
+    first = first_suite.sign(_unsigned(key), key, created=CREATED, proof_id=FIRST)
+    chained = second_suite.sign(
+        first, key, created=CREATED, proof_id=SECOND, previous_proof=[FIRST]
+    )
+    assert _proof_check(chained)[0] == "valid"
+    # another valid first proof: it verifies on its own, the chained proof no longer does
+    other = first_suite.sign(_unsigned(key), key, created="2024-03-01T00:00:00Z", proof_id=FIRST)
+    chained["proof"][0] = other["proof"][0]
+    verdict, check = _proof_check(chained)
+    assert verdict == "tampered"
+    first_reason, second_reason = check.reason.split("; ")
+    assert "signature is valid" in first_reason and "does not match" in second_reason
