@@ -17,7 +17,10 @@ Both paths are **strict** (the jsonld.js "safe mode" the reference verifiers use
   :class:`~microcred.errors.InvalidInput`: there is no document base, so pyld would drop
   the triple; IRIs with characters N-Quads cannot carry are refused the same way;
 * an ``@vocab``-coerced value that no term defines raises UndefinedTerm;
-* language tags must look like BCP 47 tags; non-finite numbers are refused.
+* language tags must look like BCP 47 tags; non-finite numbers are refused;
+* a value object's ``@direction`` (``ltr`` / ``rtl``) is written with the ``i18n-datatype``
+  rdfDirection, as the eddsa cryptosuites and jsonld.js do: the literal's datatype is
+  ``https://www.w3.org/ns/i18n#`` + lowercase language + ``_`` + direction.
 
 Limits: nesting deeper than ``max_depth`` or more than ``max_values`` JSON values raise
 :class:`~microcred.errors.LimitExceeded` naming the path.
@@ -51,7 +54,7 @@ from microcred.canon.context_compiler import (
 )
 from microcred.canon.jcs import canonicalize_json
 from microcred.canon.jsonld_fallback import json_path, pyld_to_rdf
-from microcred.canon.jsonld_values import canonical_double
+from microcred.canon.jsonld_values import DIRECTION_MERGE, canonical_double, direction_merge
 from microcred.canon.nquads import Quad, escape_literal
 from microcred.canon.rdfc import (
     _HASHERS,
@@ -90,7 +93,9 @@ _DOUBLE_SUFFIX = f"^^<{XSD}double>"
 _JSON_SUFFIX = f"^^<{RDF}JSON>"
 _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANGTAG = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*\Z")
-_VALUE_KEYS = frozenset({"@value", "@type", "@language"})
+_VALUE_KEYS = frozenset({"@value", "@type", "@language", "@direction"})
+_I18N = "https://www.w3.org/ns/i18n#"  # rdfDirection "i18n-datatype" (JSON-LD 1.1 API)
+_DIRECTIONS = frozenset({"ltr", "rtl"})
 
 _IRI_CACHE_SIZE = 4096
 _TYPE_RUNS_LIMIT = 512  # memoised type values per active context
@@ -574,8 +579,11 @@ class _Walker:
                 self.budget -= len(value)
                 if self.budget < 0:
                     raise _TooDeep("more JSON values than allowed", obj)
-                if len(value) > 1 and not self.dups:
-                    self.dups = _may_repeat(value)
+                if len(value) > 1:
+                    if not self.dups:
+                        self.dups = _may_repeat(value)
+                    if direction_merge(value):
+                        raise _BadValue(DIRECTION_MERGE, obj, key)
                 for item in value:
                     if item.__class__ is dict and "@value" not in item:
                         # a nested node object (what object() does, without the call)
@@ -748,6 +756,8 @@ class _Walker:
         raw = value["@value"]
         datatype = value.get("@type")
         language = value.get("@language")
+        if "@direction" in value:
+            return self.directed_value(value, raw, datatype, language)
         if datatype is not None:
             if language is not None or not isinstance(datatype, str):
                 raise Unsupported("invalid typed value")
@@ -772,6 +782,30 @@ class _Walker:
         if isinstance(raw, str):
             return f'"{_escape(raw)}"{suffix or ""}'
         return _number_or_bool(raw, datatype, suffix, value, "@value")
+
+    def directed_value(
+        self, value: Mapping[str, Any], raw: Any, datatype: Any, language: Any
+    ) -> str | None:
+        """A value object with ``@direction``, as the ``i18n-datatype`` rdfDirection writes it
+        (the eddsa cryptosuites and jsonld.js do): the literal's datatype is
+        ``https://www.w3.org/ns/i18n#`` + lowercase language + ``_`` + direction."""
+        direction = value["@direction"]
+        if datatype is not None or direction is None:
+            raise Unsupported("invalid directed value")
+        if direction.__class__ is not str or direction not in _DIRECTIONS:
+            message = f"@direction must be 'ltr' or 'rtl', not {direction!r}"
+            raise _BadValue(message, value, "@direction")
+        if raw is None:
+            return None
+        if not isinstance(raw, str):
+            raise Unsupported("invalid directed value")
+        tag = ""
+        if language is not None:
+            if not isinstance(language, str):
+                raise Unsupported("invalid language-tagged value")
+            _check_language(language, value, "@language")
+            tag = language.lower()
+        return f'"{_escape(raw)}"^^<{_I18N}{tag}_{direction}>'
 
     def json_literal(self, value: Any, holder: Any, key: str) -> str:
         try:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from microcred.canon.jsonld_values import DIRECTION_MERGE, direction_merge
 from microcred.canon.nquads import Quad, escape_literal
 from microcred.contexts.registry import ContextRegistry, pyld_document_loader
 from microcred.errors import (
@@ -32,6 +33,7 @@ _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_I18N = "https://www.w3.org/ns/i18n#"
 
 
 # --- JSON paths ------------------------------------------------------------------------------
@@ -177,7 +179,50 @@ def _term(node: Mapping[str, Any]) -> str:
         return f"{text}@{node['language']}"
     if datatype is None or datatype == _XSD_STRING:
         return text
+    if datatype.startswith(_I18N):  # pyld keeps the language's case; jsonld.js lowercases it
+        tag, _, direction = datatype[len(_I18N) :].rpartition("_")
+        datatype = f"{_I18N}{tag.lower()}_{direction}"
     return f"{text}^^<{datatype}>"
+
+
+def _context_direction_path(context: Any, path: str) -> str | None:
+    """Where an inline context sets ``@direction`` (its default or a term's), or None."""
+    for index, item in enumerate(context if isinstance(context, list) else [context]):
+        if not isinstance(item, Mapping):
+            continue
+        where = f"{path}[{index}]" if isinstance(context, list) else path
+        if "@direction" in item:
+            return where + _step("@direction")
+        for term, definition in item.items():
+            if isinstance(definition, Mapping):
+                if "@direction" in definition:
+                    return where + _step(term) + _step("@direction")
+                inner = _context_direction_path(definition.get("@context"), where + _step(term))
+                if inner:
+                    return inner
+    return None
+
+
+def _refuse_unsigned_direction(document: Mapping[str, Any]) -> None:
+    """A base direction set in a context is refused: jsonld.js (which the eddsa cryptosuites
+    use) and pyld disagree on the RDF it makes, so its signature would not verify elsewhere.
+    So are values that differ only in ``@direction`` (both drop all but the first). Value
+    objects with ``@direction`` are converted (``i18n-datatype``)."""
+    for item, where in _walk(document, "$"):
+        if not isinstance(item, Mapping):
+            continue
+        if "@context" in item:
+            found = _context_direction_path(item["@context"], where + _step("@context"))
+            if found:
+                raise InvalidInput(
+                    "not supported JSON-LD",
+                    [Problem(found, "a base direction in a context is not supported")],
+                )
+        for key, value in item.items():
+            if isinstance(value, list) and len(value) > 1 and direction_merge(value):
+                raise InvalidInput(
+                    "not valid JSON-LD", [Problem(where + _step(key), DIRECTION_MERGE)]
+                )
 
 
 def pyld_to_rdf(
@@ -191,7 +236,12 @@ def pyld_to_rdf(
     for url in contexts if isinstance(contexts, list) else [contexts]:
         if isinstance(url, str):
             registry.load(url)  # UnknownContext / ContextIntegrityError before pyld runs
-    options: dict[str, Any] = {"documentLoader": pyld_document_loader(registry), "base": None}
+    _refuse_unsigned_direction(document)
+    options: dict[str, Any] = {
+        "documentLoader": pyld_document_loader(registry),
+        "base": None,
+        "rdfDirection": "i18n-datatype",  # as the eddsa cryptosuites and jsonld.js
+    }
     try:
         expanded = jsonld.expand(_with_sentinel(document), dict(options))
         _check_expanded(document, expanded)

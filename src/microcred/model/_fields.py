@@ -237,24 +237,74 @@ class _Raw(Kind):
 
 @dataclass(frozen=True, slots=True)
 class LangText:
-    """A multilingual string: either a plain string or a language map ``{"en": ..., "de": ...}``.
+    """A multilingual string as VC DM 2.0 allows it: a plain string, a language map
+    ``{"en": ..., "de": ...}``, a language value object ``{"@value": ..., "@language": "ar",
+    "@direction": "rtl"}``, or an array of strings and value objects.
 
     ``to_json`` emits whichever form was given.
     """
 
-    value: str | Mapping[str, str]
+    value: str | Mapping[str, Any] | list[Any]
+
+    def _items(self) -> list[tuple[str | None, str, str | None]]:
+        """(language, text, direction) of each text, in the given order."""
+        value = self.value
+        if isinstance(value, str):
+            return [(None, value, None)]
+        if isinstance(value, Mapping) and "@value" in value:
+            return [_value_object_item(value)]
+        if isinstance(value, Mapping):
+            return [(lang, text, None) for lang, text in value.items()]
+        return [(None, v, None) if isinstance(v, str) else _value_object_item(v) for v in value]
+
+    def _pick(self, language: str | None) -> tuple[str | None, str, str | None]:
+        items = self._items()
+        for wanted in (language, "en"):
+            if wanted:
+                for item in items:
+                    if item[0] is not None and item[0].lower() == wanted.lower():
+                        return item
+        return items[0] if items else (None, "", None)
 
     def text(self, language: str | None = None) -> str:
-        """The text in ``language`` (falling back to English, then to any language)."""
-        if isinstance(self.value, str):
-            return self.value
-        for key in (language, "en"):
-            if key and key in self.value:
-                return self.value[key]
-        return next(iter(self.value.values()), "")
+        """The text in ``language`` (falling back to English, then to the first given)."""
+        return self._pick(language)[1]
+
+    def direction(self, language: str | None = None) -> str | None:
+        """The base direction (``ltr`` / ``rtl``) of :meth:`text`, when one is given."""
+        return self._pick(language)[2]
 
     def __str__(self) -> str:
         return self.text()
+
+
+_VALUE_OBJECT_KEYS = frozenset({"@value", "@language", "@direction"})
+
+
+def _value_object_item(value: Mapping[str, Any]) -> tuple[str | None, str, str | None]:
+    return (value.get("@language"), value["@value"], value.get("@direction"))
+
+
+def _value_object_problems(value: Mapping[str, Any], path: str) -> list[Problem]:
+    problems: list[Problem] = []
+    extra = sorted(str(k) for k in value if k not in _VALUE_OBJECT_KEYS)
+    if extra:
+        problems.append(Problem(path, f"a language value object cannot have {', '.join(extra)}"))
+    if not isinstance(value.get("@value"), str):
+        problems.append(Problem(child(path, "@value"), "must be a string"))
+    language = value.get("@language")
+    if "@language" in value and (not isinstance(language, str) or not _LANG.match(language)):
+        problems.append(
+            Problem(child(path, "@language"), f"{_short(language)} is not a language tag")
+        )
+    if "@direction" in value and value["@direction"] not in ("ltr", "rtl"):
+        problems.append(
+            Problem(
+                child(path, "@direction"),
+                f"must be 'ltr' or 'rtl', not {_short(value['@direction'])}",
+            )
+        )
+    return problems
 
 
 class _Lang(Kind):
@@ -263,6 +313,26 @@ class _Lang(Kind):
     def parse(self, value: Any, path: str, problems: list[Problem]) -> Any:
         if isinstance(value, str):
             return LangText(value)
+        if isinstance(value, Mapping) and "@value" in value:
+            found = _value_object_problems(value, path)
+            problems.extend(found)
+            return None if found else LangText(dict(value))
+        if isinstance(value, list) and value:
+            found = []
+            for index, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    found.extend(_value_object_problems(item, child(path, index)))
+                elif not isinstance(item, str):
+                    found.append(
+                        Problem(
+                            child(path, index),
+                            f"must be a string or a language value object, not {_json_kind(item)}",
+                        )
+                    )
+            problems.extend(found)
+            return (
+                None if found else LangText([v if isinstance(v, str) else dict(v) for v in value])
+            )
         if isinstance(value, Mapping) and value:
             ok = True
             for lang, text in value.items():
@@ -274,12 +344,20 @@ class _Lang(Kind):
                     ok = False
             return LangText(dict(value)) if ok else None
         problems.append(
-            Problem(path, f"must be a string or a language map, not {_json_kind(value)}")
+            Problem(
+                path,
+                "must be a string, a language value object, an array of them or a language map,"
+                f" not {_json_kind(value)}",
+            )
         )
         return None
 
     def emit(self, value: Any) -> Any:
-        return dict(value.value) if isinstance(value.value, Mapping) else value.value
+        if isinstance(value.value, Mapping):
+            return dict(value.value)
+        if isinstance(value.value, list):
+            return [v if isinstance(v, str) else dict(v) for v in value.value]
+        return value.value
 
 
 class Types(Kind):

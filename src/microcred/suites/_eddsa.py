@@ -8,7 +8,7 @@ multibase base58btc (``z…``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,9 @@ from microcred.suites.data_integrity import (
     DATA_INTEGRITY_PROOF,
     ProofCheck,
     add_proof,
+    chained_input,
     format_created,
+    previous_proof_ids,
     proof_options,
     unsecured_document,
 )
@@ -42,6 +44,9 @@ def sign_document(
     domain: str | None,
     registry: Any,
     require_context: bool,
+    proof_id: str | None = None,
+    expires: datetime | str | None = None,
+    previous_proof: str | Sequence[str] | None = None,
 ) -> dict[str, Any]:
     if not isinstance(document, Mapping):
         raise SigningError("the document to sign must be a JSON object")
@@ -57,8 +62,11 @@ def sign_document(
         proof_purpose=proof_purpose,
         challenge=challenge,
         domain=domain,
+        proof_id=proof_id,
+        expires=expires,
+        previous_proof=previous_proof,
     )
-    unsecured = unsecured_document(document)
+    unsecured = _secured_input(document, options)
     config = dict(options)
     if "@context" in unsecured:
         config["@context"] = unsecured["@context"]
@@ -97,7 +105,18 @@ def verify_document(
         return ProofCheck(False, "proofValue is not a valid multibase value")
     if not proof["proofValue"].startswith("z") or len(signature) != 64:
         return ProofCheck(False, "proofValue is not a base58btc Ed25519 signature (64 bytes)")
-    unsecured = unsecured_document(document)
+    previous = previous_proof_ids(proof)
+    if previous is not None:
+        if not previous:
+            return ProofCheck(False, "previousProof must be a proof id or a list of proof ids")
+        unsecured, missing = chained_input(document, previous)
+        if missing:
+            shown = ", ".join(repr(i) for i in missing)
+            return ProofCheck(
+                False, f"the previous proof {shown} this proof chains to is not in the document"
+            )
+    else:
+        unsecured = unsecured_document(document)
     config = {k: v for k, v in proof.items() if k not in _NON_CONFIG_MEMBERS}
     if "@context" in config:
         if not _starts_with(unsecured.get("@context"), config["@context"]):
@@ -114,6 +133,18 @@ def verify_document(
     return ProofCheck(False, f"{name} signature does not match: the data or the key differ")
 
 
+def _secured_input(document: Mapping[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+    """What a new proof secures: the unsecured document, or for a chained proof the document
+    with the proofs its ``previousProof`` names (SigningError if one is missing)."""
+    previous = previous_proof_ids(options)
+    if previous is None:
+        return unsecured_document(document)
+    chained, missing = chained_input(document, previous)
+    if missing:
+        raise SigningError(f"previousProof names proofs the document does not have: {missing}")
+    return chained
+
+
 def _proof_shape_problem(proof: Mapping[str, Any]) -> str | None:
     value = proof.get("proofValue")
     if not isinstance(value, str) or not value:
@@ -128,6 +159,12 @@ def _proof_shape_problem(proof: Mapping[str, Any]) -> str | None:
             format_created(created if isinstance(created, str) else repr(created))
         except SigningError:
             return f"the proof's created value {created!r} is not an XML Schema dateTime"
+    expires = proof.get("expires")
+    if expires is not None:
+        try:
+            format_created(expires if isinstance(expires, str) else repr(expires))
+        except SigningError:
+            return f"the proof's expires value {expires!r} is not an XML Schema dateTime"
     return None
 
 

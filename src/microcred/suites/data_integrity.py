@@ -15,7 +15,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -32,8 +32,10 @@ __all__ = [
     "add_proof",
     "canonicalize_jcs",
     "canonicalize_rdfc",
+    "chained_input",
     "copy_json",
     "format_created",
+    "previous_proof_ids",
     "proof_options",
     "proofs_of",
     "unsecured_document",
@@ -163,23 +165,68 @@ def proof_options(
     proof_purpose: str,
     challenge: str | None,
     domain: str | None,
+    proof_id: str | None = None,
+    expires: datetime | str | None = None,
+    previous_proof: str | Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """The proof options, in the order they are written into the secured document."""
+    """The proof options, in the order they are written into the secured document.
+
+    ``proof_id`` names the proof (a chained proof refers to it); ``expires`` is when the
+    proof stops being valid; ``previous_proof`` the id(s) of the proof(s) it chains to."""
     if not verification_method:
         raise SigningError("a proof needs a verificationMethod")
     if not proof_purpose:
         raise SigningError("a proof needs a proofPurpose")
     options: dict[str, Any] = {"type": proof_type}
+    if proof_id is not None:
+        options["id"] = proof_id
     if cryptosuite is not None:
         options["cryptosuite"] = cryptosuite
     options["created"] = format_created(created)
+    if expires is not None:
+        options["expires"] = format_created(expires)
     options["verificationMethod"] = verification_method
     options["proofPurpose"] = proof_purpose
     if challenge is not None:
         options["challenge"] = challenge
     if domain is not None:
         options["domain"] = domain
+    if previous_proof is not None:
+        ids = [previous_proof] if isinstance(previous_proof, str) else list(previous_proof)
+        if not ids or not all(isinstance(i, str) and i for i in ids):
+            raise SigningError("previousProof must name one or more proof ids")
+        options["previousProof"] = ids[0] if len(ids) == 1 else ids
     return options
+
+
+# --------------------------------------------------------------------------- proof chains
+
+
+def previous_proof_ids(proof: Mapping[str, Any]) -> list[str] | None:
+    """The ids a proof's ``previousProof`` names (None: not a chained proof; [] : malformed)."""
+    value = proof.get("previousProof")
+    if value is None:
+        return None
+    ids = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [i for i in ids if isinstance(i, str)] if all(isinstance(i, str) for i in ids) else []
+
+
+def chained_input(
+    document: Mapping[str, Any], previous: Sequence[str]
+) -> tuple[dict[str, Any], list[str]]:
+    """What a chained proof secures (VC Data Integrity 1.0, proof chains): the unsecured
+    document with ``proof`` set to the proofs named by ``previous`` (an array, in the order
+    ``previous`` names them), and the ids that are missing from the document's proof set."""
+    by_id: dict[str, Mapping[str, Any]] = {}
+    for proof in proofs_of(document):
+        proof_id = proof.get("id")
+        if isinstance(proof_id, str):
+            by_id.setdefault(proof_id, proof)
+    matching = [by_id[i] for i in previous if i in by_id]
+    missing = [i for i in previous if i not in by_id]
+    chained = unsecured_document(document)
+    chained["proof"] = matching
+    return chained, missing
 
 
 # --------------------------------------------------------------------------- hot-path cache

@@ -7,7 +7,7 @@ Canonicalization is JSON Canonicalization Scheme (RFC 8785); no JSON-LD processi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -45,6 +45,9 @@ def sign(
     challenge: str | None = None,
     domain: str | None = None,
     registry: ContextRegistry | None = None,
+    proof_id: str | None = None,
+    expires: datetime | str | None = None,
+    previous_proof: str | Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """A new document with an ``eddsa-jcs-2022`` proof added to its proof set."""
     return _eddsa.sign_document(
@@ -59,6 +62,9 @@ def sign(
         domain=domain,
         registry=registry,
         require_context=False,
+        proof_id=proof_id,
+        expires=expires,
+        previous_proof=previous_proof,
     )
 
 

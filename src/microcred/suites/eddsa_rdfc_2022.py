@@ -8,7 +8,7 @@ fixtures: cryptosuite ``eddsa-2022`` (the pre-REC name) and ``Ed25519Signature20
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -60,10 +60,16 @@ def sign(
     challenge: str | None = None,
     domain: str | None = None,
     registry: ContextRegistry | None = None,
+    proof_id: str | None = None,
+    expires: datetime | str | None = None,
+    previous_proof: str | Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """A new document with an ``eddsa-rdfc-2022`` proof added to its proof set.
 
-    ``created`` defaults to now; ``verification_method`` to ``key_pair.id``. Raises
+    ``created`` defaults to now; ``verification_method`` to ``key_pair.id``. ``proof_id``
+    names the proof, ``expires`` ends its validity, ``previous_proof`` (one id or several)
+    makes it a chained proof over the document with those proofs (VC Data Integrity 1.0).
+    Raises
     :class:`~microcred.errors.SigningError`, or a ``ContextError`` for undefined terms.
     """
     return _eddsa.sign_document(
@@ -78,6 +84,9 @@ def sign(
         domain=domain,
         registry=registry,
         require_context=True,
+        proof_id=proof_id,
+        expires=expires,
+        previous_proof=previous_proof,
     )
 
 
@@ -183,7 +192,7 @@ def verify_proof_with_nquads(
         proof_config: Mapping[str, Any],
         registry: ContextRegistry | None = None,
     ) -> bytes:
-        if unsecured.get("@context") != document_context:
+        if "proof" in unsecured or unsecured.get("@context") != document_context:
             return hash_data(unsecured, proof_config, registry)
         proof_hash = DEFAULT_PROOF_CONFIG_CACHE.sha256(
             proof_config, lambda config: canonicalize_rdfc(config, registry), registry=registry

@@ -20,6 +20,12 @@ def ob2_signing_key(
 ) -> PublicKey:
     """The issuer's published key named by ``creator``; raises :class:`ResolutionError`."""
     key_document = fetch(resolver, creator)
+    kinds = key_document.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if not any(isinstance(k, str) and k.endswith("CryptographicKey") for k in kinds):
+        raise ResolutionError(
+            f"the key document's type is {key_document.get('type')!r}, not CryptographicKey"
+        )
     if key_document.get("id") != creator:
         raise ResolutionError(f"{creator}: the key document has id {key_document.get('id')!r}")
     issuer_id = _badge_issuer(assertion, resolver)

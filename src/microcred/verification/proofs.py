@@ -9,6 +9,7 @@ from typing import Any
 
 from microcred.errors import Error, ResolutionError
 from microcred.keys import PublicKey
+from microcred.model import parse_datetime
 from microcred.verification.common import VerifyContext, issuer_of
 from microcred.verification.input import JWT_ALGORITHMS, Decoded
 from microcred.verification.issuer import binding, merge_bindings, retired_reason
@@ -88,9 +89,31 @@ def _one_proof(
     else:
         result = suites.verify_proof(document, proof, key.public, registry=ctx.registry)
     if result.ok:
+        expired = proof_expiry_problem(proof, ctx.now)
+        if expired:
+            return ("proof-expired", f"{label}: {expired}", label), key
         return ("", f"{label}: {result.reason} (key from {key.how})", label), key
     mismatch = "does not match" in result.reason or "invalid" in result.reason
     return ("tampered" if mismatch else "bad-proof", f"{label}: {result.reason}", label), key
+
+
+def proof_expiry_problem(proof: Mapping[str, Any], now: datetime) -> str | None:
+    """Why a proof is no longer valid (its ``expires`` is not after ``now``), or None.
+
+    VC Data Integrity 1.0: a proof with ``expires`` in the past does not verify. The value's
+    form is checked by the suite (an XML Schema ``dateTime``)."""
+    expires = proof.get("expires")
+    if expires is None:
+        return None
+    try:
+        moment = parse_datetime(expires) if isinstance(expires, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        return f"the proof's expires value {expires!r} is not a date and time"
+    if moment <= now:
+        return f"the proof expired on {expires}: a proof is not valid after its expires time"
+    return None
 
 
 def _supported(proof: Mapping[str, Any]) -> bool:

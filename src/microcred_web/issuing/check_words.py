@@ -65,6 +65,9 @@ FAILURE_TEXT: Final[dict[str, Promise]] = {
     ),
     "bad-proof": gettext_lazy("It is signed with a method that is not accepted."),
     "no-proof": gettext_lazy("It is not signed."),
+    "proof-expired": gettext_lazy(
+        "Its signature has expired: the signer limited how long it holds."
+    ),
     "malformed": gettext_lazy("It could not be read as a credential."),
 }
 #: what a failed check means when the engine gives no code, by check

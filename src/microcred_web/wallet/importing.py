@@ -153,10 +153,14 @@ def _json_text(document: Mapping[str, Any]) -> str:
 def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
+    if isinstance(value, Mapping) and isinstance(value.get("@value"), str):
+        return str(value["@value"])  # a language value object
     if isinstance(value, Mapping):  # a language map
         for item in value.values():
             if isinstance(item, str):
                 return item
+    if isinstance(value, list):  # several language values: the first
+        return next((text for text in map(_text, value[:20]) if text), "")
     return ""
 
 

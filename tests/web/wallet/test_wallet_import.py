@@ -167,6 +167,15 @@ OB2_ASSERTION = {
     "issuedOn": "2024-03-01T00:00:00Z",
     "verification": {"type": "hosted"},
 }
+# OB 2.0 hosted verification reads the issuer's policy from its own profile, fetched by id.
+OB2_ISSUER = {
+    "https://badges.example.org/issuer": {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Issuer",
+        "id": "https://badges.example.org/issuer",
+        "name": "RedX",
+    }
+}
 
 
 def _remote(documents: dict[str, object]):
@@ -183,7 +192,7 @@ def _remote(documents: dict[str, object]):
 
 
 def test_hosted_ob2_assertion_by_url(world):
-    fetch = _remote({OB2_URL: OB2_ASSERTION})
+    fetch = _remote({OB2_URL: OB2_ASSERTION, **OB2_ISSUER})
     imported = services.credential_import_url(
         user=world.people["learner"], url=OB2_URL, fetch=fetch
     )
@@ -197,7 +206,7 @@ def test_hosted_ob2_assertion_by_url(world):
 
 
 def test_revoked_hosted_ob2_assertion(world):
-    fetch = _remote({OB2_URL: {**OB2_ASSERTION, "revoked": True}})
+    fetch = _remote({OB2_URL: {**OB2_ASSERTION, "revoked": True}, **OB2_ISSUER})
     imported = services.credential_import_url(
         user=world.people["learner"], url=OB2_URL, fetch=fetch
     )
@@ -217,7 +226,7 @@ def _ob2_png(png: bytes, url: str) -> bytes:
 
 
 def test_ob2_baked_png_with_hosted_url(world, png_bytes):
-    fetch = _remote({OB2_URL: OB2_ASSERTION})
+    fetch = _remote({OB2_URL: OB2_ASSERTION, **OB2_ISSUER})
     data = _ob2_png(png_bytes, OB2_URL)
     imported = services.credential_import(user=world.people["learner"], data=data, fetch=fetch)
     assert (imported.label, imported.name) == ("valid", "First aid at work")
