@@ -101,7 +101,7 @@ def _check_for_issue(
     check_limits(credential)
     if suite not in SUITES:
         raise SigningError(f"unknown suite {suite!r}; choose one of {', '.join(SUITES)}")
-    check_signed_content(credential)  # InvalidCredential naming each path
+    check_signed_content(credential, reg)  # InvalidCredential naming each path
     parse_credential(credential)
     result = validate_document(credential)
     if result.problems:

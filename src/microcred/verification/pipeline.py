@@ -71,7 +71,7 @@ def run_checks(data: str | bytes | Mapping[str, Any], ctx: VerifyContext) -> Ver
         return _stop(report, f"unreadable input ({type(exc).__name__})")
     ob2 = is_ob2(decoded.document)
     if decoded.jwt is None and not ob2:  # a JWS signs the very bytes: nothing is left out
-        unsigned = signed_content_problems(decoded.document)
+        unsigned = signed_content_problems(decoded.document, ctx.registry)
         if unsigned:
             report.container = decoded.container
             reason = _problems_text(InvalidInput("", unsigned))

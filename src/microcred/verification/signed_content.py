@@ -10,12 +10,14 @@ JSON path. Decision record: docs/decisions/0018-shown-is-signed.md.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from microcred.errors import InvalidCredential, Problem
+from microcred.contexts import ContextRegistry, default_registry
+from microcred.errors import Error, InvalidCredential, Problem
 from microcred.strict_json import json_step
 
 __all__ = ["check_signed_content", "signed_content_problems"]
@@ -28,46 +30,66 @@ _KEYWORD_LIKE: Final = re.compile(r"@[A-Za-z]")
 _MAX_PROBLEMS: Final = 10
 
 
-def check_signed_content(document: Mapping[str, Any]) -> None:
+def check_signed_content(
+    document: Mapping[str, Any], registry: ContextRegistry | None = None
+) -> None:
     """Raise :class:`InvalidCredential` naming every place that would not be signed."""
-    problems = signed_content_problems(document)
+    problems = signed_content_problems(document, registry)
     if problems:
         raise InvalidCredential("content that the signature would not cover", problems)
 
 
-def signed_content_problems(document: Mapping[str, Any]) -> list[Problem]:
+def signed_content_problems(
+    document: Mapping[str, Any], registry: ContextRegistry | None = None
+) -> list[Problem]:
     """Every place in ``document`` (at most 10) that JSON-LD drops or merges, with its path.
 
     Refused: a ``@context`` entry that is neither a URL nor a term map (``{"Term": "https://…"}``;
     URLs outside the pinned set are refused by the contexts and terms checks), a context
     listed twice; any JSON-LD keyword key
     except ``@context`` and the keys of a value object (``@value``, ``@language``,
-    ``@direction``); ``null``; an empty array; an array inside an array; two equal members
-    of one array; a keyword as an ``id`` or ``type`` value.
+    ``@direction``); ``null``; an empty array or object; an array inside an array; two equal members
+    of one array; a keyword as an ``id`` or ``type`` value; a second spelling of a pinned
+    term (an IRI key, an IRI type value or a term map naming a pinned term's IRI: RDF
+    merges it with the term).
     """
+    pinned = pinned_iris(registry or default_registry())
     problems: list[Problem] = []
+    defined: list[tuple[str, str]] = []  # (path, term) of the term maps' terms
+    used: set[str] = set()  # every key and type value
     stack: list[tuple[Any, str]] = [(document, "$")]
     while stack and len(problems) < _MAX_PROBLEMS:
         value, where = stack.pop()
         if isinstance(value, Mapping):
+            if not value:
+                problems.append(Problem(where, "an empty object says nothing that is signed"))
+                continue
             if "@value" in value:
                 _value_object(value, where, problems)
                 continue
+            used.update(value)
             for key, item in value.items():
                 path = where + json_step(key)
                 if key == "@context":
-                    _contexts(item, path, problems)
+                    _contexts(item, path, pinned, problems, defined)
                 elif key.startswith("@"):
                     problems.append(Problem(path, _keyword_reason(key)))
+                elif ":" in key:
+                    problems.append(Problem(path, _IRI_KEY))
                 elif item is None:
                     problems.append(Problem(path, "null is dropped by JSON-LD (not signed)"))
                 else:
                     if key in _IRI_KEYS:
-                        _iri_values(item, path, problems)
+                        _iri_values(item, path, pinned if key == "type" else {}, problems)
+                    if key == "type":
+                        used.update(item if isinstance(item, list) else [item])
                     stack.append((item, path))
         elif isinstance(value, list):
             _array(value, where, problems)
             stack.extend((item, f"{where}[{i}]") for i, item in enumerate(value))
+    for path, term in defined:
+        if term not in used:
+            problems.append(Problem(path, f"defines {term!r}, which nothing uses (not signed)"))
     return problems[:_MAX_PROBLEMS]
 
 
@@ -131,7 +153,13 @@ def _value_object(value: Mapping[str, Any], where: str, problems: list[Problem])
             problems.append(Problem(path, f"{key} must be a string"))
 
 
-def _contexts(value: Any, where: str, problems: list[Problem]) -> None:
+def _contexts(
+    value: Any,
+    where: str,
+    pinned: Mapping[str, frozenset[str]],
+    problems: list[Problem],
+    defined: list[tuple[str, str]],
+) -> None:
     entries = value if isinstance(value, list) else [value]
     if not entries:
         problems.append(Problem(where, "an empty @context is refused"))
@@ -141,6 +169,10 @@ def _contexts(value: Any, where: str, problems: list[Problem]) -> None:
         if isinstance(url, Mapping):
             if not _is_term_map(url):
                 problems.append(Problem(path, _INLINE_REFUSED))
+            elif any(term not in pinned.get(iri, (term,)) for term, iri in url.items()):
+                problems.append(Problem(path, "a term map may not rename a pinned term"))
+            else:
+                defined.extend((path + json_step(term), term) for term in url)
         elif not isinstance(url, str):
             problems.append(Problem(path, "a context must be the URL of a pinned context"))
         elif url in seen:
@@ -170,9 +202,41 @@ def _is_term_map(context: Mapping[str, Any]) -> bool:
     )
 
 
-def _iri_values(value: Any, where: str, problems: list[Problem]) -> None:
+def _iri_values(value: Any, where: str, pinned: frozenset[str], problems: list[Problem]) -> None:
     items = value if isinstance(value, list) else [value]
     for index, item in enumerate(items):
+        path = f"{where}[{index}]" if isinstance(value, list) else where
         if isinstance(item, str) and _KEYWORD_LIKE.match(item):
-            path = f"{where}[{index}]" if isinstance(value, list) else where
             problems.append(Problem(path, f"the keyword {item} as a value is dropped by JSON-LD"))
+        elif isinstance(item, str) and item in pinned:
+            problems.append(Problem(path, f"{item} spells out a pinned term: use the term"))
+
+
+_IRI_KEY: Final = (
+    "a property named by an IRI is refused: use the contexts' terms (an IRI can repeat a "
+    "term's statement, which RDF keeps once)"
+)
+
+
+@functools.lru_cache(maxsize=4)
+def pinned_iris(registry: ContextRegistry) -> Mapping[str, frozenset[str]]:
+    """Every absolute IRI a term of a pinned context stands for (scoped contexts included),
+    with the terms that name it."""
+    found: dict[str, set[str]] = {}
+    for url in registry:
+        try:
+            stack: list[Any] = [registry.load(url)]
+        except Error:
+            continue
+        while stack:
+            item = stack.pop()
+            if isinstance(item, Mapping):
+                for key, value in item.items():
+                    iri = value.get("@id") if isinstance(value, Mapping) else value
+                    if isinstance(iri, str) and "://" in iri and not key.startswith("@"):
+                        found.setdefault(iri, set()).add(key)
+                    if isinstance(value, Mapping | list):
+                        stack.append(value)
+            elif isinstance(item, list):
+                stack.extend(item)
+    return {iri: frozenset(terms) for iri, terms in found.items()}
