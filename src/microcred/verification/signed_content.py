@@ -82,7 +82,8 @@ def signed_content_problems(
                     if key in _IRI_KEYS:
                         _iri_values(item, path, pinned if key == "type" else {}, problems)
                     if key == "type":
-                        used.update(item if isinstance(item, list) else [item])
+                        types = item if isinstance(item, list) else [item]
+                        used.update(t for t in types if isinstance(t, str))
                     stack.append((item, path))
         elif isinstance(value, list):
             _array(value, where, problems)
