@@ -125,7 +125,7 @@ def _array(value: list[Any], where: str, problems: list[Problem]) -> None:
             identity: Any = item
         elif isinstance(item, bool | int | float):
             identity = (type(item).__name__, item)
-        elif isinstance(item, Mapping) and "id" not in item and "@value" not in item:
+        elif isinstance(item, Mapping) and "id" not in item and where != "$.proof":
             continue  # a blank node: each copy is its own node in RDF, each signed
         else:
             identity = ("json", json.dumps(item, sort_keys=True, separators=(",", ":")))
