@@ -122,7 +122,7 @@ def edits(draw: st.DrawFn) -> dict[str, Any]:
                 key = draw(st.sampled_from(sorted(holder)))
                 holder[key] = copy.deepcopy(draw(st.sampled_from(VALUES)))
         elif kind == "type" and isinstance(document.get("type"), list):
-            document["type"].append(draw(st.sampled_from(VALUES[3:] + ["FakeCredential"])))
+            document["type"].append(draw(st.sampled_from([*VALUES[3:], "FakeCredential"])))
     return document
 
 
