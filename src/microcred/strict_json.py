@@ -36,50 +36,62 @@ class _Duplicated(dict[str, Any]):
     duplicate: str = ""
 
 
+class _DuplicateKey(Exception):
+    pass
+
+
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKey
+    return result
+
+
+def _mark_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    marked = _Duplicated(result)
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            marked.duplicate = key
+            break
+        seen.add(key)
+    return marked
+
+
+# built once: json.loads with options builds a decoder (and its scanner) on every call
+_STRICT = json.JSONDecoder(object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
+_MARKING = json.JSONDecoder(object_pairs_hook=_mark_duplicates, parse_constant=_refuse_constant)
 
 
 def loads_strict(text: str | bytes) -> Any:
     """Parse JSON text, refusing duplicate keys, lone surrogates, NaN/Infinity, bad UTF-8.
 
     Raises :class:`InvalidJSON` (:class:`AmbiguousJSON` for a duplicate key) with the JSON
-    path of the first problem; ``RecursionError``
-    propagates for the caller's depth policy.
+    path of the first problem; ``RecursionError`` propagates for the caller's depth policy.
     """
     if isinstance(text, bytes | bytearray):
         try:
             text = bytes(text).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InvalidJSON("not JSON", [Problem("$", f"not UTF-8: {exc.reason}")]) from exc
-    duplicated = False
-
-    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal duplicated
-        result = dict(pairs)
-        if len(result) == len(pairs):
-            return result
-        duplicated = True
-        marked = _Duplicated(result)
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                marked.duplicate = key
-                break
-            seen.add(key)
-        return marked
-
     try:
-        value = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=pairs_hook)
-    except ValueError as exc:
-        raise InvalidJSON("not JSON", [Problem("$", str(exc)[:200])]) from exc
-    if duplicated:
-        where, key = next(_duplicates(value))
+        value = _STRICT.decode(text)
+    except _DuplicateKey:
+        where, key = next(_duplicates(_MARKING.decode(text)))
         raise AmbiguousJSON(
             "ambiguous JSON",
             [Problem(where + json_step(key), f"the key {key!r} appears twice in one object")],
-        )
-    if _SURROGATE_HINT.search(text):
+        ) from None
+    except ValueError as exc:
+        raise InvalidJSON("not JSON", [Problem("$", str(exc)[:200])]) from exc
+    if ("\\u" in text or not text.isascii()) and _SURROGATE_HINT.search(text):
         where = next(_lone_surrogates(value), None)
         if where is not None:
             raise InvalidJSON(

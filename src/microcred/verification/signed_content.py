@@ -20,12 +20,10 @@ from microcred.contexts import ContextRegistry, default_registry
 from microcred.errors import Error, InvalidCredential, Problem
 from microcred.strict_json import json_step
 
-__all__ = ["check_signed_content", "signed_content_problems"]
+__all__ = ["check_signed_content", "pinned_iris", "signed_content_problems"]
 
 #: the keywords a value object may hold (besides ``@value``): they are signed (RDF literal)
 _VALUE_OBJECT_KEYS: Final = frozenset({"@value", "@language", "@direction"})
-#: keys whose string values JSON-LD reads as IRIs or terms: a keyword there is dropped
-_IRI_KEYS: Final = frozenset({"id", "type"})
 _KEYWORD_LIKE: Final = re.compile(r"@[A-Za-z]")
 _MAX_PROBLEMS: Final = 10
 
@@ -44,54 +42,161 @@ def signed_content_problems(
 ) -> list[Problem]:
     """Every place in ``document`` (at most 10) that JSON-LD drops or merges, with its path.
 
-    Refused: a ``@context`` entry that is neither a URL nor a term map (``{"Term": "https://…"}``;
-    URLs outside the pinned set are refused by the contexts and terms checks), a context
-    listed twice; any JSON-LD keyword key
-    except ``@context`` and the keys of a value object (``@value``, ``@language``,
-    ``@direction``); ``null``; an empty array or object; an array inside an array; two equal members
-    of one array; a keyword as an ``id`` or ``type`` value; a second spelling of a pinned
-    term (an IRI key, an IRI type value or a term map naming a pinned term's IRI: RDF
-    merges it with the term).
+    Refused: a ``@context`` entry that is neither a URL nor a term map
+    (``{"Term": "https://…"}``, used, and not renaming or redefining a pinned term; URLs
+    outside the pinned set are refused by the contexts and terms checks), a context listed
+    twice; any JSON-LD keyword key except ``@context`` and the keys of a value object
+    (``@value``, ``@language``, ``@direction``); a key that is an IRI; ``null``; an empty
+    array or object; an array inside an array; two equal members of one array (objects
+    without an ``id`` are distinct blank nodes, so they may repeat, except in ``proof``);
+    a keyword as an ``id`` or ``type`` value; a type spelling out a pinned term's IRI.
     """
-    pinned = pinned_iris(registry or default_registry())
-    problems: list[Problem] = []
-    defined: list[tuple[str, str]] = []  # (path, term) of the term maps' terms
-    used: set[str] = set()  # every key and type value
-    stack: list[tuple[Any, str]] = [(document, "$")]
-    while stack and len(problems) < _MAX_PROBLEMS:
+    walk = _Walk(pinned_iris(registry or default_registry()))
+    stack: list[tuple[Any, _Path]] = [(document, ())]
+    while stack and len(walk.problems) < _MAX_PROBLEMS:
         value, where = stack.pop()
-        if isinstance(value, Mapping):
-            if not value:
-                problems.append(Problem(where, "an empty object says nothing that is signed"))
-                continue
-            if "@value" in value:
-                _value_object(value, where, problems)
-                continue
-            used.update(value)
-            for key, item in value.items():
-                path = where + json_step(key)
+        if type(value) is dict or isinstance(value, Mapping):
+            walk.object(value, where, stack)
+        else:
+            walk.array(value, where, stack)
+    for where, term in walk.defined:
+        if term not in walk.used:
+            walk.refuse(where, f"defines {term!r}, which nothing uses (not signed)")
+    return walk.problems[:_MAX_PROBLEMS]
+
+
+_Path = tuple[str | int, ...]
+_NULL: Final = "null is dropped by JSON-LD (not signed)"
+_NESTED: Final = "an array inside an array is refused"
+
+
+def json_path(where: _Path) -> str:
+    """``("a", 0, "@b")`` → ``$.a[0]['@b']``."""
+    return "$" + "".join(json_step(step) for step in where)
+
+
+class _Walk:
+    """One pass over the document; each container is looked at once, scalars never pushed."""
+
+    __slots__ = ("defined", "pinned", "problems", "used")
+
+    def __init__(self, pinned: Mapping[str, frozenset[str]]) -> None:
+        self.pinned = pinned
+        self.problems: list[Problem] = []
+        self.defined: list[tuple[_Path, str]] = []  # the term maps' terms
+        self.used: set[str] = set()  # every key and type value
+
+    def refuse(self, where: _Path, reason: str) -> None:
+        self.problems.append(Problem(json_path(where), reason))
+
+    def object(
+        self, value: Mapping[str, Any], where: _Path, stack: list[tuple[Any, _Path]]
+    ) -> None:
+        if not value:
+            self.refuse(where, "an empty object says nothing that is signed")
+            return
+        if "@value" in value:
+            self.value_object(value, where)
+            return
+        self.used.update(value)
+        for key, item in value.items():
+            if key[:1] == "@":
                 if key == "@context":
-                    _contexts(item, path, pinned, problems, defined)
-                elif key.startswith("@"):
-                    problems.append(Problem(path, _keyword_reason(key)))
-                elif ":" in key:
-                    problems.append(Problem(path, _IRI_KEY))
-                elif item is None:
-                    problems.append(Problem(path, "null is dropped by JSON-LD (not signed)"))
+                    self.contexts(item, (*where, key))
                 else:
-                    if key in _IRI_KEYS:
-                        _iri_values(item, path, pinned if key == "type" else {}, problems)
-                    if key == "type":
-                        types = item if isinstance(item, list) else [item]
-                        used.update(t for t in types if isinstance(t, str))
-                    stack.append((item, path))
-        elif isinstance(value, list):
-            _array(value, where, problems)
-            stack.extend((item, f"{where}[{i}]") for i, item in enumerate(value))
-    for path, term in defined:
-        if term not in used:
-            problems.append(Problem(path, f"defines {term!r}, which nothing uses (not signed)"))
-    return problems[:_MAX_PROBLEMS]
+                    self.refuse((*where, key), _keyword_reason(key))
+            elif ":" in key:
+                self.refuse((*where, key), _IRI_KEY)
+            elif item is None:
+                self.refuse((*where, key), _NULL)
+            else:
+                if key == "type" or key == "id":
+                    self.iri_values(key, item, (*where, key))
+                kind = type(item)
+                if kind is dict or kind is list or (kind is not str and _is_container(item)):
+                    stack.append((item, (*where, key)))
+
+    def array(self, value: list[Any], where: _Path, stack: list[tuple[Any, _Path]]) -> None:
+        if not value:
+            self.refuse(where, "an empty array is dropped by JSON-LD (not signed)")
+            return
+        seen: dict[Any, int] = {}
+        blank_nodes_repeat = where != ("proof",)
+        for index, item in enumerate(value):
+            if type(item) is str:
+                identity: Any = item
+            elif item is None:
+                self.refuse((*where, index), _NULL)
+                continue
+            elif isinstance(item, list):
+                self.refuse((*where, index), _NESTED)
+                continue
+            elif isinstance(item, Mapping):
+                stack.append((item, (*where, index)))
+                if blank_nodes_repeat and "id" not in item:
+                    continue  # a blank node: each copy is its own node in RDF, each signed
+                identity = ("json", json.dumps(item, sort_keys=True, separators=(",", ":")))
+            else:
+                identity = (type(item).__name__, item)
+            first = seen.setdefault(identity, index)
+            if first != index:
+                self.refuse(
+                    (*where, index),
+                    f"repeats {json_path((*where, first))}: RDF keeps one of the two "
+                    "(shown twice, signed once)",
+                )
+
+    def value_object(self, value: Mapping[str, Any], where: _Path) -> None:
+        for key, item in value.items():
+            if key not in _VALUE_OBJECT_KEYS:
+                self.refuse(
+                    (*where, key), "a value object holds only @value, @language and @direction"
+                )
+            elif key == "@value":
+                if item is None or isinstance(item, Mapping | list):
+                    self.refuse((*where, key), "@value must be a string, number or boolean")
+            elif not isinstance(item, str):
+                self.refuse((*where, key), f"{key} must be a string")
+
+    def contexts(self, value: Any, where: _Path) -> None:
+        entries = value if isinstance(value, list) else [value]
+        if not entries:
+            self.refuse(where, "an empty @context is refused")
+        seen: set[str] = set()
+        for index, url in enumerate(entries):
+            path = (*where, index) if isinstance(value, list) else where
+            if isinstance(url, Mapping):
+                if not _is_term_map(url):
+                    self.refuse(path, _INLINE_REFUSED)
+                elif not all(_restates_or_adds(t, iri, self.pinned) for t, iri in url.items()):
+                    self.refuse(path, "a term map may not rename or redefine a pinned term")
+                else:
+                    self.defined.extend(((*path, term), term) for term in url)
+            elif not isinstance(url, str):
+                self.refuse(path, "a context must be the URL of a pinned context")
+            elif url in seen:
+                self.refuse(path, f"{url} is listed twice")
+            else:
+                seen.add(url)
+
+    def iri_values(self, key: str, value: Any, where: _Path) -> None:
+        items = value if type(value) is list else [value]
+        for index, item in enumerate(items):
+            if type(item) is not str:
+                continue
+            if key == "type":
+                self.used.add(item)
+            if item[:1] != "@" and (key == "id" or item not in self.pinned):
+                continue
+            path = (*where, index) if type(value) is list else where
+            if _KEYWORD_LIKE.match(item):
+                self.refuse(path, f"the keyword {item} as a value is dropped by JSON-LD")
+            elif key == "type" and item in self.pinned:
+                self.refuse(path, f"{item} spells out a pinned term: use the term")
+
+
+def _is_container(value: Any) -> bool:
+    return isinstance(value, Mapping | list)
 
 
 def _keyword_reason(key: str) -> str:
@@ -101,85 +206,6 @@ def _keyword_reason(key: str) -> str:
             "credential needs, and keywords can add JSON that the signature does not cover"
         )
     return f"the key {key!r} looks like a JSON-LD keyword, which JSON-LD drops (not signed)"
-
-
-def _array(value: list[Any], where: str, problems: list[Problem]) -> None:
-    if not value:
-        problems.append(Problem(where, "an empty array is dropped by JSON-LD (not signed)"))
-        return
-    if len(value) < 2:
-        if isinstance(value[0], list):
-            problems.append(Problem(f"{where}[0]", "an array inside an array is refused"))
-        elif value[0] is None:
-            problems.append(Problem(f"{where}[0]", "null is dropped by JSON-LD (not signed)"))
-        return
-    seen: dict[Any, int] = {}
-    for index, item in enumerate(value):
-        if item is None:
-            problems.append(Problem(f"{where}[{index}]", "null is dropped by JSON-LD (not signed)"))
-            continue
-        if isinstance(item, list):
-            problems.append(Problem(f"{where}[{index}]", "an array inside an array is refused"))
-            continue
-        if isinstance(item, str):
-            identity: Any = item
-        elif isinstance(item, bool | int | float):
-            identity = (type(item).__name__, item)
-        elif isinstance(item, Mapping) and "id" not in item and where != "$.proof":
-            continue  # a blank node: each copy is its own node in RDF, each signed
-        else:
-            identity = ("json", json.dumps(item, sort_keys=True, separators=(",", ":")))
-        first = seen.setdefault(identity, index)
-        if first != index:
-            problems.append(
-                Problem(
-                    f"{where}[{index}]",
-                    f"repeats {where}[{first}]: RDF keeps one of the two (shown twice, "
-                    "signed once)",
-                )
-            )
-
-
-def _value_object(value: Mapping[str, Any], where: str, problems: list[Problem]) -> None:
-    for key, item in value.items():
-        path = where + json_step(key)
-        if key not in _VALUE_OBJECT_KEYS:
-            problems.append(
-                Problem(path, "a value object holds only @value, @language and @direction")
-            )
-        elif key == "@value":
-            if item is None or isinstance(item, Mapping | list):
-                problems.append(Problem(path, "@value must be a string, number or boolean"))
-        elif not isinstance(item, str):
-            problems.append(Problem(path, f"{key} must be a string"))
-
-
-def _contexts(
-    value: Any,
-    where: str,
-    pinned: Mapping[str, frozenset[str]],
-    problems: list[Problem],
-    defined: list[tuple[str, str]],
-) -> None:
-    entries = value if isinstance(value, list) else [value]
-    if not entries:
-        problems.append(Problem(where, "an empty @context is refused"))
-    seen: set[str] = set()
-    for index, url in enumerate(entries):
-        path = f"{where}[{index}]" if isinstance(value, list) else where
-        if isinstance(url, Mapping):
-            if not _is_term_map(url):
-                problems.append(Problem(path, _INLINE_REFUSED))
-            elif any(term not in pinned.get(iri, (term,)) for term, iri in url.items()):
-                problems.append(Problem(path, "a term map may not rename a pinned term"))
-            else:
-                defined.extend((path + json_step(term), term) for term in url)
-        elif not isinstance(url, str):
-            problems.append(Problem(path, "a context must be the URL of a pinned context"))
-        elif url in seen:
-            problems.append(Problem(path, f"{url} is listed twice"))
-        else:
-            seen.add(url)
 
 
 _INLINE_REFUSED: Final = (
@@ -203,14 +229,11 @@ def _is_term_map(context: Mapping[str, Any]) -> bool:
     )
 
 
-def _iri_values(value: Any, where: str, pinned: frozenset[str], problems: list[Problem]) -> None:
-    items = value if isinstance(value, list) else [value]
-    for index, item in enumerate(items):
-        path = f"{where}[{index}]" if isinstance(value, list) else where
-        if isinstance(item, str) and _KEYWORD_LIKE.match(item):
-            problems.append(Problem(path, f"the keyword {item} as a value is dropped by JSON-LD"))
-        elif isinstance(item, str) and item in pinned:
-            problems.append(Problem(path, f"{item} spells out a pinned term: use the term"))
+def _restates_or_adds(term: str, iri: str, pinned: Mapping[str, frozenset[str]]) -> bool:
+    """A new term for a new IRI, or a pinned term restated exactly."""
+    if iri in pinned:
+        return term in pinned[iri]
+    return all(term not in terms for terms in pinned.values())
 
 
 _IRI_KEY: Final = (

@@ -206,6 +206,8 @@ def test_legitimate_shapes_are_kept() -> None:
     copy_removed = copy.deepcopy(signed)
     copy_removed["credentialSubject"]["achievement"]["alignment"].pop()
     assert not _proof_alone_verifies(copy_removed)  # the second copy is signed too
+    redefined = {**signed, "@context": [*signed["@context"], {"name": "https://example.org/#n"}]}
+    assert "redefine a pinned term" in str(signed_content_problems(redefined))
     value_object = {"@value": "Lift safely", "@language": "en", "@direction": "ltr"}
     assert signed_content_problems({**signed, "name": value_object}) == []
     assert [p.path for p in signed_content_problems({**signed, "name": {"@value": None}})] == [
