@@ -92,10 +92,10 @@ def loads_strict(text: str | bytes) -> Any:
     except ValueError as exc:
         raise InvalidJSON("not JSON", [Problem("$", str(exc)[:200])]) from exc
     if ("\\u" in text or not text.isascii()) and _SURROGATE_HINT.search(text):
-        where = next(_lone_surrogates(value), None)
-        if where is not None:
+        lone = next(_lone_surrogates(value), None)
+        if lone is not None:
             raise InvalidJSON(
-                "not JSON text", [Problem(where, "a lone UTF-16 surrogate is not a character")]
+                "not JSON text", [Problem(lone, "a lone UTF-16 surrogate is not a character")]
             )
     return value
 

@@ -101,8 +101,10 @@ class _Walk:
         self.used.update(value)
         for key, item in value.items():
             if key[:1] == "@":
-                if key == "@context":
+                if key == "@context" and (not where or _embeds_contexts(value, where)):
                     self.contexts(item, (*where, key))
+                elif key == "@context":
+                    self.refuse((*where, key), _NESTED_CONTEXT)
                 else:
                     self.refuse((*where, key), _keyword_reason(key))
             elif ":" in key:
@@ -193,6 +195,20 @@ class _Walk:
                 self.refuse(path, f"the keyword {item} as a value is dropped by JSON-LD")
             elif key == "type" and item in self.pinned:
                 self.refuse(path, f"{item} spells out a pinned term: use the term")
+
+
+_NESTED_CONTEXT: Final = (
+    "a nested @context is refused except in an embedded credential (with its own proof), "
+    "a proof, or a presentation's verifiableCredential"
+)
+
+
+def _embeds_contexts(value: Mapping[str, Any], where: _Path) -> bool:
+    """An object that carries its own contexts: an embedded credential with its own proof,
+    a proof (eddsa-jcs-2022 copies the contexts into it), a presentation's credential (the
+    VC 2.0 context resets the contexts there)."""
+    holder = next((step for step in reversed(where) if isinstance(step, str)), "")
+    return "proof" in value or holder in ("proof", "verifiableCredential")
 
 
 def _is_container(value: Any) -> bool:

@@ -85,6 +85,11 @@ TRICKS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "$['@context'][3]",
     ),
     ("nested-inline-context", _nested_inline, "$.credentialSubject['@context']"),
+    (
+        "nested-pinned-context",
+        lambda d: _achievement(d).__setitem__("@context", [EU]),
+        "$.credentialSubject.achievement['@context']",
+    ),
     ("included", lambda d: d.__setitem__("@included", []), "$['@included']"),
     ("included-nested", lambda d: _subject(d).__setitem__("@included", []), "['@included']"),
     ("reverse", lambda d: d.__setitem__("@reverse", {}), "$['@reverse']"),

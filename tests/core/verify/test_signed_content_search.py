@@ -78,6 +78,7 @@ VALUES: list[Any] = [
     "https://www.w3.org/2018/credentials#VerifiableCredential",
     "VerifiableCredential",
     "OpenBadgeCredential",
+    ["https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
 ]
 CONTEXTS: list[Any] = [
     {"@vocab": None},
