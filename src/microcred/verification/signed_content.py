@@ -258,10 +258,14 @@ _IRI_KEY: Final = (
 )
 
 
-@functools.lru_cache(maxsize=4)
 def pinned_iris(registry: ContextRegistry) -> Mapping[str, frozenset[str]]:
     """Every absolute IRI a term of a pinned context stands for (scoped contexts included),
-    with the terms that name it."""
+    with the terms that name it (computed once per registry and size)."""
+    return _pinned_iris(registry, len(registry))
+
+
+@functools.lru_cache(maxsize=4)
+def _pinned_iris(registry: ContextRegistry, size: int) -> Mapping[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     for url in registry:
         try:
