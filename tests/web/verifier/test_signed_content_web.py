@@ -76,3 +76,10 @@ def test_duplicate_keys_at_the_api_and_the_page(client, issued) -> None:
     assert "$.verifiableCredential.issuer.name" in json.dumps(body)
     page = client.post(reverse("verifier:page"), {"credential": text}).content.decode()
     assert 'data-verdict="not-a-credential"' in page and "$.issuer.name" in page
+
+
+@pytest.mark.parametrize("body", [b'{"name": "\\ud800"}', b'{"name": "\xed\xa0\x80"}'])
+def test_lone_surrogates_are_refused_as_json(client, db, body: bytes) -> None:
+    response = client.post(API, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_json"
