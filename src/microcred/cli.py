@@ -21,6 +21,7 @@ from microcred.did import MapResolver
 from microcred.errors import Error, InvalidInput
 from microcred.keys import KeyPair
 from microcred.model import parse_datetime
+from microcred.strict_json import loads_strict
 from microcred.verify import (
     SUITES,
     VerificationReport,
@@ -109,8 +110,8 @@ def _read_bytes(name: str, stdin: Any) -> bytes:
 
 def _read_json(name: str, stdin: Any) -> Any:
     try:
-        return json.loads(_read_bytes(name, stdin))
-    except ValueError as exc:
+        return loads_strict(_read_bytes(name, stdin))
+    except InvalidInput as exc:
         raise UsageError(f"{name} is not JSON: {exc}") from exc
 
 
@@ -201,8 +202,8 @@ def _sign(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Any) -> int
     data = _read_bytes(args.input, stdin)
     if not args.jsonl:
         try:
-            credential = json.loads(data)
-        except ValueError as exc:
+            credential = loads_strict(data)
+        except InvalidInput as exc:
             raise UsageError(f"{args.input} is not JSON: {exc}") from exc
         try:
             out.write(_sign_one(credential, key, args, registry) + "\n")
@@ -214,8 +215,8 @@ def _sign(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Any) -> int
     batch: list[tuple[int, dict[str, Any]]] = []
     for number, line in _lines(data):
         try:
-            credential = json.loads(line)
-        except ValueError as exc:
+            credential = loads_strict(line)
+        except InvalidInput as exc:
             err.write(f"line {number}: not JSON: {exc}\n")
             status = EXIT_INVALID
             continue

@@ -5,6 +5,7 @@ Every exception the core raises on purpose is a subclass of :class:`Error`::
     Error
     ├── InvalidInput                 input that cannot be used; ``problems`` lists each one
     │   ├── InvalidJSON              not JSON, or not the JSON shape expected
+    │   │   └── AmbiguousJSON        a key twice in one object (readers disagree on it)
     │   ├── InvalidCredential        fails the OB 3.0 / VC 2.0 model or schema
     │   └── LimitExceeded            too large, too deep, too many items
     ├── ContextError                 JSON-LD context problems (never fetched from the network)
@@ -54,6 +55,10 @@ class InvalidInput(Error):
 
 class InvalidJSON(InvalidInput):
     """Not JSON, or not the JSON shape expected."""
+
+
+class AmbiguousJSON(InvalidJSON):
+    """Well-formed JSON that readers disagree on: a key twice in one object."""
 
 
 class InvalidCredential(InvalidInput):

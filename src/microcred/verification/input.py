@@ -16,6 +16,7 @@ from typing import Any
 
 from microcred.errors import BakingError, InvalidJSON, LimitExceeded, Problem
 from microcred.model import MAX_DOCUMENT_BYTES, check_limits
+from microcred.strict_json import loads_strict
 
 _JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -63,21 +64,16 @@ def b64url_decode(text: str) -> bytes:
 
 
 def parse_json_text(text: str | bytes) -> Any:
-    """Parse JSON with the size and depth limits; NaN/Infinity are refused."""
+    """Parse JSON with the size and depth limits, strictly (:func:`loads_strict`: duplicate
+    keys, lone surrogates, NaN/Infinity and invalid UTF-8 are refused with their path)."""
     if len(text) > MAX_DOCUMENT_BYTES:
         raise LimitExceeded(
             "document refused", [Problem("$", f"larger than {MAX_DOCUMENT_BYTES} bytes")]
         )
-
-    def refuse_constant(name: str) -> Any:
-        raise ValueError(f"{name} is not JSON")
-
     try:
-        value = json.loads(text, parse_constant=refuse_constant)
+        value = loads_strict(text)
     except RecursionError as exc:
         raise LimitExceeded("document refused", [Problem("$", "nested too deeply")]) from exc
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidJSON("not JSON", [Problem("$", str(exc)[:200])]) from exc
     check_limits(value)
     return value
 

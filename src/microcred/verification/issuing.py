@@ -15,6 +15,7 @@ from microcred.suites.data_integrity import format_created
 from microcred.verification.common import issuer_of
 from microcred.verification.contexts import canonicalize
 from microcred.verification.schema_fast import validate_document
+from microcred.verification.signed_content import check_signed_content
 
 SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "vc-jwt")
 
@@ -29,10 +30,13 @@ def issue_credential(
 ) -> dict[str, Any] | str:
     """Sign ``credential`` the safe way: validate first, refuse what verifiers would reject.
 
-    Before signing: the model (every problem, with its JSON path), the OB 3.0 JSON Schema,
-    pinned contexts in the right order, strict JSON-LD terms (no undefined property or type),
-    and the key binding (the key's controller must be the issuer). Returns the signed
-    credential (a dict), or the compact JWT (a str) for ``suite="vc-jwt"``.
+    Before signing: JSON that the signature would not cover (nulls, empty arrays, JSON-LD
+    keywords, inline contexts other than term maps, repeated members: see
+    :mod:`microcred.verification.signed_content`), the model (every problem, with its JSON
+    path), the OB 3.0 JSON Schema, pinned contexts in the right order, strict JSON-LD terms
+    (no undefined property or type), and the key binding (the key's controller must be the
+    issuer). Returns the signed credential (a dict), or the compact JWT (a str) for
+    ``suite="vc-jwt"``.
 
     Raises InvalidCredential, LimitExceeded, UnknownContext, UndefinedTerm or SigningError.
     """
@@ -97,6 +101,7 @@ def _check_for_issue(
     check_limits(credential)
     if suite not in SUITES:
         raise SigningError(f"unknown suite {suite!r}; choose one of {', '.join(SUITES)}")
+    check_signed_content(credential, reg)  # InvalidCredential naming each path
     parse_credential(credential)
     result = validate_document(credential)
     if result.problems:

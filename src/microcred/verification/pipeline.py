@@ -23,6 +23,7 @@ from microcred.verification.proofs import check_proofs
 from microcred.verification.refresh import check_refresh
 from microcred.verification.report import CHECK_ORDER, Check, VerificationReport
 from microcred.verification.schema import check_schema
+from microcred.verification.signed_content import signed_content_problems
 from microcred.verification.status import check_status
 from microcred.verification.structure import check_structure, check_types
 
@@ -68,13 +69,20 @@ def run_checks(data: str | bytes | Mapping[str, Any], ctx: VerifyContext) -> Ver
         return _stop(report, f"unreadable input: {exc}")
     except Exception as exc:  # hostile input must never escape as an exception
         return _stop(report, f"unreadable input ({type(exc).__name__})")
+    ob2 = is_ob2(decoded.document)
+    if decoded.jwt is None and not ob2:  # a JWS signs the very bytes: nothing is left out
+        unsigned = signed_content_problems(decoded.document, ctx.registry)
+        if unsigned:
+            report.container = decoded.container
+            reason = _problems_text(InvalidInput("", unsigned))
+            return _stop(report, f"not signed as shown: {reason}", "the document is malformed")
     report.document = decoded.document
     report.container = decoded.container
     what = {"json": "JSON", "jwt": "a compact VC-JWT", "png": "a baked PNG", "svg": "a baked SVG"}
     report.checks.append(
         Check("parse", "pass", f"read {what.get(decoded.container, decoded.container)}")
     )
-    if is_ob2(decoded.document):
+    if ob2:
         _run(report, "structure", lambda: ob2_checks(decoded, ctx))
         return report
     type_problems: list[Problem] = []  # found by the model, reported by the types check
@@ -111,10 +119,12 @@ def _run(report: VerificationReport, name: str, step: Callable[[], list[Check]])
         )
 
 
-def _stop(report: VerificationReport, reason: str) -> VerificationReport:
+def _stop(
+    report: VerificationReport, reason: str, why: str = "the input could not be read"
+) -> VerificationReport:
     report.checks.append(Check("parse", "fail", reason, code="malformed"))
     for name in CHECK_ORDER[1:]:
-        report.checks.append(Check(name, "skip", "not reached: the input could not be read"))
+        report.checks.append(Check(name, "skip", f"not reached: {why}"))
     return report
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import ipaddress
-import json
 import socket
 import ssl
 import threading
@@ -36,7 +35,8 @@ from urllib.parse import urljoin, urlsplit
 
 from microcred.did import Resolver, did_web_to_url
 from microcred.errors import Error as CoreError
-from microcred.errors import ResolutionError
+from microcred.errors import InvalidInput, ResolutionError
+from microcred.strict_json import loads_strict
 
 __all__ = [
     "DEFAULT_CONTENT_TYPES",
@@ -315,9 +315,9 @@ def _fetch_once(
 
 def _parse_json_document(body: bytes, url: str, *, max_depth: int = 64) -> Mapping[str, Any]:
     try:
-        document = json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        raise ResolutionError(f"{url}: not a JSON document") from exc
+        document = loads_strict(body)  # a key twice is refused, as in every credential
+    except (InvalidInput, RecursionError) as exc:
+        raise ResolutionError(f"{url}: not a JSON document ({exc})") from exc
     if not isinstance(document, Mapping):
         raise ResolutionError(f"{url}: the document is not a JSON object")
     stack: list[tuple[Any, int]] = [(document, 1)]

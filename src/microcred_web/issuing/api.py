@@ -15,8 +15,10 @@ from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from microcred.errors import InvalidInput
 from microcred_web.achievements import selectors as achievement_selectors
 from microcred_web.common.errors import ApplicationError
+from microcred_web.common.json_body import StrictJsonParser
 from microcred_web.issuing import selectors, services
 from microcred_web.issuing.models import ApiKey, Credential
 from microcred_web.issuing.services import RecipientInput, credential_url
@@ -246,6 +248,7 @@ vc_api = NinjaAPI(
     urls_namespace="vc-api",
     docs_url=None,
     openapi_url=None,
+    parser=StrictJsonParser(),  # duplicate keys are refused (400), never silently merged
 )
 
 
@@ -286,6 +289,8 @@ def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @vc_api.exception_handler(HttpError)
 def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, InvalidInput):  # the strict JSON reader refused the body
+        return _problem(request, 400, "invalid_json", str(exc), [str(exc.__cause__)])
     return _problem(request, exc.status_code, "http_error", str(exc))
 
 

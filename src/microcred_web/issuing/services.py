@@ -37,6 +37,7 @@ from microcred.model import (
 from microcred.schema import validate_document
 from microcred.status import status_entry
 from microcred.suites import eddsa_rdfc_2022
+from microcred.verification.signed_content import signed_content_problems
 from microcred_web.accounts.models import User
 from microcred_web.accounts.services import user_create
 from microcred_web.achievements.models import AchievementStatus, AchievementVersion, ExpiryPolicy
@@ -512,6 +513,12 @@ def credentials_prepare(
 def _sign_all(documents: list[dict[str, Any]], pair: Any, moment: datetime) -> list[dict[str, Any]]:
     """Sign a batch with ``sign_many`` (the shared issuer and achievement are canonicalised
     once per batch); if it refuses, sign one by one to name the recipient at fault."""
+    for position, document in enumerate(documents):
+        unsigned = signed_content_problems(document)  # what JSON-LD would drop
+        if unsigned:
+            raise ApplicationError(
+                "signing_failed", f"recipients[{position}]: cannot sign: {unsigned[0]}"
+            )
     try:
         return eddsa_rdfc_2022.sign_many(documents, pair, created=moment)
     except CoreError:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from microcred.errors import AmbiguousJSON
 from microcred.errors import Error as CoreError
 from microcred.verification.input import parse_json_text
 from microcred_web.achievements.markdown import render_markdown
@@ -195,6 +196,9 @@ def _from_json_body(request: HttpRequest) -> Submission:
         return Submission(body.decode("utf-8"), "json")
     try:
         value = parse_json_text(body)
+    except AmbiguousJSON:
+        # well-formed JSON with a key twice: the engine's verdict (malformed) names the path
+        return Submission(body.decode("utf-8-sig"), "json")
     except CoreError as exc:
         raise ApplicationError(
             "invalid_json", _("The body is not acceptable JSON: %(why)s") % {"why": exc}, "body"

@@ -1,0 +1,42 @@
+"""Wallet import never says "Verified" for content the signature does not cover (decision
+0018); a file with a key twice is not read at all."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from microcred.suites import verify_proof
+from microcred_web.common.errors import ApplicationError
+from microcred_web.issuing.signing import signing_key_for
+from microcred_web.wallet import services
+from microcred_web.wallet.models import ImportedCredential
+
+
+def test_unsigned_content_is_imported_as_not_verifiable(world, credential):
+    learner = world.people["learner"]
+    _k, pair = signing_key_for(organisation=credential.organisation)
+    for edit in (
+        lambda d: d["@context"].append({"@vocab": None}),
+        lambda d: d.__setitem__("@included", []),
+        lambda d: d["type"].append(d["type"][-1]),
+    ):
+        document = json.loads(credential.signed_json)
+        edit(document)
+        assert verify_proof(document, document["proof"][0], pair.public).ok  # a real trick
+        imported = services.credential_import(user=learner, data=json.dumps(document).encode())
+        assert imported.label == "invalid"
+        assert imported.get_label_display() != "Verified"
+        assert imported.checks[0]["name"] == "parse"
+
+
+def test_duplicate_keys_are_not_read(world, credential):
+    learner = world.people["learner"]
+    text = credential.signed_json.replace('"issuer":{', '"issuer":{"name":"FAKE",', 1)
+    assert text != credential.signed_json
+    assert json.loads(text) == json.loads(credential.signed_json)  # last wins: the signed name
+    with pytest.raises(ApplicationError) as caught:
+        services.credential_import(user=learner, data=text.encode())
+    assert "$.issuer.name" in caught.value.message
+    assert not ImportedCredential.objects.filter(owner=learner).exists()
