@@ -58,9 +58,7 @@ def check_profile(document: Mapping[str, Any], report: VerificationReport) -> li
         if c.name in PROFILE_CHECKS and c.status == "fail" and not c.scope
     ]
     if failed:
-        return [
-            Check("profile", "fail", f"the Open Badges 3.0 profile fails: {', '.join(failed)}")
-        ]
+        return [Check("profile", "fail", f"the Open Badges 3.0 profile fails: {', '.join(failed)}")]
     return [
         Check(
             "profile",

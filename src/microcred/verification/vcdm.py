@@ -21,9 +21,7 @@ from microcred.model import VC_V2, parse_datetime
 # An absolute URL (RFC 3986 scheme, then no white space): "did:…", "https://…", "urn:…"
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$")
 # dateTimeStamp: a dateTime with its time zone
-_DATETIME_STAMP = re.compile(
-    r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
-)
+_DATETIME_STAMP = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 _LANGUAGE_KEYS = frozenset({"@value", "@language", "@direction"})
 # property → (must have an id, must have a type)
 _TYPED_PARTS = {
@@ -64,6 +62,14 @@ def _contexts(document: Mapping[str, Any], problems: list[Problem]) -> None:
 
 def _inline_context(context: Mapping[str, Any], path: str, problems: list[Problem]) -> None:
     """Every term an inline context defines must map to a URL (or a compact IRI)."""
+    if "@vocab" in context and context["@vocab"] is None:
+        # resetting the vocabulary makes undefined terms vanish from the signed data
+        problems.append(
+            Problem(
+                f"{path}['@vocab']",
+                "must not be null: undefined terms would be dropped, not signed",
+            )
+        )
     for term, definition in context.items():
         if term.startswith("@") and term != "@vocab":
             continue
