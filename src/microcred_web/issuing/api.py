@@ -364,7 +364,7 @@ def vp_verify(request: HttpRequest, body: PresentationVerifyRequest) -> Any:
     credential_results = [verification_body(r) for r in report.credentials]
     out = {
         "verified": report.ok,
-        "checks": sorted({c.name for c in report.checks if c.status == "pass" and not c.scope}),
+        "checks": sorted({c.name for c in report.checks if c.status == "pass"}),
         "warnings": [_finding(c) for c in report.checks if c.status == "warn"],
         "errors": [_finding(c) for c in report.checks if c.status == "fail"],
         "credentialResults": credential_results,
