@@ -49,6 +49,10 @@ CHECK_TEXT: Final[dict[str, tuple[Promise, Promise]]] = {
     ),
     "refresh": (gettext_lazy("Refresh"), gettext_lazy("Its refresh service is in order.")),
     "endorsements": (gettext_lazy("Endorsements"), gettext_lazy("Its endorsements hold.")),
+    "profile": (
+        gettext_lazy("Open Badges profile"),
+        gettext_lazy("It follows the Open Badges 3.0 profile."),
+    ),
 }
 
 #: what a failed check means, by the engine's failure code (its own wording stays the detail)
@@ -78,6 +82,7 @@ FAILED_CHECK_TEXT: Final[dict[str, Promise]] = {
     "status": gettext_lazy("Its revocation status could not be checked."),
     "refresh": gettext_lazy("Its refresh service is not in order."),
     "endorsements": gettext_lazy("One of its endorsements does not hold."),
+    "profile": gettext_lazy("It does not follow the Open Badges 3.0 profile."),
 }
 #: what it means that a check did not apply, by check
 SKIPPED_TEXT: Final[dict[str, Promise]] = {
@@ -87,6 +92,10 @@ SKIPPED_TEXT: Final[dict[str, Promise]] = {
     "refresh": gettext_lazy("It names no refresh service."),
     "endorsements": gettext_lazy("It carries no endorsements."),
     "issuer": gettext_lazy("Not checked: no signature could be checked first."),
+    "profile": gettext_lazy(
+        "Not an Open Badge: checked as a W3C verifiable credential, without the Open Badges "
+        "rules."
+    ),
 }
 
 
