@@ -266,6 +266,7 @@ def _vc_api(namespace: str, title: str) -> NinjaAPI:
             body["errors"] = reasons
         return api.create_response(request, body, status=status)
 
+    @api.exception_handler(ApplicationError)
     def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
         if isinstance(exc, CredentialRefused):
             reasons = [str(p) for p in exc.problems]
@@ -273,6 +274,7 @@ def _vc_api(namespace: str, title: str) -> NinjaAPI:
         status = 422 if exc.status == 400 else exc.status
         return problem(request, status, exc.code, exc.message, [exc.message], exc.field)
 
+    @api.exception_handler(ValidationError)
     def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         reasons = [
             f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: "
@@ -281,20 +283,18 @@ def _vc_api(namespace: str, title: str) -> NinjaAPI:
         ]
         return problem(request, 400, "invalid_request", "The request body is not valid.", reasons)
 
+    @api.exception_handler(AuthenticationError)
     def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return problem(request, 401, "unauthenticated", "A valid API key is required.")
 
+    @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return problem(request, 404, "not_found", "Not found.")
 
+    @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return problem(request, exc.status_code, "http_error", str(exc))
 
-    api.add_exception_handler(ApplicationError, on_application_error)
-    api.add_exception_handler(ValidationError, on_validation_error)
-    api.add_exception_handler(AuthenticationError, on_auth_error)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(HttpError, on_http_error)
     return api
 
 
@@ -352,12 +352,7 @@ def vp_verify(request: HttpRequest, body: PresentationVerifyRequest) -> Any:
     domain = body.options.get("domain")
     for name, value in (("challenge", challenge), ("domain", domain)):
         if value is not None and not isinstance(value, str):
-            raise ApplicationError(
-                "invalid_request",
-                f"options.{name} must be a string.",
-                f"options.{name}",
-                status=400,
-            )
+            raise HttpError(400, f"options.{name} must be a string.")
     report = presentation_verify(
         body.verifiablePresentation, now=timezone.now(), challenge=challenge, domain=domain
     )

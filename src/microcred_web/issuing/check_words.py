@@ -93,8 +93,7 @@ SKIPPED_TEXT: Final[dict[str, Promise]] = {
     "endorsements": gettext_lazy("It carries no endorsements."),
     "issuer": gettext_lazy("Not checked: no signature could be checked first."),
     "profile": gettext_lazy(
-        "Not an Open Badge: checked as a W3C verifiable credential, without the Open Badges "
-        "rules."
+        "Not an Open Badge: checked as a W3C verifiable credential, without the Open Badges rules."
     ),
 }
 

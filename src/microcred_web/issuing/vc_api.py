@@ -60,7 +60,15 @@ def api_path(path: str) -> str:
 
 
 def _plain_json(value: Mapping[str, Any]) -> dict[str, Any]:
-    copied: dict[str, Any] = json.loads(json.dumps(value))
+    """A copy of the submitted JSON; refused when it is not Unicode text or nests too deep."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise CredentialRefused([Problem("$", "holds a lone surrogate: not Unicode text")]) from exc
+    except (RecursionError, ValueError) as exc:
+        raise CredentialRefused([Problem("$", "is nested too deeply")]) from exc
+    copied: dict[str, Any] = json.loads(text)
     return copied
 
 

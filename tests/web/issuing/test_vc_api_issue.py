@@ -167,3 +167,34 @@ def test_language_direction_is_issued_and_verified__needs_i18n_datatype(client, 
     issued = response.json()["verifiableCredential"]
     assert issued["name"] == credential["name"]
     assert verify(client, api_key, issued).json()["verified"] is True
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"credential": {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["Verif'
+        'iableCredential"], "credentialSubject": {"id": "did:example:\\ud800"}}}',
+        '{"credential": {"type": [["VerifiableCredential"]], "credentialSubject": {"a": 1}}}',
+        '{"credential": {"type": {"x": 1}, "issuer": [1], "credentialSubject": 3}}',
+        '{"credential": []}',
+        '{"credential": {"@context": 7, "validFrom": 1, "evidence": "x", "name": [null]}}',
+    ],
+)
+def test_odd_requests_are_refused_without_a_server_error(client, world, api_key, body):
+    response = client.post(
+        "/credentials/issue",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api_key}",
+    )
+    assert response.status_code in (400, 422), response.content
+
+
+def test_presentation_options_must_be_strings(client, world, api_key):
+    response = client.post(
+        "/presentations/verify",
+        json.dumps({"verifiablePresentation": {}, "options": {"challenge": 5}}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api_key}",
+    )
+    assert response.status_code == 400
