@@ -14,6 +14,7 @@ from typing import Any, Final
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+from microcred.verification.profile import is_plain_vc
 from microcred.verification.report import Check
 
 #: (label, what a pass means) for each engine check
@@ -54,6 +55,9 @@ CHECK_TEXT: Final[dict[str, tuple[Promise, Promise]]] = {
         gettext_lazy("It follows the Open Badges 3.0 profile."),
     ),
 }
+
+#: what a passed types check means for a credential that is not an Open Badge
+PLAIN_VC_TYPE_TEXT: Final[Promise] = gettext_lazy("It is a W3C verifiable credential.")
 
 #: what a failed check means, by the engine's failure code (its own wording stays the detail)
 FAILURE_TEXT: Final[dict[str, Promise]] = {
@@ -106,6 +110,8 @@ def plain_message(
     if check.status == "pass":
         if check.name == "valid-until" and "validUntil" not in (document or {}):
             return str(SKIPPED_TEXT["valid-until"])  # passes because it never expires
+        if check.name == "types" and document is not None and is_plain_vc(document):
+            return str(PLAIN_VC_TYPE_TEXT)  # not an Open Badge: a W3C credential's type
         if passed is not None:
             return passed
         texts = CHECK_TEXT.get(check.name)

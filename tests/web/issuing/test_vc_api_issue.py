@@ -198,3 +198,15 @@ def test_presentation_options_must_be_strings(client, world, api_key):
         HTTP_AUTHORIZATION=f"Bearer {api_key}",
     )
     assert response.status_code == 400
+
+
+def test_the_public_verifier_explains_a_plain_vc_in_its_own_terms(client, world, api_key):
+    issued = issue(client, api_key, rich()).json()["verifiableCredential"]
+    answer = client.post("/verify/api", json.dumps(issued), content_type="application/json")
+    body = answer.json()
+    assert answer.status_code == 200 and body["verdict"] == "valid", body
+    checks = {c["id"]: c for c in body["checks"]}
+    assert checks["types"]["message"] == "It is a W3C verifiable credential."
+    assert checks["profile"]["status"] == "skip"
+    assert checks["profile"]["label"] == "Open Badges profile"
+    assert checks["profile"]["message"].startswith("Not an Open Badge")
