@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -99,6 +100,16 @@ def _unknown_contexts(document: Mapping[str, Any]) -> list[Problem]:
     ]
 
 
+def _foreign_id(document: Mapping[str, Any]) -> list[Problem]:
+    """An id on this site would pass the credential off as one of ours (its record, its
+    holder's name, its status): addresses here are ours to give."""
+    value = document.get("id")
+    base = str(settings.BASE_URL).rstrip("/")
+    if isinstance(value, str) and (value == base or value.startswith(base + "/")):
+        return [Problem("$.id", f"addresses on {base} are given by this site; use another id")]
+    return []
+
+
 def _verify_issued(signed: Mapping[str, Any], now: datetime) -> list[Problem]:
     from microcred_web.issuing.verification import credential_verify
 
@@ -133,7 +144,7 @@ def submitted_credential_issue(
     moment = (now or timezone.now()).replace(microsecond=0)
     document = _plain_json(credential)
     _fill_issuer(document, organisation)
-    problems = credential_problems(document) or _unknown_contexts(document)
+    problems = credential_problems(document) or _unknown_contexts(document) or _foreign_id(document)
     if not problems and "proof" in document:
         problems = [Problem("$.proof", "a credential to issue carries no proof: we add ours")]
     if problems:

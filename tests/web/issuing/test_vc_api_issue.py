@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from microcred_web.issuing import services
 from microcred_web.issuing.identity import issuer_did
@@ -105,6 +106,11 @@ def test_every_submitted_field_is_issued_unchanged_and_verifies(client, world, a
             "credential.description['@direction']",
         ),
         ({"proof": {"type": "DataIntegrityProof"}}, "credential.proof"),
+        # an address of this site would pass it off as one of our credentials
+        (
+            {"id": f"{settings.BASE_URL}/credentials/0190f0a0-0000-7000-8000-000000000001"},
+            "credential.id",
+        ),
     ],
 )
 def test_refusals_name_the_field(client, world, api_key, change, field):
