@@ -37,6 +37,8 @@ from microcred_web.issuing.models import SubmittedCredential
 from microcred_web.issuing.signing import signing_key_for
 from microcred_web.orgs.models import Organisation
 
+#: the request options understood (anything else is refused, not ignored)
+KNOWN_OPTIONS = frozenset({"sourceKey", "idempotencyKey"})
 #: checks whose failure does not stop issuing (a credential may be issued ahead or late)
 _DATE_CHECKS = frozenset({"valid-from", "valid-until"})
 
@@ -133,6 +135,14 @@ def submitted_credential_issue(
 
     ``options.sourceKey`` (or ``idempotencyKey``) makes a retry return the credential stored
     the first time. Returns (the stored credential, whether it was created now)."""
+    unknown = sorted(set(options) - KNOWN_OPTIONS)
+    if unknown:  # an option we would ignore is refused, so nobody relies on it by mistake
+        raise ApplicationError(
+            "option_unsupported",
+            f"options.{unknown[0]} is not supported (only {', '.join(sorted(KNOWN_OPTIONS))})",
+            f"options.{unknown[0]}",
+            status=422,
+        )
     source_key = options.get("sourceKey") or options.get("idempotencyKey")
     key_text = str(source_key)[:200] if source_key else None
     if key_text is not None:

@@ -216,3 +216,10 @@ def test_the_public_verifier_explains_a_plain_vc_in_its_own_terms(client, world,
     assert checks["profile"]["status"] == "skip"
     assert checks["profile"]["label"] == "Open Badges profile"
     assert checks["profile"]["message"].startswith("Not an Open Badge")
+
+
+def test_options_we_do_not_understand_are_refused_not_ignored(client, world, api_key):
+    response = issue(client, api_key, rich(), credentialStatus={"type": "BitstringStatusList"})
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "options.credentialStatus"
+    assert not SubmittedCredential.objects.exists()
