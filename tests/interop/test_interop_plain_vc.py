@@ -105,3 +105,48 @@ def test_presentations_we_sign_verify_in_js_with_their_challenge(js: Any) -> Non
     assert right["ok"] and right["verified"], js_reasons(right)
     assert wrong["ok"] and wrong["verified"] is False, wrong
     assert "challenge" in js_reasons(wrong).lower(), js_reasons(wrong)
+
+
+def test_presentations_js_signs_verify_in_microcred(js: Any) -> None:
+    sign = require("microcred.suites.eddsa_rdfc_2022", "sign")
+    key_pair_cls = require("microcred.keys", "KeyPair")
+    verify_presentation = require("microcred.verification.presentation", "verify_presentation")
+    verifier_for = require("microcred.verification.presentation", "verifier_for")
+    key = js.ok_results("keygen", [{}])[0]["key"]
+    holder = key["controller"]
+    issuer = key_pair_cls.generate_ed25519()
+    credential = sign(
+        {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": issuer.controller,
+            "credentialSubject": {"id": holder},
+        },
+        issuer,
+        created=CREATED,
+    )
+    presentation = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": holder,
+        "verifiableCredential": [credential],
+    }
+    (signed,) = js.ok_results(
+        "signPresentation",
+        [
+            {
+                "presentation": presentation,
+                "key": key,
+                "challenge": "n-7",
+                "domain": "verifier.example",
+                "created": CREATED,
+            }
+        ],
+    )
+    verify = verifier_for(now=NOW)
+    report = verify_presentation(
+        signed["presentation"], verify=verify, challenge="n-7", domain="verifier.example"
+    )
+    assert report.ok, report.checks
+    other = verify_presentation(signed["presentation"], verify=verify, challenge="n-8")
+    assert [c.name for c in other.checks if c.status == "fail"] == ["challenge"]

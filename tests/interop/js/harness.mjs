@@ -10,6 +10,7 @@
 //   sign      item {credential, key, created?}  -> {credential} signed with eddsa-rdfc-2022
 //   verify    item {credential, now?}           -> {verified, errors[], statusChecked:false}
 //   canonize  item {document}                   -> {nquads} (jsonld.canonize, RDFC-1.0, safe)
+//   signPresentation   item {presentation, key, challenge, domain?, created?} -> {presentation}
 //   verifyPresentation item {presentation, challenge, domain?, now?} -> {verified, errors[]}
 //   contexts  (no items)                        -> {npm: {...}, microcred: {...}, compared: [...]}
 // A failing item yields {ok: false, error: {...}}; the process exits 0 unless the request
@@ -128,6 +129,23 @@ const commands = {
       errors: collectErrors(result),
       statusChecked: false
     };
+  },
+
+  async signPresentation(item, {documentLoader}) {
+    const keyPair = await Ed25519Multikey.from(item.key);
+    const suite = new DataIntegrityProof({
+      signer: keyPair.signer(),
+      cryptosuite: eddsaRdfc2022,
+      ...(item.created ? {date: item.created} : {})
+    });
+    const presentation = await vc.signPresentation({
+      presentation: structuredClone(item.presentation),
+      suite,
+      challenge: item.challenge,
+      domain: item.domain,
+      documentLoader
+    });
+    return {presentation};
   },
 
   async verifyPresentation(item, {documentLoader}) {
