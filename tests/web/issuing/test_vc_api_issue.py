@@ -216,6 +216,7 @@ def test_the_public_verifier_explains_a_plain_vc_in_its_own_terms(client, world,
     assert checks["profile"]["status"] == "skip"
     assert checks["profile"]["label"] == "Open Badges profile"
     assert checks["profile"]["message"].startswith("Not an Open Badge")
+    assert body["credential"]["name"] == "Forklift licence"  # the first language value
 
 
 def test_options_we_do_not_understand_are_refused_not_ignored(client, world, api_key):
