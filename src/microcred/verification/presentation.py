@@ -233,11 +233,15 @@ def verify_presentation(
         reason = f"{exc.path}: {exc.term!r} is not defined by the presentation's contexts"
         report.checks.append(Check("terms", "fail", reason, code="malformed"))
         return report
-    except Error as exc:
-        reason = f"JSON-LD processing failed: {exc}"
+    except (Error, RecursionError) as exc:
+        reason = f"JSON-LD processing failed: {exc or type(exc).__name__}"
         report.checks.append(Check("terms", "fail", reason, code="malformed"))
         return report
-    proof_checks, holder_signed = _proof_checks(document, resolver, registry, challenge, domain)
+    try:
+        proof_checks, holder_signed = _proof_checks(document, resolver, registry, challenge, domain)
+    except Exception as exc:  # hostile input must never escape as an exception
+        reason = f"the proof could not be checked ({type(exc).__name__})"
+        proof_checks, holder_signed = [Check("proof", "fail", reason, code="bad-proof")], False
     report.checks.extend(proof_checks)
     raw = document.get("verifiableCredential")
     entries = raw if isinstance(raw, list) else [raw] if raw is not None else []

@@ -188,3 +188,36 @@ def test_embedded_credentials_go_through_the_verifier(client, world, api_key, ho
             "scope": "$.verifiableCredential[0]",
         }
     ]
+
+
+@pytest.mark.parametrize(
+    "presentation",
+    [
+        {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": "VerifiablePresentation",
+            "proof": {
+                "type": "DataIntegrityProof",
+                "cryptosuite": "eddsa-rdfc-2022",
+                "proofPurpose": "authentication",
+                "verificationMethod": ["x"],
+                "proofValue": 5,
+            },
+        },
+        {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": "VerifiablePresentation",
+            "verifiableCredential": {"type": "EnvelopedVerifiableCredential", "id": "data:,x"},
+        },
+        {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": "VerifiablePresentation",
+            "holder": "did:key:z6Mk",
+            "proof": [None, 3, {"type": "Ed25519Signature2020"}],
+        },
+    ],
+)
+def test_odd_presentations_are_refused_without_a_server_error(client, world, api_key, presentation):
+    response = verify(client, api_key, presentation, challenge="c")
+    assert 400 <= response.status_code < 500, response.content
+    assert response.json()["verified"] is False
