@@ -6,7 +6,9 @@ import json
 from typing import Any
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from microcred_web.issuing import services
 from microcred_web.issuing.identity import issuer_did
@@ -108,7 +110,7 @@ def test_every_submitted_field_is_issued_unchanged_and_verifies(client, world, a
         ({"proof": {"type": "DataIntegrityProof"}}, "credential.proof"),
         # an address of this site would pass it off as one of our credentials
         (
-            {"id": f"{settings.BASE_URL}/credentials/0190f0a0-0000-7000-8000-000000000001"},
+            {"id": f"{django_settings.BASE_URL}/credentials/0190f0a0-0000-7000-8000-000000000001"},
             "credential.id",
         ),
     ],
@@ -224,3 +226,45 @@ def test_options_we_do_not_understand_are_refused_not_ignored(client, world, api
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "options.credentialStatus"
     assert not SubmittedCredential.objects.exists()
+
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.text(max_size=12)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_PARTS = st.fixed_dictionaries(
+    {},
+    optional={
+        name: _JSON | st.just(value)
+        for name, value in {
+            "@context": [V2, EXAMPLES],
+            "type": ["VerifiableCredential"],
+            "issuer": "did:example:x",
+            "credentialSubject": {"id": "did:example:a"},
+            "validFrom": "2026-01-01T00:00:00Z",
+            "validUntil": "2020-01-01T00:00:00Z",
+            "name": {"@value": "n", "@language": "en"},
+            "evidence": [{"type": "Evidence"}],
+            "credentialStatus": {"type": "X"},
+            "proof": {"type": "X"},
+        }.items()
+    },
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(credential=_PARTS)
+def test_any_submitted_credential_gets_201_400_or_422(client, world, api_key, credential):
+    response = issue(client, api_key, credential)
+    assert response.status_code in (201, 400, 422), response.content
+    if response.status_code == 201:  # then it verifies (dates aside)
+        result = verify(client, api_key, response.json()["verifiableCredential"]).json()
+        assert {e["check"] for e in result["errors"]} <= {"valid-from", "valid-until"}, result
