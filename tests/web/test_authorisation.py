@@ -308,6 +308,8 @@ TABLE: dict[str, Row] = {
     "vc-api:api-root": Row(NONE, site_page(404, 404)),
     "vc-api:vc_issue": Row(NONE, site_page(405, 405)),
     "vc-api:vc_verify": Row(NONE, site_page(405, 405)),
+    "vc-api-presentations:api-root": Row(NONE, site_page(404, 404)),
+    "vc-api-presentations:vp_verify": Row(NONE, site_page(405, 405)),
     # public verification: anyone (the API is POST only)
     "verifier:page": Row(NONE, site_page(200, 200)),
     "verifier:api": Row(NONE, site_page(405, 405)),

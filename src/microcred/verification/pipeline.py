@@ -19,6 +19,7 @@ from microcred.verification.endorsements import check_endorsements
 from microcred.verification.input import decode_input
 from microcred.verification.keys import Resolver
 from microcred.verification.ob2 import is_ob2, ob2_checks
+from microcred.verification.profile import check_profile
 from microcred.verification.proofs import check_proofs
 from microcred.verification.refresh import check_refresh
 from microcred.verification.report import CHECK_ORDER, Check, VerificationReport
@@ -100,6 +101,7 @@ def run_checks(data: str | bytes | Mapping[str, Any], ctx: VerifyContext) -> Ver
         ("status", lambda: check_status(decoded.document, ctx)),
         ("refresh", lambda: check_refresh(decoded.document, ctx)),
         ("endorsements", lambda: check_endorsements(decoded.document, ctx)),
+        ("profile", lambda: check_profile(decoded.document, report)),
     ]
     for name, step in steps:
         _run(report, name, step)

@@ -35,6 +35,7 @@ CHECK_ORDER = (
     "status",
     "refresh",
     "endorsements",
+    "profile",
 )
 
 
@@ -91,7 +92,8 @@ class VerificationReport:
         if any(c.name == "parse" for c in failed):
             return "malformed"
         if codes & {"expired", "not-yet-valid"} and all(
-            c.name in ("valid-from", "valid-until", "schema", "structure") for c in failed
+            c.name in ("valid-from", "valid-until", "schema", "structure", "profile")
+            for c in failed
         ):
             return "expired" if "expired" in codes else "not-yet-valid"
         return "invalid"

@@ -9,6 +9,7 @@ from microcred import schema as schemas
 from microcred.errors import Problem, ResolutionError
 from microcred.verification.common import VerifyContext, join_problems
 from microcred.verification.keys import fetch
+from microcred.verification.profile import is_plain_vc
 from microcred.verification.report import Check
 from microcred.verification.schema_fast import validate_document
 
@@ -19,6 +20,7 @@ def check_schema(document: Mapping[str, Any], ctx: VerifyContext) -> list[Check]
     notes = [f"{result.note}" if result.schema else result.note]
     entries = document.get("credentialSchema")
     entries = entries if isinstance(entries, list) else [entries] if entries else []
+    unread: list[str] = []
     for index, entry in enumerate(entries):
         path = f"$.credentialSchema[{index}]"
         if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str):
@@ -33,7 +35,10 @@ def check_schema(document: Mapping[str, Any], ctx: VerifyContext) -> list[Check]
         try:
             resource = fetch(ctx.resolver, schema_id)
         except ResolutionError:
-            problems.append(Problem(path, f"could not read the schema resource {schema_id}"))
+            if is_plain_vc(document):  # VC DM 2.0: a schema a verifier cannot use is a warning
+                unread.append(f"{path}: could not read the schema resource {schema_id}")
+            else:
+                problems.append(Problem(path, f"could not read the schema resource {schema_id}"))
             continue
         problems.extend(_validate_fetched_schema(document, resource, path))
         notes.append(f"credentialSchema {schema_id}")
@@ -41,6 +46,8 @@ def check_schema(document: Mapping[str, Any], ctx: VerifyContext) -> list[Check]
         return [
             Check("schema", "fail", f"does not match its JSON Schema: {join_problems(problems)}")
         ]
+    if unread:
+        return [Check("schema", "warn", "; ".join(unread) + " (not checked)")]
     if result.schema is None and not entries:
         return [Check("schema", "skip", result.note)]
     return [Check("schema", "pass", "valid against " + ", ".join(notes))]

@@ -8,7 +8,9 @@ from typing import Any
 from microcred.errors import InvalidCredential, Problem
 from microcred.model import VC_V1, VC_V2, parse_credential, parse_datetime
 from microcred.verification.common import KNOWN_TYPES, OTHER_VC_TYPES, join_problems, types_of
+from microcred.verification.profile import is_plain_vc
 from microcred.verification.report import Check, VerificationReport
+from microcred.verification.vcdm import credential_problems
 
 
 def _is_type_problem(problem: Problem) -> bool:
@@ -19,6 +21,14 @@ def check_structure(
     report: VerificationReport, document: Mapping[str, Any], type_problems: list[Problem]
 ) -> list[Check]:
     types = types_of(document)
+    if is_plain_vc(document):
+        problems = credential_problems(document)
+        report_problems = [p for p in problems if p.path != "$.type"]
+        type_problems.extend(p for p in problems if p.path == "$.type")
+        if report_problems:
+            reason = f"not a valid VC 2.0 credential: {join_problems(report_problems)}"
+            return [Check("structure", "fail", reason)]
+        return [Check("structure", "pass", "a well-formed VC 2.0 credential")]
     if any(t in OTHER_VC_TYPES for t in types) and not any(t in KNOWN_TYPES for t in types):
         problems = _generic_vc_problems(document)
         label = next(t for t in types if t in OTHER_VC_TYPES)
@@ -35,6 +45,12 @@ def check_structure(
         return [
             Check("structure", "fail", f"not a valid {label}: {join_problems(report_problems)}")
         ]
+    contexts = document.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else None
+    vcdm = credential_problems(document) if first == VC_V2 else []
+    if vcdm:
+        reason = f"a {label} that breaks VC 2.0 rules: {join_problems(vcdm)}"
+        return [Check("structure", "warn", reason)]
     return [Check("structure", "pass", f"a well-formed {label}")]
 
 
@@ -63,6 +79,10 @@ def _generic_vc_problems(document: Mapping[str, Any]) -> list[Problem]:
 def check_types(type_problems: list[Problem], document: Mapping[str, Any]) -> list[Check]:
     problems = list(type_problems)
     types = types_of(document)
+    if is_plain_vc(document):
+        if problems:
+            return [Check("types", "fail", f"wrong type: {join_problems(problems)}")]
+        return [Check("types", "pass", f"type {', '.join(types)} (a VC 2.0 credential)")]
     if "VerifiableCredential" not in types:
         problems.insert(0, Problem("$.type", "does not include 'VerifiableCredential'"))
     if not any(t in KNOWN_TYPES or t in OTHER_VC_TYPES for t in types) and not any(

@@ -6,7 +6,7 @@ from microcred_web.accounts import views as account_views
 from microcred_web.api.api import api
 from microcred_web.common import views as common_views
 from microcred_web.issuing import views_public as issuing_public
-from microcred_web.issuing.api import vc_api
+from microcred_web.issuing.api import vc_api, vc_api_presentations
 from microcred_web.orgs import views as org_views
 
 urlpatterns = [
@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("microcred_web.assessments.urls")),
     path("", include("microcred_web.notifications.urls")),
     path("credentials/", vc_api.urls),  # W3C VC-API: /credentials/issue, /credentials/verify
+    path("presentations/", vc_api_presentations.urls),  # W3C VC-API: /presentations/verify
 ]

@@ -16,14 +16,19 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from microcred.errors import InvalidInput
+from microcred.verification.report import VerificationReport
 from microcred_web.achievements import selectors as achievement_selectors
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.json_body import StrictJsonParser
 from microcred_web.issuing import selectors, services
 from microcred_web.issuing.models import ApiKey, Credential
 from microcred_web.issuing.services import RecipientInput, credential_url
-from microcred_web.issuing.vc_api_input import recipient_from_credential, version_from_credential
-from microcred_web.issuing.verification import credential_verify, site_resolver
+from microcred_web.issuing.vc_api import CredentialRefused, submitted_credential_issue
+from microcred_web.issuing.verification import (
+    credential_verify,
+    presentation_verify,
+    site_resolver,
+)
 
 
 class ApiKeyAuth(HttpBearer):
@@ -239,59 +244,71 @@ def delivery_bounce(request: HttpRequest, body: BounceIn) -> Any:
 
 
 # --------------------------------------------------------------------------- VC-API
-
-vc_api = NinjaAPI(
-    title="microcred VC-API",
-    version="1",
-    description="W3C VC-API issuer and verifier endpoints (API key: Authorization: Bearer).",
-    auth=ApiKeyAuth(),
-    urls_namespace="vc-api",
-    docs_url=None,
-    openapi_url=None,
-    parser=StrictJsonParser(),  # duplicate keys are refused (400), never silently merged
-)
+# /credentials/issue, /credentials/verify and /presentations/verify (two NinjaAPI instances:
+# one per mount point, with the same authentication and error bodies).
 
 
-def _problem(
-    request: HttpRequest, status: int, code: str, message: str, reasons: list[str] | None = None
-) -> HttpResponse:
-    body: dict[str, Any] = {"error": {"code": code, "message": message, "field": None}}
-    if reasons:
-        body["errors"] = reasons
-    return vc_api.create_response(request, body, status=status)
+def _vc_api(namespace: str, title: str) -> NinjaAPI:
+    api = NinjaAPI(
+        title=title,
+        version="1",
+        description="W3C VC-API endpoints (API key: Authorization: Bearer).",
+        auth=ApiKeyAuth(),
+        urls_namespace=namespace,
+        docs_url=None,
+        openapi_url=None,
+        parser=StrictJsonParser(),  # duplicate keys are refused (400), never silently merged
+    )
+
+    def problem(
+        request: HttpRequest,
+        status: int,
+        code: str,
+        message: str,
+        reasons: list[str] | None = None,
+        field: str | None = None,
+    ) -> HttpResponse:
+        body: dict[str, Any] = {"error": {"code": code, "message": message, "field": field}}
+        if reasons:
+            body["errors"] = reasons
+        return api.create_response(request, body, status=status)
+
+    @api.exception_handler(ApplicationError)
+    def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+        if isinstance(exc, CredentialRefused):
+            reasons = [str(p) for p in exc.problems]
+            return problem(request, exc.status, exc.code, exc.message, reasons, exc.field)
+        status = 422 if exc.status == 400 else exc.status
+        return problem(request, status, exc.code, exc.message, [exc.message], exc.field)
+
+    @api.exception_handler(ValidationError)
+    def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        reasons = [
+            f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: "
+            f"{e.get('msg', 'invalid')}"
+            for e in exc.errors
+        ]
+        return problem(request, 400, "invalid_request", "The request body is not valid.", reasons)
+
+    @api.exception_handler(AuthenticationError)
+    def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return problem(request, 401, "unauthenticated", "A valid API key is required.")
+
+    @api.exception_handler(Http404)
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem(request, 404, "not_found", "Not found.")
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, InvalidInput):  # the strict JSON reader refused the body
+            return problem(request, 400, "invalid_json", str(exc), [str(exc.__cause__)])
+        return problem(request, exc.status_code, "http_error", str(exc))
+
+    return api
 
 
-@vc_api.exception_handler(ApplicationError)
-def _on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    reasons = [exc.message]
-    status = 422 if exc.status == 400 else exc.status
-    return _problem(request, status, exc.code, exc.message, reasons)
-
-
-@vc_api.exception_handler(ValidationError)
-def _on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    reasons = [
-        f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg', 'invalid')}"
-        for e in exc.errors
-    ]
-    return _problem(request, 400, "invalid_request", "The request body is not valid.", reasons)
-
-
-@vc_api.exception_handler(AuthenticationError)
-def _on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _problem(request, 401, "unauthenticated", "A valid API key is required.")
-
-
-@vc_api.exception_handler(Http404)
-def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _problem(request, 404, "not_found", "Not found.")
-
-
-@vc_api.exception_handler(HttpError)
-def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    if isinstance(exc.__cause__, InvalidInput):  # the strict JSON reader refused the body
-        return _problem(request, 400, "invalid_json", str(exc), [str(exc.__cause__)])
-    return _problem(request, exc.status_code, "http_error", str(exc))
+vc_api = _vc_api("vc-api", "microcred VC-API (credentials)")
+vc_api_presentations = _vc_api("vc-api-presentations", "microcred VC-API (presentations)")
 
 
 class IssueRequest(Schema):
@@ -304,36 +321,69 @@ class VerifyRequest(Schema):
     options: dict[str, Any] = {}
 
 
+class PresentationVerifyRequest(Schema):
+    verifiablePresentation: dict[str, Any]
+    options: dict[str, Any] = {}
+
+
 @vc_api.post("/issue", response={201: dict[str, Any]}, summary="Issue a credential")
 def vc_issue(request: HttpRequest, body: IssueRequest) -> Any:
+    """Issue the submitted VC 2.0 credential as it is (issuer filled in when absent), or
+    refuse it with 422 naming each problem's JSON path (docs/verification-api.md)."""
     api_key = _key(request)
-    version = version_from_credential(body.credential, organisation=api_key.organisation)
-    recipient = recipient_from_credential(body.credential, body.options)
-    issued = services.credentials_issue(
+    stored, _created = submitted_credential_issue(
         organisation=api_key.organisation,
-        achievement_version=version,
-        recipients=[recipient],
-        actor=None,
+        credential=body.credential,
+        options=body.options,
         source=f"vc-api:{api_key.prefix}",
-        deliver=bool(body.options.get("deliver", False)),
     )
-    if not issued:
-        existing = selectors.credential_by_source_key(
-            organisation=api_key.organisation, source_key=recipient.source_key or ""
-        )
-        if existing is None:  # pragma: no cover - skipped only for a used source key
-            raise ApplicationError("not_issued", "Nothing was issued.")
-        issued = [existing]
-    return Status(201, {"verifiableCredential": issued[0].document})
+    return Status(201, {"verifiableCredential": stored.document})
 
 
-@vc_api.post("/verify", response={200: dict[str, Any]}, summary="Verify a credential")
-def vc_verify(request: HttpRequest, body: VerifyRequest) -> dict[str, Any]:
+@vc_api.post("/verify", response={200: dict[str, Any], 400: dict[str, Any], 422: dict[str, Any]})
+def vc_verify(request: HttpRequest, body: VerifyRequest) -> Any:
+    """200 when the credential verifies; 400 when it is not a readable, well-formed
+    credential; 422 when it is one but does not verify (revoked, tampered, expired…)."""
     _key(request)
     result = credential_verify(
         body.verifiableCredential, now=timezone.now(), resolver=site_resolver()
     )
-    report = result.report
+    out = verification_body(result.report)
+    return Status(_verify_status(result.report), out)
+
+
+@vc_api_presentations.post(
+    "/verify", response={200: dict[str, Any], 400: dict[str, Any], 422: dict[str, Any]}
+)
+def vp_verify(request: HttpRequest, body: PresentationVerifyRequest) -> Any:
+    """Verify a presentation (its proof for ``authentication``, ``options.challenge`` and
+    ``options.domain``, the holder's key) and every credential it carries."""
+    _key(request)
+    challenge = body.options.get("challenge")
+    domain = body.options.get("domain")
+    for name, value in (("challenge", challenge), ("domain", domain)):
+        if value is not None and not isinstance(value, str):
+            raise HttpError(400, f"options.{name} must be a string.")
+    report = presentation_verify(
+        body.verifiablePresentation,
+        now=timezone.now(),
+        challenge=challenge,
+        domain=domain,
+        resolver=site_resolver(),
+    )
+    credential_results = [verification_body(r) for r in report.credentials]
+    out = {
+        "verified": report.ok,
+        "checks": sorted({c.name for c in report.checks if c.status == "pass"}),
+        "warnings": [_finding(c) for c in report.checks if c.status == "warn"],
+        "errors": [_finding(c) for c in report.checks if c.status == "fail"],
+        "credentialResults": credential_results,
+    }
+    status = 200 if report.ok else 400 if report.malformed else 422
+    return Status(status, out)
+
+
+def verification_body(report: VerificationReport) -> dict[str, Any]:
     return {
         "verified": report.ok,
         "verdict": report.verdict,
@@ -341,6 +391,16 @@ def vc_verify(request: HttpRequest, body: VerifyRequest) -> dict[str, Any]:
         "warnings": [_finding(c) for c in report.checks if c.status == "warn"],
         "errors": [_finding(c) for c in report.checks if c.status == "fail"],
     }
+
+
+_MALFORMED_CHECKS = frozenset({"parse", "structure", "contexts", "types", "terms"})
+
+
+def _verify_status(report: VerificationReport) -> int:
+    if report.ok:
+        return 200
+    failed = {c.name for c in report.checks if c.status == "fail" and not c.scope}
+    return 400 if report.verdict == "malformed" or failed & _MALFORMED_CHECKS else 422
 
 
 def _finding(check: Any) -> dict[str, str]:

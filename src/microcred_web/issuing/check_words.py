@@ -14,6 +14,7 @@ from typing import Any, Final
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+from microcred.verification.profile import is_plain_vc
 from microcred.verification.report import Check
 
 #: (label, what a pass means) for each engine check
@@ -49,7 +50,14 @@ CHECK_TEXT: Final[dict[str, tuple[Promise, Promise]]] = {
     ),
     "refresh": (gettext_lazy("Refresh"), gettext_lazy("Its refresh service is in order.")),
     "endorsements": (gettext_lazy("Endorsements"), gettext_lazy("Its endorsements hold.")),
+    "profile": (
+        gettext_lazy("Open Badges profile"),
+        gettext_lazy("It follows the Open Badges 3.0 profile."),
+    ),
 }
+
+#: what a passed types check means for a credential that is not an Open Badge
+PLAIN_VC_TYPE_TEXT: Final[Promise] = gettext_lazy("It is a W3C verifiable credential.")
 
 #: what a failed check means, by the engine's failure code (its own wording stays the detail)
 FAILURE_TEXT: Final[dict[str, Promise]] = {
@@ -81,6 +89,7 @@ FAILED_CHECK_TEXT: Final[dict[str, Promise]] = {
     "status": gettext_lazy("Its revocation status could not be checked."),
     "refresh": gettext_lazy("Its refresh service is not in order."),
     "endorsements": gettext_lazy("One of its endorsements does not hold."),
+    "profile": gettext_lazy("It does not follow the Open Badges 3.0 profile."),
 }
 #: what it means that a check did not apply, by check
 SKIPPED_TEXT: Final[dict[str, Promise]] = {
@@ -90,6 +99,9 @@ SKIPPED_TEXT: Final[dict[str, Promise]] = {
     "refresh": gettext_lazy("It names no refresh service."),
     "endorsements": gettext_lazy("It carries no endorsements."),
     "issuer": gettext_lazy("Not checked: no signature could be checked first."),
+    "profile": gettext_lazy(
+        "Not an Open Badge: checked as a W3C verifiable credential, without the Open Badges rules."
+    ),
 }
 
 
@@ -101,6 +113,8 @@ def plain_message(
     if check.status == "pass":
         if check.name == "valid-until" and "validUntil" not in (document or {}):
             return str(SKIPPED_TEXT["valid-until"])  # passes because it never expires
+        if check.name == "types" and document is not None and is_plain_vc(document):
+            return str(PLAIN_VC_TYPE_TEXT)  # not an Open Badge: a W3C credential's type
         if passed is not None:
             return passed
         texts = CHECK_TEXT.get(check.name)

@@ -306,3 +306,42 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class SubmittedCredential(models.Model):
+    """A VC 2.0 credential issued as it was submitted to the VC-API (``POST
+    /credentials/issue``): any credential type, signed with the organisation's key, with no
+    achievement behind it. ``signed_json`` is exactly what was signed and returned.
+    See docs/decisions/0021-vc-api-and-plain-vc.md."""
+
+    public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="submitted_credentials"
+    )
+    credential_id = models.CharField(max_length=500, blank=True)  # the document's own id
+    types = models.CharField(max_length=500, blank=True)  # its types, space-separated
+    signed_json = models.TextField()
+    issuer_key = models.ForeignKey(
+        IssuerKey, on_delete=models.PROTECT, related_name="submitted_credentials", null=True
+    )
+    issued_at = models.DateTimeField()
+    source = models.CharField(max_length=80, default="vc-api")
+    # NULL (not "") so the unique (organisation, source_key) constraint ignores rows without one
+    source_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "source_key"], name="submitted_credential_source_key"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "-issued_at"])]
+
+    def __str__(self) -> str:
+        return str(self.public_id)
+
+    @property
+    def document(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.signed_json)
+        return value

@@ -18,6 +18,7 @@ from django.conf import settings
 
 from microcred.did import Resolver
 from microcred.errors import ResolutionError
+from microcred.verification.presentation import PresentationReport, verify_presentation
 from microcred.verify import Check, VerificationReport, verify_credential
 from microcred_web.issuing.identity import host_did, issuer_did
 from microcred_web.issuing.models import Credential
@@ -180,3 +181,23 @@ def _issuers_named(data: str | bytes | Mapping[str, Any]) -> list[Organisation]:
         slugs = set(re.findall(re.escape(prefix) + r"([-\w]+)", str(claims)))
     found = list(Organisation.objects.filter(slug__in=slugs))
     return [o for o in found if issuer_did(o).startswith(prefix)]
+
+
+def presentation_verify(
+    document: Mapping[str, Any],
+    *,
+    now: datetime,
+    challenge: str | None = None,
+    domain: str | None = None,
+    resolver: Resolver | None = None,
+) -> PresentationReport:
+    """Verify a presentation with our resolver; each credential in it goes through
+    :func:`credential_verify` (our key cut-offs and suspension facts included)."""
+    chosen = resolver or LocalResolver()
+
+    def one(data: Any) -> VerificationReport:
+        return credential_verify(data, now=now, resolver=chosen).report
+
+    return verify_presentation(
+        document, verify=one, resolver=chosen, challenge=challenge, domain=domain
+    )

@@ -599,7 +599,7 @@ def _text(value: Any, limit: int = 500) -> str:
         for key in ("name", "en", "@value"):
             if isinstance(value.get(key), str):
                 return str(value[key])[:limit]
-    if isinstance(value, list):  # several language values: the first
+    if isinstance(value, list):  # VC 2.0: several language value objects
         return next((text for text in (_text(v, limit) for v in value[:20]) if text), "")
     return ""
 

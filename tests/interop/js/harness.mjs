@@ -10,6 +10,8 @@
 //   sign      item {credential, key, created?}  -> {credential} signed with eddsa-rdfc-2022
 //   verify    item {credential, now?}           -> {verified, errors[], statusChecked:false}
 //   canonize  item {document}                   -> {nquads} (jsonld.canonize, RDFC-1.0, safe)
+//   signPresentation   item {presentation, key, challenge, domain?, created?} -> {presentation}
+//   verifyPresentation item {presentation, challenge, domain?, now?} -> {verified, errors[]}
 //   contexts  (no items)                        -> {npm: {...}, microcred: {...}, compared: [...]}
 // A failing item yields {ok: false, error: {...}}; the process exits 0 unless the request
 // itself is unusable.
@@ -20,8 +22,11 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import jsonld from 'jsonld';
+import jsigs from 'jsonld-signatures';
 
 import {buildLoader} from './loader.mjs';
+
+const {AuthenticationProofPurpose} = jsigs.purposes;
 
 function describeError(error, depth = 0) {
   if(!error || depth > 4) {
@@ -124,6 +129,40 @@ const commands = {
       errors: collectErrors(result),
       statusChecked: false
     };
+  },
+
+  async signPresentation(item, {documentLoader}) {
+    const keyPair = await Ed25519Multikey.from(item.key);
+    const suite = new DataIntegrityProof({
+      signer: keyPair.signer(),
+      cryptosuite: eddsaRdfc2022,
+      ...(item.created ? {date: item.created} : {})
+    });
+    const presentation = await vc.signPresentation({
+      presentation: structuredClone(item.presentation),
+      suite,
+      challenge: item.challenge,
+      domain: item.domain,
+      documentLoader
+    });
+    return {presentation};
+  },
+
+  async verifyPresentation(item, {documentLoader}) {
+    const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+    const result = await vc.verify({
+      presentation: item.presentation,
+      presentationPurpose: new AuthenticationProofPurpose({
+        challenge: item.challenge, domain: item.domain
+      }),
+      challenge: item.challenge,
+      domain: item.domain,
+      suite,
+      documentLoader,
+      ...(item.now ? {now: item.now} : {}),
+      checkStatus: async () => ({verified: true, statusChecked: false})
+    });
+    return {verified: result.verified === true, errors: collectErrors(result)};
   },
 
   async canonize(item, {documentLoader}) {

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from microcred.verify import verify_credential
 from microcred_web.issuing import services
+from microcred_web.issuing.identity import issuer_did
 from microcred_web.issuing.models import ApiKey, IssuerKey
 from microcred_web.issuing.services import RecipientInput
 from microcred_web.issuing.signing import (
@@ -80,14 +81,22 @@ def test_api_key_stored_hashed_and_command_prints_one(world):
 
 
 def _vc_request(version):
+    """An unsigned OpenBadgeCredential as a VC-API client sends it (issuer left to us)."""
     return {
         "credential": {
-            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                "https://w3id.org/microcred/contexts/eu-microcredential/v1",
+            ],
+            "id": "urn:uuid:0f0e8e5c-2b0c-4c43-9a52-6c1f3c1b7a01",
             "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "name": version.achievement_json["name"],
+            "validFrom": "2026-01-01T00:00:00Z",
             "credentialSubject": {
                 "type": ["AchievementSubject"],
                 "id": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
-                "achievement": {"id": version.achievement_json["id"]},
+                "achievement": version.achievement_json,
             },
         },
         "options": {},
@@ -95,31 +104,41 @@ def _vc_request(version):
 
 
 def test_vc_api_issue_then_verify(client, world, version, api_key):
-    response = post(client, "/credentials/issue", _vc_request(version), api_key)
+    request = _vc_request(version)
+    response = post(client, "/credentials/issue", request, api_key)
     assert response.status_code == 201, response.content
     vc = response.json()["verifiableCredential"]
     assert vc["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert vc["issuer"]["id"] == issuer_did(world.org) and vc["issuer"]["type"] == ["Profile"]
+    assert {k: v for k, v in vc.items() if k not in ("proof", "issuer")} == request["credential"]
     verified = post(client, "/credentials/verify", {"verifiableCredential": vc}, api_key)
     assert verified.status_code == 200
     result = verified.json()
     assert result["verified"] is True, result
-    assert "proof" in result["checks"] and result["errors"] == []
+    assert {"proof", "profile"} <= set(result["checks"]) and result["errors"] == []
     vc["credentialSubject"]["id"] = "did:example:someone-else"
-    tampered = post(client, "/credentials/verify", {"verifiableCredential": vc}, api_key).json()
-    assert tampered["verified"] is False and tampered["errors"]
+    tampered = post(client, "/credentials/verify", {"verifiableCredential": vc}, api_key)
+    assert tampered.status_code == 422
+    assert tampered.json()["verified"] is False and tampered.json()["verdict"] == "tampered"
 
 
 def test_vc_api_errors(client, world, version, api_key):
     assert post(client, "/credentials/issue", _vc_request(version)).status_code == 401
     assert post(client, "/credentials/issue", {"nope": 1}, api_key).status_code == 400
+    # an Open Badges type without the Open Badges context is refused, not repaired
     bad = _vc_request(version)
-    del bad["credential"]["credentialSubject"]["id"]
+    bad["credential"]["@context"] = ["https://www.w3.org/ns/credentials/v2"]
     response = post(client, "/credentials/issue", bad, api_key)
     assert response.status_code == 422 and response.json()["errors"]
+    assert response.json()["error"]["field"].startswith("credential.")
+    # another organisation's key cannot issue as this organisation
     _other, other_secret = services.api_key_create(
         organisation=world.other, actor=None, name="other"
     )
-    assert post(client, "/credentials/issue", _vc_request(version), other_secret).status_code == 404
+    foreign = _vc_request(version)
+    foreign["credential"]["issuer"] = issuer_did(world.org)
+    response = post(client, "/credentials/issue", foreign, other_secret)
+    assert response.status_code == 422 and response.json()["error"]["field"] == "credential.issuer"
 
 
 def test_vc_api_verify_reports_suspension(client, world, version, api_key):
