@@ -19,6 +19,7 @@ Verdict = Literal[
     "tampered",
     "unknown-issuer",
     "malformed",
+    "status-unknown",
 ]
 
 CHECK_ORDER = (
@@ -91,9 +92,13 @@ class VerificationReport:
         if any(c.name == "parse" for c in failed):
             return "malformed"
         if codes & {"expired", "not-yet-valid"} and all(
-            c.name in ("valid-from", "valid-until", "schema", "structure") for c in failed
+            c.name in ("valid-from", "valid-until", "schema", "structure")
+            or c.code == "status-unknown"
+            for c in failed
         ):
             return "expired" if "expired" in codes else "not-yet-valid"
+        if all(c.code == "status-unknown" for c in failed):
+            return "status-unknown"  # everything else held; the status could not be learnt
         return "invalid"
 
     @property
