@@ -223,3 +223,39 @@ def test_credentials_with_a_revocation_entry_keep_working(world, version, client
     assert offline.verdict == "revoked"
     ours = credential_verify(credential.signed_json, now=now).report
     assert ours.verdict == "revoked" and "Fraud" in (ours.check("status") or ours.checks[0]).reason
+
+
+def _status_lines(client: Any, credential: Credential) -> list[str]:
+    """The status line(s) of the public page's verification summary, as shown."""
+    page = client.get(f"/credentials/{credential.public_id}")
+    assert page.status_code == 200
+    lines = [row for row in page.context["checks"] if row["label"] == "Revocation and suspension"]
+    return [f"{row['status']}: {row['plain']}" for row in lines]
+
+
+@pytest.mark.parametrize("issued_before_0019", [False, True])
+def test_public_page_shows_one_status_line_with_the_reason(
+    world, version, client, issued_before_0019
+):
+    credential = _issue(world, version)
+    if issued_before_0019:
+        credential = _make_pre_0019(credential)
+    credential.is_public = True
+    credential.save(update_fields=["is_public"])
+    assert _status_lines(client, credential) == [
+        "pass: Neither revoked nor suspended by the issuer."
+    ]
+    services.credential_suspend(
+        credential=credential, actor=world.people["admin"], reason="Under review"
+    )
+    lines = _status_lines(client, credential)
+    assert lines == [
+        "fail: The issuer has suspended it for now. Reason given by the issuer: Under review"
+    ]
+    page = client.get(f"/credentials/{credential.public_id}").content.decode()
+    assert "Neither revoked nor suspended" not in page
+    assert 'id="status-banner"' in page and "Under review" in page
+    services.credential_unsuspend(credential=credential, actor=world.people["admin"], reason="ok")
+    assert _status_lines(client, credential) == [
+        "pass: Neither revoked nor suspended by the issuer."
+    ]
