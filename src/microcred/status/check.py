@@ -114,7 +114,7 @@ def read_entry(entry: Mapping[str, Any]) -> tuple[str, int, int, dict[int, str]]
 
 def entry_status_size(entry: Mapping[str, Any]) -> int:
     """``statusSize`` (1 when absent): a positive JSON integer, at most 8 here."""
-    size = entry.get("statusSize", 1)
+    size: object = entry.get("statusSize", 1)
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise StatusListError(
             f"statusSize must be a positive integer, not {size!r}", code=MALFORMED
