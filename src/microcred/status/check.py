@@ -105,6 +105,10 @@ def read_entry(entry: Mapping[str, Any]) -> tuple[str, int, int, dict[int, str]]
     url = entry.get("statusListCredential")
     if not isinstance(url, str) or not url:
         raise StatusListError("the status entry has no statusListCredential URL", code=MALFORMED)
+    reference = entry.get("statusReference")
+    references = reference if isinstance(reference, list) else [reference]
+    if reference is not None and not all(isinstance(r, str) and ":" in r for r in references):
+        raise StatusListError("statusReference must be a URL or an array of URLs", code=MALFORMED)
     if entry.get("id") == url:
         raise StatusListError(
             "the status entry's id must not be the status list's URL", code=MALFORMED

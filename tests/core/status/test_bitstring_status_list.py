@@ -284,6 +284,8 @@ def test_standing_entry_reads_two_bits_through_its_messages() -> None:
             "hex status",
         ),
         ({"id": LIST_URL}, "must not be the status list"),
+        ({"statusReference": 7}, "statusReference"),
+        ({"statusReference": ["https://ok.example/", "not a url"]}, "statusReference"),
     ],
 )
 def test_malformed_multi_bit_entries_are_refused(change: dict[str, Any], message: str) -> None:
