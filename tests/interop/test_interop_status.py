@@ -193,3 +193,23 @@ def test_js_and_microcred_refuse_a_short_message_list(js: Any) -> None:
     status_check = report.check("status")
     assert report.verdict == "invalid" and status_check is not None
     assert "STATUS_LIST_LENGTH_ERROR" in status_check.reason
+
+
+def test_js_reads_one_bit_revocation_entries_like_microcred(js: Any) -> None:
+    """Credentials issued before decision 0019 (a one-bit revocation entry): the library's
+    checkStatus and the REC reading agree with microcred's verdicts."""
+    world = _setup(js, "microcred")
+    results = js.results(
+        "status",
+        [
+            {"credential": world[name], "documents": {LIST_URL: world["list"]}}
+            for name in ("revoked", "active")
+        ],
+        dids=world["dids"],
+    )
+    for name, result in zip(("revoked", "active"), results, strict=True):
+        assert result["ok"] and result["checked"], f"JS {name}: {js_reasons(result)}"
+        [entry] = result["entries"]
+        assert entry["purpose"] == "revocation" and entry["statusSize"] == 1
+        assert entry["libraryBit"] is (name == "revoked")
+        assert entry["value"] == (1 if name == "revoked" else 0)
