@@ -450,6 +450,13 @@ def _status_checks(
     return checks
 
 
+def _entry_carries_suspension(document: Mapping[str, Any] | None) -> bool:
+    """Whether the credential's one status entry says suspension too (a ``message`` entry,
+    decision 0019), not only revocation."""
+    status = document.get("credentialStatus") if isinstance(document, Mapping) else None
+    return isinstance(status, Mapping) and status.get("statusPurpose") == "message"
+
+
 def verify_submission(submission: Submission, *, now: datetime | None = None) -> Outcome:
     """The verdict for one submission (never raises for bad input)."""
     moment = now or timezone.now()
@@ -483,12 +490,12 @@ def verify_submission(submission: Submission, *, now: datetime | None = None) ->
         if credential is None and entry.public_id:
             credential = _ours(entry.public_id)
         if credential is not None:
-            # the engine's status checks are remembered for this list version
+            # the engine's status checks are remembered for this list version (unless our
+            # records replaced them: the suspension of a credential issued before 0019)
             version = (credential.revocation_list.version, credential.revocation_list_id)
-            status_checks = tuple(
-                c for c in dynamic if c.name == "status" and c.code != "suspended"
-            )
-            _status_cache.put((entry.status_key, version), (float("inf"), status_checks))
+            status_checks = tuple(c for c in dynamic if c.name == "status")
+            if credential.suspended_at is None or _entry_carries_suspension(entry.document):
+                _status_cache.put((entry.status_key, version), (float("inf"), status_checks))
     if entry.document is None:
         dynamic = []
     # Everything the outcome is built from: the input, the issuer's key cut-offs, the checks

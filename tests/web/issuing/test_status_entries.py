@@ -19,13 +19,10 @@ from microcred.cli import main
 from microcred.did import MapResolver, did_web_to_url
 from microcred.schema import validate_document
 from microcred.status import STANDING_MESSAGES, check_status, status_entry
-from microcred.suites import eddsa_rdfc_2022
 from microcred.verify import verify_credential
 from microcred_web.issuing import services
 from microcred_web.issuing.models import Credential, StatusList, StatusPurpose
 from microcred_web.issuing.services import RecipientInput
-from microcred_web.issuing.signing import signing_key_for
-from microcred_web.issuing.status_lists import list_url
 from microcred_web.issuing.verification import credential_verify
 
 pytestmark = pytest.mark.django_db
@@ -156,44 +153,8 @@ def test_suspension_lists_are_not_published(world, version, client):
     assert client.get("/o/acme/status/suspension/1").status_code == 404
 
 
-def _make_pre_0019(credential: Credential) -> Credential:
-    """Turn a fresh credential into one as issued before decision 0019: a one-bit revocation
-    entry in its credentialStatus, a revocation and a suspension list index."""
-    organisation = credential.organisation
-    lists = {}
-    for purpose in (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION):
-        lists[purpose] = StatusList.objects.create(
-            organisation=organisation,
-            purpose=purpose,
-            number=1,
-            encoded_list=_empty(),
-        )
-    document = credential.document
-    document.pop("proof")
-    document["credentialStatus"] = status_entry(
-        list_credential_url=list_url(lists[StatusPurpose.REVOCATION]),
-        index=77,
-        purpose="revocation",
-    )
-    _key, pair = signing_key_for(organisation=organisation)
-    signed = eddsa_rdfc_2022.sign(document, pair, created=credential.issued_at)
-    credential.signed_json = json.dumps(signed)
-    credential.revocation_list = lists[StatusPurpose.REVOCATION]
-    credential.revocation_status_index = 77
-    credential.suspension_list = lists[StatusPurpose.SUSPENSION]
-    credential.suspension_status_index = 78
-    credential.save()
-    return credential
-
-
-def _empty() -> str:
-    from microcred.status import BitstringStatusList
-
-    return BitstringStatusList().encode()
-
-
-def test_credentials_with_a_revocation_entry_keep_working(world, version, client):
-    credential = _make_pre_0019(_issue(world, version))
+def test_credentials_with_a_revocation_entry_keep_working(world, version, client, make_pre_0019):
+    credential = make_pre_0019(_issue(world, version))
     document = credential.document
     now = timezone.now() + timedelta(seconds=1)
     admin = world.people["admin"]
@@ -235,11 +196,11 @@ def _status_lines(client: Any, credential: Credential) -> list[str]:
 
 @pytest.mark.parametrize("issued_before_0019", [False, True])
 def test_public_page_shows_one_status_line_with_the_reason(
-    world, version, client, issued_before_0019
+    world, version, client, make_pre_0019, issued_before_0019
 ):
     credential = _issue(world, version)
     if issued_before_0019:
-        credential = _make_pre_0019(credential)
+        credential = make_pre_0019(credential)
     credential.is_public = True
     credential.save(update_fields=["is_public"])
     assert _status_lines(client, credential) == [

@@ -51,3 +51,30 @@ def test_api_and_page_say_status_unknown(client) -> None:
     page = client.post("/verify/", {"credential": json.dumps(credential)}).content.decode()
     assert "Status unknown" in page and "verdict-status-unknown" in page
     assert ">Valid<" not in page
+
+
+@pytest.mark.parametrize("issued_before_0019", [False, True])
+def test_a_suspended_credential_has_one_status_line_cold_and_cached(
+    client, issued, world, make_pre_0019, issued_before_0019
+) -> None:
+    from microcred_web.issuing import services
+
+    credential = make_pre_0019(issued) if issued_before_0019 else issued
+    credential.is_public = True
+    credential.save(update_fields=["is_public"])
+    services.credential_suspend(credential=credential, actor=world.people["issuer"], reason="Audit")
+    for _attempt in ("cold", "cached"):
+        body = client.post(
+            "/verify/api", data=credential.signed_json, content_type="application/json"
+        ).json()
+        assert (body["verdict"], body["reason"]) == ("suspended", "Audit")
+        lines = [c for c in body["checks"] if c["id"] == "status"]
+        assert [(c["status"], c["message"]) for c in lines] == [
+            ("fail", "The issuer has suspended it for now.")
+        ]
+    services.credential_unsuspend(credential=credential, actor=world.people["issuer"], reason="ok")
+    body = client.post(
+        "/verify/api", data=credential.signed_json, content_type="application/json"
+    ).json()
+    assert body["verdict"] == "valid"
+    assert [c["status"] for c in body["checks"] if c["id"] == "status"] == ["pass"]
