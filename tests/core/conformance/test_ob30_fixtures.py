@@ -158,15 +158,34 @@ def test_fixture_outcome(entry: dict[str, Any]) -> None:
 
 def test_numeric_status_list_index_is_malformed_with_or_without_its_list() -> None:
     """The fixture's entry is malformed whether or not its list can be retrieved (the entry
-    is checked first); the signature itself holds. Status-unknown and broken-list cases with
-    well-formed entries: tests/core/verify/test_status_verdicts.py."""
+    is checked first); the signature itself holds. Status-unknown and the other list errors
+    with well-formed entries: tests/core/verify/test_status_verdicts.py."""
     data = (OB30 / "bit-string-list" / "credential-status-revoked.json").read_bytes()
     url = json.loads(data)["credentialStatus"]["statusListCredential"]
     listing = json.loads((OB30 / "bit-string-list" / "testlist").read_text(encoding="utf-8"))
     for documents in ({}, {url: listing}):
         report = verify_credential(data, now=NOW, resolver=MapResolver(documents))
-        assert report.verdict == "malformed"
         status = report.check("status")
         assert status is not None and status.status == "fail" and status.code == "malformed"
         assert "statusListIndex must be a string of base-10 digits, not 23" in status.reason
-        assert [c.name for c in report.checks if c.status == "fail"] == ["status"]
+
+
+def test_status_list_with_a_broken_proof_is_not_trusted() -> None:
+    """The fixture list, its own signature broken, behind a well-formed entry of ours."""
+    from microcred.keys import KeyPair
+    from microcred.verify import issue_credential
+
+    key = KeyPair.generate_ed25519()
+    unsigned = json.loads((OB30 / "simple.json").read_text(encoding="utf-8"))
+    unsigned.pop("proof")
+    unsigned["issuer"]["id"] = key.controller
+    fixture = json.loads((OB30 / "bit-string-list" / "credential-status-revoked.json").read_text())
+    url = fixture["credentialStatus"]["statusListCredential"]
+    unsigned["credentialStatus"] = dict(fixture["credentialStatus"], statusListIndex="23")
+    data = issue_credential(unsigned, key, created="2024-01-01T00:00:00Z")
+    listing = json.loads((OB30 / "bit-string-list" / "testlist").read_text(encoding="utf-8"))
+    listing["validFrom"] = "2021-04-05T14:27:41Z"  # breaks the list's own signature
+    report = verify_credential(data, now=NOW, resolver=MapResolver({url: listing}))
+    status = report.check("status")
+    assert status is not None and status.status == "fail"
+    assert "does not verify" in status.reason
