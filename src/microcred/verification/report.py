@@ -91,14 +91,15 @@ class VerificationReport:
                 return verdict
         if any(c.name == "parse" for c in failed):
             return "malformed"
+        if "status-unknown" in codes:
+            known = [c for c in failed if c.code != "status-unknown"]
+            if not known:
+                return "status-unknown"  # everything else held; the status could not be learnt
+            failed = known  # a definite finding (e.g. expired) says more
         if codes & {"expired", "not-yet-valid"} and all(
-            c.name in ("valid-from", "valid-until", "schema", "structure")
-            or c.code == "status-unknown"
-            for c in failed
+            c.name in ("valid-from", "valid-until", "schema", "structure") for c in failed
         ):
             return "expired" if "expired" in codes else "not-yet-valid"
-        if all(c.code == "status-unknown" for c in failed):
-            return "status-unknown"  # everything else held; the status could not be learnt
         return "invalid"
 
     @property

@@ -431,7 +431,8 @@ def _status_checks(
         expires = time.monotonic() + FOREIGN_STATUS_TTL
     key = (entry.status_key, version)
     hit = _status_cache.get(key)
-    if hit is not None and hit[0] > time.monotonic():
+    # (an empty answer was our records' suspension alone, filtered out below: read again)
+    if hit is not None and hit[0] > time.monotonic() and hit[1]:
         checks = list(hit[1])
     else:
         ctx = VerifyContext(moment, resolver_for_visitor(), default_registry(), retired, run_checks)
@@ -448,13 +449,6 @@ def _status_checks(
         checks = [c for c in checks if c.name != "status" or c.scope]
         checks.append(Check("status", "fail", reason, code="suspended"))
     return checks
-
-
-def _entry_carries_suspension(document: Mapping[str, Any] | None) -> bool:
-    """Whether the credential's one status entry says suspension too (a ``message`` entry,
-    decision 0019), not only revocation."""
-    status = document.get("credentialStatus") if isinstance(document, Mapping) else None
-    return isinstance(status, Mapping) and status.get("statusPurpose") == "message"
 
 
 def verify_submission(submission: Submission, *, now: datetime | None = None) -> Outcome:
@@ -490,12 +484,12 @@ def verify_submission(submission: Submission, *, now: datetime | None = None) ->
         if credential is None and entry.public_id:
             credential = _ours(entry.public_id)
         if credential is not None:
-            # the engine's status checks are remembered for this list version (unless our
-            # records replaced them: the suspension of a credential issued before 0019)
+            # the engine's status checks are remembered for this list version
             version = (credential.revocation_list.version, credential.revocation_list_id)
-            status_checks = tuple(c for c in dynamic if c.name == "status")
-            if credential.suspended_at is None or _entry_carries_suspension(entry.document):
-                _status_cache.put((entry.status_key, version), (float("inf"), status_checks))
+            status_checks = tuple(
+                c for c in dynamic if c.name == "status" and c.code != "suspended"
+            )
+            _status_cache.put((entry.status_key, version), (float("inf"), status_checks))
     if entry.document is None:
         dynamic = []
     # Everything the outcome is built from: the input, the issuer's key cut-offs, the checks

@@ -10,23 +10,23 @@
 //   sign      item {credential, key, created?}  -> {credential} signed with eddsa-rdfc-2022
 //   verify    item {credential, now?}           -> {verified, errors[], statusChecked:false}
 //   canonize  item {document}                   -> {nquads} (jsonld.canonize, RDFC-1.0, safe)
+//   contexts  (no items)                        -> {npm: {...}, microcred: {...}, compared: [...]}
 //   status    item {credential, documents}      -> {checked, entries: [{value, message, ...}]}
 //             @digitalbazaar/vc-bitstring-status-list's checkStatus() dereferences the list
 //             (from `documents`, URL -> document), verifies its proof and issuer and matches
 //             the purpose; it reads one bit at statusListIndex (it ignores statusSize), so the
 //             harness then reads the entry per the REC with the library's decodeList():
 //             statusSize bits at statusListIndex * statusSize, mapped through statusMessage.
-//   contexts  (no items)                        -> {npm: {...}, microcred: {...}, compared: [...]}
 // A failing item yields {ok: false, error: {...}}; the process exits 0 unless the request
 // itself is unusable.
 import {isDeepStrictEqual} from 'node:util';
 
 import * as vc from '@digitalbazaar/vc';
+import {checkStatus, decodeList} from '@digitalbazaar/vc-bitstring-status-list';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import jsonld from 'jsonld';
-import {checkStatus, decodeList} from '@digitalbazaar/vc-bitstring-status-list';
 
 import {buildLoader} from './loader.mjs';
 
@@ -133,6 +133,18 @@ const commands = {
     };
   },
 
+  async canonize(item, {documentLoader}) {
+    const nquads = await jsonld.canonize(item.document, {
+      algorithm: 'RDFC-1.0',
+      format: 'application/n-quads',
+      safe: true,
+      base: null,
+      rdfDirection: 'i18n-datatype',
+      documentLoader
+    });
+    return {nquads};
+  },
+
   async status(item, {documentLoader}) {
     const documents = item.documents || {};
     const loader = async url => {
@@ -157,18 +169,6 @@ const commands = {
       });
     }
     return {checked: true, entries};
-  },
-
-  async canonize(item, {documentLoader}) {
-    const nquads = await jsonld.canonize(item.document, {
-      algorithm: 'RDFC-1.0',
-      format: 'application/n-quads',
-      safe: true,
-      base: null,
-      rdfDirection: 'i18n-datatype',
-      documentLoader
-    });
-    return {nquads};
   }
 };
 
