@@ -68,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
         "documents, status lists): a key counts only if its issuer's document lists it",
     )
     verify.add_argument("--now", help="check dates against this time (default: now)")
+    verify.add_argument(
+        "--allow-unknown-status",
+        action="store_true",
+        help="a status list that cannot be retrieved is a warning, not the STATUS-UNKNOWN verdict",
+    )
     _context_option(verify)
     verify.add_argument("files", nargs="+", help="files to verify, - for stdin")
 
@@ -288,7 +293,13 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Any) -> i
             inputs.append((name, data))
     status = EXIT_OK
     for label, data in inputs:
-        report = verify_credential(data, now=now, resolver=resolver, registry=registry)
+        report = verify_credential(
+            data,
+            now=now,
+            resolver=resolver,
+            registry=registry,
+            allow_unknown_status=args.allow_unknown_status,
+        )
         if not report.ok:
             status = EXIT_INVALID
         if args.json:

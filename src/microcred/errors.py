@@ -17,7 +17,7 @@ Every exception the core raises on purpose is a subclass of :class:`Error`::
     ├── KeyFormatError               a key or key document in an unusable form
     ├── SigningError                 a credential could not be signed
     ├── ResolutionError              a resolver could not provide a DID/issuer/status document
-    ├── StatusListError              a malformed Bitstring Status List
+    ├── StatusListError              a malformed Bitstring Status List (``code``: the REC's error)
     └── BakingError                  a badge image could not be baked or read
 
 Verification reports problems in its result object; it raises only for misuse.
@@ -117,7 +117,17 @@ class ResolutionError(Error):
 
 
 class StatusListError(Error):
-    """A malformed Bitstring Status List or status entry."""
+    """A malformed Bitstring Status List or status entry.
+
+    ``code`` names the Bitstring Status List error where one applies
+    (``STATUS_LIST_LENGTH_ERROR``, ``RANGE_ERROR``, ``STATUS_VERIFICATION_ERROR``), or
+    ``MALFORMED_VALUE_ERROR`` for an entry that breaks the data model (e.g. a numeric
+    ``statusListIndex``).
+    """
+
+    def __init__(self, message: str, *, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class BakingError(Error):

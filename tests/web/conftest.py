@@ -106,3 +106,46 @@ def world(make_org, make_member) -> World:
         team=team,
         invitation_id=invitation.pk,
     )
+
+
+@pytest.fixture
+def make_pre_0019() -> Callable[..., object]:
+    """Turns a freshly issued credential into one as issued before decision 0019: a one-bit
+    revocation entry in its credentialStatus (re-signed by the organisation's key), a
+    revocation list index and a suspension list index (``index``, ``index + 1``)."""
+    import json
+
+    from microcred.status import BitstringStatusList, status_entry
+    from microcred.suites import eddsa_rdfc_2022
+    from microcred_web.issuing.models import StatusList, StatusPurpose
+    from microcred_web.issuing.signing import signing_key_for
+    from microcred_web.issuing.status_lists import list_url
+
+    def make(credential, index: int = 77):
+        organisation = credential.organisation
+        lists = {}
+        for purpose in (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION):
+            lists[purpose], _new = StatusList.objects.get_or_create(
+                organisation=organisation,
+                purpose=purpose,
+                number=1,
+                defaults={"encoded_list": BitstringStatusList().encode()},
+            )
+        document = credential.document
+        document.pop("proof")
+        document["credentialStatus"] = status_entry(
+            list_credential_url=list_url(lists[StatusPurpose.REVOCATION]),
+            index=index,
+            purpose="revocation",
+        )
+        _key, pair = signing_key_for(organisation=organisation)
+        signed = eddsa_rdfc_2022.sign(document, pair, created=credential.issued_at)
+        credential.signed_json = json.dumps(signed)
+        credential.revocation_list = lists[StatusPurpose.REVOCATION]
+        credential.revocation_status_index = index
+        credential.suspension_list = lists[StatusPurpose.SUSPENSION]
+        credential.suspension_status_index = index + 1
+        credential.save()
+        return credential
+
+    return make

@@ -11,8 +11,7 @@ import binascii
 import gzip
 import secrets
 import zlib
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Final
 
 from microcred.errors import StatusListError
@@ -20,16 +19,20 @@ from microcred.errors import StatusListError
 __all__ = [
     "DEFAULT_SIZE",
     "MAX_DECODED_BYTES",
+    "MINIMUM_ENTRIES",
     "BitstringStatusList",
-    "StatusCheck",
     "allocate_index",
-    "check_status",
     "status_entry",
     "status_list_credential",
 ]
 
-DEFAULT_SIZE: Final = 131_072
-"""Entries (bits) in a list: the REC's minimum, which gives herd privacy (16 KiB)."""
+MINIMUM_ENTRIES: Final = 131_072
+"""The REC's ``minimumNumberOfEntries``: a list with fewer entries (bits / ``statusSize``) is
+``STATUS_LIST_LENGTH_ERROR`` (herd privacy)."""
+DEFAULT_SIZE: Final = MINIMUM_ENTRIES
+"""Bits in a new list: the minimum for one-bit entries (16 KiB)."""
+MAX_STATUS_SIZE: Final = 8
+"""Largest ``statusSize`` accepted (its ``statusMessage`` lists 2**statusSize values)."""
 MAX_DECODED_BYTES: Final = 16 * 1024 * 1024
 """Largest decompressed list accepted (134M entries); a larger one is treated as a GZIP bomb."""
 MAX_ENCODED_CHARS: Final = 8 * 1024 * 1024
@@ -84,6 +87,33 @@ class BitstringStatusList:
             self._bits[byte] |= mask
         else:
             self._bits[byte] &= ~mask & 0xFF
+
+    def _entry_start(self, index: int, status_size: int) -> int:
+        if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+            raise StatusListError(
+                f"status list index must be a non-negative integer, not {index!r}"
+            )
+        if isinstance(status_size, bool) or not isinstance(status_size, int) or status_size < 1:
+            raise StatusListError(f"statusSize must be a positive integer, not {status_size!r}")
+        self._position(index * status_size + status_size - 1)
+        return index * status_size
+
+    def value(self, index: int, status_size: int = 1) -> int:
+        """The ``status_size``-bit value of entry ``index`` (bits ``index * status_size`` on,
+        the first one most significant)."""
+        first = self._entry_start(index, status_size)
+        value = 0
+        for position in range(first, first + status_size):
+            value = (value << 1) | self.get(position)
+        return value
+
+    def set_value(self, index: int, value: int, status_size: int = 1) -> None:
+        """Write ``value`` into the ``status_size`` bits of entry ``index``."""
+        if isinstance(value, bool) or not 0 <= value < 1 << status_size:
+            raise StatusListError(f"status value {value!r} does not fit in {status_size} bits")
+        first = self._entry_start(index, status_size)
+        for offset in range(status_size):
+            self.set(first + offset, bool(value >> (status_size - 1 - offset) & 1))
 
     def set_indices(self) -> list[int]:
         """Every index whose bit is set, ascending."""
@@ -201,100 +231,38 @@ def status_list_credential(
     return credential
 
 
-def status_entry(*, list_credential_url: str, index: int, purpose: str) -> dict[str, str]:
-    """A ``BitstringStatusListEntry`` for a credential's ``credentialStatus``."""
+def status_entry(
+    *,
+    list_credential_url: str,
+    index: int,
+    purpose: str,
+    status_size: int = 1,
+    messages: Sequence[tuple[int, str]] = (),
+) -> dict[str, Any]:
+    """A ``BitstringStatusListEntry`` for a credential's ``credentialStatus``.
+
+    ``status_size`` > 1 needs one ``(value, message)`` per possible value, written as the
+    REC's ``statusMessage`` (``{"status": "0x2", "message": "revoked"}``).
+    """
     if purpose not in PURPOSES:
         raise StatusListError(f"statusPurpose must be among {sorted(PURPOSES)}, not {purpose!r}")
     if isinstance(index, bool) or not isinstance(index, int) or index < 0:
         raise StatusListError(f"statusListIndex must be a non-negative integer, not {index!r}")
-    return {
+    if isinstance(status_size, bool) or not 1 <= status_size <= MAX_STATUS_SIZE:
+        raise StatusListError(f"statusSize must be 1..{MAX_STATUS_SIZE}, not {status_size!r}")
+    if status_size > 1 and sorted(v for v, _m in messages) != list(range(1 << status_size)):
+        raise StatusListError(f"statusSize {status_size} needs a message for every value")
+    entry: dict[str, Any] = {
         "id": f"{list_credential_url}#{index}",
         "type": "BitstringStatusListEntry",
         "statusPurpose": purpose,
         "statusListIndex": str(index),
         "statusListCredential": list_credential_url,
     }
-
-
-@dataclass(frozen=True, slots=True)
-class StatusCheck:
-    """The status bit of one credential. ``set`` is True when the status applies."""
-
-    purpose: str
-    index: int
-    set: bool
-    reason: str
-
-
-_SET_MEANING: Final = {
-    "revocation": "the credential is revoked",
-    "suspension": "the credential is suspended",
-    "refresh": "the credential should be refreshed",
-    "message": "a status message applies",
-}
-
-
-def check_status(entry: Mapping[str, Any], list_credential: Mapping[str, Any]) -> StatusCheck:
-    """Read the bit ``entry`` points to in ``list_credential`` (whose proof the caller checked).
-
-    Raises :class:`StatusListError` when the entry or list is malformed, when the purposes do
-    not match, or when the index is outside the list. Like the REC's validation algorithm, it
-    does not require the list credential's ``id`` to equal the entry's URL (the 1EdTech
-    fixture list is published under a URL other than its id); the caller, who dereferenced
-    the URL, vouches that ``list_credential`` is what it serves.
-    """
-    if not isinstance(entry, Mapping) or entry.get("type") != "BitstringStatusListEntry":
-        raise StatusListError("credentialStatus is not a BitstringStatusListEntry")
-    purpose = entry.get("statusPurpose")
-    if not isinstance(purpose, str) or not purpose:
-        raise StatusListError("the status entry has no statusPurpose")
-    index = _parse_index(entry.get("statusListIndex"))
-    size = entry.get("statusSize", 1)
-    if size not in (1, "1"):
-        raise StatusListError(f"statusSize {size!r} is not supported (only 1-bit statuses)")
-    subject = _list_subject(list_credential)
-    if not isinstance(entry.get("statusListCredential"), str):
-        raise StatusListError("the status entry has no statusListCredential URL")
-    list_purposes = subject.get("statusPurpose")
-    allowed = list_purposes if isinstance(list_purposes, list) else [list_purposes]
-    if purpose not in allowed:
-        raise StatusListError(
-            f"status purpose mismatch: the entry says {purpose!r}, "
-            f"the list is for {list_purposes!r}"
-        )
-    bits = BitstringStatusList.decode(subject["encodedList"])
-    if index >= bits.size:
-        raise StatusListError(f"statusListIndex {index} is outside the list (size {bits.size})")
-    is_set = bits.get(index)
-    if is_set:
-        reason = f"{purpose} bit {index} is set: {_SET_MEANING.get(purpose, 'the status applies')}"
-    else:
-        reason = f"{purpose} bit {index} is not set"
-    return StatusCheck(purpose=purpose, index=index, set=is_set, reason=reason)
-
-
-def _parse_index(value: Any) -> int:
-    # The REC says a string of digits; the 1EdTech fixtures also use a JSON integer.
-    if isinstance(value, bool):
-        raise StatusListError("statusListIndex must be a string of digits")
-    if isinstance(value, int) and value >= 0:
-        return value
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
-        return int(value)
-    raise StatusListError(f"statusListIndex must be a string of digits, not {value!r}")
-
-
-def _list_subject(list_credential: Mapping[str, Any]) -> Mapping[str, Any]:
-    if not isinstance(list_credential, Mapping):
-        raise StatusListError("the status list credential is not a JSON object")
-    types = list_credential.get("type")
-    if not isinstance(types, list) or "BitstringStatusListCredential" not in types:
-        raise StatusListError("the list is not a BitstringStatusListCredential")
-    subject = list_credential.get("credentialSubject")
-    if isinstance(subject, list) and len(subject) == 1:
-        subject = subject[0]
-    if not isinstance(subject, Mapping) or subject.get("type") != "BitstringStatusList":
-        raise StatusListError("the list credential's subject is not a BitstringStatusList")
-    if not isinstance(subject.get("encodedList"), str):
-        raise StatusListError("the status list has no encodedList")
-    return subject
+    if status_size > 1:
+        entry["statusSize"] = status_size
+    if messages:
+        entry["statusMessage"] = [
+            {"status": hex(value), "message": message} for value, message in sorted(messages)
+        ]
+    return entry

@@ -38,6 +38,7 @@ class VerifyContext:
     run: Runner
     depth: int = 0
     follow_links: bool = True
+    allow_unknown_status: bool = False
 
     def verify(self, data: Any, *, follow_links: bool = True) -> VerificationReport:
         """Verify an embedded or linked credential one level deeper."""
@@ -46,7 +47,14 @@ class VerifyContext:
 
 def nested(ctx: VerifyContext, *, follow_links: bool = True) -> VerifyContext:
     return VerifyContext(
-        ctx.now, ctx.resolver, ctx.registry, ctx.retired_keys, ctx.run, ctx.depth + 1, follow_links
+        ctx.now,
+        ctx.resolver,
+        ctx.registry,
+        ctx.retired_keys,
+        ctx.run,
+        ctx.depth + 1,
+        follow_links,
+        ctx.allow_unknown_status,
     )
 
 

@@ -62,7 +62,7 @@ def check_endorsements(document: Mapping[str, Any], ctx: VerifyContext) -> list[
     if ctx.depth >= MAX_NESTING:
         return [Check("endorsements", "fail", "embedded credentials are nested too deeply")]
     lifted: list[Check] = []
-    bad = 0
+    bad = unknown = 0
     for path, member in members:
         if not isinstance(member, Mapping | str):
             lifted.append(Check("structure", "fail", "not a credential", scope=path))
@@ -71,10 +71,12 @@ def check_endorsements(document: Mapping[str, Any], ctx: VerifyContext) -> list[
         nested = ctx.verify(member)
         if not nested.ok:
             bad += 1
+            unknown += nested.verdict == "status-unknown"
         for check in nested.checks:
             if check.status in ("fail", "warn"):
                 scope = path + check.scope[1:] if check.scope else path
                 lifted.append(Check(check.name, check.status, check.reason, scope, check.code))
     summary = f"{len(members) - bad} of {len(members)} embedded credentials verify"
-    head = Check("endorsements", "fail" if bad else "pass", summary)
+    code = "status-unknown" if bad and unknown == bad else ""  # only their status is unknown
+    head = Check("endorsements", "fail" if bad else "pass", summary, code=code)
     return [head, *lifted]

@@ -36,6 +36,7 @@ def verify_credential(
     resolver: Resolver | None = None,
     registry: ContextRegistry | None = None,
     retired_keys: Mapping[str, datetime] | Iterable[str] | None = None,
+    allow_unknown_status: bool = False,
 ) -> VerificationReport:
     """Verify a credential given as JSON text/object, a compact VC-JWT or a baked PNG/SVG.
 
@@ -43,7 +44,10 @@ def verify_credential(
     ``resolver`` provides every external document (DID/key documents, status lists, refresh
     and schema resources); without one, nothing is fetched. ``retired_keys`` maps
     verification-method ids (or public Multikey values) to when they were retired; a
-    collection of ids means "retired, date unknown". Never raises for bad input.
+    collection of ids means "retired, date unknown". A status list that cannot be retrieved
+    makes the verdict ``status-unknown``; ``allow_unknown_status`` makes it a warning instead
+    (the policy of a verifier that accepts credentials it cannot check for revocation).
+    Never raises for bad input.
     """
     if not isinstance(now, datetime):
         raise TypeError("now must be a datetime")
@@ -55,6 +59,7 @@ def verify_credential(
     else:
         retired = {key: datetime.min.replace(tzinfo=UTC) for key in retired_keys}
     ctx = VerifyContext(moment, resolver, registry or default_registry(), retired, run_checks)
+    ctx.allow_unknown_status = allow_unknown_status
     return run_checks(data, ctx)
 
 

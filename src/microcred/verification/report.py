@@ -19,6 +19,7 @@ Verdict = Literal[
     "tampered",
     "unknown-issuer",
     "malformed",
+    "status-unknown",
 ]
 
 CHECK_ORDER = (
@@ -91,6 +92,11 @@ class VerificationReport:
                 return verdict
         if any(c.name == "parse" for c in failed):
             return "malformed"
+        if "status-unknown" in codes:
+            known = [c for c in failed if c.code != "status-unknown"]
+            if not known:
+                return "status-unknown"  # everything else held; the status could not be learnt
+            failed = known  # a definite finding (e.g. expired) says more
         if codes & {"expired", "not-yet-valid"} and all(
             c.name in ("valid-from", "valid-until", "schema", "structure", "profile")
             for c in failed

@@ -77,6 +77,10 @@ FAILURE_TEXT: Final[dict[str, Promise]] = {
         "Its signature has expired: the signer limited how long it holds."
     ),
     "malformed": gettext_lazy("It could not be read as a credential."),
+    "status-unknown": gettext_lazy(
+        "Its issuer's status list could not be retrieved, so whether it has been revoked or "
+        "suspended is unknown."
+    ),
 }
 #: what a failed check means when the engine gives no code, by check
 FAILED_CHECK_TEXT: Final[dict[str, Promise]] = {

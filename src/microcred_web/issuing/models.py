@@ -78,6 +78,9 @@ class IssuerKey(models.Model):
 
 
 class StatusPurpose(models.TextChoices):
+    # "message": 2-bit entries carrying revocation and suspension (decision 0019); the two
+    # one-bit purposes are those of credentials issued before it
+    MESSAGE = "message", _("Revocation and suspension")
     REVOCATION = "revocation", _("Revocation")
     SUSPENSION = "suspension", _("Suspension")
 
@@ -87,6 +90,10 @@ class StatusList(models.Model):
 
     ``version`` goes up whenever a bit changes; ``signed_json`` is the signed list credential
     for ``signed_version`` (re-signed when the two differ).
+
+    ``size`` counts entries of ``status_size`` bits each (the bitstring has
+    ``size * status_size`` bits): 2 for ``message`` lists (see :mod:`microcred.status.standing`),
+    1 for the older revocation and suspension lists.
 
     ``allocated`` is the reservation bitmap (bit ``i`` is byte ``i // 8``, mask ``1 << i % 8``;
     empty means nothing reserved yet) and ``allocated_count`` the number of bits set in it: an
@@ -100,6 +107,7 @@ class StatusList(models.Model):
     purpose = models.CharField(max_length=12, choices=StatusPurpose.choices)
     number = models.PositiveIntegerField(default=1)
     size = models.PositiveIntegerField(default=STATUS_LIST_SIZE)
+    status_size = models.PositiveSmallIntegerField(default=1)
     encoded_list = models.TextField()
     version = models.PositiveIntegerField(default=1)
     signed_json = models.TextField(blank=True)
@@ -170,15 +178,19 @@ class Credential(models.Model):
     issuer_key = models.ForeignKey(
         IssuerKey, on_delete=models.PROTECT, related_name="credentials", null=True
     )
-    # (list, index) are unique together, and that index serves the lists' foreign keys too
+    # (list, index) are unique together, and that index serves the lists' foreign keys too.
+    # ``revocation_list`` is the list the credential's one ``credentialStatus`` names: a
+    # ``message`` list (revocation and suspension, decision 0019) or, for credentials issued
+    # before that, a one-bit revocation list; only those older credentials have a suspension
+    # list (no longer published: their suspension is known from ``suspended_at``).
     revocation_list = models.ForeignKey(
         StatusList, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     revocation_status_index = models.PositiveIntegerField()
     suspension_list = models.ForeignKey(
-        StatusList, on_delete=models.PROTECT, related_name="+", db_index=False
+        StatusList, on_delete=models.PROTECT, related_name="+", db_index=False, null=True
     )
-    suspension_status_index = models.PositiveIntegerField()
+    suspension_status_index = models.PositiveIntegerField(null=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.CharField(max_length=500, blank=True)
     suspended_at = models.DateTimeField(null=True, blank=True)

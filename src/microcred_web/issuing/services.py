@@ -13,7 +13,7 @@ import calendar
 import json
 import secrets
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -35,7 +35,7 @@ from microcred.model import (
     hashed_email_identity,
 )
 from microcred.schema import validate_document
-from microcred.status import status_entry
+from microcred.status import standing_entry
 from microcred.suites import eddsa_rdfc_2022
 from microcred.verification.signed_content import signed_content_problems
 from microcred_web.accounts.models import User
@@ -53,15 +53,21 @@ from microcred_web.issuing.models import (
     DeliveryStatus,
     IssuerKey,
     IssuerProfile,
-    StatusList,
     StatusPurpose,
 )
 from microcred_web.issuing.signals import credentials_issued_on_commit
 from microcred_web.issuing.signing import signing_key_for
+from microcred_web.issuing.status_changes import (
+    credential_revoke,
+    credential_suspend,
+    credential_unsuspend,
+    credentials_revoke,
+    credentials_suspend,
+    credentials_unsuspend,
+)
 from microcred_web.issuing.status_lists import (
     ReservedIndex,
     list_path,
-    status_bits_set,
     status_indexes_reserve,
     status_list_credential_for,
 )
@@ -93,7 +99,7 @@ __all__ = [
 ]
 
 MAX_NAME = 200
-MAX_REASON = 500
+MAX_REASON = 500  # also in status_changes
 
 
 @dataclass(frozen=True)
@@ -305,7 +311,7 @@ def _credential_json(
     credential_id: str,
     recipient: _Checked,
     salt: str,
-    revocation_entry: dict[str, str],
+    status_entry: dict[str, Any],
 ) -> dict[str, Any]:
     subject: dict[str, Any] = {"type": ["AchievementSubject"], "achievement": achievement}
     if recipient.did:
@@ -318,7 +324,7 @@ def _credential_json(
     document["credentialSubject"] = subject
     if recipient.evidence:
         document["evidence"] = recipient.evidence
-    document["credentialStatus"] = revocation_entry
+    document["credentialStatus"] = status_entry
     return document
 
 
@@ -353,8 +359,7 @@ class PreparedCredential:
     public_id: uuid.UUID
     recipient: _Checked
     salt: str
-    revocation: ReservedIndex
-    suspension: ReservedIndex
+    status: ReservedIndex  # the entry of a message list its credentialStatus names
     signed_json: str
     claim_token: str | None = None
     pk: int | None = None
@@ -450,7 +455,7 @@ def credentials_prepare(
     url_prefix, url_suffix = _credential_url_parts()
     # The model + schema check of the shared template, before anything is reserved.
     probe_list = absolute_url(
-        list_path(slug=organisation.slug, purpose=StatusPurpose.REVOCATION, number=1)
+        list_path(slug=organisation.slug, purpose=StatusPurpose.MESSAGE, number=1)
     )
     _validate_first(
         _credential_json(
@@ -459,24 +464,20 @@ def credentials_prepare(
             credential_id=f"{url_prefix}{_UUID_PLACEHOLDER}{url_suffix}",
             recipient=todo[0],
             salt=secrets.token_hex(16),
-            revocation_entry=status_entry(
-                list_credential_url=probe_list, index=0, purpose="revocation"
-            ),
+            status_entry=standing_entry(list_credential_url=probe_list, index=0),
         )
     )
     reservation = status_indexes_reserve(organisation=organisation, count=len(todo))
     list_urls: dict[int, str] = {}
     documents: list[dict[str, Any]] = []
-    for item, revocation, suspension in zip(
-        todo, reservation.revocation, reservation.suspension, strict=True
-    ):
-        url = list_urls.get(revocation.list_id)
+    for item, reserved in zip(todo, reservation, strict=True):
+        url = list_urls.get(reserved.list_id)
         if url is None:
-            url = list_urls[revocation.list_id] = absolute_url(
+            url = list_urls[reserved.list_id] = absolute_url(
                 list_path(
                     slug=organisation.slug,
-                    purpose=StatusPurpose.REVOCATION,
-                    number=revocation.list_number,
+                    purpose=StatusPurpose.MESSAGE,
+                    number=reserved.list_number,
                 )
             )
         public_id = uuid7()
@@ -488,9 +489,7 @@ def credentials_prepare(
                 credential_id=f"{url_prefix}{public_id}{url_suffix}",
                 recipient=item,
                 salt=salt,
-                revocation_entry=status_entry(
-                    list_credential_url=url, index=revocation.index, purpose="revocation"
-                ),
+                status_entry=standing_entry(list_credential_url=url, index=reserved.index),
             )
         )
         batch.items.append(
@@ -498,8 +497,7 @@ def credentials_prepare(
                 public_id=public_id,
                 recipient=item,
                 salt=salt,
-                revocation=revocation,
-                suspension=suspension,
+                status=reserved,
                 signed_json="",
                 claim_token=secrets.token_urlsafe(24) if deliver and item.email else None,
             )
@@ -543,8 +541,6 @@ _VARYING = (
     "signed_json",
     "revocation_list_id",
     "revocation_status_index",
-    "suspension_list_id",
-    "suspension_status_index",
     "source_key",
     "claim_token_hash",
     "delivery_status",
@@ -581,10 +577,8 @@ def credentials_store(
                 item.recipient.name,
                 item.salt,
                 item.signed_json,
-                item.revocation.list_id,
-                item.revocation.index,
-                item.suspension.list_id,
-                item.suspension.index,
+                item.status.list_id,
+                item.status.index,
                 item.recipient.source_key,
                 token_hash(item.claim_token) if item.claim_token else "",
                 DeliveryStatus.QUEUED if item.claim_token else DeliveryStatus.NOT_SENT,
@@ -700,171 +694,6 @@ def _render_on_commit(public_ids: list[str]) -> None:
             task.enqueue(public_id=public_id)
 
     transaction.on_commit(enqueue)
-
-
-# --------------------------------------------------------------------------- status changes
-
-
-def _clean_reason(reason: str) -> str:
-    text = (reason or "").strip()
-    if not text:
-        raise ApplicationError("reason_required", "Give a reason.", "reason")
-    if len(text) > MAX_REASON:
-        raise ApplicationError("reason_too_long", "The reason is too long.", "reason")
-    return text
-
-
-def _change_status(
-    *,
-    credentials: Sequence[Credential],
-    actor: Any,
-    reason: str,
-    action: str,
-    apply: Callable[[Credential, datetime], bool],
-    purpose: str,
-    bit: bool,
-    now: datetime | None,
-) -> list[Credential]:
-    moment = now or timezone.now()
-    changed: list[Credential] = []
-    with transaction.atomic():
-        locked = list(
-            Credential.objects.select_for_update()
-            .filter(pk__in=[c.pk for c in credentials])
-            .select_related("organisation")
-            .order_by("pk")
-        )
-        organisations = {c.organisation_id for c in locked}
-        if len(organisations) > 1:
-            raise ApplicationError("mixed_organisations", "Credentials of several organisations.")
-        by_list: dict[int, list[int]] = {}
-        for credential in locked:
-            if not apply(credential, moment):
-                continue
-            credential.save()
-            changed.append(credential)
-            list_id = (
-                credential.revocation_list_id
-                if purpose == StatusPurpose.REVOCATION
-                else credential.suspension_list_id
-            )
-            index = (
-                credential.revocation_status_index
-                if purpose == StatusPurpose.REVOCATION
-                else credential.suspension_status_index
-            )
-            by_list.setdefault(list_id, []).append(index)
-            audit_record(
-                action=action,
-                actor=actor,
-                organisation=credential.organisation,
-                target=credential,
-                data={"reason": reason, "recipient": credential.recipient_label},
-            )
-        for list_id, indexes in by_list.items():
-            status_bits_set(
-                status_list=StatusList(pk=list_id), indexes=indexes, value=bit, now=moment
-            )
-    return changed
-
-
-def credentials_revoke(
-    *, credentials: Sequence[Credential], actor: Any, reason: str, now: datetime | None = None
-) -> list[Credential]:
-    """Revoke (permanently); already revoked credentials are left alone. Returns those changed."""
-    text = _clean_reason(reason)
-
-    def apply(credential: Credential, moment: datetime) -> bool:
-        if credential.revoked_at is not None:
-            return False
-        credential.revoked_at, credential.revocation_reason = moment, text
-        return True
-
-    return _change_status(
-        credentials=credentials,
-        actor=actor,
-        reason=text,
-        action="issuing.credential_revoked",
-        apply=apply,
-        purpose=StatusPurpose.REVOCATION,
-        bit=True,
-        now=now,
-    )
-
-
-def credentials_suspend(
-    *, credentials: Sequence[Credential], actor: Any, reason: str, now: datetime | None = None
-) -> list[Credential]:
-    text = _clean_reason(reason)
-
-    def apply(credential: Credential, moment: datetime) -> bool:
-        if credential.revoked_at is not None or credential.suspended_at is not None:
-            return False
-        credential.suspended_at, credential.suspension_reason = moment, text
-        return True
-
-    return _change_status(
-        credentials=credentials,
-        actor=actor,
-        reason=text,
-        action="issuing.credential_suspended",
-        apply=apply,
-        purpose=StatusPurpose.SUSPENSION,
-        bit=True,
-        now=now,
-    )
-
-
-def credentials_unsuspend(
-    *, credentials: Sequence[Credential], actor: Any, reason: str, now: datetime | None = None
-) -> list[Credential]:
-    text = _clean_reason(reason)
-
-    def apply(credential: Credential, moment: datetime) -> bool:
-        if credential.suspended_at is None:
-            return False
-        credential.suspended_at, credential.suspension_reason = None, ""
-        return True
-
-    return _change_status(
-        credentials=credentials,
-        actor=actor,
-        reason=text,
-        action="issuing.credential_unsuspended",
-        apply=apply,
-        purpose=StatusPurpose.SUSPENSION,
-        bit=False,
-        now=now,
-    )
-
-
-def _one(result: list[Credential], credential: Credential, code: str, message: str) -> Credential:
-    if not result:
-        raise ApplicationError(code, message, status=409)
-    return result[0]
-
-
-def credential_revoke(
-    *, credential: Credential, actor: Any, reason: str, now: datetime | None = None
-) -> Credential:
-    changed = credentials_revoke(credentials=[credential], actor=actor, reason=reason, now=now)
-    return _one(changed, credential, "already_revoked", "This credential is already revoked.")
-
-
-def credential_suspend(
-    *, credential: Credential, actor: Any, reason: str, now: datetime | None = None
-) -> Credential:
-    changed = credentials_suspend(credentials=[credential], actor=actor, reason=reason, now=now)
-    return _one(
-        changed, credential, "not_suspendable", "Only an active credential can be suspended."
-    )
-
-
-def credential_unsuspend(
-    *, credential: Credential, actor: Any, reason: str, now: datetime | None = None
-) -> Credential:
-    changed = credentials_unsuspend(credentials=[credential], actor=actor, reason=reason, now=now)
-    return _one(changed, credential, "not_suspended", "This credential is not suspended.")
 
 
 # --------------------------------------------------------------------------- delivery

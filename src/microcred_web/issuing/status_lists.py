@@ -1,6 +1,10 @@
-"""Bitstring Status Lists: reservation of indexes, bit changes and the signed list credentials.
+"""Bitstring Status Lists: reservation of indexes, status changes and the signed list credentials.
 
-Each organisation has numbered lists per purpose (revocation, suspension) of 131,072 entries.
+Each organisation has numbered ``message`` lists of 131,072 two-bit entries: a credential's one
+``credentialStatus`` entry carries revocation and suspension (decision 0019,
+:mod:`microcred.status.standing`). Credentials issued before that carry a one-bit revocation
+entry; their revocation lists are still kept up to date and published, their suspension lists
+(which no credential names) are neither.
 Indexes are random within the list and unique per list (a database constraint on the
 credentials backs this up). They are *reserved* before the credentials that use them are
 signed, in a short transaction of their own (:func:`status_indexes_reserve`): the
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,7 +26,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from microcred.status import BitstringStatusList, status_list_credential
+from microcred.status import STANDING_SIZE, BitstringStatusList, status_list_credential
 from microcred.suites import eddsa_rdfc_2022
 from microcred_web.common.errors import ApplicationError
 from microcred_web.issuing.identity import absolute_url, issuer_did
@@ -31,11 +35,12 @@ from microcred_web.issuing.signing import signing_key_for
 from microcred_web.orgs.models import Organisation
 
 _RANDOM = secrets.SystemRandom()
-_PURPOSES = (StatusPurpose.REVOCATION, StatusPurpose.SUSPENSION)  # always locked in this order
+#: purposes whose lists are published (a suspension list is named by no credential)
+PUBLISHED_PURPOSES = (StatusPurpose.MESSAGE, StatusPurpose.REVOCATION)
 
 
-def _empty_list(size: int) -> str:
-    return BitstringStatusList(size).encode()
+def _empty_list(size: int, status_size: int = 1) -> str:
+    return BitstringStatusList(size * status_size).encode()
 
 
 def list_path(*, slug: str, purpose: str, number: int) -> str:
@@ -55,21 +60,15 @@ class ReservedIndex:
     index: int
 
 
-@dataclass(frozen=True)
-class Reservation:
-    """``count`` revocation and ``count`` suspension indexes, in matching order."""
-
-    revocation: list[ReservedIndex]
-    suspension: list[ReservedIndex]
-
-
 def _new_list(organisation: Organisation, purpose: str, number: int) -> StatusList:
+    status_size = STANDING_SIZE if purpose == StatusPurpose.MESSAGE else 1
     return StatusList.objects.create(
         organisation=organisation,
         purpose=purpose,
         number=number,
         size=STATUS_LIST_SIZE,
-        encoded_list=_empty_list(STATUS_LIST_SIZE),
+        status_size=status_size,
+        encoded_list=_empty_list(STATUS_LIST_SIZE, status_size),
     )
 
 
@@ -141,8 +140,8 @@ def _reserve_in(organisation: Organisation, purpose: str, count: int) -> list[Re
     return out
 
 
-def status_indexes_reserve(*, organisation: Organisation, count: int) -> Reservation:
-    """Reserve ``count`` revocation and ``count`` suspension indexes and commit at once.
+def status_indexes_reserve(*, organisation: Organisation, count: int) -> list[ReservedIndex]:
+    """Reserve ``count`` entries of the organisation's ``message`` lists and commit at once.
 
     The organisation row is locked first (``FOR NO KEY UPDATE`` on PostgreSQL, so inserts that
     reference the organisation are not blocked), which serialises reservations and the
@@ -151,7 +150,7 @@ def status_indexes_reserve(*, organisation: Organisation, count: int) -> Reserva
     are held until that transaction ends.
     """
     if count <= 0:
-        return Reservation([], [])
+        return []
     with transaction.atomic():
         locked = list(
             Organisation.objects.select_for_update(no_key=True)
@@ -160,8 +159,7 @@ def status_indexes_reserve(*, organisation: Organisation, count: int) -> Reserva
         )
         if not locked:
             raise ApplicationError("not_found", "No such organisation.", status=404)
-        revocation, suspension = (_reserve_in(organisation, p, count) for p in _PURPOSES)
-    return Reservation(revocation=revocation, suspension=suspension)
+        return _reserve_in(organisation, StatusPurpose.MESSAGE, count)
 
 
 def _signed(status_list: StatusList, now: datetime, valid_from: datetime | None = None) -> str:
@@ -179,19 +177,26 @@ def _signed(status_list: StatusList, now: datetime, valid_from: datetime | None 
     return json.dumps(signed, ensure_ascii=False)
 
 
-def status_bits_set(
-    *, status_list: StatusList, indexes: Iterable[int], value: bool, now: datetime | None = None
+def status_values_set(
+    *,
+    status_list: StatusList,
+    values: Mapping[int, Callable[[int], int]],
+    now: datetime | None = None,
 ) -> StatusList:
-    """Set or clear bits, bump the version and re-sign the list (call inside a transaction)."""
+    """Change entries (``values`` maps an index to a function of its current value to its new
+    one), bump the version and re-sign the list if anything changed (inside a transaction)."""
     moment = now or timezone.now()
     locked = (
         StatusList.objects.select_for_update().select_related("organisation").get(pk=status_list.pk)
     )
     bits = BitstringStatusList.decode(locked.encoded_list)
+    size = locked.status_size
     changed = False
-    for index in indexes:
-        if bits.get(index) != value:
-            bits.set(index, value)
+    for index, change in values.items():
+        current = bits.value(index, size)
+        wanted = change(current)
+        if wanted != current:
+            bits.set_value(index, wanted, size)
             changed = True
     if not changed:
         return locked
@@ -208,7 +213,10 @@ def status_bits_set(
 def status_list_credential_for(
     *, organisation: Organisation, purpose: str, number: int
 ) -> tuple[StatusList, dict[str, Any]]:
-    """The signed BitstringStatusListCredential of one list (signed now if out of date)."""
+    """The signed BitstringStatusListCredential of one published list (signed now if out of
+    date); a suspension list is not published (no credential names it)."""
+    if purpose not in PUBLISHED_PURPOSES:
+        raise ApplicationError("not_found", "No such status list.", status=404)
     status_list = (
         StatusList.objects.select_related("organisation")
         .filter(organisation=organisation, purpose=purpose, number=number)

@@ -1,9 +1,10 @@
 """Verifying credentials on this server: the core verifier with our own documents.
 
 :class:`LocalResolver` answers for this site's DIDs and status lists from the database (never
-the network). For credentials we issued, two facts the credential cannot carry are added:
-key compromise cut-offs (``retired_keys``) and the suspension status (OB 3.0 allows a single
-``credentialStatus``, which we use for revocation; see docs/decisions/0006).
+the network). For credentials we issued, facts the credential cannot carry are added: key
+compromise cut-offs (``retired_keys``), the issuer's reasons for a revocation or suspension,
+and, for credentials issued before decision 0019 (whose one ``credentialStatus`` entry is a
+one-bit revocation entry), their suspension, known from our records only.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from microcred_web.issuing.signing import retired_keys_for
 from microcred_web.issuing.status_lists import status_list_credential_for
 from microcred_web.orgs.models import Organisation
 
-_STATUS_PATH = re.compile(r"^/o/([-\w]+)/status/(revocation|suspension)/(\d+)$")
+_STATUS_PATH = re.compile(r"^/o/([-\w]+)/status/(message|revocation)/(\d+)$")
 _CREDENTIAL_PATH = re.compile(r"^/credentials/([0-9a-f-]{36})$")
 
 
@@ -107,11 +108,7 @@ def _ours(document: Mapping[str, Any] | None) -> Credential | None:
     match = _CREDENTIAL_PATH.match(credential_id[len(base) :])
     if match is None:
         return None
-    return (
-        Credential.objects.select_related("organisation", "suspension_list")
-        .filter(public_id=match[1])
-        .first()
-    )
+    return Credential.objects.select_related("organisation").filter(public_id=match[1]).first()
 
 
 def credential_verify(
@@ -136,32 +133,39 @@ def credential_verify(
         data, now=now, resolver=resolver or LocalResolver(), retired_keys=retired
     )
     credential = _ours(report.document)
-    if credential is not None and credential.revoked_at is not None:
-        _add_revocation_reason(report, credential)
-    if credential is not None and credential.suspended_at is not None and report.ok:
-        report.checks.append(
-            Check(
-                "status",
-                "fail",
-                f"suspended by its issuer: {credential.suspension_reason} (suspension bit "
-                f"{credential.suspension_status_index} of "
-                f"{credential.suspension_list.url_path})",
-                code="suspended",
-            )
-        )
+    if credential is not None:
+        _add_reasons(report, credential)
     return LocalVerification(report, credential)
 
 
-def _add_revocation_reason(report: VerificationReport, credential: Credential) -> None:
-    """The status list says only *that* a credential is revoked; we also know why."""
+def _add_reasons(report: VerificationReport, credential: Credential) -> None:
+    """The status list says only *that* a credential is revoked or suspended; we also know
+    why. An older credential (one-bit revocation entry) that we suspended: its status check
+    passed on the revocation bit, so it is replaced by the suspension from our records."""
     for position, check in enumerate(report.checks):
-        if check.name == "status" and check.code == "revoked" and not check.scope:
-            day = credential.revoked_at.date().isoformat() if credential.revoked_at else ""
-            report.checks[position] = replace(
-                check,
-                reason=f"revoked by its issuer on {day}: {credential.revocation_reason} "
-                f"({check.reason})",
+        if check.name != "status" or check.scope:
+            continue
+        if check.code == "revoked" and credential.revoked_at is not None:
+            day = credential.revoked_at.date().isoformat()
+            reason = f"revoked by its issuer on {day}: {credential.revocation_reason}"
+        elif check.code == "suspended" and credential.suspended_at is not None:
+            reason = f"suspended by its issuer: {credential.suspension_reason}"
+        elif (
+            check.status == "pass"
+            and credential.suspended_at is not None
+            and credential.suspension_list_id is not None
+        ):
+            report.checks[position] = Check(
+                "status",
+                "fail",
+                f"suspended by its issuer: {credential.suspension_reason} (from the issuer's "
+                f"records: this credential's status entry carries revocation only)",
+                code="suspended",
             )
+            continue
+        else:
+            continue
+        report.checks[position] = replace(check, reason=f"{reason} ({check.reason})")
 
 
 def _issuers_named(data: str | bytes | Mapping[str, Any]) -> list[Organisation]:

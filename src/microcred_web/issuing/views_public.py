@@ -104,7 +104,7 @@ def issuer_logo(request: HttpRequest, slug: str) -> HttpResponseBase:
 
 @require_GET
 def status_list(request: HttpRequest, slug: str, purpose: str, number: int) -> HttpResponse:
-    if purpose not in {"revocation", "suspension"}:
+    if purpose not in {"message", "revocation"}:  # suspension lists are not published (0019)
         raise Http404("No such status list.")
     organisation = _organisation(slug)
     try:

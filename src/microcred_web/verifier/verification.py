@@ -72,6 +72,7 @@ VERDICTS: Final[dict[str, Promise]] = {
     "not-yet-valid": gettext_lazy("Not yet valid"),
     "tampered": gettext_lazy("Tampered"),
     "unknown-issuer": gettext_lazy("Unknown issuer"),
+    "status-unknown": gettext_lazy("Status unknown"),
     "not-a-credential": gettext_lazy("Not a credential"),
     "invalid": gettext_lazy("Not valid"),
 }
@@ -86,6 +87,10 @@ EXPLANATIONS: Final[dict[str, Promise]] = {
     ),
     "unknown-issuer": gettext_lazy(
         "The signature could not be traced to the issuer named on the credential."
+    ),
+    "status-unknown": gettext_lazy(
+        "The issuer signed this credential and its dates hold, but the issuer's status list "
+        "could not be retrieved: whether it has been revoked or suspended is unknown."
     ),
     "not-a-credential": gettext_lazy("This is not a credential we can read."),
     "invalid": gettext_lazy("This credential did not pass every check."),
@@ -426,7 +431,8 @@ def _status_checks(
         expires = time.monotonic() + FOREIGN_STATUS_TTL
     key = (entry.status_key, version)
     hit = _status_cache.get(key)
-    if hit is not None and hit[0] > time.monotonic():
+    # (an empty answer was our records' suspension alone, filtered out below: read again)
+    if hit is not None and hit[0] > time.monotonic() and hit[1]:
         checks = list(hit[1])
     else:
         ctx = VerifyContext(moment, resolver_for_visitor(), default_registry(), retired, run_checks)
@@ -437,7 +443,10 @@ def _status_checks(
         and credential.suspended_at is not None
         and not any(c.status == "fail" for c in checks)
     ):
+        # a credential whose entry carries revocation only (issued before decision 0019):
+        # its suspension, from our records, replaces the passing line (never both)
         reason = f"suspended by its issuer: {credential.suspension_reason}"
+        checks = [c for c in checks if c.name != "status" or c.scope]
         checks.append(Check("status", "fail", reason, code="suspended"))
     return checks
 

@@ -47,6 +47,7 @@ _LABELS = {
     "suspended": ImportLabel.SUSPENDED,
     "tampered": ImportLabel.TAMPERED,
     "unknown-issuer": ImportLabel.UNKNOWN_ISSUER,
+    "status-unknown": ImportLabel.STATUS_UNKNOWN,
 }
 
 

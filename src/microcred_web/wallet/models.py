@@ -60,6 +60,7 @@ class ImportLabel(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
     TAMPERED = "tampered", _("Tampered")
     UNKNOWN_ISSUER = "unknown_issuer", _("Unknown issuer")
+    STATUS_UNKNOWN = "status_unknown", _("Status unknown")  # its status list was unreachable
     INVALID = "invalid", _("Not verifiable")
 
 

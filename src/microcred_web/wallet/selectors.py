@@ -33,7 +33,8 @@ class WalletItem:
     public_id: str
     name: str
     issuer: str
-    status: str  # valid / expired / revoked / suspended / tampered / unknown_issuer / invalid
+    status: str  # valid / expired / revoked / suspended / tampered / unknown_issuer /
+    # status_unknown / invalid
     issued_on: datetime | None
     expires_on: datetime | None
     skills: list[str]

@@ -162,7 +162,9 @@ def test_verify_fixtures_with_docs(tmp_path: Path) -> None:
     assert code == 0
     assert [json.loads(x)["container"] for x in out.splitlines()] == ["json", "png", "svg"]
     code, out, _ = run("verify", "--now", NOW, "--docs", str(docs), str(revoked))
-    assert code == 1 and "REVOKED" in out and "✗ status" in out
+    # the fixture writes statusListIndex as a JSON number: malformed per the REC
+    assert code == 1 and "MALFORMED" in out and "✗ status" in out
+    assert "statusListIndex" in out
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:

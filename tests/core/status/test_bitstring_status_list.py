@@ -14,12 +14,18 @@ from microcred.errors import StatusListError
 from microcred.status import (
     DEFAULT_SIZE,
     MAX_DECODED_BYTES,
+    MINIMUM_ENTRIES,
+    STANDING_SIZE,
     BitstringStatusList,
+    Standing,
     allocate_index,
     check_status,
+    standing_change,
+    standing_entry,
     status_entry,
     status_list_credential,
 )
+from microcred.status.check import read_entry
 
 OB30 = Path(__file__).resolve().parents[2] / "vectors" / "ob30" / "bit-string-list"
 LIST_URL = "https://status.example/lists/1"
@@ -53,7 +59,12 @@ def test_fixture_credentials_come_out_revoked(name: str) -> None:
     [entry] = status if isinstance(status, list) else [status]
     # The list's own id differs from the URL it is published at; that is accepted.
     assert list_credential["id"] != entry["statusListCredential"]
-    check = check_status(entry, list_credential)
+    # The fixtures write the index as a JSON number; the REC wants a string of digits.
+    assert entry["statusListIndex"] == 23
+    with pytest.raises(StatusListError, match="string of base-10 digits") as refused:
+        check_status(entry, list_credential)
+    assert refused.value.code == "MALFORMED_VALUE_ERROR"
+    check = check_status(dict(entry, statusListIndex="23"), list_credential)
     assert (check.purpose, check.index, check.set) == ("revocation", 23, True)
     assert "revoked" in check.reason
 
@@ -181,3 +192,130 @@ def test_check_status_refuses_mismatches() -> None:
         check_status(dict(too_far, statusListIndex="-3"), credential)
     with pytest.raises(StatusListError, match="statusPurpose"):
         status_list_credential(id=LIST_URL, issuer="did:x:y", purpose="bogus", encoded_list="u")
+
+
+# --------------------------------------------------------------------------- REC conformance
+
+
+def _list_credential(bits: BitstringStatusList, purpose: str = "message") -> dict[str, Any]:
+    return status_list_credential(
+        id=LIST_URL, issuer="did:example:issuer", purpose=purpose, encoded_list=bits.encode()
+    )
+
+
+def test_a_list_shorter_than_131072_entries_is_a_length_error() -> None:
+    short = BitstringStatusList(MINIMUM_ENTRIES - 8)
+    entry = status_entry(list_credential_url=LIST_URL, index=3, purpose="revocation")
+    with pytest.raises(StatusListError, match="STATUS_LIST_LENGTH_ERROR") as refused:
+        check_status(entry, _list_credential(short, "revocation"))
+    assert refused.value.code == "STATUS_LIST_LENGTH_ERROR"
+    # 131,072 bits hold only 65,536 two-bit entries: too short for a standing entry
+    standing = standing_entry(list_credential_url=LIST_URL, index=3)
+    with pytest.raises(StatusListError, match="65536 entries of 2 bit"):
+        check_status(standing, _list_credential(BitstringStatusList(MINIMUM_ENTRIES)))
+    assert not check_status(
+        standing, _list_credential(BitstringStatusList(MINIMUM_ENTRIES * STANDING_SIZE))
+    ).set
+
+
+def test_index_outside_the_list_is_a_range_error() -> None:
+    bits = BitstringStatusList(MINIMUM_ENTRIES * 2)
+    entry = standing_entry(list_credential_url=LIST_URL, index=MINIMUM_ENTRIES)
+    with pytest.raises(StatusListError, match="RANGE_ERROR") as refused:
+        check_status(entry, _list_credential(bits))
+    assert refused.value.code == "RANGE_ERROR"
+    last = standing_entry(list_credential_url=LIST_URL, index=MINIMUM_ENTRIES - 1)
+    assert check_status(last, _list_credential(bits)).value == 0
+
+
+@pytest.mark.parametrize("index", [7, 7.0, True, "7.0", " 7", "-7", "0x7", "", None])
+def test_a_status_list_index_that_is_not_a_digit_string_is_malformed(index: Any) -> None:
+    entry = dict(standing_entry(list_credential_url=LIST_URL, index=7), statusListIndex=index)
+    with pytest.raises(StatusListError) as refused:
+        read_entry(entry)
+    assert refused.value.code == "MALFORMED_VALUE_ERROR"
+
+
+def test_purpose_mismatch_is_a_verification_error() -> None:
+    entry = standing_entry(list_credential_url=LIST_URL, index=1)
+    revocation_list = _list_credential(BitstringStatusList(MINIMUM_ENTRIES * 2), "revocation")
+    with pytest.raises(StatusListError, match="purpose mismatch") as refused:
+        check_status(entry, revocation_list)
+    assert refused.value.code == "STATUS_VERIFICATION_ERROR"
+
+
+def test_standing_entry_reads_two_bits_through_its_messages() -> None:
+    entry = standing_entry(list_credential_url=LIST_URL, index=5)
+    assert entry["statusPurpose"] == "message" and entry["statusSize"] == 2
+    assert entry["statusMessage"] == [
+        {"status": "0x0", "message": "valid"},
+        {"status": "0x1", "message": "suspended"},
+        {"status": "0x2", "message": "revoked"},
+        {"status": "0x3", "message": "revoked"},
+    ]
+    bits = BitstringStatusList(MINIMUM_ENTRIES * 2)
+    for value, message in [(0, "valid"), (1, "suspended"), (2, "revoked"), (3, "revoked")]:
+        bits.set_value(5, value, 2)
+        check = check_status(entry, _list_credential(bits))
+        assert (check.value, check.message, check.set) == (value, message, value != 0)
+        # the entry's bits are 10 and 11 (MSB first); the neighbours stay 0
+        assert bits.set_indices() == [p for p in (10, 11) if value >> (11 - p) & 1]
+        assert bits.value(4, 2) == bits.value(6, 2) == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"statusSize": 0}, "positive integer"),
+        ({"statusSize": "2"}, "positive integer"),
+        ({"statusSize": 9}, "not supported"),
+        ({"statusMessage": None}, "needs a statusMessage"),
+        ({"statusMessage": [{"status": "0x0", "message": "valid"}]}, "array of 4"),
+        (
+            {"statusMessage": [{"status": "0x0", "message": "m"}] * 4},
+            "repeats status",
+        ),
+        (
+            {"statusMessage": [{"status": f"0x{v}", "message": 1} for v in range(4)]},
+            "hex status",
+        ),
+        (
+            {"statusMessage": [{"status": str(v), "message": "m"} for v in range(4)]},
+            "hex status",
+        ),
+        ({"id": LIST_URL}, "must not be the status list"),
+        ({"statusReference": 7}, "statusReference"),
+        ({"statusReference": ["https://ok.example/", "not a url"]}, "statusReference"),
+    ],
+)
+def test_malformed_multi_bit_entries_are_refused(change: dict[str, Any], message: str) -> None:
+    entry = {**standing_entry(list_credential_url=LIST_URL, index=1), **change}
+    entry = {k: v for k, v in entry.items() if v is not None}
+    with pytest.raises(StatusListError, match=message) as refused:
+        read_entry(entry)
+    assert refused.value.code == "MALFORMED_VALUE_ERROR"
+
+
+def test_revocation_is_final_in_a_standing_list() -> None:
+    assert standing_change(Standing.VALID, Standing.SUSPENDED) == 1
+    assert standing_change(Standing.SUSPENDED, Standing.VALID) == 0
+    assert standing_change(Standing.SUSPENDED, Standing.REVOKED) == 2
+    assert standing_change(Standing.REVOKED, Standing.VALID) == 2
+    assert standing_change(Standing.REVOKED, Standing.SUSPENDED) == 2
+    assert standing_change(3, Standing.VALID) == 3
+
+
+@given(st.dictionaries(st.integers(0, 4095), st.integers(0, 3), max_size=40))
+def test_two_bit_values_round_trip(values: dict[int, int]) -> None:
+    bits = BitstringStatusList(8192)
+    for index, value in values.items():
+        bits.set_value(index, value, 2)
+    decoded = BitstringStatusList.decode(bits.encode())
+    for index in range(0, 4096, 97):
+        assert decoded.value(index, 2) == values.get(index, 0)
+    for index, value in values.items():
+        assert decoded.value(index, 2) == value
+    with pytest.raises(StatusListError):
+        bits.set_value(1, 4, 2)
+    with pytest.raises(StatusListError):
+        bits.value(4096, 2)

@@ -13,11 +13,18 @@
 //   signPresentation   item {presentation, key, challenge, domain?, created?} -> {presentation}
 //   verifyPresentation item {presentation, challenge, domain?, now?} -> {verified, errors[]}
 //   contexts  (no items)                        -> {npm: {...}, microcred: {...}, compared: [...]}
+//   status    item {credential, documents}      -> {checked, entries: [{value, message, ...}]}
+//             @digitalbazaar/vc-bitstring-status-list's checkStatus() dereferences the list
+//             (from `documents`, URL -> document), verifies its proof and issuer and matches
+//             the purpose; it reads one bit at statusListIndex (it ignores statusSize), so the
+//             harness then reads the entry per the REC with the library's decodeList():
+//             statusSize bits at statusListIndex * statusSize, mapped through statusMessage.
 // A failing item yields {ok: false, error: {...}}; the process exits 0 unless the request
 // itself is unusable.
 import {isDeepStrictEqual} from 'node:util';
 
 import * as vc from '@digitalbazaar/vc';
+import {checkStatus, decodeList} from '@digitalbazaar/vc-bitstring-status-list';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -175,8 +182,71 @@ const commands = {
       documentLoader
     });
     return {nquads};
+  },
+
+  async status(item, {documentLoader}) {
+    const documents = item.documents || {};
+    const loader = async url => {
+      if(Object.hasOwn(documents, url)) {
+        return {contextUrl: null, documentUrl: url, document: structuredClone(documents[url])};
+      }
+      return documentLoader(url);
+    };
+    const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+    const checked = await checkStatus({
+      credential: item.credential, documentLoader: loader, suite,
+      verifyBitstringStatusListCredential: true, verifyMatchingIssuers: true
+    });
+    if(!checked.verified) {
+      return {checked: false, error: describeError(checked.error)};
+    }
+    const entries = [];
+    for(const {credentialStatus: entry, status: libraryBit} of checked.results) {
+      const {document: listCredential} = await loader(entry.statusListCredential);
+      entries.push({
+        libraryBit, ...await readEntry(entry, listCredential.credentialSubject)
+      });
+    }
+    return {checked: true, entries};
   }
 };
+
+// The REC's validate algorithm from "expand the bitstring" on (the library has checked the
+// retrieval, the proof and the purpose): minimum length, range, statusSize bits, message.
+const MINIMUM_ENTRIES = 131072;
+async function readEntry(entry, subject) {
+  const list = await decodeList({encodedList: subject.encodedList});
+  const size = entry.statusSize === undefined ? 1 : entry.statusSize;
+  if(!Number.isInteger(size) || size < 1) {
+    throw new Error(`statusSize must be a positive integer: ${size}`);
+  }
+  const index = entry.statusListIndex;
+  if(typeof index !== 'string' || !/^[0-9]+$/.test(index)) {
+    throw new Error(`statusListIndex must be a string of digits: ${JSON.stringify(index)}`);
+  }
+  const entriesInList = Math.floor(list.length / size);
+  if(entriesInList < MINIMUM_ENTRIES) {
+    const error = new Error(`${entriesInList} entries is below ${MINIMUM_ENTRIES}`);
+    error.name = 'STATUS_LIST_LENGTH_ERROR';
+    throw error;
+  }
+  const position = Number(index) * size;
+  if(position + size > list.length) {
+    const error = new Error(`statusListIndex ${index} is outside the list`);
+    error.name = 'RANGE_ERROR';
+    throw error;
+  }
+  let value = 0;
+  for(let bit = 0; bit < size; ++bit) {
+    value = value * 2 + (list.getStatus(position + bit) ? 1 : 0);
+  }
+  const messages = entry.statusMessage || [];
+  const found = messages.find(m => parseInt(m.status, 16) === value);
+  return {
+    purpose: entry.statusPurpose, index: Number(index), statusSize: size, value,
+    message: found ? found.message : null, valid: value === 0
+  };
+}
 
 async function readStdin() {
   const chunks = [];

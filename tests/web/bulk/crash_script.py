@@ -93,19 +93,17 @@ def check(job_id: int) -> None:
                 "credentials": issued.count(),
                 "distinct_source_keys": issued.values("source_key").distinct().count(),
                 "max_per_source_key": max_repeats("source_key"),
-                "max_per_revocation_index": max_repeats(
-                    "revocation_list", "revocation_status_index"
-                ),
-                "max_per_suspension_index": max_repeats(
-                    "suspension_list", "suspension_status_index"
-                ),
-                "missing_status": issued.filter(revocation_list__isnull=True).count()
-                + issued.filter(suspension_list__isnull=True).count(),
+                # one status entry per credential (decision 0019): a message-list entry
+                "max_per_status_entry": max_repeats("revocation_list", "revocation_status_index"),
+                "missing_status": issued.filter(revocation_list__isnull=True).count(),
+                "with_suspension_index": issued.filter(suspension_list__isnull=False).count(),
                 "without_status_entry": sum(
                     1
-                    for text in issued.values_list("signed_json", flat=True)
-                    if json.loads(text).get("credentialStatus", {}).get("type")
+                    for text, index in issued.values_list("signed_json", "revocation_status_index")
+                    if (entry := json.loads(text).get("credentialStatus", {})).get("type")
                     != "BitstringStatusListEntry"
+                    or entry.get("statusPurpose") != "message"
+                    or entry.get("statusListIndex") != str(index)
                 ),
                 "verdicts": verdicts,
                 "chunk_attempts_over_1": job.chunks.filter(attempts__gt=1).count(),

@@ -132,9 +132,9 @@ def test_killed_worker_is_replaced_and_every_row_is_issued_once(crash_env) -> No
     assert summary["issued_count"] == ROWS
     assert summary["distinct_source_keys"] == ROWS
     assert summary["max_per_source_key"] == 1
-    assert summary["max_per_revocation_index"] == 1
-    assert summary["max_per_suspension_index"] == 1
+    assert summary["max_per_status_entry"] == 1
     assert summary["missing_status"] == 0
+    assert summary["with_suspension_index"] == 0
     assert summary["without_status_entry"] == 0
     assert summary["verdicts"] == {"valid": ROWS}
     assert summary["chunks_done"] == summary["chunk_count"] == total

@@ -89,7 +89,7 @@ def test_compromise_via_the_page_cuts_off_later_signatures_only(
     assert event.actor == world.people["admin"] and event.data["reason"] == "Laptop stolen"
     assert IssuerKey.objects.filter(organisation=world.org).count() == 2  # a new active key
 
-    assert client.get("/o/acme/status/revocation/1").status_code == 200  # re-signed now
+    assert client.get("/o/acme/status/message/1").status_code == 200  # re-signed now
     moment = timezone.now()
     assert credential_verify(before.document, now=moment).verdict == "valid"
     rejected = credential_verify(after.document, now=moment)

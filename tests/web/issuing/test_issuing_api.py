@@ -180,7 +180,7 @@ def test_secret_key_never_in_clear(client, world, version, api_key):
             "/o/acme/issuer",
             f"/credentials/{credential.public_id}.json",
             f"/credentials/{credential.public_id}.jwt",
-            "/o/acme/status/revocation/1",
+            "/o/acme/status/message/1",
         )
     )
     for form in secrets_forms:
@@ -260,9 +260,9 @@ def test_status_list_is_cached_with_etag(client, world, version):
         source="t",
         deliver=False,
     )
-    response = client.get("/o/acme/status/revocation/1")
+    response = client.get("/o/acme/status/message/1")
     assert response["Cache-Control"] == "max-age=60, must-revalidate"
     assert (
-        client.get("/o/acme/status/revocation/1", HTTP_IF_NONE_MATCH=response["ETag"]).status_code
+        client.get("/o/acme/status/message/1", HTTP_IF_NONE_MATCH=response["ETag"]).status_code
         == 304
     )

@@ -104,9 +104,10 @@ def test_status_indexes_are_unique_and_backed_by_a_constraint(world, version):
         *[RecipientInput(email=f"p{i}@acme.example") for i in range(300)],
         deliver=False,
     )
-    revocation = {c.revocation_status_index for c in issued}
-    suspension = {c.suspension_status_index for c in issued}
-    assert len(revocation) == 300 and len(suspension) == 300
+    # one entry per credential, in a message list (decision 0019): no suspension index
+    entries = {(c.revocation_list_id, c.revocation_status_index) for c in issued}
+    assert len(entries) == 300
+    assert {c.suspension_list_id for c in issued} == {None}
     clash = Credential.objects.get(pk=issued[1].pk)
     clash.revocation_status_index = issued[0].revocation_status_index
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -155,25 +156,29 @@ def test_unpublished_or_foreign_achievement_is_refused(world, version, achieveme
     assert caught.value.status == 404
 
 
-def test_suspend_and_unsuspend_flip_the_suspension_bit_and_are_audited(world, version):
+def test_suspend_and_unsuspend_rewrite_the_entry_and_are_audited(world, version):
     from microcred.status import BitstringStatusList
 
+    def entry_value(credential) -> int:
+        credential.revocation_list.refresh_from_db()
+        bits = BitstringStatusList.decode(credential.revocation_list.encoded_list)
+        return bits.value(credential.revocation_status_index, 2)
+
     [credential] = issue(world, version, RecipientInput(email="a@acme.example"), deliver=False)
+    assert credential.revocation_list.purpose == "message"
+    assert credential.revocation_list.status_size == 2
     services.credential_suspend(
         credential=credential, actor=world.people["issuer"], reason="Audit pending"
     )
     credential.refresh_from_db()
     assert credential.status == "suspended"
-    bits = BitstringStatusList.decode(credential.suspension_list.encoded_list)
-    assert bits.get(credential.suspension_status_index)
+    assert entry_value(credential) == 1
     services.credential_unsuspend(
         credential=credential, actor=world.people["issuer"], reason="Audit passed"
     )
     credential.refresh_from_db()
     assert credential.status == "active"
-    credential.suspension_list.refresh_from_db()
-    bits = BitstringStatusList.decode(credential.suspension_list.encoded_list)
-    assert not bits.get(credential.suspension_status_index)
+    assert entry_value(credential) == 0
     actions = list(
         AuditEvent.objects.filter(action__startswith="issuing.credential_").values_list(
             "action", "data"

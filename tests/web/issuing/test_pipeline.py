@@ -80,7 +80,7 @@ def test_indexes_reserved_by_a_failed_batch_are_never_handed_out_again(world, ve
         issue(world, version, *[RecipientInput(email=f"p{i}@acme.example") for i in range(5)])
     assert Credential.objects.count() == 0
     monkeypatch.undo()
-    revocation = StatusList.objects.get(organisation=world.org, purpose="revocation")
+    revocation = StatusList.objects.get(organisation=world.org, purpose="message")
     assert revocation.allocated_count == 5  # reserved and committed, never stored
     reserved = bytes(revocation.allocated)
     issued = issue(
@@ -183,10 +183,9 @@ def test_two_first_batches_of_a_new_organisation_share_list_one(world, version, 
     assert _run_in_threads(2, batch) == [10, 10]
     assert sorted(
         StatusList.objects.filter(organisation=world.org).values_list("purpose", "number")
-    ) == [("revocation", 1), ("suspension", 1)]
+    ) == [("message", 1)]
     issued = Credential.objects.filter(organisation=world.org)
     assert len({c.revocation_status_index for c in issued}) == 20
-    assert len({c.suspension_status_index for c in issued}) == 20
 
 
 @postgres_only

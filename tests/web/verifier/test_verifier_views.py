@@ -153,7 +153,7 @@ def test_each_failed_or_skipped_check_is_explained_in_plain_words(client, issued
     services.credential_revoke(credential=issued, actor=world.people["issuer"], reason="Error")
     checks = {c["id"]: c for c in post_json(client, issued.signed_json).json()["checks"]}
     assert checks["status"]["message"] == "The issuer has revoked it."
-    assert checks["status"]["detail"].startswith("revoked (revocation bit ")
+    assert checks["status"]["detail"].startswith("revoked (message entry ")
     unsigned = json.loads(issued.signed_json)
     del unsigned["proof"]
     checks = {c["id"]: c for c in post_json(client, unsigned).json()["checks"]}
@@ -338,10 +338,12 @@ def test_rate_limit_per_client(client, issued, settings) -> None:
 
 def test_after_the_ttl_only_the_status_is_read_again(client, issued, world, settings) -> None:
     """Past MICROCRED_VERIFY_STATUS_TTL one small SELECT by primary key re-reads revocation,
-    suspension and visibility (not the signed document), then the INSERT."""
+    suspension and visibility (not the signed document), then the INSERT. (A status change
+    gives the status list a new version, read once: decision 0019.)"""
     settings.MICROCRED_VERIFY_STATUS_TTL = 0.0
     assert post_json(client, issued.signed_json).json()["verdict"] == "valid"  # cold
     services.credential_suspend(credential=issued, actor=world.people["issuer"], reason="Audit")
+    assert post_json(client, issued.signed_json).json()["verdict"] == "suspended"  # new list
     with CaptureQueriesContext(connection) as warm:
         body = post_json(client, issued.signed_json).json()
     assert (body["verdict"], body["reason"]) == ("suspended", "Audit")

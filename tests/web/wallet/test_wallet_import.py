@@ -235,3 +235,35 @@ def test_ob2_baked_png_with_hosted_url(world, png_bytes):
             user=world.people["learner"], data=_ob2_png(png_bytes, "https://127.0.0.1/a")
         )
     assert error.value.field == "file" and "address" in error.value.message
+
+
+def test_our_own_suspended_credential_imports_as_suspended_then_valid(world, credential):
+    """Its one status entry carries the suspension (decision 0019)."""
+    someone = world.others["learner"]
+    issuing.credential_suspend(credential=credential, actor=world.people["admin"], reason="Audit")
+    data = credential.signed_json.encode()
+    assert services.credential_import(user=someone, data=data).label == "suspended"
+    issuing.credential_unsuspend(credential=credential, actor=world.people["admin"], reason="ok")
+    assert services.credential_import(user=someone, data=data).label == "valid"
+
+
+def test_a_credential_whose_status_list_is_unreachable_imports_as_status_unknown(
+    client, world, settings
+):
+    from microcred.keys import KeyPair
+    from microcred.status import standing_entry
+    from microcred.verify import issue_credential
+
+    key = KeyPair.generate_ed25519()
+    unsigned = json.loads(vector("simple.json"))
+    unsigned.pop("proof")
+    unsigned["issuer"]["id"] = key.controller
+    missing = settings.BASE_URL.rstrip("/") + "/o/nobody/status/message/9"  # nothing there
+    unsigned["credentialStatus"] = standing_entry(list_credential_url=missing, index=3)
+    signed = issue_credential(unsigned, key, created="2024-01-01T00:00:00Z")
+    learner = world.people["learner"]
+    imported = services.credential_import(user=learner, data=json.dumps(signed).encode())
+    assert imported.label == "status_unknown"
+    client.force_login(learner)
+    html = client.get(reverse("wallet:home")).content.decode()
+    assert "Status unknown" in html
