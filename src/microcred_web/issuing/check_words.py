@@ -172,22 +172,21 @@ def place_words(path: str, what: str, *, signed: bool) -> str | None:
             return None
         return gettext(
             "The field “%(where)s” is given twice, with two values: different programs would "
-            "show different ones, so nothing of it is shown."
+            "show different ones."
         ) % {"where": where}
     if what.startswith("repeats ") or what.endswith(" is listed twice"):
         return gettext(
-            "“%(where)s” repeats an entry listed before it. The signature covers it only "
-            "once, so the copy may have been added after signing: nothing of it is shown."
+            "“%(where)s” repeats an entry listed before it: the signature covers it only "
+            "once, so the copy may have been added after signing."
         ) % {"where": where}
     if "@context" in path:
         return gettext(
             "“%(where)s” changes how the credential's vocabulary is read, in a way its "
-            "signature does not cover: what it shows may not be what the issuer signed, so "
-            "nothing of it is shown."
+            "signature does not cover: what it shows may not be what the issuer signed."
         ) % {"where": where}
     return gettext(
         "“%(where)s” holds content that the signature does not cover: it may have been added "
-        "after signing, so nothing of it is shown."
+        "after signing."
     ) % {"where": where}
 
 

@@ -56,6 +56,8 @@ def test_the_imported_page_says_where_and_why_in_plain_words(client, world, cred
     assert "“type › entry 3” repeats an entry listed before it" in checks, checks
     assert "Shown as signed" in checks and ">parse<" not in checks  # labels, not engine names
     assert "not signed as shown: $.type[2]" in text  # the engine's words: technical details
+    caution = text.split('id="import-caution"')[1].split("</p>")[0]
+    assert "what follows is what the file claims; its issuer has not confirmed it" in caution
 
 
 def test_the_import_page_names_a_key_given_twice(client, world, credential):
