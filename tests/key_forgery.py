@@ -98,3 +98,64 @@ def remote_documents(documents: Mapping[str, Any]) -> Any:
         return FetchedDocument(url, "application/json", json.dumps(served[url]).encode())
 
     return fetch
+
+
+ORG = "did:web:microcred.example:o:acme"  # shaped like one of our organisations
+NOWHERE = "did:web:nowhere.example"  # publishes nothing
+HTTPS = "https://issuer.example/profile"
+AUTH_ONLY = "did:web:microcred.example:o:auth-only"  # lists its key under authentication only
+SOMEONE = "did:web:someone.example"  # a genuine key, but not the issuer's
+
+
+def forgery_cases() -> tuple[list[tuple[str, dict[str, Any], str]], dict[str, Any]]:
+    """Every data-integrity forgery of decision 0017 beside the genuine credential of each
+    method: ``[(name, credential, "valid" | "forged")]`` and the controller documents (by DID
+    or URL) a verifier is given, the same for every verifier under test."""
+    from microcred.did import controller_document, did_web_document
+
+    genuine = {c: KeyPair.generate_ed25519(controller=c) for c in (ORG, HTTPS)}
+    documents: dict[str, Any] = {
+        c: controller_document(c, [(k.id, k.public)]) for c, k in genuine.items()
+    }
+    auth_only = KeyPair.generate_ed25519(controller=AUTH_ONLY)
+    documents[AUTH_ONLY] = dict(did_web_document(AUTH_ONLY, [auth_only.public]), assertionMethod=[])
+    someone = KeyPair.generate_ed25519(controller=SOMEONE)
+    documents[SOMEONE] = controller_document(SOMEONE, [(someone.id, someone.public)])
+    did_key = KeyPair.generate_ed25519()
+    cases = [
+        (f"genuine {c}", eddsa_rdfc_2022.sign(unsigned_credential(c), k, created=CREATED), "valid")
+        for c, k in genuine.items()
+    ]
+    cases.append(
+        (
+            "genuine did:key",
+            eddsa_rdfc_2022.sign(unsigned_credential(did_key.controller), did_key, created=CREATED),
+            "valid",
+        )
+    )
+    for issuer in (ORG, NOWHERE, HTTPS):
+        cases.append((f"fragment forgery {issuer}", fragment_forgery(issuer), "forged"))
+    cases += [
+        ("another did:key", did_key_forgery(did_key.controller), "forged"),
+        ("did:key fragment", did_key_fragment_forgery(did_key.controller), "forged"),
+        (
+            "did:key signing for a urn issuer",
+            eddsa_rdfc_2022.sign(
+                unsigned_credential("urn:uuid:6f2e33e5-7a29-4155-840a-59483ba10164"),
+                did_key,
+                created=CREATED,
+            ),
+            "forged",
+        ),
+        (
+            "key not under assertionMethod",
+            eddsa_rdfc_2022.sign(unsigned_credential(AUTH_ONLY), auth_only, created=CREATED),
+            "forged",
+        ),
+        (
+            "another controller's genuine key",
+            eddsa_rdfc_2022.sign(unsigned_credential(ORG), someone, created=CREATED),
+            "forged",
+        ),
+    ]
+    return cases, documents

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import tempfile
 import time
@@ -265,6 +266,20 @@ def _problem(job: BulkJob, row: int, outcome: str, reasons: list[str]) -> BulkRo
     return BulkRowProblem(job=job, row=row, outcome=outcome, reason=" ".join(reasons))
 
 
+_BATCH_POSITION = re.compile(r"^recipients\[\d+\]: (?:cannot sign: )?")
+
+
+def _row_reason(exc: ApplicationError) -> str:
+    """A refused row's reason, without the position in the internal batch (always 0 here);
+    a document the signer refuses (e.g. content the signature would not cover, decision 0018)
+    keeps the JSON path."""
+    if exc.code != "signing_failed":
+        return exc.message
+    return _("The credential cannot be signed: %(reason)s") % {
+        "reason": _BATCH_POSITION.sub("", exc.message)
+    }
+
+
 # --------------------------------------------------------------------------- start
 
 
@@ -447,7 +462,7 @@ def _chunk_sign(
         if len(plan.recipients) == 1:
             plan.failed += 1
             plan.problems.append(
-                _problem(job, plan.recipients[0].row, RowOutcome.ERROR, [exc.message])
+                _problem(job, plan.recipients[0].row, RowOutcome.ERROR, [_row_reason(exc)])
             )
             plan.recipients = []
             return []
@@ -459,7 +474,7 @@ def _chunk_sign(
             kept.append(recipient)
         except ApplicationError as exc:
             plan.failed += 1
-            plan.problems.append(_problem(job, recipient.row, RowOutcome.ERROR, [exc.message]))
+            plan.problems.append(_problem(job, recipient.row, RowOutcome.ERROR, [_row_reason(exc)]))
     plan.recipients = kept
     return batches
 

@@ -49,7 +49,13 @@ from microcred_web.common.db import (
     instance_from_row,
 )
 from microcred_web.common.safe_fetch import GuardedResolver
-from microcred_web.issuing.check_words import CHECK_TEXT, plain_message
+from microcred_web.issuing.check_words import (
+    CHECK_TEXT,
+    NOT_AS_SIGNED_EXPLANATION,
+    plain_label,
+    plain_message,
+    shown_differs_from_signed,
+)
 from microcred_web.issuing.identity import host_did
 from microcred_web.issuing.models import Credential, StatusList
 from microcred_web.issuing.signing import retired_keys_for
@@ -86,7 +92,8 @@ EXPLANATIONS: Final[dict[str, Promise]] = {
         "This credential was changed after it was signed: do not trust what it says."
     ),
     "unknown-issuer": gettext_lazy(
-        "The signature could not be traced to the issuer named on the credential."
+        "The key that signed this credential is not published by the issuer named on it: "
+        "do not trust what it says."
     ),
     "status-unknown": gettext_lazy(
         "The issuer signed this credential and its dates hold, but the issuer's status list "
@@ -121,6 +128,7 @@ class Outcome:
     cached: bool = False
     #: what this outcome was built from (see verify_submission); equal keys, equal outcomes
     memo_key: Any = None
+    explained: str = ""  # replaces the verdict's usual explanation
 
     @property
     def word(self) -> str:
@@ -128,7 +136,7 @@ class Outcome:
 
     @property
     def explanation(self) -> str:
-        return str(EXPLANATIONS.get(self.verdict, ""))
+        return self.explained or str(EXPLANATIONS.get(self.verdict, ""))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -581,6 +589,7 @@ def _outcome(report: VerificationReport, credential: Credential | None) -> Outco
             continue
         label, plain = texts.get(check.name, (check.name, check.name))
         message = plain_message(check, report.document, passed=plain)
+        label = plain_label(check, label)
         lines.append(CheckLine(check.name, check.status, str(label), message, check.reason))
     reason = ""
     if credential is not None:
@@ -595,6 +604,9 @@ def _outcome(report: VerificationReport, credential: Credential | None) -> Outco
         credential=credential,
         reason=reason,
         failed=[line.label for line in lines if line.status == "fail"],
+        explained=str(NOT_AS_SIGNED_EXPLANATION)
+        if any(shown_differs_from_signed(c) for c in report.checks[:1])
+        else "",
     )
 
 

@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from microcred.baking import extract
+from microcred.errors import AmbiguousJSON
 from microcred.errors import Error as CoreError
 from microcred.verification.common import issuer_of
 from microcred.verify import VerificationReport, decode_input, verify_credential
@@ -30,6 +31,7 @@ from microcred_web.common.safe_fetch import (
     UnsafeFetch,
     safe_fetch,
 )
+from microcred_web.issuing.check_words import place_words
 from microcred_web.issuing.identity import host_did
 from microcred_web.issuing.verification import LocalResolver, credential_verify
 from microcred_web.wallet.models import ImportFormat, ImportLabel
@@ -104,7 +106,8 @@ def read_credential(
     except (CoreError, ValueError, UnicodeError) as exc:
         raise ApplicationError(
             "import_unreadable",
-            _("No credential could be read from this file: %(reason)s") % {"reason": exc},
+            _("No credential could be read from this file: %(reason)s")
+            % {"reason": _unreadable_words(exc)},
             field=field,
         ) from exc
     document = decoded.document
@@ -115,6 +118,14 @@ def read_credential(
     else:
         report = verify_credential(data, now=now, resolver=guarded_resolver(fetch))
     return ReadCredential(_format_of(data, decoded.container), payload, document, report)
+
+
+def _unreadable_words(exc: Exception) -> str:
+    """A key given twice in plain words with its place (decision 0018), else the reader's own."""
+    if isinstance(exc, AmbiguousJSON) and exc.problems:
+        first = exc.problems[0]
+        return place_words(first.path, first.message, signed=False) or str(exc)
+    return str(exc)
 
 
 def _hosted_url_in_image(data: bytes) -> str | None:

@@ -17,6 +17,7 @@ from microcred.verify import decode_input
 from microcred_web.analytics.selectors import counts_for_credential
 from microcred_web.analytics.services import event_record
 from microcred_web.common.errors import ApplicationError
+from microcred_web.issuing.check_words import plain_lines
 from microcred_web.issuing.identity import absolute_url
 from microcred_web.issuing.models import Credential
 from microcred_web.issuing.views_public import credential_page_context, credential_view_event
@@ -256,7 +257,7 @@ def imported(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "wallet/imported.html",
         {
             "item": item,
-            "checks": item.checks,
+            "checks": plain_lines(item.checks, document),
             "document_json": json.dumps(document, indent=2, ensure_ascii=False)[:50_000],
         },
     )

@@ -11,40 +11,27 @@ import base64
 import copy
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from microcred.baking import bake_png
 from microcred.errors import AmbiguousJSON, InvalidCredential, InvalidJSON
-from microcred.keys import KeyPair
 from microcred.strict_json import loads_strict
-from microcred.suites import verify_proof
 from microcred.verification.signed_content import signed_content_problems
 from microcred.verify import VerificationReport, issue_credential, verify_credential
-
-OB30 = Path(__file__).resolve().parents[2] / "vectors" / "ob30"
-NOW = datetime(2025, 6, 1, tzinfo=UTC)
-EU = "https://w3id.org/microcred/contexts/eu-microcredential/v1"
-KEY = KeyPair.from_ed25519_seed(bytes(range(32)))  # a did:key issuer: the binding is sound
-
-
-def _unsigned() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((OB30 / "simple.json").read_text(encoding="utf-8"))
-    data.pop("proof")
-    data["issuer"]["id"] = KEY.controller
-    data["@context"].append(EU)
-    data["credentialSubject"]["achievement"]["prerequisite"] = ["First aid", "Forklift basics"]
-    return data
-
-
-SIGNED: dict[str, Any] = issue_credential(_unsigned(), KEY, created="2024-01-01T00:00:00Z")  # type: ignore[assignment]
-
-
-def _proof_alone_verifies(document: dict[str, Any]) -> bool:
-    return verify_proof(document, document["proof"][0], KEY.public).ok
+from signed_content_tricks import (
+    DUPLICATE_NAME_PATH,
+    KEY,
+    NOW,
+    OB30,
+    SIGNED,
+    TRICKS,
+    duplicate_name_text,
+    legitimate_shapes,
+    proof_alone_verifies,
+    unsigned,
+)
 
 
 def _malformed(report: VerificationReport, path: str) -> None:
@@ -54,70 +41,6 @@ def _malformed(report: VerificationReport, path: str) -> None:
     assert path in parse.reason, parse.reason
     assert report.document is None  # nothing of it is shown
     assert all(c.status == "skip" for c in report.checks[1:])
-
-
-def _subject(d: dict[str, Any]) -> dict[str, Any]:
-    subject: dict[str, Any] = d["credentialSubject"]
-    return subject
-
-
-def _achievement(d: dict[str, Any]) -> dict[str, Any]:
-    achievement: dict[str, Any] = _subject(d)["achievement"]
-    return achievement
-
-
-def _vocab_null(d: dict[str, Any]) -> None:
-    d["@context"].append({"@vocab": None})
-    _subject(d)["favouriteColour"] = "green"
-    d["type"].append("FakeCredential")
-
-
-def _nested_inline(d: dict[str, Any]) -> None:
-    _subject(d)["@context"] = {"@vocab": None}
-    _subject(d)["favouriteColour"] = "green"
-
-
-TRICKS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
-    ("vocab-null-and-undefined-terms", _vocab_null, "$['@context'][3]"),
-    (
-        "vocab-example",
-        lambda d: d["@context"].append({"@vocab": "https://example.org/#"}),
-        "$['@context'][3]",
-    ),
-    ("nested-inline-context", _nested_inline, "$.credentialSubject['@context']"),
-    (
-        "nested-pinned-context",
-        lambda d: _achievement(d).__setitem__("@context", [EU]),
-        "$.credentialSubject.achievement['@context']",
-    ),
-    ("included", lambda d: d.__setitem__("@included", []), "$['@included']"),
-    ("included-nested", lambda d: _subject(d).__setitem__("@included", []), "['@included']"),
-    ("reverse", lambda d: d.__setitem__("@reverse", {}), "$['@reverse']"),
-    ("type-keyword-empty", lambda d: d.__setitem__("@type", []), "$['@type']"),
-    ("type-keyword-copy", lambda d: d.__setitem__("@type", list(d["type"])), "$['@type']"),
-    ("id-keyword-copy", lambda d: d.__setitem__("@id", d["id"]), "$['@id']"),
-    ("nest", lambda d: _subject(d).__setitem__("@nest", {}), "$.credentialSubject['@nest']"),
-    ("graph", lambda d: d.__setitem__("@graph", []), "$['@graph']"),
-    ("index", lambda d: _achievement(d).__setitem__("@index", "x"), "achievement['@index']"),
-    ("null-value", lambda d: d["issuer"].__setitem__("email", None), "$.issuer.email"),
-    ("duplicate-type", lambda d: d["type"].append(d["type"][-1]), "$.type[2]"),
-    (
-        "duplicate-prerequisite",
-        lambda d: _achievement(d)["prerequisite"].append("First aid"),
-        "$.credentialSubject.achievement.prerequisite[2]",
-    ),
-    ("duplicate-context", lambda d: d["@context"].append(EU), "$['@context'][3]"),
-    (
-        "type-spelled-as-iri",
-        lambda d: d["type"].append("https://www.w3.org/2018/credentials#VerifiableCredential"),
-        "$.type[2]",
-    ),
-    (
-        "unused-term-map",
-        lambda d: d["@context"].append({"Unused": "https://example.org/#Unused"}),
-        "$['@context'][3].Unused",
-    ),
-]
 
 
 def test_the_signed_credential_is_valid() -> None:
@@ -133,24 +56,16 @@ def test_each_trick_keeps_the_signature_and_is_refused(
     document = copy.deepcopy(SIGNED)
     edit(document)
     assert document != SIGNED
-    assert _proof_alone_verifies(document), "the trick is real: the signature does not see it"
+    assert proof_alone_verifies(document), "the trick is real: the signature does not see it"
     _malformed(verify_credential(document, now=NOW), path)
     _malformed(verify_credential(json.dumps(document), now=NOW), path)
 
 
-def _duplicate_name_text() -> str:
-    real = _achievement(SIGNED)["name"]
-    text = json.dumps(SIGNED)
-    needle = f'"name": {json.dumps(real)}'
-    assert text.count(needle) == 1
-    return text.replace(needle, f'"name": "FAKE", {needle}')
-
-
 def test_duplicate_keys_are_refused_in_text_bytes_and_baked_images() -> None:
-    text = _duplicate_name_text()
+    text = duplicate_name_text()
     last_wins = json.loads(text)
-    assert last_wins == SIGNED and _proof_alone_verifies(last_wins)  # the trick is real
-    where = "$.credentialSubject.achievement.name"
+    assert last_wins == SIGNED and proof_alone_verifies(last_wins)  # the trick is real
+    where = DUPLICATE_NAME_PATH
     with pytest.raises(AmbiguousJSON) as caught:
         loads_strict(text)
     assert caught.value.problems[0].path == where
@@ -191,26 +106,12 @@ def test_lone_surrogates_are_refused_and_pairs_accepted(text: str) -> None:
 def test_legitimate_shapes_are_kept() -> None:
     """Value objects, term-map contexts that are used, and repeated blank nodes (each one is
     its own node in RDF, so each copy is signed) stay acceptable."""
-    credential = _unsigned()
-    credential["@context"].append({"ExampleAlignment": "https://example.org/#ExampleAlignment"})
-    _achievement(credential)["alignment"] = [
-        {
-            "type": ["Alignment", "ExampleAlignment"],
-            "targetName": "A",
-            "targetUrl": "https://a.example",
-        },
-        {
-            "type": ["Alignment", "ExampleAlignment"],
-            "targetName": "A",
-            "targetUrl": "https://a.example",
-        },
-    ]
-    signed = issue_credential(credential, KEY, created="2024-01-01T00:00:00Z")
+    signed = issue_credential(legitimate_shapes(), KEY, created="2024-01-01T00:00:00Z")
     assert verify_credential(signed, now=NOW).verdict == "valid"
     assert isinstance(signed, dict)
     copy_removed = copy.deepcopy(signed)
     copy_removed["credentialSubject"]["achievement"]["alignment"].pop()
-    assert not _proof_alone_verifies(copy_removed)  # the second copy is signed too
+    assert not proof_alone_verifies(copy_removed)  # the second copy is signed too
     redefined = {**signed, "@context": [*signed["@context"], {"name": "https://example.org/#n"}]}
     assert "redefine a pinned term" in str(signed_content_problems(redefined))
     value_object = {"@value": "Lift safely", "@language": "en", "@direction": "ltr"}
@@ -222,7 +123,7 @@ def test_legitimate_shapes_are_kept() -> None:
 
 @pytest.mark.parametrize(("edit", "path"), [t[1:] for t in TRICKS], ids=[t[0] for t in TRICKS])
 def test_the_issuer_refuses_to_sign_them(edit: Callable[[dict[str, Any]], None], path: str) -> None:
-    credential = _unsigned()
+    credential = unsigned()
     edit(credential)
     with pytest.raises(InvalidCredential) as caught:
         issue_credential(credential, KEY)

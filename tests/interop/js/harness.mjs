@@ -8,7 +8,10 @@
 // Commands (each processes a batch of items):
 //   keygen    item {controller?}                -> {key: Multikey JSON incl. secretKeyMultibase}
 //   sign      item {credential, key, created?}  -> {credential} signed with eddsa-rdfc-2022
-//   verify    item {credential, now?}           -> {verified, errors[], statusChecked:false}
+//   verify    item {credential | credentialText, now?}
+//                                                -> {verified, errors[], statusChecked:false}
+//             (credentialText: raw JSON, read with JSON.parse, where a repeated key's last
+//             value wins)
 //   canonize  item {document}                   -> {nquads} (jsonld.canonize, RDFC-1.0, safe)
 //   signPresentation   item {presentation, key, challenge, domain?, created?} -> {presentation}
 //   verifyPresentation item {presentation, challenge, domain?, now?} -> {verified, errors[]}
@@ -121,8 +124,10 @@ const commands = {
 
   async verify(item, {documentLoader}) {
     const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+    const credential = typeof item.credentialText === 'string' ?
+      JSON.parse(item.credentialText) : item.credential;
     const result = await vc.verifyCredential({
-      credential: item.credential,
+      credential,
       suite,
       documentLoader,
       ...(item.now ? {now: item.now} : {}),

@@ -335,3 +335,36 @@ def test_the_worker_commits_asynchronously_and_resets_the_session(
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone() == ("on",)
+
+
+def test_a_row_whose_document_would_not_be_signed_as_shown_is_that_rows_error(
+    client, org_issuer, django_capture_on_commit_callbacks
+) -> None:
+    """The signed-content pass (decision 0018) runs on each bulk document before signing: a
+    refused document is its row's error naming the JSON path, and nothing is issued for it."""
+    org, issuer, version = org_issuer
+    # A version stored before the pass existed, whose achievement lists a tag twice: RDF keeps
+    # one, so the second would be shown but not signed.
+    version.achievement_json = {**version.achievement_json, "tag": ["forklift", "forklift"]}
+    version.save(update_fields=["achievement_json"])
+    client.force_login(issuer)
+    _upload(client, org, version, b"email\na@example.com\nb@example.com\n")
+    job = BulkJob.objects.get(organisation=org)
+    services.bulk_preview(job=job, mapping=job.mapping, actor=issuer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bulk_job_start(job=job, actor=issuer)
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
+    assert (job.issued_count, job.failed_count) == (0, 2)
+    assert not Credential.objects.filter(organisation=org).exists()
+    problems = {p.row: p for p in job.problems.all()}
+    assert sorted(problems) == [2, 3]
+    for problem in problems.values():
+        assert problem.outcome == RowOutcome.ERROR
+        reason = problem.reason
+        assert "$.credentialSubject.achievement.tag[1]" in reason, reason
+        assert "recipients[" not in reason  # a row, not a position in an internal batch
+    report = client.get(reverse("bulk:report", kwargs={"slug": org.slug, "job_id": job.pk}))
+    text = b"".join(report.streaming_content).decode("utf-8-sig")
+    rows = {int(r["row"]): r for r in csv.DictReader(io.StringIO(text))}
+    assert rows[2]["outcome"] == "error" and "tag[1]" in rows[2]["reason"]
