@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from browser_steps import sign_in
 from playwright.sync_api import Browser, Page, expect
+from test_accessibility import serious_violations
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "correct-horse-battery-9"
@@ -64,6 +65,7 @@ def _import_and_align(admin: Page) -> None:
     admin.get_by_role("button", name="Search").click()
     expect(admin.locator("#skill-table tbody tr")).to_have_count(1)
     expect(admin.locator("#skill-table")).to_contain_text("Forklift operation")
+    assert serious_violations(admin) == []
 
     admin.goto("/o/acme/achievements/new/")
     admin.locator("#id_name").fill("Forklift safety")
@@ -79,6 +81,7 @@ def _import_and_align(admin: Page) -> None:
     admin.get_by_label("Level of Forklift operation").select_option("3")
     admin.get_by_role("button", name="Save skills").click()
     expect(admin.locator("#alignment-table")).to_contain_text("Forklift operation")
+    assert serious_violations(admin) == []
 
 
 def _role(admin: Page) -> None:
@@ -96,6 +99,7 @@ def _role(admin: Page) -> None:
     row = admin.locator("#people-roles tr", has_text="Zoë Dubois")
     row.get_by_role("button", name="Save").click()
     expect(admin.locator("#messages")).to_contain_text("Roles saved for Zoë Dubois")
+    assert serious_violations(admin) == []
 
 
 def _issue(admin: Page) -> None:
@@ -130,8 +134,10 @@ def test_import_align_define_issue_and_see_profile_gap_and_matrix(
     learner.get_by_text("Evidence for Forklift operation").click()
     expect(profile).to_contain_text("Signed by Acme Logistics")
     learner.screenshot(path=str(SHOTS / "skills-profile.png"), full_page=True)
+    assert serious_violations(learner) == []
     learner.get_by_role("link", name="My role gaps").click()
     expect(learner.locator("main")).to_contain_text("Match: 100.0%")
+    assert serious_violations(learner) == []
 
     manager = open_as(browser, live_server, "rafa@acme.example")
     manager.get_by_role("link", name="Team skills").click()
@@ -139,3 +145,4 @@ def test_import_align_define_issue_and_see_profile_gap_and_matrix(
     expect(matrix).to_contain_text("Zoë Dubois")
     expect(matrix.locator("td.held")).to_contain_text("3")
     manager.screenshot(path=str(SHOTS / "skills-matrix.png"), full_page=True)
+    assert serious_violations(manager) == []
