@@ -15,9 +15,11 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from microcred.skills import EvidenceKind, SourceState
 from microcred_web.accounts.models import User
+from microcred_web.achievements.models import AchievementVersion
 from microcred_web.issuing import selectors as issuing_selectors
 from microcred_web.issuing.models import Credential
 from microcred_web.orgs.models import Membership, Organisation
@@ -68,29 +70,43 @@ def _credential_state(credential: Credential) -> str:
     return SourceState.ACTIVE
 
 
-def _credential_claims(organisation: Organisation, credential: Credential) -> list[Claim]:
-    """Skills a credential issued here backs: the alignments it carries (by skill URI), at the
+#: per achievement version: [(skill id, level)] it backs (computed once per sync run)
+VersionSkills = dict[int, list[tuple[int, int]]]
+
+
+def _version_skills(
+    organisation: Organisation, version: AchievementVersion, cache: VersionSkills
+) -> list[tuple[int, int]]:
+    """Skills a version's credentials back: the alignments it carries (by skill URI), at the
     level the achievement is aligned with (the scale's lowest when no level was set)."""
+    if version.pk not in cache:
+        skills = _skills_by_url(organisation, _alignment_urls(version.achievement_json))
+        levels = dict(
+            Alignment.objects.filter(
+                achievement_id=version.achievement_id, skill__in=list(skills.values())
+            ).values_list("skill_id", "level")
+        )
+        lowest = _lowest_level(organisation)
+        cache[version.pk] = [(s.pk, levels.get(s.pk, lowest)) for s in skills.values()]
+    return cache[version.pk]
+
+
+def _credential_claims(
+    organisation: Organisation, credential: Credential, cache: VersionSkills
+) -> list[Claim]:
     version = credential.achievement_version
-    skills = _skills_by_url(organisation, _alignment_urls(version.achievement_json))
-    levels = dict(
-        Alignment.objects.filter(
-            achievement_id=version.achievement_id, skill__in=list(skills.values())
-        ).values_list("skill_id", "level")
-    )
-    lowest = _lowest_level(organisation)
     note = f"Signed by {organisation.name}: {version.name} (version {version.number})"
     return [
         Claim(
-            skill_id=skill.pk,
-            level=levels.get(skill.pk, lowest),
+            skill_id=skill_id,
+            level=level,
             state=_credential_state(credential),
             observed_at=credential.issued_at,
             valid_until=credential.valid_until,
             external=False,
             note=note,
         )
-        for skill in skills.values()
+        for skill_id, level in _version_skills(organisation, version, cache)
     ]
 
 
@@ -202,6 +218,7 @@ def _holder_id(organisation: Organisation, credential: Credential) -> int | None
 def evidence_sync_credentials(*, organisation: Organisation, credential_ids: list[int]) -> int:
     """Bring the evidence of credentials issued here up to date; returns rows added."""
     added = 0
+    cache: VersionSkills = {}
     credentials = issuing_selectors.credential_list(organisation=organisation).filter(
         pk__in=credential_ids
     )
@@ -209,7 +226,7 @@ def evidence_sync_credentials(*, organisation: Organisation, credential_ids: lis
         user_id = _holder_id(organisation, credential)
         if user_id is None:
             continue
-        claims = _credential_claims(organisation, credential)
+        claims = _credential_claims(organisation, credential, cache)
         added += _append(
             organisation,
             user_id,
@@ -225,7 +242,10 @@ def evidence_sync_person(*, organisation: Organisation, user: Any) -> int:
     """Bring all credential evidence of one member up to date (issued here and imported)."""
     ids = list(
         issuing_selectors.credential_list(organisation=organisation)
-        .filter(recipient_user_id=user.pk)
+        .filter(
+            Q(recipient_user_id=user.pk)
+            | Q(recipient_user__isnull=True, recipient_email__iexact=user.email)
+        )
         .values_list("pk", flat=True)
     )
     added = evidence_sync_credentials(organisation=organisation, credential_ids=ids)
@@ -265,3 +285,31 @@ def evidence_sync_user_everywhere(*, user_id: int) -> int:
         if Skill.objects.filter(organisation=membership.organisation).exists():
             added += evidence_sync_person(organisation=membership.organisation, user=user)
     return added
+
+
+def evidence_sync_organisation(*, organisation: Organisation) -> int:
+    added = 0
+    members = Membership.objects.filter(organisation=organisation, is_active=True)
+    for membership in members.select_related("user"):
+        added += evidence_sync_person(organisation=organisation, user=membership.user)
+    return added
+
+
+def evidence_sync_later(
+    *, organisation: Organisation, credential_ids: list[int] | None = None
+) -> None:
+    """After commit, queue the sync of ``credential_ids`` (None: the whole organisation)."""
+    from microcred_web.skills.tasks import skills_credentials_task, skills_organisation_task
+
+    organisation_id = organisation.pk
+    if credential_ids is None:
+        transaction.on_commit(
+            lambda: skills_organisation_task.enqueue(organisation_id=organisation_id)
+        )
+    elif credential_ids:
+        ids = list(credential_ids)
+        transaction.on_commit(
+            lambda: skills_credentials_task.enqueue(
+                organisation_id=organisation_id, credential_ids=ids
+            )
+        )

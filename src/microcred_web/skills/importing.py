@@ -20,6 +20,7 @@ from microcred.skills import CasePackage, EscoData, fold, read_case, read_esco
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
 from microcred_web.orgs.models import Organisation
+from microcred_web.skills.evidence import evidence_sync_later
 from microcred_web.skills.models import Framework, FrameworkSource, JobRole, JobRoleSkill, Skill
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -163,6 +164,7 @@ def framework_import_case(
         target=framework,
         data={"format": "case", "created": created, "updated": updated},
     )
+    evidence_sync_later(organisation=organisation)
     return ImportResult(framework, created, updated)
 
 
@@ -246,4 +248,5 @@ def framework_import_esco(
         target=framework,
         data={"format": "esco", "created": created, "updated": updated, "roles": roles},
     )
+    evidence_sync_later(organisation=organisation)
     return ImportResult(framework, created, updated, roles)

@@ -17,7 +17,9 @@ from microcred_web.achievements import services as achievement_services
 from microcred_web.achievements.models import Achievement
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
+from microcred_web.issuing import selectors as issuing_selectors
 from microcred_web.orgs.models import Membership, Organisation
+from microcred_web.skills.evidence import evidence_sync_later
 from microcred_web.skills.importing import search_text
 from microcred_web.skills.models import (
     Alignment,
@@ -203,6 +205,13 @@ def alignment_set(
     )
     # the achievement's JSON now carries other alignments: a new version when published
     achievement_services.achievement_update(achievement=achievement, actor=actor, values={})
+    # credentials already issued back the skills at the levels now set
+    issued = issuing_selectors.credential_list(
+        organisation=organisation, achievement_id=achievement.pk
+    )
+    evidence_sync_later(
+        organisation=organisation, credential_ids=list(issued.values_list("pk", flat=True))
+    )
     return list(Alignment.objects.filter(achievement=achievement).select_related("skill"))
 
 

@@ -22,3 +22,12 @@ def skills_credentials_task(*, organisation_id: int, credential_ids: list[int]) 
 @task()
 def skills_wallet_task(*, user_id: int) -> int:
     return evidence.evidence_sync_user_everywhere(user_id=user_id)
+
+
+@task()
+def skills_organisation_task(*, organisation_id: int) -> int:
+    """Every member (after a framework import: existing credentials may now name its skills)."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return 0
+    return evidence.evidence_sync_organisation(organisation=organisation)

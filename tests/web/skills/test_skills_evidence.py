@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from conftest import FORKLIFT_URI
+from conftest import FORKLIFT_URI, case_bytes
 from microcred.skills import EvidenceKind, Standing
 from microcred_web.achievements import services as achievement_services
 from microcred_web.issuing import services as issuing
-from microcred_web.skills import evidence, selectors, services
+from microcred_web.skills import evidence, importing, selectors, services
 from microcred_web.skills.models import SkillEvidence
 from microcred_web.wallet import services as wallet
 
@@ -185,3 +185,50 @@ def test_gaps_against_current_and_target_roles(skills, issue_to):
     assert after["Warehouse operative"].match_percent == 100.0
     assert after["Warehouse team lead"].match_percent == 50.0
     assert [i.skill for i in after["Warehouse team lead"].missing] == [str(skills.stock.pk)]
+
+
+def test_changing_the_level_updates_credentials_already_issued(
+    skills, issue_to, django_capture_on_commit_callbacks
+):
+    learner = skills.world.people["learner"]
+    issue_to(skills.achievement, learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.alignment_set(
+            achievement=skills.achievement,
+            actor=skills.world.people["admin"],
+            rows=[(skills.forklift.pk, 4)],
+        )
+    assert profile(skills.world, learner)[FORKLIFT_URI].level == 4
+    assert list(SkillEvidence.objects.values_list("level", flat=True).order_by("id")) == [3, 4]
+
+
+def test_a_framework_imported_after_issuing_picks_up_earlier_credentials(
+    world, django_capture_on_commit_callbacks
+):
+    """The credential names the CASE item's URI before the framework exists here."""
+    admin, learner = world.people["admin"], world.people["learner"]
+    achievement = achievement_services.achievement_create(
+        organisation=world.org,
+        actor=admin,
+        values={
+            "name": "Forklift safety",
+            "description": "Drives a forklift.",
+            "criteria": "Observed.",
+            "alignments": [{"name": "Forklift operation", "url": FORKLIFT_URI}],
+        },
+    )
+    version = achievement_services.achievement_publish(achievement=achievement, actor=admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        issuing.credentials_issue(
+            organisation=world.org,
+            achievement_version=version,
+            recipients=[issuing.RecipientInput(email=learner.email)],
+            actor=admin,
+            source="test",
+            deliver=False,
+        )
+    assert not SkillEvidence.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        importing.framework_import_case(organisation=world.org, actor=admin, content=case_bytes())
+    state = profile(world, learner)[FORKLIFT_URI]
+    assert state.verified and state.level == 1  # no level set: the scale's lowest
