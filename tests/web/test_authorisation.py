@@ -269,6 +269,7 @@ TABLE: dict[str, Row] = {
     "skills:home": Row(org_kwargs(), org_page(ISSUERS)),
     "skills:import_case": Row(org_kwargs(), org_page(ADMIN, ok=405)),
     "skills:import_esco": Row(org_kwargs(), org_page(ADMIN, ok=405)),
+    "skills:import_esco_package": Row(org_kwargs(), org_page(ADMIN, ok=405)),
     "skills:skill_new": Row(org_kwargs(), org_page(ADMIN, ok=405)),
     "skills:group_save": Row(org_kwargs(), org_page(ADMIN, ok=405)),
     "skills:roles": Row(org_kwargs(), org_page(ADMIN)),

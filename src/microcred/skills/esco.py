@@ -34,6 +34,7 @@ class EscoSkill:
     description: str = ""
     skill_type: str = ""  # "skill/competence" or "knowledge"
     reuse_level: str = ""  # "transversal", "cross-sector", "sector-specific", "occupation-specific"
+    parent: str = ""  # URI of the broader concept, when the source gives one
 
 
 @dataclass(frozen=True, slots=True)

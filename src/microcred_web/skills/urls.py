@@ -14,6 +14,7 @@ urlpatterns = [
     path(S, views.home, name="home"),
     path(S + "import/case/", views.import_case, name="import_case"),
     path(S + "import/esco/", views.import_esco, name="import_esco"),
+    path(S + "import/esco-package/", views.import_esco_package, name="import_esco_package"),
     path(S + "new/", views.skill_new, name="skill_new"),
     path(S + "groups/", views.group_save, name="group_save"),
     path(S + "roles/", views.roles, name="roles"),

