@@ -24,16 +24,54 @@ def on_credentials_issued(
         )
 
 
+class _Batch:
+    """Credential ids saved in one transaction: one task per organisation after commit."""
+
+    def __init__(self) -> None:
+        self.ids: dict[int, set[int]] = {}
+        self.done = False
+
+    def __call__(self) -> None:
+        from microcred_web.skills.tasks import skills_credentials_task
+
+        self.done = True
+        for organisation_id, ids in self.ids.items():
+            skills_credentials_task.enqueue(
+                organisation_id=organisation_id, credential_ids=sorted(ids)
+            )
+
+
+def _batch() -> _Batch:
+    """The open transaction's batch, registered once with ``on_commit`` (a bulk revocation of
+    10,000 credentials queues one task, not 10,000). A batch whose callback is no longer
+    pending (committed, or its savepoint rolled back) is replaced by a new one."""
+    connection = transaction.get_connection()
+    batch = getattr(connection, "_skills_batch", None)
+    pending = getattr(connection, "run_on_commit", [])
+    if (
+        not isinstance(batch, _Batch)
+        or batch.done
+        or not any(entry[1] is batch for entry in pending)
+    ):
+        batch = _Batch()
+        connection._skills_batch = batch
+        transaction.on_commit(batch)
+    return batch
+
+
 def on_credential_saved(sender: Any, *, instance: Credential, created: bool, **_: Any) -> None:
     """A revocation, suspension or claim saves the row (new rows arrive through the signal)."""
-    from microcred_web.skills.tasks import skills_credentials_task
-
     if created:
         return
-    organisation_id, ids = instance.organisation_id, [instance.pk]
-    transaction.on_commit(
-        lambda: skills_credentials_task.enqueue(organisation_id=organisation_id, credential_ids=ids)
-    )
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        from microcred_web.skills.tasks import skills_credentials_task
+
+        skills_credentials_task.enqueue(
+            organisation_id=instance.organisation_id, credential_ids=[instance.pk]
+        )
+        return
+    _batch().ids.setdefault(instance.organisation_id, set()).add(instance.pk)
 
 
 def on_import_changed(sender: Any, *, instance: ImportedCredential, **_: Any) -> None:

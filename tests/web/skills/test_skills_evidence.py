@@ -13,6 +13,7 @@ from microcred_web.achievements import services as achievement_services
 from microcred_web.issuing import services as issuing
 from microcred_web.skills import evidence, importing, selectors, services
 from microcred_web.skills.models import SkillEvidence
+from microcred_web.skills.receivers import _Batch
 from microcred_web.wallet import services as wallet
 
 
@@ -232,3 +233,30 @@ def test_a_framework_imported_after_issuing_picks_up_earlier_credentials(
         importing.framework_import_case(organisation=world.org, actor=admin, content=case_bytes())
     state = profile(world, learner)[FORKLIFT_URI]
     assert state.verified and state.level == 1  # no level set: the scale's lowest
+
+
+def test_suspension_pauses_and_reinstating_restores_in_one_test_run(
+    skills, issue_to, django_capture_on_commit_callbacks
+):
+    world, learner = skills.world, skills.world.people["learner"]
+    credential = issue_to(skills.achievement, learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        issuing.credential_suspend(credential=credential, actor=world.people["admin"], reason="x")
+    assert FORKLIFT_URI not in profile(world, learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        issuing.credential_unsuspend(
+            credential=credential, actor=world.people["admin"], reason="cleared"
+        )
+    assert profile(world, learner)[FORKLIFT_URI].verified
+
+
+def test_a_bulk_revocation_queues_one_task(skills, issue_to, django_capture_on_commit_callbacks):
+    world = skills.world
+    credentials = [issue_to(skills.achievement, world.people[r]) for r in ("learner", "manager")]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        issuing.credentials_revoke(
+            credentials=credentials, actor=world.people["admin"], reason="Course withdrawn"
+        )
+    batches = [c for c in callbacks if isinstance(c, _Batch)]
+    assert len(batches) == 1 and batches[0].ids == {world.org.pk: {c.pk for c in credentials}}
+    assert selectors.profile_lines(organisation=world.org, user=world.people["manager"]) == []
