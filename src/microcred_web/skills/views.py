@@ -19,7 +19,7 @@ from microcred_web.orgs import selectors as org_selectors
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
 from microcred_web.skills import importing, selectors, services, wording
-from microcred_web.skills.models import SkillGroup
+from microcred_web.skills.models import Skill, SkillGroup
 
 ADMINS = (Role.ADMIN,)
 EDITORS = (Role.ISSUER, Role.ADMIN)
@@ -196,20 +196,17 @@ def alignments(request: HttpRequest, ctx: OrgContext, achievement_id: int) -> Ht
             return _back(ctx, "skills:alignments", achievement_id=achievement.pk)
     query = request.GET.get("q", "")
     scale = services.scale_default(organisation=ctx.organisation)
+    aligned = selectors.alignments_of(organisation=ctx.organisation, achievement_id=achievement.pk)
     return render(
         request,
         "skills/alignments.html",
         {
             "ctx": ctx,
             "achievement": achievement,
-            "alignments": selectors.alignments_of(
-                organisation=ctx.organisation, achievement_id=achievement.pk
-            ),
+            "alignments": aligned,
             "levels": scale.levels,
             "query": query,
-            "found": list(selectors.skill_search(organisation=ctx.organisation, query=query)[:20])
-            if query.strip()
-            else [],
+            "found": _found(ctx, query, {a.skill_id for a in aligned}),
             "error": error,
         },
         status=400 if error else 200,
@@ -217,6 +214,14 @@ def alignments(request: HttpRequest, ctx: OrgContext, achievement_id: int) -> Ht
 
 
 # --------------------------------------------------------------------------- roles
+
+
+def _found(ctx: OrgContext, query: str, chosen: set[int]) -> list[Skill]:
+    """Up to 20 search results to add, without the skills already chosen."""
+    if not query.strip():
+        return []
+    found = selectors.skill_search(organisation=ctx.organisation, query=query)
+    return list(found.exclude(pk__in=chosen)[:20])
 
 
 def _chosen(request: HttpRequest) -> list[str]:
@@ -290,9 +295,7 @@ def role(request: HttpRequest, ctx: OrgContext, role_id: int) -> HttpResponse:
             "role": job_role,
             "levels": services.scale_default(organisation=ctx.organisation).levels,
             "query": query,
-            "found": list(selectors.skill_search(organisation=ctx.organisation, query=query)[:20])
-            if query.strip()
-            else [],
+            "found": _found(ctx, query, {r.skill_id for r in job_role.requirements.all()}),
             "error": error,
         },
         status=400 if error else 200,
