@@ -256,12 +256,21 @@ def team_user_ids(*, teams: Iterable[Team]) -> list[int]:
 
 
 def team_matrix(
-    *, organisation: Organisation, teams: Iterable[Team], now: datetime | None = None
+    *,
+    organisation: Organisation,
+    teams: Iterable[Team],
+    role_id: int | None = None,
+    group_id: int | None = None,
+    now: datetime | None = None,
 ) -> Matrix:
-    """People of ``teams`` × the skills any of them holds or their roles require."""
+    """People of ``teams`` × the skills any of them holds or their roles require; only the
+    holders of the current role ``role_id`` and the skills of group ``group_id`` when given."""
     from microcred_web.accounts.models import User
 
     user_ids = team_user_ids(teams=teams)
+    if role_id is not None:
+        holders = PersonRole.objects.filter(organisation=organisation, current_id=role_id)
+        user_ids = sorted(set(user_ids) & set(holders.values_list("user_id", flat=True)))
     profiles = profiles_of(organisation=organisation, user_ids=user_ids, now=now)
     persons = {
         p.user_id: p
@@ -275,10 +284,10 @@ def team_matrix(
     }
     skill_ids = {s for profile in profiles.values() for s in profile}
     skill_ids |= {s for levels in required.values() for s in levels}
-    skills = sorted(
-        Skill.objects.filter(organisation=organisation, pk__in=skill_ids),
-        key=lambda s: s.label.casefold(),
-    )
+    columns = Skill.objects.filter(organisation=organisation, pk__in=skill_ids)
+    if group_id is not None:
+        columns = columns.filter(group_id=group_id)
+    skills = sorted(columns, key=lambda s: s.label.casefold())
     users = User.objects.in_bulk(user_ids)
     rows = []
     for uid in user_ids:

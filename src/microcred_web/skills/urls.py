@@ -22,6 +22,7 @@ urlpatterns = [
     path(S + "people/<int:user_id>/roles/", views.person_role, name="person_role"),
     path(S + "mine/", views.mine, name="mine"),
     path(S + "mine/gaps/", views.gaps, name="gaps"),
+    path(S + "mine/export.<str:fmt>", views.mine_export, name="mine_export"),
     path(S + "team/", views.team, name="team"),
     path(
         "o/<slug:slug>/achievements/<int:achievement_id>/skills/",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -18,7 +18,7 @@ from microcred_web.common.htmx import is_htmx
 from microcred_web.orgs import selectors as org_selectors
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
-from microcred_web.skills import importing, selectors, services, wording
+from microcred_web.skills import exports, importing, selectors, services, wording
 from microcred_web.skills.models import Skill, SkillGroup
 
 ADMINS = (Role.ADMIN,)
@@ -363,6 +363,26 @@ def mine(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
 
 @org_view()
 @require_GET
+def mine_export(request: HttpRequest, ctx: OrgContext, fmt: str) -> HttpResponse:
+    """The member's own profile as JSON or CSV (with each skill's evidence in JSON)."""
+    lines = selectors.profile_lines(organisation=ctx.organisation, user=ctx.user)
+    name = f"skills-{ctx.organisation.slug}"
+    if fmt == "json":
+        data = exports.profile_json(
+            lines, person=ctx.user.email, organisation=ctx.organisation.name
+        )
+        response: HttpResponse = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
+    if fmt == "csv":
+        response = HttpResponse(exports.profile_csv(lines), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    raise Http404("No such format.")
+
+
+@org_view()
+@require_GET
 def gaps(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     """The member's gaps against their current role and target roles."""
     return render(
@@ -384,17 +404,29 @@ def team(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
         teams = list(org_selectors.team_list(organisation=ctx.organisation))
     else:
         teams = list(org_selectors.teams_managed_by(membership=ctx.membership))
+    shown = teams
     chosen = request.GET.get("team", "")
     if chosen.isdigit():
-        teams = [t for t in teams if t.pk == int(chosen)] or teams
+        shown = [t for t in teams if t.pk == int(chosen)] or teams
+    role_id, group_id = request.GET.get("role", ""), request.GET.get("group", "")
+    matrix = selectors.team_matrix(
+        organisation=ctx.organisation,
+        teams=shown,
+        role_id=int(role_id) if role_id.isdigit() else None,
+        group_id=int(group_id) if group_id.isdigit() else None,
+    )
     return render(
         request,
         "skills/team.html",
         {
             "ctx": ctx,
             "teams": teams,
+            "roles": selectors.job_role_list(organisation=ctx.organisation),
+            "groups": SkillGroup.objects.filter(organisation=ctx.organisation),
             "chosen": chosen,
-            "matrix": selectors.team_matrix(organisation=ctx.organisation, teams=teams),
+            "chosen_role": role_id,
+            "chosen_group": group_id,
+            "matrix": matrix,
         },
     )
 

@@ -3,6 +3,10 @@ page checks role and organisation."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 from django.urls import reverse
 
 from microcred_web.skills import services
@@ -149,3 +153,40 @@ def test_other_organisations_are_refused(client, skills):
     search = client.get(reverse("skills:home", kwargs=theirs), {"q": "forklift"})
     assert "Forklift operation" not in search.content.decode()
     assert not PersonRole.objects.exists()
+
+
+def test_profile_exports_as_json_and_csv(client, skills, issue_to):
+    learner = skills.world.people["learner"]
+    issue_to(skills.achievement, learner)
+    client.force_login(learner)
+    data = json.loads(client.get(url("mine_export", skills.world, fmt="json")).content)
+    [skill] = data["skills"]
+    assert (skill["label"], skill["level"], skill["verified"]) == ("Forklift operation", 3, True)
+    assert skill["evidence"][0]["kind"] == "verified_credential"
+    response = client.get(url("mine_export", skills.world, fmt="csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [(r["label"], r["level"], r["verified"]) for r in rows] == [
+        ("Forklift operation", "3", "yes")
+    ]
+    assert client.get(url("mine_export", skills.world, fmt="xml")).status_code == 404
+
+
+def test_matrix_filters_by_role_and_skill_group(client, skills, issue_to):
+    world = skills.world
+    admin = world.people["admin"]
+    group = services.skill_group_save(
+        organisation=world.org, actor=admin, name="Safety", half_life_days=365
+    )
+    services.skills_group_assign(
+        organisation=world.org, actor=admin, group=group, skill_ids=[skills.stock.pk]
+    )
+    role = services.job_role_save(organisation=world.org, actor=admin, name="Operative")
+    issue_to(skills.achievement, world.people["learner"])
+    client.force_login(world.people["manager"])
+    everything = client.get(url("team", world)).content.decode()
+    assert "Forklift operation" in everything and "Test Person" in everything
+    in_group = client.get(url("team", world), {"group": group.pk}).content.decode()
+    assert "Forklift operation" not in in_group
+    by_role = client.get(url("team", world), {"role": role.pk}).content.decode()
+    assert 'id="no-matrix"' in by_role  # nobody holds the role yet
