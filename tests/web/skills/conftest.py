@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
+from skills_helpers import FORKLIFT_URI, STOCK_URI, VALUES, case_bytes
 
 from microcred_web.achievements import services as achievement_services
 from microcred_web.achievements.models import Achievement
@@ -14,29 +14,6 @@ from microcred_web.issuing import services as issuing
 from microcred_web.issuing.models import Credential
 from microcred_web.skills import importing, services
 from microcred_web.skills.models import Skill
-
-VECTORS = Path(__file__).resolve().parents[2] / "vectors" / "skills"
-ESCO = VECTORS / "esco"
-FORKLIFT_URI = "https://frameworks.example/case/v1p1/CFItems/5b1d0c6e-0000-4000-8000-000000000011"
-STOCK_URI = "https://frameworks.example/case/v1p1/CFItems/5b1d0c6e-0000-4000-8000-000000000012"
-VALUES = {
-    "name": "Forklift safety",
-    "description": "Operates a counterbalance forklift safely.",
-    "criteria": "Passed the practical assessment.",
-    "achievement_type": "Certificate",
-}
-
-
-def case_bytes(name: str = "warehouse-case.json") -> bytes:
-    return (VECTORS / name).read_bytes()
-
-
-def esco_files() -> dict[str, str]:
-    return {
-        "skills_csv": (ESCO / "skills_en.csv").read_text(),
-        "occupations_csv": (ESCO / "occupations_en.csv").read_text(),
-        "relations_csv": (ESCO / "occupationSkillRelations_en.csv").read_text(),
-    }
 
 
 @dataclass

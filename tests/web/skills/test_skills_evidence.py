@@ -6,8 +6,8 @@ import json
 from datetime import timedelta
 
 from django.utils import timezone
+from skills_helpers import FORKLIFT_URI, case_bytes
 
-from conftest import FORKLIFT_URI, case_bytes
 from microcred.skills import EvidenceKind, Standing
 from microcred_web.achievements import services as achievement_services
 from microcred_web.issuing import services as issuing

@@ -6,8 +6,8 @@ import json
 
 import pytest
 from django.urls import reverse
+from skills_helpers import FORKLIFT_URI, case_bytes, esco_files
 
-from conftest import FORKLIFT_URI, case_bytes, esco_files
 from microcred_web.common.errors import ApplicationError
 from microcred_web.skills import importing, selectors, services
 from microcred_web.skills.models import Alignment, Framework, JobRole, Skill
