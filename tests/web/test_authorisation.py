@@ -264,6 +264,23 @@ TABLE: dict[str, Row] = {
     "awards:mine": Row(org_kwargs(), org_page(ANY_MEMBER)),
     "awards:mine_partial": Row(org_kwargs(), org_page(ANY_MEMBER)),
     "awards:team": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
+    # skills (editors search and align; admins import and define roles; any member sees their
+    # own profile and gaps; managers the team matrix; unknown ids: 404; POST only: 405)
+    "skills:home": Row(org_kwargs(), org_page(ISSUERS)),
+    "skills:import_case": Row(org_kwargs(), org_page(ADMIN, ok=405)),
+    "skills:import_esco": Row(org_kwargs(), org_page(ADMIN, ok=405)),
+    "skills:import_esco_package": Row(org_kwargs(), org_page(ADMIN, ok=405)),
+    "skills:skill_new": Row(org_kwargs(), org_page(ADMIN, ok=405)),
+    "skills:group_save": Row(org_kwargs(), org_page(ADMIN, ok=405)),
+    "skills:roles": Row(org_kwargs(), org_page(ADMIN)),
+    "skills:role": Row(org_kwargs(role_id=NO_ID), org_page(ADMIN, ok=404)),
+    "skills:person_role": Row(org_kwargs(user_id=NO_ID), org_page(ADMIN, ok=405)),
+    "skills:mine": Row(org_kwargs(), org_page(ANY_MEMBER)),
+    "skills:gaps": Row(org_kwargs(), org_page(ANY_MEMBER)),
+    "skills:mine_export": Row(org_kwargs(fmt=lambda w: "json"), org_page(ANY_MEMBER)),
+    "skills:team": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
+    "skills:alignments": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "skills:public": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     # certificate and badge downloads (public, like the credential page)
     "rendering:certificate": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "rendering:badge_png": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),

@@ -67,6 +67,8 @@ IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png"}
 MAX_IMAGE_BYTES = 1024 * 1024
 #: the assessments app's rubric as OB 3.0 ResultDescriptions, bound late (a higher layer)
 RESULT_DESCRIPTIONS = "microcred_web.assessments.credential_parts.result_descriptions_for"
+#: the skills app's alignments (skills with a stable URI), bound late too (a higher layer)
+SKILL_ALIGNMENTS = "microcred_web.skills.credential_parts.alignments_for"
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -108,17 +110,22 @@ def achievement_json(achievement: Achievement, *, version_number: int) -> dict[s
         tags.append(f"level:{achievement.level}")
     if tags:
         data["tag"] = tags
-    if achievement.alignments:
-        data["alignment"] = [
-            {
-                "type": ["Alignment"],
-                "targetName": a["name"],
-                "targetUrl": a["url"],
-                **({"targetCode": a["code"]} if a.get("code") else {}),
-                **({"targetFramework": a["framework"]} if a.get("framework") else {}),
-            }
-            for a in achievement.alignments
-        ]
+    alignment = [
+        {
+            "type": ["Alignment"],
+            "targetName": a["name"],
+            "targetUrl": a["url"],
+            **({"targetCode": a["code"]} if a.get("code") else {}),
+            **({"targetFramework": a["framework"]} if a.get("framework") else {}),
+        }
+        for a in achievement.alignments or []
+    ]
+    if apps.is_installed("microcred_web.skills"):
+        skills = import_string(SKILL_ALIGNMENTS)(achievement)
+        aligned = {entry["targetUrl"] for entry in skills}
+        alignment = [*(a for a in alignment if a["targetUrl"] not in aligned), *skills]
+    if alignment:
+        data["alignment"] = alignment
     if achievement.credits is not None:
         data["creditsAvailable"] = _number(achievement.credits)
     outcomes: dict[str, list[str]] = {}

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("microcred_web.learning.urls")),
     path("", include("microcred_web.awards.urls")),
     path("", include("microcred_web.wallet.urls")),
+    path("", include("microcred_web.skills.urls")),
     path("", include("microcred_web.assessments.urls")),
     path("", include("microcred_web.notifications.urls")),
     path("credentials/", vc_api.urls),  # W3C VC-API: /credentials/issue, /credentials/verify

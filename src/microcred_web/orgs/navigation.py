@@ -40,7 +40,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         (Role.LEARNER,),
         ("assessments:evidence_detail",),
     ),
+    NavItem(_("My skills"), "skills:mine", (Role.LEARNER,), ("skills:gaps",)),
     NavItem(_("My team"), "learning:team", (Role.MANAGER,), ("learning:assign", "awards:team")),
+    NavItem(_("Team skills"), "skills:team", (Role.MANAGER,)),
     NavItem(_("Team expiries"), "assessments:team_expiries", (Role.MANAGER,)),
     NavItem(
         _("Assessments"),
@@ -90,6 +92,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "bulk:upload",
         ISSUING_ROLES,
         ("bulk:columns", "bulk:preview", "bulk:progress"),
+    ),
+    NavItem(
+        _("Skills"),
+        "skills:home",
+        ISSUING_ROLES,
+        ("skills:roles", "skills:role", "skills:alignments"),
     ),
     NavItem(_("Insights"), "wallet:insights", ISSUING_ROLES),
     NavItem(_("People"), "orgs:people", (Role.ADMIN,), ("orgs:invite", "orgs:person")),

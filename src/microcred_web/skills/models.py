@@ -1,0 +1,265 @@
+"""Skills frameworks, skills, proficiency scales, alignments, job roles and evidence rows.
+
+Every row belongs to one organisation. :class:`SkillEvidence` is append-only: a change of a
+source (a credential revoked, an import re-verified) is a new row, never an edit (ADR 0024).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from microcred.skills import EvidenceKind, Level, Scale, SourceState
+
+
+class FrameworkSource(models.TextChoices):
+    OWN = "own", _("Written here")
+    CASE = "case", _("CASE 1.1 package")
+    ESCO = "esco", _("ESCO")
+
+
+class Framework(models.Model):
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="skill_frameworks"
+    )
+    name = models.CharField(_("name"), max_length=300)
+    source = models.CharField(max_length=8, choices=FrameworkSource.choices)
+    #: the framework's own identity: CFDocument uri, ESCO scheme, or ours for own skills
+    uri = models.CharField(max_length=500)
+    identifier = models.CharField(max_length=200, blank=True)  # CFDocument identifier
+    version = models.CharField(max_length=80, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    description = models.TextField(blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "uri"], name="skill_framework_uri")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SkillGroup(models.Model):
+    """Skills that age alike: the group's half-life sets how fast evidence loses freshness."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="skill_groups"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    half_life_days = models.PositiveIntegerField(_("half-life (days)"), default=730)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="skill_group_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProficiencyScale(models.Model):
+    """An organisation's scale: ``levels`` is ``[{"value", "label", "descriptor"}]``."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="proficiency_scales"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    levels = models.JSONField(default=list)
+    is_default = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="proficiency_scale_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def as_scale(self) -> Scale:
+        return Scale(
+            str(self.pk),
+            tuple(
+                Level(int(row["value"]), str(row["label"]), str(row.get("descriptor", "")))
+                for row in self.levels
+            ),
+        )
+
+    def label_of(self, value: int) -> str:
+        for row in self.levels:
+            if int(row["value"]) == value:
+                return str(row["label"])
+        return str(value)
+
+
+class Skill(models.Model):
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="skills"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="skills")
+    #: stable identity: the CFItem uri, the ESCO concept URI, or ours; alignments use it
+    uri = models.CharField(max_length=500)
+    identifier = models.CharField(max_length=200, blank=True)  # CFItem identifier
+    code = models.CharField(_("code"), max_length=80, blank=True)
+    label = models.CharField(_("label"), max_length=500)
+    alt_labels = models.JSONField(default=list, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    skill_type = models.CharField(max_length=40, blank=True)  # ESCO skillType / CFItemType
+    reuse_level = models.CharField(max_length=40, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    group = models.ForeignKey(
+        SkillGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="skills"
+    )
+    #: {level value (as text): descriptor} for this skill on the organisation's scale
+    descriptors = models.JSONField(default=dict, blank=True)
+    #: label, alternative labels and description folded (lower case, no accents) for search
+    search_text = models.TextField(blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "uri"], name="skill_uri_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_case_item(self) -> bool:
+        return self.framework.source == FrameworkSource.CASE
+
+
+class Alignment(models.Model):
+    """An achievement recognises a skill at a level of the organisation's scale."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    achievement = models.ForeignKey(
+        "achievements.Achievement", on_delete=models.CASCADE, related_name="skill_alignments"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="alignments")
+    level = models.PositiveSmallIntegerField(_("level"))
+
+    class Meta:
+        ordering = ["skill__label"]
+        constraints = [
+            models.UniqueConstraint(fields=["achievement", "skill"], name="skill_alignment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.achievement_id} → {self.skill_id} @ {self.level}"
+
+
+class JobRole(models.Model):
+    """A role profile (named ``JobRole``: "role" already means a member's permissions)."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="job_roles"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    occupation_uri = models.CharField(max_length=500, blank=True)  # ESCO occupation, if any
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="job_role_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JobRoleSkill(models.Model):
+    role = models.ForeignKey(JobRole, on_delete=models.CASCADE, related_name="requirements")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(_("level"))
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
+
+    class Meta:
+        ordering = ["skill__label"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "skill"], name="job_role_skill_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill_id} @ {self.level}"
+
+
+class PersonRole(models.Model):
+    """A member's current role and the roles they aim for."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    current = models.ForeignKey(
+        JobRole, null=True, blank=True, on_delete=models.SET_NULL, related_name="holders"
+    )
+    targets = models.ManyToManyField(JobRole, blank=True, related_name="aspirants")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="person_role_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.current_id}"
+
+
+class SkillEvidence(models.Model):
+    """One append-only evidence row (see :mod:`microcred.skills.evidence`)."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skill_evidence"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.PositiveSmallIntegerField(choices=[(k.value, k.name) for k in EvidenceKind])
+    level = models.PositiveSmallIntegerField()
+    #: "credential:<uuid>" (issued here), "imported:<uuid>" (wallet), …
+    source = models.CharField(max_length=200)
+    state = models.CharField(
+        max_length=10, choices=[(s.value, s.name) for s in SourceState], default="active"
+    )
+    observed_at = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+    external = models.BooleanField(default=False)
+    #: who or what vouches, in words ("Signed by Northwind Logistics", "Verified on import …")
+    note = models.CharField(max_length=500, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "user", "id"]
+        indexes = [
+            models.Index(fields=["organisation", "user"]),
+            models.Index(fields=["source"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.state} {self.skill_id}@{self.level}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("Skill evidence is append-only: add a new row instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("Skill evidence is append-only.")

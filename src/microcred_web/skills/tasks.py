@@ -1,0 +1,33 @@
+"""Background work: evidence rows follow credentials within seconds (idempotent)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from microcred_web.orgs.models import Organisation
+from microcred_web.skills import evidence
+from microcred_web.skills.models import Skill
+
+
+@task()
+def skills_credentials_task(*, organisation_id: int, credential_ids: list[int]) -> int:
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None or not Skill.objects.filter(organisation=organisation).exists():
+        return 0
+    return evidence.evidence_sync_credentials(
+        organisation=organisation, credential_ids=credential_ids
+    )
+
+
+@task()
+def skills_wallet_task(*, user_id: int) -> int:
+    return evidence.evidence_sync_user_everywhere(user_id=user_id)
+
+
+@task()
+def skills_organisation_task(*, organisation_id: int) -> int:
+    """Every member (after a framework import: existing credentials may now name its skills)."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return 0
+    return evidence.evidence_sync_organisation(organisation=organisation)
