@@ -12,14 +12,18 @@ from microcred.rules import summarise
 from microcred.rules.wording import ENGLISH, Wording
 
 
-def step_lines(pathway: Pathway, w: Wording = ENGLISH) -> list[str]:
-    """ "Core safety: Complete all of: …" for each step, with what it waits for."""
+def step_lines(
+    pathway: Pathway, w: Wording = ENGLISH, after: str = "{line} (after {steps})"
+) -> list[str]:
+    """Each step as "Core safety: Complete all of: …", with the steps it waits for (``after``
+    is the template for a step with prerequisites)."""
     titles = {step.id: step.title for step in pathway.steps}
     lines = []
     for step in pathway.steps:
         line = f"{step.title}: {summarise(step_rule(step), w)}" if step.items else step.title
         if step.requires:
-            line += " (after " + ", ".join(f"‘{titles.get(r, r)}’" for r in step.requires) + ")"
+            steps = ", ".join(f"‘{titles.get(r, r)}’" for r in step.requires)
+            line = after.format(line=line, steps=steps)
         lines.append(line)
     return lines
 

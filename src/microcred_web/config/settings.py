@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "microcred_web.awards",
     "microcred_web.wallet",
     "microcred_web.verifier",
+    "microcred_web.pathways",
     "microcred_web.api",
 ]
 
