@@ -144,16 +144,19 @@ class LearnerMap:
     definition: Definition
     progress: PathwayProgress
     titles: dict[str, str]  # step id → title
-    credit_targets: dict[str, float]  # system → largest target a credit step sets
 
     @property
     def credit_rows(self) -> list[tuple[str, float, float | None]]:
-        """(system, credit so far, target or None) for every system but workload hours."""
-        return [
-            (system, credit, self.credit_targets.get(system))
-            for system, credit in self.progress.credits
-            if system != "workload hours"
+        """(system, credit so far, target): one row per credit step (what counts toward it),
+        then the other systems' totals (target None; workload hours left out)."""
+        rows: list[tuple[str, float, float | None]] = [
+            (step.step.system, step.credit, step.step.target)
+            for step in self.progress.steps
+            if step.step.kind == "credit"
         ]
+        targeted = {system for system, _credit, _target in rows} | {"workload hours"}
+        rows += [(s, credit, None) for s, credit in self.progress.credits if s not in targeted]
+        return rows
 
     @property
     def next_title(self) -> str:
@@ -166,16 +169,11 @@ def learner_map(*, enrolment: Enrolment) -> LearnerMap:
     facts = award_selectors.person_facts(
         organisation=enrolment.organisation, user_id=enrolment.user_id
     )
-    targets: dict[str, float] = {}
-    for step in definition.steps:
-        if step.kind == "credit":
-            targets[step.system] = max(targets.get(step.system, 0.0), step.target)
     return LearnerMap(
         enrolment,
         definition,
         pathway_progress(definition, facts, rule_wording()),
         {step.id: step.title for step in definition.steps},
-        targets,
     )
 
 

@@ -142,6 +142,39 @@ def test_a_learner_browses_enrols_and_sees_the_map(client, world) -> None:
     assert 'id="step-options" data-state="available"' in page
     assert 'id="step-leading-people" data-state="locked"' in page
     assert "Next recommended step: <strong>Core</strong>" in page
-    assert "4 of 6" in page  # CPD hours so far against the target
+    assert "0 of 6" in page  # the credit step's CPD hours so far against its target
+    issue(world.org, admin, lead.parts["coaching"], learner)
+    page = client.get(url("map", world.org, public_id=public_id)).content.decode()
+    assert "4 of 6" in page and 'id="step-leading-people" data-state="in_progress"' in page
     mine = client.get(url("mine", world.org)).content.decode()
     assert "Warehouse Team Lead" in mine and "Next: Core" in mine
+
+
+def test_the_demo_pathway_has_a_learner_part_way(client) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from microcred_web.accounts.models import User
+
+    call_command("load_demo", stdout=StringIO())
+    pathway = Pathway.objects.get(name="Warehouse Team Lead Certificate")
+    assert pathway.published_version is not None
+    definition = pathway.published_version.definition
+    assert [s.kind for s in definition.steps] == ["required", "elective", "credit"]
+    assert len(definition.milestones) == 1
+    zoe = User.objects.get(email="learner@northwind.example")
+    client.force_login(zoe)
+    page = client.get(
+        reverse("pathways:map", kwargs={"slug": "northwind", "public_id": pathway.public_id})
+    ).content.decode()
+    assert 'id="step-safety-core" data-state="done"' in page
+    # Zoë also holds Warehouse Team Lead (the awards demo): people skills are done
+    assert 'id="step-people-skills" data-state="done"' in page
+    assert 'id="step-hands-on-training" data-state="in_progress"' in page
+    assert "20 of 24" in page and "Next recommended step: <strong>Hands-on training" in page
+    # the milestone followed the safety core, issued once through the award rules
+    milestone = definition.milestones[0].achievement.ref.split(":", 1)[1]
+    assert AwardRule.objects.get(achievement__public_id=milestone).enabled
+    call_command("load_demo", stdout=StringIO())
+    assert Enrolment.objects.filter(pathway=pathway).count() == 1
