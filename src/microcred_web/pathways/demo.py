@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -28,7 +29,7 @@ NAME = "Warehouse Team Lead Certificate"
 CORE = ("Forklift Safety Level 1", "Dangerous Goods Awareness")
 PEOPLE = ("Customer Care Essentials", "Warehouse Team Lead")
 HOURS = ("Forklift Safety Level 1", "Customer Care Essentials", "Dangerous Goods Awareness")
-NEW = {
+NEW: dict[str, dict[str, Any]] = {
     "Warehouse Foundations": {
         "description": "Works safely on the warehouse floor: the safety core of the team-lead "
         "pathway.",

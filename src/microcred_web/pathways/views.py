@@ -184,7 +184,9 @@ def manage(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     )
 
 
-def _editor(request: HttpRequest, ctx: OrgContext, pathway: Pathway, error: str = "") -> Any:
+def _editor(
+    request: HttpRequest, ctx: OrgContext, pathway: Pathway, error: str = ""
+) -> HttpResponse:
     version = selectors.draft_get(pathway=pathway) or pathway.published_version
     if version is None:
         version = services.pathway_draft(pathway=pathway)
