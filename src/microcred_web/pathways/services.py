@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -340,18 +340,24 @@ def pathway_enrol(*, pathway: Pathway, user: Any) -> Enrolment:
         raise ApplicationError("not_member", _("Only members can enrol."), status=404)
     if pathway.published_version_id is None:
         raise ApplicationError("not_published", _("This pathway is not open yet."), status=404)
-    with transaction.atomic():
-        enrolment, created = Enrolment.objects.get_or_create(
-            pathway=pathway,
-            user=user,
-            defaults={"organisation": organisation, "version_id": pathway.published_version_id},
-        )
-        if created:
-            audit_record(
-                action="pathways.enrolled",
-                actor=user,
-                organisation=organisation,
-                target=pathway,
-                data={"name": pathway.name, "version": enrolment.version.number},
+    try:
+        with transaction.atomic():
+            enrolment, created = Enrolment.objects.get_or_create(
+                pathway=pathway,
+                user=user,
+                defaults={
+                    "organisation": organisation,
+                    "version_id": pathway.published_version_id,
+                },
             )
+            if created:
+                audit_record(
+                    action="pathways.enrolled",
+                    actor=user,
+                    organisation=organisation,
+                    target=pathway,
+                    data={"name": pathway.name, "version": enrolment.version.number},
+                )
+    except IntegrityError:  # a concurrent request enrolled them first
+        enrolment = Enrolment.objects.get(pathway=pathway, user=user)
     return enrolment

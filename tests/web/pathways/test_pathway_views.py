@@ -178,3 +178,13 @@ def test_the_demo_pathway_has_a_learner_part_way(client) -> None:
     assert AwardRule.objects.get(achievement__public_id=milestone).enabled
     call_command("load_demo", stdout=StringIO())
     assert Enrolment.objects.filter(pathway=pathway).count() == 1
+
+
+def test_the_navigation_leads_to_pathways(client, world) -> None:
+    client.force_login(world.people["learner"])
+    page = client.get(reverse("orgs:dashboard", kwargs={"slug": world.org.slug})).content.decode()
+    assert f'href="{url("mine", world.org)}"' in page
+    assert f'href="{url("manage", world.org)}"' not in page
+    client.force_login(world.people["issuer"])
+    page = client.get(reverse("orgs:dashboard", kwargs={"slug": world.org.slug})).content.decode()
+    assert f'href="{url("manage", world.org)}"' in page
