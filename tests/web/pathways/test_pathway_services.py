@@ -187,3 +187,33 @@ def test_milestone_then_goal_issue_automatically_and_exactly_once(world) -> None
     assert len(credentials_of(world.org, parts["half"], learner)) == 1
     assert len(credentials_of(world.org, parts["goal"], learner)) == 1
     assert Award.objects.filter(user=learner, achievement=parts["goal"]).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_revoking_a_component_keeps_what_was_issued_but_reopens_the_map(world) -> None:
+    """The documented policy (docs/decisions/0025): nothing already issued is revoked; the
+    revoked component stops counting, so the map shows the pathway incomplete again."""
+    from microcred_web.issuing import services as issuing
+
+    admin, learner = world.people["admin"], world.people["learner"]
+    lead = build_lead(world.org, admin)
+    services.pathway_publish(pathway=lead.pathway, actor=admin)
+    enrolment = services.pathway_enrol(pathway=lead.pathway, user=learner)
+    held = {
+        name: issue(world.org, admin, lead.parts[name], learner)
+        for name in ("forklift", "lifting", "fire", "coaching", "rota")
+    }
+    [goal] = credentials_of(world.org, lead.parts["goal"], learner)
+    assert selectors.learner_map(enrolment=enrolment).progress.completed
+
+    issuing.credential_revoke(credential=held["lifting"], actor=admin, reason="issued in error")
+    goal.refresh_from_db()
+    assert goal.revoked_at is None
+    assert len(credentials_of(world.org, lead.parts["half"], learner)) == 1
+    state = selectors.learner_map(enrolment=enrolment).progress
+    assert not state.completed and state.state_of("core") == "in_progress"
+    assert state.milestones[0].earned_at is None
+    # earning it again issues nothing twice
+    issue(world.org, admin, lead.parts["lifting"], learner)
+    assert selectors.learner_map(enrolment=enrolment).progress.completed
+    assert len(credentials_of(world.org, lead.parts["goal"], learner)) == 1
