@@ -98,6 +98,14 @@ class Editor:
     other_problems: list[str]
     achievements: list[Achievement]
 
+    @property
+    def milestone_rows(self) -> list[tuple[Any, str]]:
+        """Each milestone with the titles of the steps it follows, joined."""
+        titles = {step.id: step.title for step in self.definition.steps}
+        return [
+            (m, ", ".join(titles.get(s, s) for s in m.after)) for m in self.definition.milestones
+        ]
+
 
 def editor_view(*, pathway: Pathway, version: PathwayVersion) -> Editor:
     definition = version.definition

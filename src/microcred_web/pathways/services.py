@@ -7,6 +7,7 @@ issues each of them automatically and exactly once per person (docs/decisions/00
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -53,12 +54,18 @@ def achievement_item(achievement: Achievement) -> Item:
 
 
 def _achievements_by_ref(organisation: Organisation, refs: set[str]) -> dict[str, Achievement]:
-    ids = [ref[len(REF_PREFIX) :] for ref in refs if ref.startswith(REF_PREFIX)]
-    found: dict[str, Achievement] = {}
-    for achievement in achievement_selectors.achievement_list(organisation=organisation):
-        if str(achievement.public_id) in ids:
-            found[f"{REF_PREFIX}{achievement.public_id}"] = achievement
-    return found
+    """The organisation's achievements named by ``refs`` (other refs are left out)."""
+    ids = set()
+    for ref in refs:
+        try:
+            ids.add(uuid.UUID(ref.removeprefix(REF_PREFIX)))
+        except ValueError:
+            continue
+    queryset = achievement_selectors.achievement_list(organisation=organisation)
+    return {
+        f"{REF_PREFIX}{achievement.public_id}": achievement
+        for achievement in queryset.filter(public_id__in=ids)
+    }
 
 
 def _refs(definition: Definition) -> set[str]:
@@ -291,7 +298,11 @@ def pathway_publish(*, pathway: Pathway, actor: Any) -> PathwayVersion:
     rules of its milestones and goal (turned on) and make it the version new learners get."""
     organisation = pathway.organisation
     with transaction.atomic():
-        draft = pathway_draft(pathway=pathway)
+        draft = pathway.versions.order_by("-number").first()
+        if draft is None or draft.status != VersionStatus.DRAFT:
+            raise ApplicationError(
+                "nothing_to_publish", _("There is no draft to publish."), "definition"
+            )
         definition = definition_refreshed(organisation=organisation, definition=draft.definition)
         found = problems(definition)
         if found:

@@ -53,6 +53,9 @@ def test_publish_compiles_the_milestone_and_goal_rules_and_turns_them_on(world) 
         assert award_rule.enabled
         assert award_rule.rule == expected[f"achievement:{lead.parts[key].public_id}"]
     assert AuditEvent.objects.filter(action="pathways.published").count() == 1
+    with pytest.raises(ApplicationError) as caught:  # nothing changed: no second version
+        services.pathway_publish(pathway=lead.pathway, actor=lead.admin)
+    assert caught.value.code == "nothing_to_publish"
     # editing after publishing makes a new draft; the published version stays as it was
     services.pathway_step_remove(pathway=lead.pathway, actor=lead.admin, step_id="options")
     draft = selectors.draft_get(pathway=lead.pathway)

@@ -70,6 +70,7 @@ def test_an_admin_builds_and_publishes_a_pathway_through_the_editor(client, worl
     assert page.index("edit-step-credit") < page.index("edit-step-core")
     assert "Core: Hold the credential ‘Forklift’" in page
     assert "Milestone ‘Halfway’ is issued after ‘Core’" in page
+    assert "“Halfway” after: Core" in page
     published = client.post(url("publish", world.org, pathway_id=pathway.pk))
     assert published.status_code == 302
     assert AwardRule.objects.get(achievement=goal).enabled
