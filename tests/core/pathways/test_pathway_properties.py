@@ -144,3 +144,65 @@ def test_earning_more_never_loses_progress(
             assert new_m.earned_at is not None and new_m.earned_at <= old_m.earned_at
     if before.completed_at is not None:
         assert after.completed_at is not None and after.completed_at <= before.completed_at
+
+
+@st.composite
+def prerequisite_graphs(draw: st.DrawFn) -> Pathway:
+    """Required steps whose prerequisites may point anywhere, cycles included."""
+    count = draw(st.integers(1, 6))
+    ids = [f"s{n}" for n in range(count)]
+    steps = tuple(
+        Step(
+            step_id,
+            f"Step {step_id}",
+            REQUIRED,
+            (Item(f"achievement:{step_id}", step_id),),
+            requires=tuple(
+                draw(
+                    st.lists(st.sampled_from(ids), unique=True, max_size=3).filter(
+                        lambda found, me=step_id: me not in found
+                    )
+                )
+            ),
+        )
+        for step_id in ids
+    )
+    return Pathway(Item("achievement:goal", "Goal"), steps)
+
+
+def has_cycle(pathway: Pathway) -> bool:
+    """Kahn's algorithm: a cycle is what remains when no step is free any more."""
+    waiting = {step.id: set(step.requires) for step in pathway.steps}
+    while True:
+        free = [step_id for step_id, needs in waiting.items() if not needs]
+        if not free:
+            return bool(waiting)
+        for step_id in free:
+            del waiting[step_id]
+        for needs in waiting.values():
+            needs.difference_update(free)
+
+
+@given(prerequisite_graphs())
+def test_exactly_the_cyclic_pathways_are_refused(pathway: Pathway) -> None:
+    found = problems(pathway)
+    assert bool(found) == has_cycle(pathway)
+    for problem in found:
+        assert "waits for itself" in problem.message and "step ‘Step " in problem.message
+
+
+@given(pathways(), st.integers(1, 5))
+def test_targets_beyond_reach_are_refused_naming_the_step(pathway: Pathway, extra: int) -> None:
+    position = len(pathway.steps) - 1
+    last = pathway.steps[position]
+    offered = sum(item.credit_in(SYSTEM) for item in last.items)
+    if last.kind == CREDIT:
+        broken = Step(
+            last.id, last.title, CREDIT, last.items, system=SYSTEM, target=offered + extra
+        )
+    else:
+        broken = Step(last.id, last.title, ELECTIVE, last.items, n=len(last.items) + extra)
+    changed = Pathway(pathway.goal, (*pathway.steps[:position], broken), pathway.milestones)
+    [problem] = problems(changed)
+    assert problem.path.startswith(f"$.steps[{position}]")
+    assert f"step ‘{last.title}’ is impossible" in problem.message
