@@ -189,3 +189,15 @@ def test_the_navigation_leads_to_pathways(client, world) -> None:
     client.force_login(world.people["issuer"])
     page = client.get(reverse("orgs:dashboard", kwargs={"slug": world.org.slug})).content.decode()
     assert f'href="{url("manage", world.org)}"' in page
+
+
+def test_the_rule_builder_shows_the_compiled_goal_rule(client, world) -> None:
+    lead = build_lead(world.org, world.people["admin"])
+    services.pathway_publish(pathway=lead.pathway, actor=lead.admin)
+    client.force_login(lead.admin)
+    goal = lead.parts["goal"]
+    page = client.get(
+        reverse("awards:builder", kwargs={"slug": world.org.slug, "achievement_id": goal.pk})
+    )
+    assert page.status_code == 200
+    assert "6 credits from: the credential ‘Coaching’ (4 credits)" in page.content.decode()
