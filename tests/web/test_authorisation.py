@@ -281,6 +281,16 @@ TABLE: dict[str, Row] = {
     "skills:team": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
     "skills:alignments": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
     "skills:public": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
+    # pathways: the catalogue and pathway pages are public; the rest org_view
+    "pathways:catalogue": Row(org_kwargs(), site_page(200, 200)),
+    "pathways:detail": Row(org_kwargs(public_id=NO_UUID), site_page(404, 404)),
+    "pathways:mine": Row(org_kwargs(), org_page(ANY_MEMBER)),
+    "pathways:enrol": Row(org_kwargs(public_id=NO_UUID), org_page(ANY_MEMBER, ok=405)),
+    "pathways:map": Row(org_kwargs(public_id=NO_UUID), org_page(ANY_MEMBER, ok=404)),
+    "pathways:manage": Row(org_kwargs(), org_page(ISSUERS)),
+    "pathways:editor": Row(org_kwargs(pathway_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "pathways:edit": Row(org_kwargs(pathway_id=NO_ID), org_page(ISSUERS, ok=405)),
+    "pathways:publish": Row(org_kwargs(pathway_id=NO_ID), org_page(ISSUERS, ok=405)),
     # certificate and badge downloads (public, like the credential page)
     "rendering:certificate": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "rendering:badge_png": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),

@@ -22,6 +22,8 @@ ACHIEVEMENTS = {
     "Customer Care Essentials",
     "Dangerous Goods Awareness",
     "Warehouse Team Lead",
+    "Warehouse Foundations",  # the pathway demo's milestone and goal
+    "Warehouse Team Lead Certificate",
 }
 
 
@@ -91,8 +93,8 @@ def test_section_stays_current_on_its_inner_pages(client, demo) -> None:
 def test_lists_show_status_badges_counts_and_thumbnails(client, demo) -> None:
     client.force_login(User.objects.get(email="issuer@northwind.example"))
     html = client.get("/o/northwind/achievements/").content.decode()
-    assert html.count('class="status status-published"') == 4
-    assert html.count('class="thumb"') == 4
+    assert html.count('class="status status-published"') == 6
+    assert html.count('class="thumb"') == 6
     html = client.get("/o/northwind/credentials/").content.decode()
     assert 'class="status status-revoked"' in html and 'class="status status-active"' in html
     assert 'class="bulk-bar"' in html

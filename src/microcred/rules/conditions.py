@@ -131,9 +131,20 @@ class QuizPassed(Leaf):
 
 @dataclass(frozen=True, slots=True)
 class CredentialHeld(Leaf):
-    """The person holds a credential for the achievement ``ref`` (``"achievement:<uuid>"``)."""
+    """The person holds a credential for the achievement ``ref`` (``"achievement:<uuid>"``).
+
+    ``worth``, when set, is what holding it counts toward a credit target (a pathway's credit
+    in one system), in place of the credits the fact itself carries.
+    """
+
+    worth: float | None = None
 
     KIND = CREDENTIAL_HELD
+
+    def credits(self, ix: FactIndex, lo: datetime | None, hi: datetime | None) -> float:
+        if self.worth is None:
+            return Leaf.credits(self, ix, lo, hi)
+        return self.worth if self.matching(ix, lo, hi) else 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,8 @@ def node_to_json(node: Condition) -> dict[str, Any]:
         out["label"] = node.label
         if isinstance(node, QuizPassed):
             out["min_score"] = node.min_score
+        if isinstance(node, CredentialHeld) and node.worth is not None:
+            out["worth"] = node.worth
     elif isinstance(node, Within):
         out["days"] = node.days
         out["start"] = node.start.isoformat() if node.start else None
@@ -128,13 +130,19 @@ class _Reader:
 
     def leaf(self, cls: type[Leaf], data: dict[str, Any], path: str) -> Leaf:
         is_quiz = cls is QuizPassed
-        _only(
-            data,
-            {"type", "ref", "label", "min_score"} if is_quiz else {"type", "ref", "label"},
-            path,
-        )
+        allowed = {"type", "ref", "label"}
+        if is_quiz:
+            allowed.add("min_score")
+        if cls is CredentialHeld:
+            allowed.add("worth")
+        _only(data, allowed, path)
         ref = _text(data.get("ref"), f"{path}.ref")
         label = _text(data.get("label"), f"{path}.label")
+        if cls is CredentialHeld and data.get("worth") is not None:
+            worth = data["worth"]
+            if not _is_number(worth) or worth < 0:
+                _refuse(f"{path}.worth", "must be a number of credits, 0 or more")
+            return CredentialHeld(ref, label, float(worth))
         if not is_quiz:
             return cls(ref, label)
         score = data.get("min_score")

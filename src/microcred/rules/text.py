@@ -53,7 +53,10 @@ def phrase(node: Condition, w: Wording = ENGLISH) -> str:
     if isinstance(node, QuizPassed):
         return w.say("quiz_phrase", quiz=quoted(node.label, w), score=number(node.min_score, w))
     if isinstance(node, CredentialHeld):
-        return w.say("credential_phrase", label=quoted(node.label, w))
+        held = w.say("credential_phrase", label=quoted(node.label, w))
+        if node.worth is None:
+            return held
+        return w.say("worth", what=held, credits=number(node.worth, w))
     if isinstance(node, AssessmentAccepted):
         return w.say("assessment_phrase", label=quoted(node.label, w))
     if isinstance(node, Leaf):

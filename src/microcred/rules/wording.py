@@ -41,6 +41,7 @@ class Wording:
     # noun phrases (fit after "Complete ")
     quiz_phrase: str = "{quiz} with at least {score}%"
     credential_phrase: str = "the credential {label}"
+    worth: str = "{what} ({credits} credits)"
     assessment_phrase: str = "the assessment {label}"
     all_of: str = "all of: {items}"
     any_of: str = "one of: {items}"

@@ -63,6 +63,12 @@ class AchievementForm(forms.Form):
         decimal_places=2,
         help_text=_("Credits awarded in your own scheme."),
     )
+    credit_system = forms.CharField(
+        label=_("Credit system"),
+        required=False,
+        max_length=60,
+        help_text=_("What the credits count in, e.g. CPD hours. Pathways add them up per system."),
+    )
     workload_hours = forms.IntegerField(
         label=_("Workload (hours)"),
         required=False,
@@ -160,7 +166,17 @@ class AchievementForm(forms.Form):
     SECTIONS = (
         ("basics", ("name", "description", "language", "image", "remove_image")),
         ("criteria", ("criteria",)),
-        ("recognition", ("achievement_type", "level", "credits", "workload_hours", "tags")),
+        (
+            "recognition",
+            (
+                "achievement_type",
+                "level",
+                "credits",
+                "credit_system",
+                "workload_hours",
+                "tags",
+            ),
+        ),
         ("validity", ("expiry_policy", "expiry_date", "expiry_months")),
         ("eu", EU_FIELDS),
     )

@@ -65,6 +65,8 @@ class Achievement(models.Model):
     credits = models.DecimalField(
         _("credits"), max_digits=6, decimal_places=2, null=True, blank=True
     )
+    #: the scheme ``credits`` are counted in ("CPD hours", "institution credits"); blank: credits
+    credit_system = models.CharField(_("credit system"), max_length=60, blank=True)
     workload_hours = models.PositiveIntegerField(_("workload (hours)"), null=True, blank=True)
     expiry_policy = models.CharField(
         _("expiry"), max_length=12, choices=ExpiryPolicy.choices, default=ExpiryPolicy.NONE

@@ -51,3 +51,16 @@ def achievement_version_public(*, public_id: Any, number: int) -> AchievementVer
         .exclude(achievement__status=AchievementStatus.DRAFT)
         .first()
     )
+
+
+def achievement_credits(achievement: Achievement) -> dict[str, float]:
+    """What ``achievement`` is worth per credit system: its own credits (in its named system,
+    "credits" when unnamed), ECTS credits and workload hours, where set."""
+    out: dict[str, float] = {}
+    if achievement.credits is not None:
+        out[achievement.credit_system.strip() or "credits"] = float(achievement.credits)
+    if achievement.credit_ects is not None:
+        out["ECTS"] = float(achievement.credit_ects)
+    if achievement.workload_hours:
+        out["workload hours"] = float(achievement.workload_hours)
+    return out

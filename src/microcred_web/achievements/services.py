@@ -46,6 +46,7 @@ EDITABLE_FIELDS = (
     "tags",
     "alignments",
     "credits",
+    "credit_system",
     "workload_hours",
     "expiry_policy",
     "expiry_date",

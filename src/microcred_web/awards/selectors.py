@@ -127,6 +127,11 @@ def builder_choices(
 # ----------------------------------------------------------------------------- evaluation
 
 
+def person_facts(*, organisation: Organisation, user_id: int) -> FactIndex:
+    """One member's facts for the rule engine (empty for someone who is not an active member)."""
+    return person_indexes(organisation=organisation, user_ids=[user_id]).get(user_id, FactIndex(()))
+
+
 @dataclass(frozen=True)
 class PersonProgress:
     user: User

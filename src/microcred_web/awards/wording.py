@@ -33,6 +33,7 @@ def translated_wording() -> Wording:
         then=pgettext("rule list", ", then "),
         quiz_phrase=_("{quiz} with at least {score}%"),
         credential_phrase=_("the credential {label}"),
+        worth=_("{what} ({credits} credits)"),
         assessment_phrase=_("the assessment {label}"),
         all_of=_("all of: {items}"),
         any_of=_("one of: {items}"),

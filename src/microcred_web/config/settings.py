@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "microcred_web.wallet",
     "microcred_web.verifier",
     "microcred_web.skills",
+    "microcred_web.pathways",
     "microcred_web.api",
 ]
 

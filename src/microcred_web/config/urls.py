@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("microcred_web.issuing.urls")),
     path("", include("microcred_web.learning.urls")),
     path("", include("microcred_web.awards.urls")),
+    path("", include("microcred_web.pathways.urls")),
     path("", include("microcred_web.wallet.urls")),
     path("", include("microcred_web.skills.urls")),
     path("", include("microcred_web.assessments.urls")),

@@ -320,6 +320,8 @@ def _credential_json(
         subject["identifier"] = [hashed_email_identity(recipient.email, salt).to_json()]
     if recipient.result:
         subject["result"] = recipient.result
+    if "creditsAvailable" in achievement:  # awarded in full: what the achievement offers
+        subject["creditsEarned"] = achievement["creditsAvailable"]
     document = {"@context": template["@context"], "id": credential_id, **template}
     document["credentialSubject"] = subject
     if recipient.evidence:

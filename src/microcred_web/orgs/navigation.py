@@ -41,6 +41,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ("assessments:evidence_detail",),
     ),
     NavItem(_("My skills"), "skills:mine", (Role.LEARNER,), ("skills:gaps",)),
+    NavItem(
+        _("My pathways"),
+        "pathways:mine",
+        (Role.LEARNER,),
+        ("pathways:map", "pathways:catalogue", "pathways:detail"),
+    ),
     NavItem(_("My team"), "learning:team", (Role.MANAGER,), ("learning:assign", "awards:team")),
     NavItem(_("Team skills"), "skills:team", (Role.MANAGER,)),
     NavItem(_("Team expiries"), "assessments:team_expiries", (Role.MANAGER,)),
@@ -81,6 +87,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ISSUING_ROLES,
         ("achievements:new", "achievements:detail", "achievements:edit"),
     ),
+    NavItem(_("Pathways"), "pathways:manage", ISSUING_ROLES, ("pathways:editor",)),
     NavItem(
         _("Credentials"),
         "issuing:list",

@@ -1,0 +1,59 @@
+"""Stackable pathways (pure, no Django): a definition, its validation, its compilation to
+award rules (:mod:`microcred.rules`), a plain-language summary and one learner's progress."""
+
+from microcred.pathways.compilation import compiled_rules, goal_rule, milestone_rules, step_rule
+from microcred.pathways.definition import (
+    CREDIT,
+    ELECTIVE,
+    REQUIRED,
+    STEP_KINDS,
+    Item,
+    Milestone,
+    Pathway,
+    Step,
+    definition_from_json,
+    definition_to_json,
+)
+from microcred.pathways.progress import (
+    AVAILABLE,
+    DONE,
+    IN_PROGRESS,
+    LOCKED,
+    STATES,
+    MilestoneProgress,
+    PathwayProgress,
+    StepProgress,
+    pathway_progress,
+)
+from microcred.pathways.text import pathway_summary, step_lines
+from microcred.pathways.validation import check, problems
+
+__all__ = [
+    "AVAILABLE",
+    "CREDIT",
+    "DONE",
+    "ELECTIVE",
+    "IN_PROGRESS",
+    "LOCKED",
+    "REQUIRED",
+    "STATES",
+    "STEP_KINDS",
+    "Item",
+    "Milestone",
+    "MilestoneProgress",
+    "Pathway",
+    "PathwayProgress",
+    "Step",
+    "StepProgress",
+    "check",
+    "compiled_rules",
+    "definition_from_json",
+    "definition_to_json",
+    "goal_rule",
+    "milestone_rules",
+    "pathway_progress",
+    "pathway_summary",
+    "problems",
+    "step_lines",
+    "step_rule",
+]

@@ -1,0 +1,99 @@
+"""Pathways: an organisation's route to a goal achievement, its versions and enrolments.
+
+The definition lives as JSON (``microcred.pathways.definition_to_json``) on a
+:class:`PathwayVersion`; a draft is edited freely, a published version never changes and is
+what learners enrol in (an :class:`Enrolment` keeps its version).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from microcred.pathways import Pathway as PathwayDefinition
+from microcred.pathways import definition_from_json
+
+
+class Pathway(models.Model):
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="pathways"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    #: the final credential; its award rule is the pathway's goal rule once published
+    goal = models.ForeignKey("achievements.Achievement", on_delete=models.PROTECT, related_name="+")
+    #: the version new enrolments get (None: never published)
+    published_version = models.ForeignKey(
+        "PathwayVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class PathwayVersion(models.Model):
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    definition_json = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pathway", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pathway", "number"], name="pathway_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pathway_id} v{self.number}"
+
+    @property
+    def definition(self) -> PathwayDefinition:
+        data: Any = self.definition_json
+        return definition_from_json(data)
+
+
+class Enrolment(models.Model):
+    """A learner following a pathway, pinned to the version they enrolled in."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="enrolments")
+    version = models.ForeignKey(PathwayVersion, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pathway_enrolments"
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-enrolled_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["pathway", "user"], name="enrolment_unique_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.pathway_id}"

@@ -1,0 +1,23 @@
+"""Pathway URLs, mounted at the site root (public catalogue and page; the rest org_view)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from microcred_web.pathways import views
+
+app_name = "pathways"
+
+P = "o/<slug:slug>/pathways/"
+
+urlpatterns = [
+    path(P, views.catalogue, name="catalogue"),
+    path(P + "mine/", views.mine, name="mine"),
+    path(P + "manage/", views.manage, name="manage"),
+    path(P + "manage/<int:pathway_id>/", views.editor, name="editor"),
+    path(P + "manage/<int:pathway_id>/edit/", views.edit, name="edit"),
+    path(P + "manage/<int:pathway_id>/publish/", views.publish, name="publish"),
+    path(P + "<uuid:public_id>/", views.detail, name="detail"),
+    path(P + "<uuid:public_id>/enrol/", views.enrol, name="enrol"),
+    path(P + "<uuid:public_id>/map/", views.learner_map, name="map"),
+]
