@@ -41,7 +41,11 @@ def version_from_credential(
 ) -> AchievementVersion:
     types = credential.get("type")
     types = [types] if isinstance(types, str) else types
-    if not isinstance(types, list) or not OB_TYPES & set(types):
+    if (
+        not isinstance(types, list)
+        or not all(isinstance(kind, str) for kind in types)
+        or not OB_TYPES & set(types)
+    ):
         raise _invalid("type must include OpenBadgeCredential.", "credential.type")
     issuer = credential.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, Mapping) else issuer

@@ -25,6 +25,11 @@ from microcred_web.achievements.markdown import render_markdown
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.htmx import is_htmx
 from microcred_web.common.http import client_address
+from microcred_web.common.text_input import (
+    may_hold_surrogate_escape,
+    refuse_unpaired_surrogates,
+    utf8_body,
+)
 from microcred_web.issuing import selectors
 from microcred_web.issuing.visibility import credential_visible_in
 from microcred_web.verifier import inputs
@@ -191,16 +196,19 @@ def _from_json_body(request: HttpRequest) -> Submission:
     if len(body) > MAX_INPUT_BYTES:
         raise inputs.too_large("body")
     digest = hashlib.sha256(body).digest()
+    text = utf8_body(body)
     if _whole_bodies.get(digest):
-        return Submission(body.decode("utf-8"), "json")
+        return Submission(text, "json")
     try:
-        value = parse_json_text(body)
+        value = parse_json_text(text)
     except CoreError as exc:
         raise ApplicationError(
             "invalid_json", _("The body is not acceptable JSON: %(why)s") % {"why": exc}, "body"
         ) from exc
     if not isinstance(value, Mapping):
         raise ApplicationError("invalid_json", _("The body must be a JSON object."), "body")
+    if may_hold_surrogate_escape(body):
+        refuse_unpaired_surrogates(value, "body", code="invalid_json")
     if "url" in value and len(value) == 1:
         if not isinstance(value["url"], str):
             raise ApplicationError("url_invalid", _("url must be a string."), "url")
@@ -216,7 +224,7 @@ def _from_json_body(request: HttpRequest) -> Submission:
         raise ApplicationError("invalid_json", _("Send a credential object."), "body")
     if credential is value:
         _whole_bodies.put(digest, True)
-        return Submission(body.decode("utf-8"), "json")
+        return Submission(text, "json")
     return Submission(json.dumps(credential), "json")
 
 

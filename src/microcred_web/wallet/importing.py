@@ -30,6 +30,7 @@ from microcred_web.common.safe_fetch import (
     UnsafeFetch,
     safe_fetch,
 )
+from microcred_web.common.text_input import refuse_unpaired_surrogates
 from microcred_web.issuing.identity import host_did
 from microcred_web.issuing.verification import LocalResolver, credential_verify
 from microcred_web.wallet.models import ImportFormat, ImportLabel
@@ -107,6 +108,7 @@ def read_credential(
             field=field,
         ) from exc
     document = decoded.document
+    refuse_unpaired_surrogates(document, field, code="import_unreadable")
     payload = decoded.jwt.token if decoded.jwt is not None else _json_text(document)
     issuer = issuer_of(document) or ""
     if issuer.startswith(host_did() + ":"):

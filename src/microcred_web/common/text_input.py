@@ -1,0 +1,77 @@
+"""Text that arrives in requests must be Unicode that can be stored and sent back.
+
+JSON allows an escaped lone surrogate (``"\\ud800"``) and Python's JSON reader also accepts the
+raw bytes ``ED A0 80``; such a string cannot be encoded as UTF-8, so the database, a hash or a
+response would fail on it later. These helpers refuse it at the door with an
+:class:`ApplicationError` naming the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+from django.utils.translation import gettext as _
+
+from microcred_web.common.errors import ApplicationError
+
+#: any surrogate code point left in a ``str`` is unpaired (pairs decode to one character)
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+#: a JSON escape of a surrogate, the only way one gets into parsed JSON from valid UTF-8
+_SURROGATE_ESCAPE: Final = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def unpaired_surrogate_at(value: Any, path: str = "$") -> str | None:
+    """The path of the first string (key or value) in ``value`` holding an unpaired surrogate."""
+    stack: list[tuple[Any, str]] = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return where
+        elif isinstance(item, Mapping):
+            for key, child in item.items():
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    return where
+                stack.append((child, f"{where}.{key}"))
+        elif isinstance(item, list | tuple):
+            stack.extend((child, f"{where}[{index}]") for index, child in enumerate(item))
+    return None
+
+
+def refuse_unpaired_surrogates(value: Any, field: str, code: str = "text_invalid") -> None:
+    """Raise a 400 :class:`ApplicationError` if any string in ``value`` is not valid Unicode."""
+    where = unpaired_surrogate_at(value, field)
+    if where is not None:
+        raise ApplicationError(
+            code,
+            _("%(where)s holds text that is not valid Unicode (an unpaired surrogate).")
+            % {"where": where},
+            field,
+        )
+
+
+def may_hold_surrogate_escape(body: bytes) -> bool:
+    """False when the JSON ``body`` (valid UTF-8) certainly parses to surrogate-free strings."""
+    return b"\\u" in body and _SURROGATE_ESCAPE.search(body) is not None
+
+
+def utf8_body(body: bytes, field: str = "body") -> str:
+    """``body`` decoded as strict UTF-8 (JSON's encoding, RFC 8259), or a 400 naming ``field``."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApplicationError(
+            "invalid_json",
+            _("The body is not UTF-8 text (byte %(at)d).") % {"at": exc.start},
+            field,
+        ) from exc
+
+
+__all__ = [
+    "may_hold_surrogate_escape",
+    "refuse_unpaired_surrogates",
+    "unpaired_surrogate_at",
+    "utf8_body",
+]
