@@ -36,12 +36,11 @@ from microcred_web.verifier import inputs
 from microcred_web.verifier.inputs import MAX_INPUT_BYTES, Submission
 from microcred_web.verifier.ratelimit import verify_buckets
 from microcred_web.verifier.verification import (
-    CACHE_SIZE,
-    Lru,
     Outcome,
     as_moment,
     outcome_json,
     verify_submission,
+    whole_bodies,
 )
 
 try:  # the analytics app records the events; verification works without it
@@ -188,7 +187,7 @@ def _api_error(error: ApplicationError) -> JsonResponse:
 
 #: SHA-256 of JSON bodies that were read before and were the credential itself: the same bytes
 #: parse the same way, so they are not parsed again (the verification cache has their verdict)
-_whole_bodies = Lru(CACHE_SIZE)
+_whole_bodies = whole_bodies
 
 
 def _from_json_body(request: HttpRequest) -> Submission:
