@@ -34,6 +34,7 @@ from microcred.model import (
     Result,
     hashed_email_identity,
 )
+from microcred.model.eu_elements import with_published_terms
 from microcred.schema import validate_document
 from microcred.status import status_entry
 from microcred.suites import eddsa_rdfc_2022
@@ -268,20 +269,6 @@ def _template(
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
     ]
     achievement = version.achievement_json
-    eu_terms = {
-        "learningOutcome",
-        "creditECTS",
-        "eqfLevel",
-        "assessmentType",
-        "participationMode",
-        "qualityAssurance",
-        "prerequisite",
-        "identityVerification",
-        "gradingScheme",
-        "stackability",
-    }
-    if eu_terms & set(achievement):
-        contexts.append("https://w3id.org/microcred/contexts/eu-microcredential/v1")
     template: dict[str, Any] = {
         "@context": contexts,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -446,7 +433,8 @@ def credentials_prepare(
     # Everything shared by the batch, computed once: template (issuer profile, achievement),
     # URL prefixes, the decrypted key.
     template = _template(organisation, achievement_version, moment)
-    achievement = achievement_version.achievement_json
+    # versions frozen with the earlier EU extension terms are issued with published terms only
+    achievement = with_published_terms(achievement_version.achievement_json)
     issuer_key, pair = signing_key_for(organisation=organisation)
     batch.issuer_key = issuer_key
     url_prefix, url_suffix = _credential_url_parts()

@@ -50,6 +50,7 @@ from microcred_web.common.db import (
 )
 from microcred_web.common.safe_fetch import GuardedResolver
 from microcred_web.issuing.check_words import CHECK_TEXT, plain_message
+from microcred_web.issuing.eu_words import eu_rows
 from microcred_web.issuing.identity import host_did
 from microcred_web.issuing.models import Credential, StatusList
 from microcred_web.issuing.signing import retired_keys_for
@@ -597,6 +598,10 @@ def _checks_weight(key: str, checks: Sequence[Check]) -> int:
 def _outcome_weight(outcome: Outcome, dynamic: Sequence[Check]) -> int:
     """Approximate bytes of a remembered outcome and its key (which holds the dynamic checks)."""
     texts = sum(len(value) for value in outcome.summary.values() if isinstance(value, str))
+    texts += sum(
+        ENTRY_OVERHEAD // 4 + sum(len(value) for value in row["values"])
+        for row in outcome.summary.get("eu_elements") or ()
+    )
     lines = sum(
         ENTRY_OVERHEAD // 2 + len(line.label) + len(line.message) + len(line.detail)
         for line in outcome.checks
@@ -733,6 +738,7 @@ def summarise(document: Mapping[str, Any] | None, credential: Credential | None)
         "issuer_url": _text(issuer_map.get("url")),
         "valid_from": _text(document.get("validFrom") or document.get("issuanceDate")),
         "valid_until": _text(document.get("validUntil") or document.get("expirationDate")),
+        "eu_elements": eu_rows(achievement),
     }
 
 

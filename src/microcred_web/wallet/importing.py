@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from microcred.baking import extract
 from microcred.errors import Error as CoreError
+from microcred.model.eu_elements import is_eu_alignment
 from microcred.verification.common import issuer_of
 from microcred.verify import VerificationReport, decode_input, verify_credential
 from microcred_web.common.errors import ApplicationError
@@ -186,7 +187,7 @@ def summary(document: Mapping[str, Any]) -> dict[str, Any]:
     skills = [
         _text(a.get("targetName"))
         for a in (alignments if isinstance(alignments, list) else [])
-        if isinstance(a, Mapping) and _text(a.get("targetName"))
+        if isinstance(a, Mapping) and _text(a.get("targetName")) and not is_eu_alignment(a)
     ]
     return {
         "name": (_text(source.get("name")) or _text(document.get("name")))[:300],
