@@ -79,7 +79,7 @@ def _texts(value: Any, language: str | None) -> list[str]:
     """The strings of an old-form value: a string, strings, or a language map of either."""
     if isinstance(value, Mapping):
         chosen = value.get(language) if language in value else next(iter(value.values()), None)
-        return _texts(chosen, None)
+        return [] if isinstance(chosen, Mapping) else _texts(chosen, None)
     items = value if isinstance(value, list) else [value]
     return [item for item in items if isinstance(item, str) and item.strip()]
 

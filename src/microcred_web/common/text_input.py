@@ -8,6 +8,7 @@ response would fail on it later. These helpers refuse it at the door with an
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any, Final
@@ -57,6 +58,24 @@ def may_hold_surrogate_escape(body: bytes) -> bool:
     return b"\\u" in body and _SURROGATE_ESCAPE.search(body) is not None
 
 
+def refuse_escaped_surrogates(text: str | bytes, field: str, code: str = "text_invalid") -> None:
+    """If ``text`` is JSON whose strings hold an escaped unpaired surrogate, a 400 naming
+    ``field`` (anything that is not JSON is left to the verifier to explain)."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    if not may_hold_surrogate_escape(data):
+        return
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):
+        return
+    refuse_unpaired_surrogates(value, field, code)
+
+
+def shown(text: str) -> str:
+    """``text`` fit to send (an unpaired surrogate becomes U+FFFD, the replacement character)."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def utf8_body(body: bytes, field: str = "body") -> str:
     """``body`` decoded as strict UTF-8 (JSON's encoding, RFC 8259), or a 400 naming ``field``."""
     try:
@@ -71,7 +90,9 @@ def utf8_body(body: bytes, field: str = "body") -> str:
 
 __all__ = [
     "may_hold_surrogate_escape",
+    "refuse_escaped_surrogates",
     "refuse_unpaired_surrogates",
+    "shown",
     "unpaired_surrogate_at",
     "utf8_body",
 ]

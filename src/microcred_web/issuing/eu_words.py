@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from microcred.model.eu_elements import eu_elements, is_eu_alignment
+from microcred_web.common.text_input import shown
 
 #: the Council Recommendation's wording (Annex I), per element
 EU_LABELS: Final[dict[str, Promise]] = {
@@ -38,7 +39,7 @@ def eu_rows(achievement: Any) -> list[dict[str, Any]]:
         {
             "element": item.element,
             "label": str(EU_LABELS[item.element]),
-            "values": [value[:MAX_TEXT] for value in item.values[:MAX_VALUES]],
+            "values": [shown(value[:MAX_TEXT]) for value in item.values[:MAX_VALUES]],
         }
         for item in eu_elements(achievement)
     ]

@@ -49,6 +49,7 @@ from microcred_web.common.db import (
     instance_from_row,
 )
 from microcred_web.common.safe_fetch import GuardedResolver
+from microcred_web.common.text_input import shown
 from microcred_web.issuing.check_words import CHECK_TEXT, plain_message
 from microcred_web.issuing.eu_words import eu_rows
 from microcred_web.issuing.identity import host_did
@@ -669,7 +670,9 @@ def _outcome(report: VerificationReport, credential: Credential | None) -> Outco
             continue
         label, plain = texts.get(check.name, (check.name, check.name))
         message = plain_message(check, report.document, passed=plain)
-        lines.append(CheckLine(check.name, check.status, str(label), message, check.reason))
+        # the engine's wording may quote the input: only valid Unicode goes out
+        detail = shown(check.reason)
+        lines.append(CheckLine(check.name, check.status, str(label), shown(message), detail))
     reason = ""
     if credential is not None:
         if verdict == "revoked":
@@ -691,12 +694,19 @@ def _outcome(report: VerificationReport, credential: Credential | None) -> Outco
 
 def _text(value: Any, limit: int = 500) -> str:
     if isinstance(value, str):
-        return value[:limit]
+        return shown(value[:limit])
     if isinstance(value, Mapping):  # a language map or {"id", "name"}
         for key in ("name", "en", "@value"):
             if isinstance(value.get(key), str):
-                return str(value[key])[:limit]
+                return shown(str(value[key])[:limit])
     return ""
+
+
+def _country(address: Any) -> str:
+    """The issuer's country (an OB 3.0 Address's code or name), for the EU elements."""
+    if not isinstance(address, Mapping):
+        return ""
+    return _text(address.get("addressCountryCode"), 2) or _text(address.get("addressCountry"), 100)
 
 
 def _image(value: Any, credential: Credential | None) -> str:
@@ -708,7 +718,7 @@ def _image(value: Any, credential: Credential | None) -> str:
     if credential is not None and url.startswith(base + "/"):
         return url
     if url.startswith(("data:image/png;base64,", "data:image/jpeg;base64,", "data:image/gif;")):
-        return url
+        return shown(url)
     return ""
 
 
@@ -727,7 +737,7 @@ def summarise(document: Mapping[str, Any] | None, credential: Credential | None)
     if credential is not None and credential.recipient_name:
         recipient = credential.recipient_name
     return {
-        "id": document.get("id") if isinstance(document.get("id"), str) else None,
+        "id": shown(document["id"]) if isinstance(document.get("id"), str) else None,
         "name": _text(achievement.get("name")) or _text(document.get("name")),
         "description": _text(achievement.get("description"), 2000),
         "image": _image(achievement.get("image") or document.get("image"), credential),
@@ -736,6 +746,7 @@ def summarise(document: Mapping[str, Any] | None, credential: Credential | None)
         "issuer": _text(issuer_map.get("name")) or (issuer if isinstance(issuer, str) else ""),
         "issuer_id": _text(issuer_map.get("id")) or (issuer if isinstance(issuer, str) else ""),
         "issuer_url": _text(issuer_map.get("url")),
+        "issuer_country": _country(issuer_map.get("address")),
         "valid_from": _text(document.get("validFrom") or document.get("issuanceDate")),
         "valid_until": _text(document.get("validUntil") or document.get("expirationDate")),
         "eu_elements": eu_rows(achievement),

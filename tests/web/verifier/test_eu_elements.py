@@ -45,6 +45,8 @@ EU_VALUES = {
 
 
 def issue_with_every_eu_element(world) -> Credential:
+    world.org.country = "FR"
+    world.org.save(update_fields=["country"])
     achievement = achievement_services.achievement_create(
         organisation=world.org, actor=world.people["admin"], values=EU_VALUES
     )
@@ -99,6 +101,7 @@ def test_the_verifier_reports_every_element(client, eu_credential) -> None:
     assert rows["eqfLevel"] == {"element": "eqfLevel", "label": "Level (EQF)", "values": ["4"]}
     assert rows["prerequisite"]["values"] == ["Valid driving licence", "Safety induction"]
     assert rows["stackability"]["values"] == ["Counts towards Warehouse Team Lead"]
+    assert result["credential"]["issuer_country"] == "FR"  # the provider's country
     french = _verify(client, eu_credential.signed_json, "fr")["credential"]["eu_elements"]
     assert french[2]["label"] == "Niveau (CEC)"
     assert french[0]["label"] == "Acquis d’apprentissage"
@@ -115,6 +118,7 @@ def test_the_verification_page_and_the_public_page_show_them(client, eu_credenti
     text = public.content.decode()
     assert public.status_code == 200 and 'id="eu-elements"' in text
     assert "Internal QA by the training board" in text and "Moves loads safely" in text
+    assert 'id="issuer-country">FR<' in text and 'id="issuer-country">FR<' in html
     # the skills line lists the achievement's own alignment, not the EU elements
     skills = text.split('id="eu-elements"')[0]
     assert "Forklift driving" in skills
