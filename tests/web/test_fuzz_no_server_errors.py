@@ -1,7 +1,7 @@
 """Bad input never costs a 500: a bounded Hypothesis search over the verification and issuing
 entry points (``/verify/api`` through the ordinary and the lean route, ``/verify/`` as a form
-and as a multipart upload, ``POST /credentials/verify``, ``POST /credentials/issue`` and wallet
-import). Every answer must be below 500.
+and as a multipart upload, ``POST /credentials/verify``, ``POST /credentials/issue``,
+``POST /api/v1/orgs/<slug>/credentials`` and wallet import). Every answer must be below 500.
 
 The inputs: raw bytes, JSON with unpaired surrogates (escaped and as the bytes ``ED A0 80``),
 a real credential (or issue request) with any one field replaced by a value of another JSON
@@ -341,6 +341,31 @@ def test_vc_api_issue(client, version, bearer) -> None:
     @given(body=bodies(request))
     def run(body: bytes) -> None:
         _ok(client.generic("POST", "/credentials/issue", body, "application/json", **bearer))
+
+    run()
+
+
+@pytest.mark.django_db
+def test_api_v1_issue(client, version, bearer) -> None:
+    request = {
+        "achievement_id": version.achievement_id,
+        "recipients": [
+            {
+                "email": "fuzz@acme.example",
+                "name": "Fuzz",
+                "source_key": "fuzz-v1",
+                "evidence": [{"id": "https://lms.example/e/1", "narrative": "Seen."}],
+                "result": [{"value": "A"}],
+            }
+        ],
+        "deliver": False,
+    }
+
+    @FUZZ
+    @given(body=bodies(request))
+    def run(body: bytes) -> None:
+        url = "/api/v1/orgs/acme/credentials"
+        _ok(client.generic("POST", url, body, "application/json", **bearer))
 
     run()
 
