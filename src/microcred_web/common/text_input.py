@@ -23,8 +23,31 @@ _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE: Final = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
+def holds_unpaired_surrogate(value: Any) -> bool:
+    """Whether any string (key or value) in ``value`` holds an unpaired surrogate (fast: no
+    paths; :func:`unpaired_surrogate_at` says where)."""
+    if value.__class__ is str:
+        return _SURROGATE.search(value) is not None
+    search = _SURROGATE.search
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        kind = item.__class__
+        if kind is str:
+            if search(item) is not None:
+                return True
+        elif kind is dict or isinstance(item, Mapping):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+    return False
+
+
 def unpaired_surrogate_at(value: Any, path: str = "$") -> str | None:
     """The path of the first string (key or value) in ``value`` holding an unpaired surrogate."""
+    if value is None or not holds_unpaired_surrogate(value):
+        return None
     stack: list[tuple[Any, str]] = [(value, path)]
     while stack:
         item, where = stack.pop()
@@ -89,6 +112,7 @@ def utf8_body(body: bytes, field: str = "body") -> str:
 
 
 __all__ = [
+    "holds_unpaired_surrogate",
     "may_hold_surrogate_escape",
     "refuse_escaped_surrogates",
     "refuse_unpaired_surrogates",

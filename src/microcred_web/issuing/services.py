@@ -45,7 +45,7 @@ from microcred_web.common.errors import ApplicationError
 from microcred_web.common.hashing import token_hash
 from microcred_web.common.ids import uuid7
 from microcred_web.common.services import audit_record
-from microcred_web.common.text_input import refuse_unpaired_surrogates
+from microcred_web.common.text_input import holds_unpaired_surrogate, refuse_unpaired_surrogates
 from microcred_web.issuing.identity import absolute_url, issuer_profile_dict
 from microcred_web.issuing.models import (
     ApiKey,
@@ -169,8 +169,10 @@ def _check_recipient(
 ) -> _Checked:
     where = f"recipients[{position}]"
     cache = {} if cache is None else cache
-    for part in ("email", "did", "name", "source_key", "evidence", "result"):
-        refuse_unpaired_surrogates(getattr(recipient, part), f"{where}.{part}")
+    texts = (recipient.email, recipient.did, recipient.name, recipient.source_key)
+    if holds_unpaired_surrogate((*texts, recipient.evidence, recipient.result)):
+        for part in ("email", "did", "name", "source_key", "evidence", "result"):
+            refuse_unpaired_surrogates(getattr(recipient, part), f"{where}.{part}")
     email = (recipient.email or "").strip() or None
     did = (recipient.did or "").strip() or None
     if email is None and did is None:
