@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: interop demo test test-pure install pdftools assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-verify clean serve
+.PHONY: interop demo test test-pure install pdftools assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-verify soak-verify-memory clean serve
 
 # The engine modules setup.py compiles with mypyc (microcred.native.COMPILED_MODULES):
 # editing one rebuilds it.
@@ -95,6 +95,12 @@ bench-verify: install
 	  echo "installing Debian wrk (HTTP load generator)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; }
 	DATABASE_URL=$${DATABASE_URL:-$(VERIFY_DATABASE_URL)} $(BIN)/python -m benchmarks.verify
+
+# The verifier's memory under a long flood of distinct large requests (decision 0023): a
+# granian server on a fresh SQLite database gets 20,000 distinct ~900 kB requests (minutes).
+SOAK_REQUESTS ?= 20000
+soak-verify-memory: install
+	$(BIN)/python -m benchmarks.verify_memory --requests $(SOAK_REQUESTS)
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3 .mypy_cache .ruff_cache

@@ -98,6 +98,7 @@ _I18N = "https://www.w3.org/ns/i18n#"  # rdfDirection "i18n-datatype" (JSON-LD 1
 _DIRECTIONS = frozenset({"ltr", "rtl"})
 
 _IRI_CACHE_SIZE = 4096
+_IRI_CACHE_MAX_CHARS = 512  # longer IRIs are not remembered (the cache stays small in bytes)
 _TYPE_RUNS_LIMIT = 512  # memoised type values per active context
 _IRI_TERMS: dict[str, str] = {}  # checked absolute IRI → "<iri>" (shared; bounded)
 
@@ -720,9 +721,10 @@ class _Walker:
                 if _IRI_BAD.search(value) is not None:
                     raise _BadValue(f"{value!r} has characters not allowed in an IRI", holder, key)
                 term = f"<{value}>"
-                if len(_IRI_TERMS) >= _IRI_CACHE_SIZE:
-                    _IRI_TERMS.clear()
-                _IRI_TERMS[value] = term
+                if len(value) <= _IRI_CACHE_MAX_CHARS:
+                    if len(_IRI_TERMS) >= _IRI_CACHE_SIZE:
+                        _IRI_TERMS.clear()
+                    _IRI_TERMS[value] = term
                 return term
         raise _BadValue(
             f"{value!r} is a relative IRI reference (there is no base IRI)", holder, key

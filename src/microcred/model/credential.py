@@ -4,6 +4,7 @@ the CLR 2.0 ClrCredential, plus ``build_credential`` for the issuing product."""
 from __future__ import annotations
 
 import builtins
+import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
@@ -29,6 +30,7 @@ from ._fields import (
     number,
 )
 from .achievement import Achievement, Profile
+from .eu_elements import with_published_terms
 from .parts import Evidence, IdentityObject, Image, Result
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -343,8 +345,17 @@ def build_credential(
     ``subject`` is an AchievementSubject, the learner's id (a URI such as a DID), or one or
     more IdentityObjects (e.g. from ``hashed_email_identity``). The result round-trips
     through ``AchievementCredential.from_json``; problems raise :class:`InvalidCredential`.
+
+    EU micro-credential elements set on ``achievement`` are written as OB 3.0 alignments
+    (:mod:`microcred.model.eu_elements`), so the credential needs only published contexts.
     """
     results = tuple(result)
+    if achievement.uses_eu_extension():
+        converted = with_published_terms(achievement.to_json())
+        if not Achievement.EU_TERMS & set(converted):  # else the checks below name the value
+            # on a problem the original is checked below, with the credential's paths
+            with contextlib.suppress(InvalidCredential):
+                achievement = Achievement.from_json(converted)
     if isinstance(subject, AchievementSubject):
         subject_model = subject
     elif isinstance(subject, str):

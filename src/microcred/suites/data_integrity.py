@@ -269,7 +269,7 @@ class ProofConfigCache:
         if not isinstance(created, str) or not _SIMPLE_CREATED_RE.match(created):
             return canonicalize(config)
         shape = _shape_key(config)
-        if shape is None:
+        if shape is None or _too_large(shape):
             return canonicalize(config)
         return self._canonical(config, canonicalize, registry, shape, created)
 
@@ -286,7 +286,7 @@ class ProofConfigCache:
         if not isinstance(created, str) or not _SIMPLE_CREATED_RE.match(created):
             return hashlib.sha256(canonicalize(config).encode("utf-8")).digest()
         shape = _shape_key(config)
-        if shape is None:
+        if shape is None or _too_large(shape):
             return hashlib.sha256(canonicalize(config).encode("utf-8")).digest()
         key = (shape, id(registry), created)
         digest = self._digests.get(key)
@@ -370,6 +370,22 @@ def _shape_key(config: Mapping[str, Any]) -> object | None:
         )
     except (TypeError, ValueError):
         return None
+
+
+#: proof configurations whose strings add up to more characters are never cached, so the
+#: cache's bytes stay bounded whatever a verifier is sent (issuers' configurations are small)
+MAX_CACHED_CONFIG_CHARS: Final = 4096
+
+
+def _too_large(shape: object) -> bool:
+    """True when the shape key of a proof configuration is too large to remember."""
+    if isinstance(shape, str):
+        return len(shape) > MAX_CACHED_CONFIG_CHARS
+    size = 0
+    if isinstance(shape, frozenset):
+        for _name, value in shape:
+            size += len(value) if isinstance(value, str) else sum(len(v) for v in value)
+    return size > MAX_CACHED_CONFIG_CHARS
 
 
 def _substitute(template: str, created: str) -> str:

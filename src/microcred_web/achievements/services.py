@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from microcred.errors import Error as CoreError
 from microcred.model import Achievement as OBAchievement
+from microcred.model.eu_elements import eu_alignments
 from microcred_web.achievements.models import (
     Achievement,
     AchievementStatus,
@@ -87,6 +88,31 @@ def _number(value: Decimal | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _eu_alignments(achievement: Achievement, *, page_url: str) -> list[dict[str, Any]]:
+    """The EU micro-credential elements as OB 3.0 alignments (decision 0022), to follow the
+    achievement's own alignments."""
+    outcomes: dict[str, list[str]] = {}
+    if _lines(achievement.learning_outcomes):
+        outcomes[achievement.language] = _lines(achievement.learning_outcomes)
+    for language, texts in sorted((achievement.translations or {}).items()):
+        translated = _lines(texts.get("learning_outcomes", ""))
+        if translated:
+            outcomes[language] = translated
+    values: dict[str, Any] = {
+        "learningOutcome": outcomes,
+        "creditECTS": _number(achievement.credit_ects),
+        "eqfLevel": achievement.eqf_level,
+        "assessmentType": achievement.assessment_type,
+        "participationMode": achievement.participation_mode,
+        "qualityAssurance": achievement.quality_assurance,
+        "prerequisite": _lines(achievement.prerequisites),
+        "identityVerification": achievement.identity_verification,
+        "gradingScheme": achievement.grading_scheme,
+        "stackability": achievement.stackability,
+    }
+    return eu_alignments(values, page_url=page_url, language=achievement.language)
+
+
 def achievement_json(achievement: Achievement, *, version_number: int) -> dict[str, Any]:
     """The OB 3.0 Achievement JSON for a version of ``achievement`` (validated by the core)."""
     public = str(achievement.public_id)
@@ -129,31 +155,9 @@ def achievement_json(achievement: Achievement, *, version_number: int) -> dict[s
         data["alignment"] = alignment
     if achievement.credits is not None:
         data["creditsAvailable"] = _number(achievement.credits)
-    outcomes: dict[str, list[str]] = {}
-    if _lines(achievement.learning_outcomes):
-        outcomes[achievement.language] = _lines(achievement.learning_outcomes)
-    for language, texts in sorted((achievement.translations or {}).items()):
-        translated = _lines(texts.get("learning_outcomes", ""))
-        if translated:
-            outcomes[language] = translated
-    if outcomes:
-        data["learningOutcome"] = outcomes
-    if achievement.credit_ects is not None:
-        data["creditECTS"] = _number(achievement.credit_ects)
-    if achievement.eqf_level is not None:
-        data["eqfLevel"] = achievement.eqf_level
-    for json_name, attr in (
-        ("assessmentType", "assessment_type"),
-        ("participationMode", "participation_mode"),
-        ("qualityAssurance", "quality_assurance"),
-        ("identityVerification", "identity_verification"),
-        ("gradingScheme", "grading_scheme"),
-        ("stackability", "stackability"),
-    ):
-        if getattr(achievement, attr):
-            data[json_name] = getattr(achievement, attr)
-    if _lines(achievement.prerequisites):
-        data["prerequisite"] = _lines(achievement.prerequisites)
+    eu = _eu_alignments(achievement, page_url=data["id"])
+    if eu:
+        data["alignment"] = [*data.get("alignment", []), *eu]
     if apps.is_installed("microcred_web.assessments"):
         rubric = import_string(RESULT_DESCRIPTIONS)(achievement)
         if rubric:

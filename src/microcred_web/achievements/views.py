@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from microcred.model.eu_elements import with_published_terms
 from microcred_web.achievements import selectors, services
 from microcred_web.achievements.forms import (
     ALIGNMENT_KEYS,
@@ -236,8 +237,9 @@ def public_version(request: HttpRequest, public_id: UUID, number: int) -> HttpRe
     version = selectors.achievement_version_public(public_id=public_id, number=number)
     if version is None:
         raise Http404("No such achievement.")
+    # versions frozen with the former EU extension terms are shown in published terms (0022)
     response = HttpResponse(
-        json.dumps(version.achievement_json, ensure_ascii=False, indent=2),
+        json.dumps(with_published_terms(version.achievement_json), ensure_ascii=False, indent=2),
         content_type="application/json",
     )
     response["Access-Control-Allow-Origin"] = "*"

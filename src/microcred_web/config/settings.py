@@ -24,6 +24,8 @@ MICROCRED_VERIFY_RATE = float(os.environ.get("MICROCRED_VERIFY_RATE", "10"))
 MICROCRED_VERIFY_BURST = float(os.environ.get("MICROCRED_VERIFY_BURST", "30"))
 # Seconds the verifier reuses a credential's revocation/suspension state (0: every request).
 MICROCRED_VERIFY_STATUS_TTL = float(os.environ.get("MICROCRED_VERIFY_STATUS_TTL", "2"))
+# Approximate bytes the verifier's per-process caches may hold together (decision 0023).
+MICROCRED_VERIFY_CACHE_BYTES = int(os.environ.get("MICROCRED_VERIFY_CACHE_BYTES", str(32 << 20)))
 # Credential events are queued and written by a thread of each process this often (seconds);
 # a killed process loses at most this much analytics. 0: one INSERT per event, committed
 # before the response (docs/decisions/0016).

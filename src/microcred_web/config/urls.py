@@ -8,6 +8,7 @@ from microcred_web.common import views as common_views
 from microcred_web.issuing import views_public as issuing_public
 from microcred_web.issuing.api import vc_api, vc_api_presentations
 from microcred_web.orgs import views as org_views
+from microcred_web.verifier import contexts as verifier_contexts
 
 urlpatterns = [
     path("", org_views.home, name="home"),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("credentials/<uuid:public_id>/", include("microcred_web.rendering.urls")),
     path("api/v1/", api.urls),
     path("verify/", include("microcred_web.verifier.urls")),
+    path("contexts/", verifier_contexts.context_index, name="context_index"),
+    path("contexts/<path:name>", verifier_contexts.context_document, name="context"),
     path(".well-known/did.json", issuing_public.host_did_json, name="host_did_json"),
     path("", include("microcred_web.achievements.urls")),
     path("", include("microcred_web.issuing.urls")),

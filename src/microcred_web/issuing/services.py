@@ -34,6 +34,7 @@ from microcred.model import (
     Result,
     hashed_email_identity,
 )
+from microcred.model.eu_elements import with_published_terms
 from microcred.schema import validate_document
 from microcred.status import standing_entry
 from microcred.suites import eddsa_rdfc_2022
@@ -45,6 +46,7 @@ from microcred_web.common.errors import ApplicationError
 from microcred_web.common.hashing import token_hash
 from microcred_web.common.ids import uuid7
 from microcred_web.common.services import audit_record
+from microcred_web.common.text_input import holds_unpaired_surrogate, refuse_unpaired_surrogates
 from microcred_web.issuing.identity import absolute_url, issuer_profile_dict
 from microcred_web.issuing.models import (
     ApiKey,
@@ -174,6 +176,10 @@ def _check_recipient(
 ) -> _Checked:
     where = f"recipients[{position}]"
     cache = {} if cache is None else cache
+    texts = (recipient.email, recipient.did, recipient.name, recipient.source_key)
+    if holds_unpaired_surrogate((*texts, recipient.evidence, recipient.result)):
+        for part in ("email", "did", "name", "source_key", "evidence", "result"):
+            refuse_unpaired_surrogates(getattr(recipient, part), f"{where}.{part}")
     email = (recipient.email or "").strip() or None
     did = (recipient.did or "").strip() or None
     if email is None and did is None:
@@ -272,20 +278,6 @@ def _template(
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
     ]
     achievement = version.achievement_json
-    eu_terms = {
-        "learningOutcome",
-        "creditECTS",
-        "eqfLevel",
-        "assessmentType",
-        "participationMode",
-        "qualityAssurance",
-        "prerequisite",
-        "identityVerification",
-        "gradingScheme",
-        "stackability",
-    }
-    if eu_terms & set(achievement):
-        contexts.append("https://w3id.org/microcred/contexts/eu-microcredential/v1")
     template: dict[str, Any] = {
         "@context": contexts,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -451,7 +443,8 @@ def credentials_prepare(
     # Everything shared by the batch, computed once: template (issuer profile, achievement),
     # URL prefixes, the decrypted key.
     template = _template(organisation, achievement_version, moment)
-    achievement = achievement_version.achievement_json
+    # versions frozen with the earlier EU extension terms are issued with published terms only
+    achievement = with_published_terms(achievement_version.achievement_json)
     issuer_key, pair = signing_key_for(organisation=organisation)
     batch.issuer_key = issuer_key
     url_prefix, url_suffix = _credential_url_parts()

@@ -31,6 +31,7 @@ from microcred_web.common.errors import ApplicationError
 from microcred_web.common.http import client_address
 from microcred_web.issuing import selectors, services
 from microcred_web.issuing.check_words import CHECK_TEXT, plain_message
+from microcred_web.issuing.eu_words import eu_rows, skill_alignments
 from microcred_web.issuing.identity import (
     absolute_url,
     did_document,
@@ -268,6 +269,8 @@ def credential_page_context(
         "status": credential.status_at(now),
         "document": document,
         "achievement": achievement,
+        "skills": skill_alignments(achievement),
+        "eu_rows": eu_rows(achievement),
         "issuer": document.get("issuer", {}),
         "results": _readable_results(subject.get("result", []), achievement),
         "evidence": evidence,

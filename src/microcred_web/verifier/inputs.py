@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.safe_fetch import FetchedDocument, UnsafeFetch, safe_fetch
+from microcred_web.common.text_input import refuse_escaped_surrogates, refuse_unpaired_surrogates
 
 MAX_INPUT_BYTES: Final = 2 * 1024 * 1024
 PNG_MAGIC: Final = b"\x89PNG\r\n\x1a\n"
@@ -57,6 +58,8 @@ def from_text(text: str, *, field: str = "credential") -> Submission:
         raise ApplicationError(
             "empty", _("Paste a credential (JSON or JWT), upload a file, or give a URL."), field
         )
+    refuse_unpaired_surrogates(text, field)
+    refuse_escaped_surrogates(text, field)
     if text.startswith("<"):
         screen_svg(text.encode("utf-8"), field=field)
     return Submission(text, "text")
@@ -81,6 +84,7 @@ def from_upload(data: bytes, *, field: str = "file") -> Submission:
             _("This file is not a credential: upload a PNG or SVG badge, JSON or a JWT."),
             field,
         ) from exc
+    refuse_escaped_surrogates(data, field)
     return Submission(text, "file")
 
 
@@ -138,6 +142,7 @@ def from_url(url: str, *, field: str = "url") -> Submission:
     url = url.strip()
     if len(url) > 2000:
         raise ApplicationError("url_invalid", _("This address is too long."), field)
+    refuse_unpaired_surrogates(url, field, code="url_invalid")
     public_id = our_public_id(url)
     if public_id is not None:
         return Submission("", "local-url", url=url, public_id=public_id)

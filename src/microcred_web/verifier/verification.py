@@ -49,6 +49,7 @@ from microcred_web.common.db import (
     instance_from_row,
 )
 from microcred_web.common.safe_fetch import GuardedResolver
+from microcred_web.common.text_input import shown
 from microcred_web.issuing.check_words import (
     CHECK_TEXT,
     NOT_AS_SIGNED_EXPLANATION,
@@ -56,6 +57,7 @@ from microcred_web.issuing.check_words import (
     plain_message,
     shown_differs_from_signed,
 )
+from microcred_web.issuing.eu_words import eu_rows
 from microcred_web.issuing.identity import host_did
 from microcred_web.issuing.models import Credential, StatusList
 from microcred_web.issuing.signing import retired_keys_for
@@ -66,6 +68,14 @@ from microcred_web.verifier.inputs import Submission
 
 DYNAMIC_CHECKS: Final = frozenset({"valid-from", "valid-until", "status"})
 CACHE_SIZE: Final = 4096
+#: default of ``MICROCRED_VERIFY_CACHE_BYTES``, the bytes all verifier caches hold together
+DEFAULT_CACHE_BYTES: Final = 32 * 1024 * 1024
+#: an entry heavier than its cache's budget divided by this is not cached
+MAX_ENTRY_SHARE: Final = 16
+#: the approximate bytes of an entry beyond the sizes counted (keys, objects, references)
+ENTRY_OVERHEAD: Final = 512
+#: parsed JSON takes several times the bytes of its text in Python objects
+PARSED_FACTOR: Final = 4
 RETIRED_TTL: Final = 5.0  # seconds our key cut-offs are reused
 FOREIGN_STATUS_TTL: Final = 30.0  # seconds a foreign status-list result is reused
 
@@ -176,51 +186,110 @@ class _Static:
 
 
 class Lru:
-    """A small thread-safe least-recently-used map (``get`` answers None when absent)."""
+    """A thread-safe least-recently-used map bounded by entries and by approximate bytes.
 
-    def __init__(self, size: int) -> None:
-        self._items: OrderedDict[Any, Any] = OrderedDict()
+    ``put`` takes the entry's approximate size (``weight``, in bytes); an entry heavier than
+    ``max_bytes // MAX_ENTRY_SHARE`` is not stored at all (one huge anonymous request must not
+    push out everything else), and the oldest entries go while the total is over budget.
+    ``get`` answers None when absent.
+    """
+
+    def __init__(self, size: int, max_bytes: int = 1 << 62) -> None:
+        self._items: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
         self._size = size
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._lock = threading.Lock()
+
+    @property
+    def weight(self) -> int:
+        """The approximate bytes held now."""
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def limit(self, max_bytes: int) -> None:
+        """Set the byte budget (and forget everything)."""
+        with self._lock:
+            self._max_bytes = max_bytes
+            self._items.clear()
+            self._bytes = 0
 
     def get(self, key: Any) -> Any:
         with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: Any, value: Any) -> None:
-        with self._lock:
-            self._items[key] = value
+            item = self._items.get(key)
+            if item is None:
+                return None
             self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            return item[0]
+
+    def put(self, key: Any, value: Any, weight: int = ENTRY_OVERHEAD) -> None:
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            if weight > self._max_bytes // MAX_ENTRY_SHARE:
+                return
+            self._items[key] = (value, weight)
+            self._bytes += weight
+            while len(self._items) > self._size or self._bytes > self._max_bytes:
+                self._bytes -= self._items.popitem(last=False)[1][1]
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._bytes = 0
 
 
+#: share of ``MICROCRED_VERIFY_CACHE_BYTES`` each cache may hold
+CACHE_SHARES: Final = {
+    "static": 0.40,
+    "outcome": 0.20,
+    "json": 0.15,
+    "status": 0.10,
+    "ours": 0.10,
+    "retired": 0.01,
+    "bodies": 0.04,
+}
 _static_cache = Lru(CACHE_SIZE)
 _status_cache = Lru(CACHE_SIZE)
 _retired_cache = Lru(256)
 _ours_cache = Lru(CACHE_SIZE)
 _outcome_cache = Lru(CACHE_SIZE)
 _json_cache = Lru(CACHE_SIZE)
+#: SHA-256 of JSON bodies that were read before and were the credential itself (views.py)
+whole_bodies = Lru(CACHE_SIZE)
+_CACHES: Final = {
+    "static": _static_cache,
+    "outcome": _outcome_cache,
+    "json": _json_cache,
+    "status": _status_cache,
+    "ours": _ours_cache,
+    "retired": _retired_cache,
+    "bodies": whole_bodies,
+}
+
+
+def cache_budget() -> int:
+    """``MICROCRED_VERIFY_CACHE_BYTES``: the approximate bytes all verifier caches may hold."""
+    return int(getattr(settings, "MICROCRED_VERIFY_CACHE_BYTES", DEFAULT_CACHE_BYTES))
+
+
+def caches_weight() -> int:
+    """The approximate bytes the verifier caches hold now (tests, monitoring)."""
+    return sum(cache.weight for cache in _CACHES.values())
 
 
 def caches_clear() -> None:
-    """Forget every remembered result (tests; the benchmark's uncached baseline)."""
-    for cache in (
-        _static_cache,
-        _status_cache,
-        _retired_cache,
-        _ours_cache,
-        _outcome_cache,
-        _json_cache,
-    ):
-        cache.clear()
+    """Forget every remembered result (tests; the benchmark's uncached baseline) and take
+    the byte budget from the settings again."""
+    budget = cache_budget()
+    for name, cache in _CACHES.items():
+        cache.limit(int(budget * CACHE_SHARES[name]))
+
+
+caches_clear()
 
 
 def _retired_entry(slug: str) -> tuple[dict[str, datetime], str]:
@@ -234,7 +303,11 @@ def _retired_entry(slug: str) -> tuple[dict[str, datetime], str]:
     organisation = Organisation.objects.filter(slug=slug).first()
     retired = retired_keys_for(organisation=organisation) if organisation else {}
     fingerprint = _fingerprint(retired)
-    _retired_cache.put(slug, (now + RETIRED_TTL, retired, fingerprint))
+    _retired_cache.put(
+        slug,
+        (now + RETIRED_TTL, retired, fingerprint),
+        ENTRY_OVERHEAD + len(slug) + len(fingerprint) * 2,
+    )
     return dict(retired), fingerprint
 
 
@@ -323,7 +396,9 @@ def _ours(public_id: str) -> Credential | None:
         )
         credential = found[0] if found else None
     if credential is not None:
-        _ours_cache.put(public_id, (now + ttl, credential))
+        _ours_cache.put(
+            public_id, (now + ttl, credential), 4 * ENTRY_OVERHEAD + len(credential.signed_json)
+        )
     return credential
 
 
@@ -445,7 +520,7 @@ def _status_checks(
     else:
         ctx = VerifyContext(moment, resolver_for_visitor(), default_registry(), retired, run_checks)
         checks = check_status(document, ctx)
-        _status_cache.put(key, (expires, tuple(checks)))
+        _status_cache.put(key, (expires, tuple(checks)), _checks_weight(entry.status_key, checks))
     if (
         credential is not None
         and credential.suspended_at is not None
@@ -488,7 +563,7 @@ def verify_submission(submission: Submission, *, now: datetime | None = None) ->
         ]
     else:
         entry, dynamic = _static_part(data, moment)
-        _static_cache.put(key, entry)
+        _static_cache.put(key, entry, ENTRY_OVERHEAD + len(data) * PARSED_FACTOR)
         if credential is None and entry.public_id:
             credential = _ours(entry.public_id)
         if credential is not None:
@@ -497,7 +572,11 @@ def verify_submission(submission: Submission, *, now: datetime | None = None) ->
             status_checks = tuple(
                 c for c in dynamic if c.name == "status" and c.code != "suspended"
             )
-            _status_cache.put((entry.status_key, version), (float("inf"), status_checks))
+            _status_cache.put(
+                (entry.status_key, version),
+                (float("inf"), status_checks),
+                _checks_weight(entry.status_key, status_checks),
+            )
     if entry.document is None:
         dynamic = []
     # Everything the outcome is built from: the input, the issuer's key cut-offs, the checks
@@ -518,7 +597,7 @@ def verify_submission(submission: Submission, *, now: datetime | None = None) ->
         )
         memo = _outcome(report, credential)
         memo.memo_key = memo_key
-        _outcome_cache.put(memo_key, memo)
+        _outcome_cache.put(memo_key, memo, _outcome_weight(memo, dynamic))
     return dataclasses.replace(
         memo,
         checks=list(memo.checks),
@@ -527,6 +606,25 @@ def verify_submission(submission: Submission, *, now: datetime | None = None) ->
         credential=credential,
         cached=cached,
     )
+
+
+def _checks_weight(key: str, checks: Sequence[Check]) -> int:
+    """Approximate bytes of a status-cache entry."""
+    return ENTRY_OVERHEAD + len(key) + sum(ENTRY_OVERHEAD + len(c.reason) for c in checks)
+
+
+def _outcome_weight(outcome: Outcome, dynamic: Sequence[Check]) -> int:
+    """Approximate bytes of a remembered outcome and its key (which holds the dynamic checks)."""
+    texts = sum(len(value) for value in outcome.summary.values() if isinstance(value, str))
+    texts += sum(
+        ENTRY_OVERHEAD // 4 + sum(len(value) for value in row["values"])
+        for row in outcome.summary.get("eu_elements") or ()
+    )
+    lines = sum(
+        ENTRY_OVERHEAD // 2 + len(line.label) + len(line.message) + len(line.detail)
+        for line in outcome.checks
+    )
+    return ENTRY_OVERHEAD + texts + lines + _checks_weight("", dynamic)
 
 
 def _credential_state(credential: Credential | None) -> tuple[Any, ...] | None:
@@ -557,7 +655,7 @@ def outcome_json(outcome: Outcome) -> bytes:
             "utf-8"
         )
         if outcome.memo_key is not None:
-            _json_cache.put(key, body)
+            _json_cache.put(key, body, ENTRY_OVERHEAD + len(body))
     return body
 
 
@@ -590,7 +688,9 @@ def _outcome(report: VerificationReport, credential: Credential | None) -> Outco
         label, plain = texts.get(check.name, (check.name, check.name))
         message = plain_message(check, report.document, passed=plain)
         label = plain_label(check, label)
-        lines.append(CheckLine(check.name, check.status, str(label), message, check.reason))
+        # the engine's wording may quote the input: only valid Unicode goes out
+        detail = shown(check.reason)
+        lines.append(CheckLine(check.name, check.status, str(label), shown(message), detail))
     reason = ""
     if credential is not None:
         if verdict == "revoked":
@@ -615,14 +715,21 @@ def _outcome(report: VerificationReport, credential: Credential | None) -> Outco
 
 def _text(value: Any, limit: int = 500) -> str:
     if isinstance(value, str):
-        return value[:limit]
+        return shown(value[:limit])
     if isinstance(value, Mapping):  # a language map or {"id", "name"}
         for key in ("name", "en", "@value"):
             if isinstance(value.get(key), str):
-                return str(value[key])[:limit]
+                return shown(str(value[key])[:limit])
     if isinstance(value, list):  # VC 2.0: several language value objects
         return next((text for text in (_text(v, limit) for v in value[:20]) if text), "")
     return ""
+
+
+def _country(address: Any) -> str:
+    """The issuer's country (an OB 3.0 Address's code or name), for the EU elements."""
+    if not isinstance(address, Mapping):
+        return ""
+    return _text(address.get("addressCountryCode"), 2) or _text(address.get("addressCountry"), 100)
 
 
 def _image(value: Any, credential: Credential | None) -> str:
@@ -634,7 +741,7 @@ def _image(value: Any, credential: Credential | None) -> str:
     if credential is not None and url.startswith(base + "/"):
         return url
     if url.startswith(("data:image/png;base64,", "data:image/jpeg;base64,", "data:image/gif;")):
-        return url
+        return shown(url)
     return ""
 
 
@@ -653,7 +760,7 @@ def summarise(document: Mapping[str, Any] | None, credential: Credential | None)
     if credential is not None and credential.recipient_name:
         recipient = credential.recipient_name
     return {
-        "id": document.get("id") if isinstance(document.get("id"), str) else None,
+        "id": shown(document["id"]) if isinstance(document.get("id"), str) else None,
         "name": _text(achievement.get("name")) or _text(document.get("name")),
         "description": _text(achievement.get("description"), 2000),
         "image": _image(achievement.get("image") or document.get("image"), credential),
@@ -662,8 +769,10 @@ def summarise(document: Mapping[str, Any] | None, credential: Credential | None)
         "issuer": _text(issuer_map.get("name")) or (issuer if isinstance(issuer, str) else ""),
         "issuer_id": _text(issuer_map.get("id")) or (issuer if isinstance(issuer, str) else ""),
         "issuer_url": _text(issuer_map.get("url")),
+        "issuer_country": _country(issuer_map.get("address")),
         "valid_from": _text(document.get("validFrom") or document.get("issuanceDate")),
         "valid_until": _text(document.get("validUntil") or document.get("expirationDate")),
+        "eu_elements": eu_rows(achievement),
     }
 
 

@@ -26,18 +26,22 @@ from microcred_web.achievements.markdown import render_markdown
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.htmx import is_htmx
 from microcred_web.common.http import client_address
+from microcred_web.common.text_input import (
+    may_hold_surrogate_escape,
+    refuse_unpaired_surrogates,
+    utf8_body,
+)
 from microcred_web.issuing import selectors
 from microcred_web.issuing.visibility import credential_visible_in
 from microcred_web.verifier import inputs
 from microcred_web.verifier.inputs import MAX_INPUT_BYTES, Submission
 from microcred_web.verifier.ratelimit import verify_buckets
 from microcred_web.verifier.verification import (
-    CACHE_SIZE,
-    Lru,
     Outcome,
     as_moment,
     outcome_json,
     verify_submission,
+    whole_bodies,
 )
 
 try:  # the analytics app records the events; verification works without it
@@ -184,7 +188,7 @@ def _api_error(error: ApplicationError) -> JsonResponse:
 
 #: SHA-256 of JSON bodies that were read before and were the credential itself: the same bytes
 #: parse the same way, so they are not parsed again (the verification cache has their verdict)
-_whole_bodies = Lru(CACHE_SIZE)
+_whole_bodies = whole_bodies
 
 
 def _from_json_body(request: HttpRequest) -> Submission:
@@ -192,19 +196,22 @@ def _from_json_body(request: HttpRequest) -> Submission:
     if len(body) > MAX_INPUT_BYTES:
         raise inputs.too_large("body")
     digest = hashlib.sha256(body).digest()
+    text = utf8_body(body)
     if _whole_bodies.get(digest):
-        return Submission(body.decode("utf-8"), "json")
+        return Submission(text, "json")
     try:
-        value = parse_json_text(body)
+        value = parse_json_text(text)
     except AmbiguousJSON:
         # well-formed JSON with a key twice: the engine's verdict (malformed) names the path
-        return Submission(body.decode("utf-8-sig"), "json")
+        return Submission(text, "json")
     except CoreError as exc:
         raise ApplicationError(
             "invalid_json", _("The body is not acceptable JSON: %(why)s") % {"why": exc}, "body"
         ) from exc
     if not isinstance(value, Mapping):
         raise ApplicationError("invalid_json", _("The body must be a JSON object."), "body")
+    if may_hold_surrogate_escape(body):
+        refuse_unpaired_surrogates(value, "body", code="invalid_json")
     if "url" in value and len(value) == 1:
         if not isinstance(value["url"], str):
             raise ApplicationError("url_invalid", _("url must be a string."), "url")
@@ -220,7 +227,7 @@ def _from_json_body(request: HttpRequest) -> Submission:
         raise ApplicationError("invalid_json", _("Send a credential object."), "body")
     if credential is value:
         _whole_bodies.put(digest, True)
-        return Submission(body.decode("utf-8"), "json")
+        return Submission(text, "json")
     return Submission(json.dumps(credential), "json")
 
 

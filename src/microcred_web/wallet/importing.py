@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from microcred.baking import extract
 from microcred.errors import AmbiguousJSON
 from microcred.errors import Error as CoreError
+from microcred.model.eu_elements import is_eu_alignment
 from microcred.verification.common import issuer_of
 from microcred.verify import VerificationReport, decode_input, verify_credential
 from microcred_web.common.errors import ApplicationError
@@ -31,6 +32,7 @@ from microcred_web.common.safe_fetch import (
     UnsafeFetch,
     safe_fetch,
 )
+from microcred_web.common.text_input import refuse_unpaired_surrogates
 from microcred_web.issuing.check_words import place_words
 from microcred_web.issuing.identity import host_did
 from microcred_web.issuing.verification import LocalResolver, credential_verify
@@ -111,6 +113,7 @@ def read_credential(
             field=field,
         ) from exc
     document = decoded.document
+    refuse_unpaired_surrogates(document, field, code="import_unreadable")
     payload = decoded.jwt.token if decoded.jwt is not None else _json_text(document)
     issuer = issuer_of(document) or ""
     if issuer.startswith(host_did() + ":"):
@@ -200,7 +203,7 @@ def summary(document: Mapping[str, Any]) -> dict[str, Any]:
     skills = [
         _text(a.get("targetName"))
         for a in (alignments if isinstance(alignments, list) else [])
-        if isinstance(a, Mapping) and _text(a.get("targetName"))
+        if isinstance(a, Mapping) and _text(a.get("targetName")) and not is_eu_alignment(a)
     ]
     return {
         "name": (_text(source.get("name")) or _text(document.get("name")))[:300],

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from microcred.model.eu_elements import is_eu_alignment
 from microcred_web.analytics.selectors import counts_for_credentials
 from microcred_web.common.hashing import token_hash
 from microcred_web.issuing.models import Credential, CredentialStatus
@@ -65,7 +66,11 @@ def imported_credential_of(*, user: Any, public_id: Any) -> ImportedCredential |
 
 def skills_of(credential: Credential) -> list[str]:
     alignments = credential.achievement_version.achievement_json.get("alignment") or []
-    return [str(a["targetName"]) for a in alignments if isinstance(a, dict) and a.get("targetName")]
+    return [
+        str(a["targetName"])
+        for a in alignments
+        if isinstance(a, dict) and a.get("targetName") and not is_eu_alignment(a)
+    ]
 
 
 def _issued_item(credential: Credential, now: datetime) -> WalletItem:

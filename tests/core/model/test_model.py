@@ -10,7 +10,6 @@ import pytest
 
 from microcred.errors import InvalidCredential, LimitExceeded
 from microcred.model import (
-    EU_MICROCREDENTIAL,
     OB_V3P0,
     VC_V2,
     Achievement,
@@ -24,6 +23,7 @@ from microcred.model import (
     hashed_email_identity,
     parse_credential,
 )
+from microcred.model.eu_elements import eu_elements
 from microcred.schema import validate_document
 
 OB30 = Path(__file__).resolve().parents[2] / "vectors" / "ob30"
@@ -99,7 +99,7 @@ def test_hashed_email_identity() -> None:
     assert not identity.matches_email("eve@example.com")
 
 
-def test_build_credential_with_eu_fields_adds_the_extension_context() -> None:
+def test_build_credential_writes_eu_fields_with_published_terms() -> None:
     achievement = _achievement(credit_ects=2.5, eqf_level=5, learning_outcome={"en": ["Lift"]})
     built = build_credential(
         id="urn:uuid:2f3a7c1e-0000-4000-8000-000000000001",
@@ -108,11 +108,19 @@ def test_build_credential_with_eu_fields_adds_the_extension_context() -> None:
         subject=hashed_email_identity("ada@example.com", "x"),
         valid_from="2025-01-01T00:00:00Z",
     )
-    assert built["@context"] == [VC_V2, OB_V3P0, EU_MICROCREDENTIAL]
+    assert built["@context"] == [VC_V2, OB_V3P0]  # no EU_MICROCREDENTIAL (decision 0022)
     assert built["name"] == "Forklift safety"
-    assert built["credentialSubject"]["achievement"]["learningOutcome"] == {"en": ["Lift"]}
-    assert built["credentialSubject"]["achievement"]["eqfLevel"] == 5
+    written = built["credentialSubject"]["achievement"]
+    assert not {"learningOutcome", "eqfLevel", "creditECTS"} & set(written)
+    assert [(e.element, e.values) for e in eu_elements(written)] == [
+        ("learningOutcome", ("Lift",)),
+        ("creditECTS", ("2.5",)),
+        ("eqfLevel", ("5",)),
+    ]
     assert validate_document(built).ok
+    # the model still reads the former extension terms (credentials issued before)
+    old = dict(written, eqfLevel=5)
+    assert Achievement.from_json(old).eqf_level == 5
     plain = build_credential(
         id="urn:uuid:2f3a7c1e-0000-4000-8000-000000000002",
         issuer=ISSUER,

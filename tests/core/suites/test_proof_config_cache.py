@@ -107,3 +107,15 @@ def test_non_utc_created_is_not_substituted() -> None:
     config = _config(CONTEXTS[0], "2024-01-01T00:00:00+02:00", "did:example:1#k", "assertionMethod")
     assert cache.canonical(config, recorder) == canonicalize_rdfc(config)
     assert calls == ["2024-01-01T00:00:00+02:00"]
+
+
+def test_large_configurations_are_not_remembered() -> None:
+    """A verifier's caches must not grow with what strangers send (decision 0023)."""
+    cache = ProofConfigCache(maxsize=8)
+    method = "https://a.example/k#" + "x" * 5_000
+    for second in range(3):
+        config = _config(CONTEXTS[0], f"2024-01-01T00:00:0{second}Z", method, "assertionMethod")
+        assert cache.canonical(config, canonicalize_rdfc) == canonicalize_rdfc(config)
+        digest = cache.sha256(config, canonicalize_rdfc)
+        assert len(digest) == 32
+    assert (len(cache._templates), len(cache._digests), cache.hits) == (0, 0, 0)

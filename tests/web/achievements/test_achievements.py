@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from microcred.model.eu_elements import eu_elements
 from microcred_web.achievements import services
 from microcred_web.achievements.markdown import render_markdown
 from microcred_web.achievements.models import Achievement
@@ -33,20 +34,33 @@ def test_publish_then_edit_creates_a_new_version_only_when_content_changes(world
     assert achievement.current_version.achievement_json["name"] == "First aid II"
 
 
-def test_eu_elements_and_language_versions_are_carried(world):
+def test_eu_elements_are_carried_as_open_badges_alignments(world):
     achievement = make(
         world,
-        learning_outcomes="Performs CPR",
+        learning_outcomes="Performs CPR\nCalls for help",
         translations={"fr": {"name": "Secourisme", "learning_outcomes": "Pratique la RCP"}},
         eqf_level=3,
         credit_ects="2",
         participation_mode="on-site",
+        alignments=[{"name": "CPR", "url": "https://skills.example/cpr"}],
     )
     version = services.achievement_publish(achievement=achievement, actor=None)
     data = version.achievement_json
-    assert data["learningOutcome"] == {"en": ["Performs CPR"], "fr": ["Pratique la RCP"]}
-    assert data["eqfLevel"] == 3 and data["creditECTS"] == 2
-    assert data["participationMode"] == "on-site"
+    # only OB 3.0 terms: nothing that needs the former EU extension context (decision 0022)
+    assert not {"learningOutcome", "eqfLevel", "creditECTS", "participationMode"} & set(data)
+    assert data["alignment"][0]["targetName"] == "CPR"  # the achievement's own alignment first
+    by_element = {e.element: e.values for e in eu_elements(data)}
+    assert by_element == {
+        "learningOutcome": ("Performs CPR", "Calls for help"),  # the achievement's language
+        "creditECTS": ("2",),
+        "eqfLevel": ("3",),
+        "participationMode": ("on-site",),
+    }
+    eu = data["alignment"][1:]
+    eqf = next(a for a in eu if a["targetType"] == "ext:EUMicroCredential.eqfLevel")
+    assert eqf["targetUrl"] == "http://data.europa.eu/snb/eqf/3" and eqf["targetCode"] == "3"
+    others = [a for a in eu if a is not eqf]
+    assert all(a["targetUrl"].startswith(data["id"] + "#eu-") for a in others)
 
 
 def test_field_errors_name_the_field(world):
