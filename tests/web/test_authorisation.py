@@ -147,6 +147,9 @@ TABLE: dict[str, Row] = {
     "issuing:api_key_revoke": Row(org_kwargs(api_key_id=NO_ID), org_page(ADMIN, ok=405)),
     # public issuer documents and credentials (no credentials issued in this world: 404)
     "host_did_json": Row(NONE, site_page(200, 200)),
+    # the project's JSON-LD contexts, served as published documents (decision 0022)
+    "context_index": Row(NONE, site_page(200, 200)),
+    "context": Row(lambda w: {"name": "eu-microcredential/v1"}, site_page(200, 200)),
     "issuing:did_json": Row(org_kwargs(), site_page(404, 404)),
     "issuing:issuer_profile": Row(org_kwargs(), site_page(200, 200)),
     "issuing:issuer_logo": Row(org_kwargs(), site_page(200, 200)),

@@ -64,6 +64,9 @@ from microcred.canon.rdfc import (
     canonicalize_with_pieces,
     first_degree_piece,
 )
+from microcred.canon.walk_signals import BadValue as _BadValue
+from microcred.canon.walk_signals import TooDeep as _TooDeep
+from microcred.canon.walk_signals import Undefined as _Undefined
 from microcred.contexts.registry import ContextRegistry, default_registry
 from microcred.errors import (
     CanonicalizationError,
@@ -104,21 +107,6 @@ _IRI_TERMS: dict[str, str] = {}  # checked absolute IRI → "<iri>" (shared; bou
 
 #: How many documents each path converted in this process (``fast``, ``fallback``).
 stats: dict[str, int] = {"fast": 0, "fallback": 0}
-
-
-class _Undefined(Exception):
-    def __init__(self, term: str, holder: Any, key: str | None) -> None:
-        self.term, self.holder, self.key = term, holder, key
-
-
-class _BadValue(Exception):
-    def __init__(self, message: str, holder: Any, key: str | None) -> None:
-        self.message, self.holder, self.key = message, holder, key
-
-
-class _TooDeep(Exception):
-    def __init__(self, message: str, holder: Any) -> None:
-        self.message, self.holder = message, holder
 
 
 def to_rdf(

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from microcred.contexts import PROJECT_CONTEXTS_PREFIX, default_registry
+from microcred_web.issuing.identity import absolute_url
 
 CONTENT_TYPE = "application/ld+json"
 CACHE_CONTROL = "public, max-age=31536000, immutable"
@@ -52,7 +53,7 @@ def context_index(request: HttpRequest) -> HttpResponse:
     registry = default_registry()
     listing = {
         url: {
-            "href": request.build_absolute_uri(
+            "href": absolute_url(
                 reverse("context", kwargs={"name": url[len(PROJECT_CONTEXTS_PREFIX) :]})
             ),
             "sha256": registry.sha256(url),
