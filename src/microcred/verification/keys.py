@@ -40,8 +40,13 @@ def fetch(resolver: Resolver | None, url: str) -> Mapping[str, Any]:
     return document
 
 
-def resolve_key(vm: object, resolver: Resolver | None) -> KeyInfo:
+def resolve_key(
+    vm: object, resolver: Resolver | None, *, purpose: str = "assertionMethod"
+) -> KeyInfo:
     """The key ``vm`` names, bound to its controller; raises :class:`ResolutionError`.
+
+    ``purpose`` is the verification relationship the controller must grant the method:
+    ``assertionMethod`` for credentials, ``authentication`` for a holder's presentation.
 
     One rule per method, no shortcut (docs/decisions/0017): ``did:key`` is self-certifying
     (the fragment, if any, must repeat the key); ``did:web`` and ``http(s)`` methods must be
@@ -67,8 +72,8 @@ def resolve_key(vm: object, resolver: Resolver | None) -> KeyInfo:
         raise
     except Error as exc:
         raise ResolutionError(f"{vm} could not be resolved: {exc}") from exc
-    if "assertionMethod" not in resolved.relationships:
-        raise ResolutionError(f"{vm} is not an assertionMethod of {resolved.controller}")
+    if purpose not in resolved.relationships:
+        raise ResolutionError(f"{vm} is not listed under {purpose} by {resolved.controller}")
     how = "the did:key identifier" if base.startswith("did:key:") else "the controller document"
     return KeyInfo(resolved.public_key, resolved.controller, resolved.id, how)
 

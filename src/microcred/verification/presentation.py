@@ -127,7 +127,7 @@ def _proof_checks(
             checks.append(Check("domain", "fail", reason, code="bad-proof"))
             continue
         try:
-            key = resolve_key(proof.get("verificationMethod"), resolver)
+            key = resolve_key(proof.get("verificationMethod"), resolver, purpose="authentication")
         except ResolutionError as exc:
             reason = f"{label}: the key cannot be resolved: {exc}"
             checks.append(Check("proof", "fail", reason, code="unknown-issuer"))

@@ -165,3 +165,30 @@ def test_language_direction_is_signed(issuer):
     flipped = copy.deepcopy(signed)
     flipped["name"]["@direction"] = "ltr"
     assert verify_credential(flipped, now=NOW).verdict == "tampered"
+
+
+def test_a_did_web_holder_signs_with_an_authentication_key_only():
+    """A presentation proof is an authentication: the holder's document must grant the key
+    ``authentication``; a key listed only for ``assertionMethod`` does not sign for the holder."""
+    from microcred.did import controller_document
+
+    holder = KeyPair.generate_ed25519(controller="did:web:holder.example")
+    presentation = {
+        "@context": [V2],
+        "type": ["VerifiablePresentation"],
+        "holder": holder.controller,
+    }
+    signed = sign_presentation(presentation, holder, challenge="n-1")
+    document = controller_document(holder.controller, [(holder.id, holder.public)])
+    verify = verifier_for(now=NOW)
+    assertion_only = verify_presentation(
+        signed, verify=verify, resolver=MapResolver({holder.controller: document}), challenge="n-1"
+    )
+    assert not assertion_only.ok
+    failed = [c for c in assertion_only.checks if c.status == "fail"]
+    assert any("authentication" in c.reason for c in failed), failed
+    granted = {**document, "authentication": list(document["assertionMethod"])}
+    ok = verify_presentation(
+        signed, verify=verify, resolver=MapResolver({holder.controller: granted}), challenge="n-1"
+    )
+    assert ok.ok, ok.checks
