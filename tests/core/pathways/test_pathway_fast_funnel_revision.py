@@ -20,11 +20,13 @@ from microcred.pathways import (
     Pathway,
     RefBits,
     Step,
+    compiled_rules,
     funnel,
     pathway_progress,
     progress_change,
+    step_rule,
 )
-from microcred.rules import CREDENTIAL_HELD, Fact, FactIndex
+from microcred.rules import CREDENTIAL_HELD, CredentialHeld, Fact, FactIndex, leaves
 
 
 def _held_bits(bits: RefBits, person: list[Fact]) -> int:
@@ -96,3 +98,10 @@ def test_a_revision_says_who_gains_and_who_loses_progress() -> None:
     same = progress_change(V1, V2, only_x)  # 1 of 2 steps on both
     assert same.verdict == SAME
     assert progress_change(V2, V1, FactIndex([])).verdict == SAME
+
+
+@given(pathways())
+def test_compiled_pathways_only_ask_for_credentials_held(pathway: Pathway) -> None:
+    """Why the learner's map may read credential facts alone (pathways.selectors.learner_map)."""
+    rules = [*compiled_rules(pathway).values(), *(step_rule(s) for s in pathway.steps)]
+    assert all(isinstance(leaf, CredentialHeld) for rule in rules for leaf in leaves(rule))
