@@ -206,3 +206,12 @@ def test_migration_previews_gains_and_losses_then_moves_the_learners(
     assert len(credentials_of(world.org, lead.parts["half"], gainer)) == 1
     assert Award.objects.filter(user=gainer, achievement=lead.parts["half"]).count() == 1
     assert "Every learner is on the published version" in client.get(migrate).content.decode()
+
+
+def test_managers_find_their_team_pathways_in_the_navigation(client, world) -> None:
+    client.force_login(world.people["manager"])
+    page = client.get(reverse("orgs:dashboard", kwargs={"slug": world.org.slug})).content.decode()
+    assert f'href="{url("reports", world.org)}"' in page
+    client.force_login(world.people["learner"])
+    page = client.get(reverse("orgs:dashboard", kwargs={"slug": world.org.slug})).content.decode()
+    assert f'href="{url("reports", world.org)}"' not in page
