@@ -14,6 +14,7 @@ from django.utils import timezone
 from pathways_helpers import build_lead, credentials_of, issue, make_achievement
 
 from microcred_web.awards.models import Award
+from microcred_web.awards.selectors import goals_for
 from microcred_web.orgs import services as org_services
 from microcred_web.orgs.models import Membership
 from microcred_web.pathways import reports, services
@@ -168,6 +169,13 @@ def test_learners_keep_their_version_and_its_milestone_rule(world, make_member) 
     assert len(credentials_of(world.org, lead.parts["half"], stranger)) == 1
     # version 1 also asks for an option: the pinned learner has not earned it yet
     assert credentials_of(world.org, lead.parts["half"], pinned) == []
+    # and their goals page explains the rule of their version, not the latest one
+    [goal] = [
+        g
+        for g in goals_for(organisation=world.org, user=pinned)
+        if g.achievement == lead.parts["half"]
+    ]
+    assert not goal.decision.earned and "First aid" in goal.summary
     issue(world.org, admin, lead.parts["first-aid"], pinned)
     assert len(credentials_of(world.org, lead.parts["half"], pinned)) == 1
 
