@@ -294,6 +294,17 @@ TABLE: dict[str, Row] = {
     "pathways:editor": Row(org_kwargs(pathway_id=NO_ID), org_page(ISSUERS, ok=404)),
     "pathways:edit": Row(org_kwargs(pathway_id=NO_ID), org_page(ISSUERS, ok=405)),
     "pathways:publish": Row(org_kwargs(pathway_id=NO_ID), org_page(ISSUERS, ok=405)),
+    "pathways:reports": Row(org_kwargs(), org_page(frozenset({"issuer", "manager", "admin"}))),
+    "pathways:report": Row(
+        org_kwargs(pathway_id=NO_ID), org_page(frozenset({"issuer", "manager", "admin"}), ok=404)
+    ),
+    "pathways:report_csv": Row(
+        org_kwargs(pathway_id=NO_ID), org_page(frozenset({"issuer", "manager", "admin"}), ok=404)
+    ),
+    "pathways:assign": Row(
+        org_kwargs(pathway_id=NO_ID), org_page(frozenset({"manager", "admin"}), ok=405)
+    ),
+    "pathways:migrate": Row(org_kwargs(pathway_id=NO_ID), org_page(ADMIN, ok=404)),
     # certificate and badge downloads (public, like the credential page)
     "rendering:certificate": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "rendering:badge_png": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),

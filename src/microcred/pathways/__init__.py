@@ -14,6 +14,8 @@ from microcred.pathways.definition import (
     definition_from_json,
     definition_to_json,
 )
+from microcred.pathways.fast import FastPathway, FastSummary, RefBits
+from microcred.pathways.funnel import Funnel, FunnelStep, funnel
 from microcred.pathways.progress import (
     AVAILABLE,
     DONE,
@@ -25,6 +27,7 @@ from microcred.pathways.progress import (
     StepProgress,
     pathway_progress,
 )
+from microcred.pathways.revision import GAINS, LOSES, SAME, Change, progress_change
 from microcred.pathways.text import pathway_summary, step_lines
 from microcred.pathways.validation import check, problems
 
@@ -33,27 +36,38 @@ __all__ = [
     "CREDIT",
     "DONE",
     "ELECTIVE",
+    "GAINS",
     "IN_PROGRESS",
     "LOCKED",
+    "LOSES",
     "REQUIRED",
+    "SAME",
     "STATES",
     "STEP_KINDS",
+    "Change",
+    "FastPathway",
+    "FastSummary",
+    "Funnel",
+    "FunnelStep",
     "Item",
     "Milestone",
     "MilestoneProgress",
     "Pathway",
     "PathwayProgress",
+    "RefBits",
     "Step",
     "StepProgress",
     "check",
     "compiled_rules",
     "definition_from_json",
     "definition_to_json",
+    "funnel",
     "goal_rule",
     "milestone_rules",
     "pathway_progress",
     "pathway_summary",
     "problems",
+    "progress_change",
     "step_lines",
     "step_rule",
 ]

@@ -59,12 +59,19 @@ def credential_facts(*, organisation: Organisation, user_ids: list[int]) -> dict
 
 
 def person_indexes(
-    *, organisation: Organisation, user_ids: Iterable[int] | None = None
+    *,
+    organisation: Organisation,
+    user_ids: Iterable[int] | None = None,
+    credentials_only: bool = False,
 ) -> dict[int, FactIndex]:
-    """Member id → their facts, indexed (every active member when ``user_ids`` is None)."""
+    """Member id → their facts, indexed (every active member when ``user_ids`` is None).
+    ``credentials_only`` leaves out learning and assessment facts (for rules that only ask
+    for credentials, such as compiled pathways)."""
     members = member_ids(organisation=organisation, user_ids=user_ids)
-    learned = learning_facts(organisation=organisation, user_ids=members)
     held = credential_facts(organisation=organisation, user_ids=members)
+    if credentials_only:
+        return {user_id: FactIndex(held.get(user_id, [])) for user_id in members}
+    learned = learning_facts(organisation=organisation, user_ids=members)
     assessed = assessment_facts(organisation=organisation, user_ids=members)
     return {
         user_id: FactIndex(

@@ -26,6 +26,7 @@ from microcred_web.achievements.models import Achievement, AchievementStatus
 from microcred_web.assessments.selectors import assessment_choices
 from microcred_web.awards.facts import achievement_ref, person_indexes
 from microcred_web.awards.models import Award, AwardRule
+from microcred_web.awards.services import personal_rules
 from microcred_web.awards.wording import rule_wording
 from microcred_web.learning.selectors import learning_choices
 from microcred_web.orgs.models import Organisation, Team
@@ -181,10 +182,14 @@ def goals_for(*, organisation: Organisation, user: User) -> list[Goal]:
     }
     goals = []
     w = rule_wording()
+    # a learner pinned to a pathway version sees (and is issued by) that version's rule
+    own = personal_rules(organisation=organisation, user_ids=[user.pk]).get(user.pk, {})
     for award_rule in rules:
         rule = award_rule.rule
         if rule is None:
             continue
+        if award_rule.achievement_id in own:
+            rule = own[award_rule.achievement_id].rule
         goals.append(
             Goal(
                 award_rule.achievement,

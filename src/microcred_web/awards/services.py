@@ -7,7 +7,7 @@ service refuses to use twice in an organisation, even when two workers race.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,6 +130,28 @@ def active_rules(*, organisation: Organisation) -> list[ActiveRule]:
     return out
 
 
+#: Per-person rules that replace an achievement's award rule: (organisation, user ids) →
+#: {user id: {achievement id: rule}}. The pathways app registers the rules of the version each
+#: learner is pinned to (docs/decisions/0025); the award rule stays the one for everyone else.
+PersonalRules = Callable[[Organisation, list[int]], dict[int, dict[int, CompiledRule]]]
+_personal_rules: list[PersonalRules] = []
+
+
+def personal_rules_register(provider: PersonalRules) -> None:
+    if provider not in _personal_rules:
+        _personal_rules.append(provider)
+
+
+def personal_rules(
+    *, organisation: Organisation, user_ids: list[int]
+) -> dict[int, dict[int, CompiledRule]]:
+    out: dict[int, dict[int, CompiledRule]] = {}
+    for provider in _personal_rules:
+        for user_id, rules in provider(organisation, user_ids).items():
+            out.setdefault(user_id, {}).update(rules)
+    return out
+
+
 def awards_evaluate(
     *, organisation: Organisation, user_ids: Iterable[int] | None = None
 ) -> list[Award]:
@@ -145,8 +167,10 @@ def awards_evaluate(
         )
     )
     users = User.objects.in_bulk(list(indexes))
+    personal = personal_rules(organisation=organisation, user_ids=list(indexes))
     made: list[Award] = []
     for user_id, ix in indexes.items():
+        own = personal.get(user_id, {})
         progressed = True
         while progressed:  # until no rule is newly met (stacking inside one evaluation)
             progressed = False
@@ -154,7 +178,7 @@ def awards_evaluate(
                 achievement = active.achievement
                 if (achievement.pk, user_id) in done:
                     continue
-                earned_at = active.compiled.earned_at(ix)
+                earned_at = own.get(achievement.pk, active.compiled).earned_at(ix)
                 if earned_at is None:
                     continue
                 award = award_issue(

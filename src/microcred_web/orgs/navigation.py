@@ -50,6 +50,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("My team"), "learning:team", (Role.MANAGER,), ("learning:assign", "awards:team")),
     NavItem(_("Team skills"), "skills:team", (Role.MANAGER,)),
     NavItem(_("Team expiries"), "assessments:team_expiries", (Role.MANAGER,)),
+    NavItem(_("Team pathways"), "pathways:reports", (Role.MANAGER,), ("pathways:report",)),
     NavItem(
         _("Assessments"),
         "assessments:queue",

@@ -9,3 +9,9 @@ class PathwaysConfig(AppConfig):
     label = "pathways"
     verbose_name = _("Pathways")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from microcred_web.awards.services import personal_rules_register
+        from microcred_web.pathways.pinned import pinned_rules
+
+        personal_rules_register(pinned_rules)

@@ -11,21 +11,24 @@ from __future__ import annotations
 
 import struct
 import zlib
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from microcred_web.accounts.models import User
 from microcred_web.achievements import services as achievement_services
 from microcred_web.achievements.models import Achievement, AchievementStatus
-from microcred_web.orgs.models import Organisation
-from microcred_web.pathways import services
+from microcred_web.orgs.models import Organisation, Team
+from microcred_web.pathways import cohorts, services
 from microcred_web.pathways.models import Enrolment, Pathway
 
 ORG_SLUG = "northwind"
 AUTHOR_EMAIL = "admin@northwind.example"
 LEARNER_EMAIL = "learner@northwind.example"
 NAME = "Warehouse Team Lead Certificate"
+TEAM = "Warehouse Operations"
 CORE = ("Forklift Safety Level 1", "Dangerous Goods Awareness")
 PEOPLE = ("Customer Care Essentials", "Warehouse Team Lead")
 HOURS = ("Forklift Safety Level 1", "Customer Care Essentials", "Dangerous Goods Awareness")
@@ -139,6 +142,15 @@ def demo_content_load() -> dict[str, int]:
     learner = User.objects.filter(email=LEARNER_EMAIL).first()
     if learner is not None:
         services.pathway_enrol(pathway=pathway, user=learner)
+    # the warehouse team is assigned the pathway with a due date (once: a reload keeps it)
+    team = Team.objects.filter(organisation=organisation, name=TEAM).first()
+    if team is not None and not Enrolment.objects.filter(pathway=pathway, team=team).exists():
+        cohorts.pathway_assign_team(
+            pathway=pathway,
+            team=team,
+            due_date=timezone.localdate() + timedelta(days=60),
+            actor=author,
+        )
     return {
         "pathways": Pathway.objects.filter(organisation=organisation).count(),
         "pathway_enrolments": Enrolment.objects.filter(organisation=organisation).count(),

@@ -88,6 +88,14 @@ class Enrolment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pathway_enrolments"
     )
     enrolled_at = models.DateTimeField(auto_now_add=True)
+    #: set when a manager or admin assigned the pathway (to a team)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    team = models.ForeignKey(
+        "orgs.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-enrolled_at", "-pk"]

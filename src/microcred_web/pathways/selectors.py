@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from microcred.errors import Problem
 from microcred.pathways import Pathway as Definition
 from microcred.pathways import PathwayProgress, pathway_progress, problems, step_lines
+from microcred.rules import FactIndex
 from microcred_web.achievements import selectors as achievement_selectors
 from microcred_web.achievements.models import Achievement
-from microcred_web.awards import selectors as award_selectors
+from microcred_web.awards.facts import person_indexes
 from microcred_web.awards.wording import rule_wording
 from microcred_web.orgs.models import Organisation
 from microcred_web.pathways.models import Enrolment, Pathway, PathwayVersion, VersionStatus
@@ -134,8 +135,10 @@ def enrolment_get(*, pathway: Pathway, user: Any) -> Enrolment | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return (
-        Enrolment.objects.filter(pathway=pathway, user=user, organisation=pathway.organisation)
-        .select_related("version")
+        Enrolment.objects.filter(
+            pathway=pathway, user=user, organisation_id=pathway.organisation_id
+        )
+        .select_related("version", "organisation")
         .first()
     )
 
@@ -174,9 +177,10 @@ class LearnerMap:
 def learner_map(*, enrolment: Enrolment) -> LearnerMap:
     """The learner's progress on the version they enrolled in, from their current facts."""
     definition = enrolment.version.definition
-    facts = award_selectors.person_facts(
-        organisation=enrolment.organisation, user_id=enrolment.user_id
-    )
+    # a compiled pathway only asks for credentials held (microcred.pathways.compilation)
+    facts = person_indexes(
+        organisation=enrolment.organisation, user_ids=[enrolment.user_id], credentials_only=True
+    ).get(enrolment.user_id, FactIndex(()))
     return LearnerMap(
         enrolment,
         definition,

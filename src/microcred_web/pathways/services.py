@@ -36,10 +36,12 @@ from microcred.pathways import Pathway as Definition
 from microcred_web.achievements import selectors as achievement_selectors
 from microcred_web.achievements.models import Achievement
 from microcred_web.awards import services as award_services
+from microcred_web.awards.models import AwardRule
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
 from microcred_web.orgs.models import Membership, Organisation
 from microcred_web.pathways.models import Enrolment, Pathway, PathwayVersion, VersionStatus
+from microcred_web.pathways.pinned import stacks_on_every_version
 
 REF_PREFIX = "achievement:"
 MAX_NAME = 200
@@ -334,6 +336,10 @@ def pathway_publish(*, pathway: Pathway, actor: Any) -> PathwayVersion:
         draft.save()
         pathway.published_version = draft
         pathway.save(update_fields=["published_version"])
+        for ref in rules:  # learners pinned to older versions stack on their items too
+            AwardRule.objects.filter(achievement=achievements[ref]).update(
+                stacks_on=stacks_on_every_version(pathway, ref)
+            )
         audit_record(
             action="pathways.published",
             actor=actor,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.pathways import views
+from microcred_web.pathways import report_views, views
 
 app_name = "pathways"
 
@@ -20,4 +20,10 @@ urlpatterns = [
     path(P + "<uuid:public_id>/", views.detail, name="detail"),
     path(P + "<uuid:public_id>/enrol/", views.enrol, name="enrol"),
     path(P + "<uuid:public_id>/map/", views.learner_map, name="map"),
+    # reports, team assignment and migration (report_views)
+    path(P + "reports/", report_views.reports_index, name="reports"),
+    path(P + "manage/<int:pathway_id>/report/", report_views.report, name="report"),
+    path(P + "manage/<int:pathway_id>/report.csv", report_views.report_csv, name="report_csv"),
+    path(P + "manage/<int:pathway_id>/assign/", report_views.assign, name="assign"),
+    path(P + "manage/<int:pathway_id>/migrate/", report_views.migrate, name="migrate"),
 ]

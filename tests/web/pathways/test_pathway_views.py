@@ -177,8 +177,14 @@ def test_the_demo_pathway_has_a_learner_part_way(client) -> None:
     # the milestone followed the safety core, issued once through the award rules
     milestone = definition.milestones[0].achievement.ref.split(":", 1)[1]
     assert AwardRule.objects.get(achievement__public_id=milestone).enabled
+    # the warehouse team was assigned the pathway with a due date; loading again changes nothing
+    assert "Due by " in page
+    enrolments = list(Enrolment.objects.filter(pathway=pathway).values_list("pk", "due_date"))
+    assert len(enrolments) > 1
     call_command("load_demo", stdout=StringIO())
-    assert Enrolment.objects.filter(pathway=pathway).count() == 1
+    assert list(Enrolment.objects.filter(pathway=pathway).values_list("pk", "due_date")) == (
+        enrolments
+    )
 
 
 def test_the_navigation_leads_to_pathways(client, world) -> None:
