@@ -122,9 +122,7 @@ class Need:
     skills: tuple[str, ...]
 
 
-def training_needs(
-    people: Mapping[str, Iterable[RoleNeed]], offers: Iterable[Offer]
-) -> list[Need]:
+def training_needs(people: Mapping[str, Iterable[RoleNeed]], offers: Iterable[Offer]) -> list[Need]:
     """Offers by total gap weight closed across ``people`` ({person: their role needs}), then
     by how many people they help; offers that help nobody are left out."""
     needs = {person: list(roles) for person, roles in people.items()}

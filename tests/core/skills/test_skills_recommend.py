@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 from hypothesis import given
@@ -122,7 +123,7 @@ reqs_strategy = st.lists(
 @given(offers_strategy, held_strategy, reqs_strategy, st.sets(st.text("abcdef", max_size=3)))
 def test_never_ranked_above_one_that_closes_strictly_more(offers, held, reqs, dismissed):
     ranked = recommend([need(held, reqs)], offers, dismissed=dismissed)
-    for earlier, later in zip(ranked, ranked[1:], strict=False):
+    for earlier, later in itertools.pairwise(ranked):
         assert not later.closes > earlier.closes + 1e-9
     assert not {r.offer.key for r in ranked} & dismissed
     assert all(r.closes > 0 for r in ranked)
