@@ -124,18 +124,22 @@ def team_recommended(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     )
 
 
+def _number(value: str) -> int:
+    return int(value) if value.isdigit() else 0
+
+
 @org_view(*MANAGERS)
 @require_POST
 def recommendation_assign(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     """Assign a recommended course to one team member (the learning assignment service)."""
     membership = (
         learning_selectors.assignable_members(ctx=ctx)
-        .filter(pk=request.POST.get("member") if str(request.POST.get("member")).isdigit() else 0)
+        .filter(pk=_number(request.POST.get("member", "")))
         .first()
     )
     course = (
         learning_selectors.published_courses(organisation=ctx.organisation)
-        .filter(pk=request.POST.get("course") if str(request.POST.get("course")).isdigit() else 0)
+        .filter(pk=_number(request.POST.get("course", "")))
         .first()
     )
     if membership is None or course is None:
