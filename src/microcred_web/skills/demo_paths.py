@@ -9,12 +9,15 @@ Running it again changes nothing.
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from microcred.rules import AllOf, CourseCompleted
 from microcred_web.accounts.models import User
 from microcred_web.achievements import services as achievement_services
 from microcred_web.achievements.models import Achievement
 from microcred_web.awards import services as award_services
 from microcred_web.awards.models import AwardRule
+from microcred_web.issuing.demo import _png as badge_png
 from microcred_web.learning import services as learning_services
 from microcred_web.learning.models import Course
 from microcred_web.orgs.models import Organisation
@@ -69,6 +72,7 @@ def _achievement(organisation: Organisation, admin: User, skill: Skill) -> Achie
                 "criteria": "Completed the course Stock control essentials.",
                 "achievement_type": "Badge",
             },
+            image=SimpleUploadedFile("stock-control.png", badge_png((46, 125, 50)), "image/png"),
         )
         achievement_services.achievement_publish(achievement=achievement, actor=admin)
         achievement.refresh_from_db()
