@@ -171,23 +171,55 @@ def recommendation_assign(request: HttpRequest, ctx: OrgContext) -> HttpResponse
 # --------------------------------------------------------------------------- training needs
 
 
-def _needs(ctx: OrgContext) -> list[recommending.NeedView]:
-    return recommending.team_needs(organisation=ctx.organisation, user_ids=_team_user_ids(ctx))
+def _scope(request: HttpRequest, ctx: OrgContext) -> tuple[list[Any], str, list[int]]:
+    """(teams to choose from, chosen team id, people): one chosen team, else admins the whole
+    organisation and managers every team they manage."""
+    if ctx.has(Role.ADMIN):
+        teams = list(org_selectors.team_list(organisation=ctx.organisation))
+    else:
+        teams = list(org_selectors.teams_managed_by(membership=ctx.membership))
+    chosen = request.GET.get("team", "")
+    picked = [t for t in teams if chosen.isdigit() and t.pk == int(chosen)]
+    if picked:
+        return teams, chosen, selectors.team_user_ids(teams=picked)
+    if ctx.has(Role.ADMIN):
+        people = org_selectors.membership_list(
+            organisation=ctx.organisation, include_inactive=False
+        )
+        return teams, "", sorted(m.user_id for m in people)
+    return teams, "", selectors.team_user_ids(teams=teams)
+
+
+def _needs(user_ids: list[int], ctx: OrgContext) -> list[recommending.NeedView]:
+    return recommending.team_needs(organisation=ctx.organisation, user_ids=user_ids)
 
 
 @org_view(*MANAGERS)
 @require_GET
 def training_needs(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
-    return render(request, "skills/needs.html", {"ctx": ctx, "needs": _needs(ctx)})
+    teams, chosen, people = _scope(request, ctx)
+    return render(
+        request,
+        "skills/needs.html",
+        {
+            "ctx": ctx,
+            "needs": _needs(people, ctx),
+            "teams": teams,
+            "chosen": chosen,
+            "people": len(people),
+            "is_admin": ctx.has(Role.ADMIN),
+        },
+    )
 
 
 @org_view(*MANAGERS)
 @require_GET
 def training_needs_export(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
+    _teams, _chosen, people = _scope(request, ctx)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["rank", "kind", "title", "people_helped", "gap_weight_closed", "skills"])
-    for n, view in enumerate(_needs(ctx), 1):
+    for n, view in enumerate(_needs(people, ctx), 1):
         writer.writerow(
             [
                 n,

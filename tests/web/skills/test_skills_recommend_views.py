@@ -279,3 +279,30 @@ def test_api_refuses_other_organisations(client, skills, api_key):
     for kind in ("profile", "gaps", "recommendations"):
         response = client.get(f"/api/v1/orgs/globex/skills/people/{member.pk}/{kind}", **auth)
         assert response.status_code == 404
+
+
+def test_training_needs_by_team_and_for_the_whole_organisation(client, skills, course, lead_role):
+    world = skills.world
+    issuer = world.people["issuer"]
+    services.person_role_set(
+        organisation=world.org,
+        actor=world.people["admin"],
+        user=issuer,
+        current=None,
+        targets=[lead_role],
+    )
+    client.force_login(world.people["admin"])
+    whole = client.get(url("training_needs", world)).content.decode()
+    assert "Forklift driving" in whole and "people considered" in whole
+    rows = list(
+        csv.reader(io.StringIO(client.get(url("training_needs_export", world)).content.decode()))
+    )
+    assert {row[2]: row[3] for row in rows[1:]}["Forklift driving"] == "2"  # not in a team too
+    team = client.get(url("training_needs_export", world), {"team": world.team.pk})
+    rows = list(csv.reader(io.StringIO(team.content.decode())))
+    assert {row[2]: row[3] for row in rows[1:]}["Forklift driving"] == "1"
+    client.force_login(world.people["manager"])  # a manager: only the teams they manage
+    rows = list(
+        csv.reader(io.StringIO(client.get(url("training_needs_export", world)).content.decode()))
+    )
+    assert {row[2]: row[3] for row in rows[1:]}["Forklift driving"] == "1"
