@@ -135,3 +135,16 @@ def test_a_path_never_lowers_the_match(offers, held, reqs):
     matches = [path.match_percent, *(s.match_after for s in path.steps)]
     assert matches == sorted(matches)
     assert len({s.offer.key for s in path.steps}) == len(path.steps)
+
+
+@given(
+    offers_strategy,
+    st.lists(st.tuples(held_strategy, reqs_strategy), min_size=1, max_size=4),
+)
+def test_training_needs_never_rank_an_offer_above_one_closing_strictly_more(offers, people):
+    ranked = training_needs(
+        {f"p{n}": [need(held, reqs)] for n, (held, reqs) in enumerate(people)}, offers
+    )
+    for earlier, later in itertools.pairwise(ranked):
+        assert not later.closes > earlier.closes + 1e-9
+    assert all(0 < n.people <= len(people) for n in ranked)
