@@ -284,6 +284,23 @@ TABLE: dict[str, Row] = {
     "skills:team": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
     "skills:alignments": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
     "skills:public": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
+    # skills recommendations, training needs, career paths (any member: their own; managers:
+    # their teams; admins: role links); the skills API is Bearer-key only
+    "skills:recommended": Row(org_kwargs(), org_page(ANY_MEMBER)),
+    "skills:recommendation_dismiss": Row(org_kwargs(), org_page(ANY_MEMBER, ok=405)),
+    "skills:explore": Row(org_kwargs(), org_page(ANY_MEMBER)),
+    "skills:team_recommended": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
+    "skills:recommendation_assign": Row(
+        org_kwargs(), org_page(frozenset({"manager", "admin"}), ok=405)
+    ),
+    "skills:training_needs": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
+    "skills:training_needs_export": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
+    "skills:mobility": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
+    "skills:role_paths": Row(org_kwargs(), org_page(ADMIN)),
+    "skills:role_link_delete": Row(org_kwargs(link_id=NO_ID), org_page(ADMIN, ok=405)),
+    "api-v1:skills_profile": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),
+    "api-v1:skills_gaps": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),
+    "api-v1:skills_recommendations": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),
     # pathways: the catalogue and pathway pages are public; the rest org_view
     "pathways:catalogue": Row(org_kwargs(), site_page(200, 200)),
     "pathways:detail": Row(org_kwargs(public_id=NO_UUID), site_page(404, 404)),

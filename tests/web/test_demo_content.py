@@ -24,6 +24,7 @@ ACHIEVEMENTS = {
     "Warehouse Team Lead",
     "Warehouse Foundations",  # the pathway demo's milestone and goal
     "Warehouse Team Lead Certificate",
+    "Stock Control Practitioner",  # the skills demo's recommendation for team leads
 }
 
 
@@ -93,8 +94,8 @@ def test_section_stays_current_on_its_inner_pages(client, demo) -> None:
 def test_lists_show_status_badges_counts_and_thumbnails(client, demo) -> None:
     client.force_login(User.objects.get(email="issuer@northwind.example"))
     html = client.get("/o/northwind/achievements/").content.decode()
-    assert html.count('class="status status-published"') == 6
-    assert html.count('class="thumb"') == 6
+    assert html.count('class="status status-published"') == 7
+    assert html.count('class="thumb"') == 7
     html = client.get("/o/northwind/credentials/").content.decode()
     assert 'class="status status-revoked"' in html and 'class="status status-active"' in html
     assert 'class="bulk-bar"' in html

@@ -40,7 +40,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         (Role.LEARNER,),
         ("assessments:evidence_detail",),
     ),
-    NavItem(_("My skills"), "skills:mine", (Role.LEARNER,), ("skills:gaps",)),
+    NavItem(
+        _("My skills"),
+        "skills:mine",
+        (Role.LEARNER,),
+        ("skills:gaps", "skills:recommended", "skills:explore"),
+    ),
     NavItem(
         _("My pathways"),
         "pathways:mine",
@@ -48,7 +53,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ("pathways:map", "pathways:catalogue", "pathways:detail"),
     ),
     NavItem(_("My team"), "learning:team", (Role.MANAGER,), ("learning:assign", "awards:team")),
-    NavItem(_("Team skills"), "skills:team", (Role.MANAGER,)),
+    NavItem(
+        _("Team skills"),
+        "skills:team",
+        (Role.MANAGER,),
+        ("skills:team_recommended", "skills:training_needs", "skills:mobility"),
+    ),
     NavItem(_("Team expiries"), "assessments:team_expiries", (Role.MANAGER,)),
     NavItem(_("Team pathways"), "pathways:reports", (Role.MANAGER,), ("pathways:report",)),
     NavItem(
@@ -105,7 +115,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("Skills"),
         "skills:home",
         ISSUING_ROLES,
-        ("skills:roles", "skills:role", "skills:alignments"),
+        ("skills:roles", "skills:role", "skills:alignments", "skills:role_paths"),
     ),
     NavItem(_("Insights"), "wallet:insights", ISSUING_ROLES),
     NavItem(_("People"), "orgs:people", (Role.ADMIN,), ("orgs:invite", "orgs:person")),

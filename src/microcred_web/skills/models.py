@@ -263,3 +263,54 @@ class SkillEvidence(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("Skill evidence is append-only.")
+
+
+class RecommendationDismissal(models.Model):
+    """A learner set a recommendation aside, with why (append-only; the latest per item counts,
+    ``restored`` brings it back)."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: the offer's key: "course:<id>", "assessment:<id>", "credential:<id>"
+    item = models.CharField(max_length=80)
+    reason = models.CharField(_("reason"), max_length=40)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    restored = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["organisation", "user"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} dismissed {self.item}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("Dismissals are append-only: add a new row instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("Dismissals are append-only.")
+
+
+class RoleLink(models.Model):
+    """A career step an administrator drew: from one job role to another."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.ForeignKey(JobRole, on_delete=models.CASCADE, related_name="next_links")
+    target = models.ForeignKey(JobRole, on_delete=models.CASCADE, related_name="previous_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source__name", "target__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="role_link_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.skills import views
+from microcred_web.skills import views, views_recommend
 
 app_name = "skills"
 
@@ -30,4 +30,27 @@ urlpatterns = [
         name="alignments",
     ),
     path("skills/<uuid:public_id>/", views.public, name="public"),
+    # recommendations, training needs, career paths (views_recommend)
+    path(S + "mine/recommended/", views_recommend.recommended, name="recommended"),
+    path(
+        S + "mine/recommended/dismiss/",
+        views_recommend.recommendation_dismiss,
+        name="recommendation_dismiss",
+    ),
+    path(S + "mine/explore/", views_recommend.explore, name="explore"),
+    path(S + "team/recommended/", views_recommend.team_recommended, name="team_recommended"),
+    path(
+        S + "team/recommended/assign/",
+        views_recommend.recommendation_assign,
+        name="recommendation_assign",
+    ),
+    path(S + "team/needs/", views_recommend.training_needs, name="training_needs"),
+    path(S + "team/needs.csv", views_recommend.training_needs_export, name="training_needs_export"),
+    path(S + "team/mobility/", views_recommend.mobility, name="mobility"),
+    path(S + "roles/paths/", views_recommend.role_paths, name="role_paths"),
+    path(
+        S + "roles/paths/<int:link_id>/delete/",
+        views_recommend.role_link_delete,
+        name="role_link_delete",
+    ),
 ]

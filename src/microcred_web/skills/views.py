@@ -18,7 +18,14 @@ from microcred_web.common.htmx import is_htmx
 from microcred_web.orgs import selectors as org_selectors
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
-from microcred_web.skills import exports, importing, selectors, services, wording
+from microcred_web.skills import (
+    exports,
+    importing,
+    recommending,
+    selectors,
+    services,
+    wording,
+)
 from microcred_web.skills.models import Skill, SkillGroup
 
 ADMINS = (Role.ADMIN,)
@@ -357,6 +364,9 @@ def mine(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
                 }
                 for line in lines
             ],
+            "recommended": recommending.recommendations_for(
+                organisation=ctx.organisation, user=ctx.user, limit=3
+            ),
         },
     )
 
