@@ -9,3 +9,12 @@ class PathwaysConfig(AppConfig):
     label = "pathways"
     verbose_name = _("Pathways")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from microcred_web.pathways.recognition import on_imported
+        from microcred_web.wallet.models import ImportedCredential
+
+        # a new import may be a recognised credential: evaluate its owner's pathways
+        post_save.connect(on_imported, sender=ImportedCredential, dispatch_uid="pathways.imported")
