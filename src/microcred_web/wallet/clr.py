@@ -96,7 +96,7 @@ def clr_issue(*, user: Any, credentials: Sequence[Credential]) -> dict[str, Any]
     if any(c.recipient_user_id != user.pk for c in credentials):
         raise ApplicationError("not_found", _("No such credential in your wallet."), status=404)
     name = getattr(user, "display_name", "") or user.email
-    document = {
+    document: dict[str, Any] = {
         "@context": [VC_V2, CLR_V2P0, OB_V3P0],
         "id": f"urn:uuid:{uuid.uuid4()}",
         "type": ["VerifiableCredential", "ClrCredential"],
