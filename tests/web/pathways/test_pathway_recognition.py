@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
@@ -15,7 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pathways_helpers import Lead, build_lead, credentials_of, issue, make_achievement
 
+from microcred.did import MapResolver, did_web_to_url
 from microcred.rules import CREDENTIAL_HELD
+from microcred.verify import verify_credential
 from microcred_web.assessments import definitions
 from microcred_web.awards.selectors import person_facts
 from microcred_web.issuing import services as issuing
@@ -284,6 +287,14 @@ def test_the_clr_transcript_groups_by_pathway_and_validates(client, world) -> No
         ("isPartOf", achievements["Coaching"]["id"], goal_id),
         ("isChildOf", achievements["Team lead: foundations"]["id"], goal_id),
     }
+    # the signed transcript verifies (platform DID, issuer DID and status list from this site)
+    docs = {}
+    for did in (clr["issuer"]["id"], chosen[0].document["issuer"]["id"]):
+        docs[did] = json.loads(client.get(urlsplit(did_web_to_url(did)).path).content)
+    status_url = chosen[0].document["credentialStatus"]["statusListCredential"]
+    docs[status_url] = json.loads(client.get(urlsplit(status_url).path).content)
+    report = verify_credential(clr, now=timezone.now(), resolver=MapResolver(docs))
+    assert report.ok, [c.to_json() for c in report.checks if c.status == "fail"]
     schema = json.loads((SCHEMA / "clr_v2p0_clrcredential_schema_draft4.json").read_text())
     jsonschema.Draft4Validator(schema).validate(_as_vcdm11(clr))
     broken = _as_vcdm11(clr)
