@@ -101,7 +101,17 @@ def recognised_facts(organisation: Organisation, user_ids: list[int]) -> dict[in
         return {}
     now = timezone.now()
     out: dict[int, list[Fact]] = {}
-    for imported in ImportedCredential.objects.filter(owner_id__in=user_ids).order_by("pk"):
+    wanted = set(user_ids)
+    imports = ImportedCredential.objects.order_by("pk")
+    if len(wanted) <= 500:
+        imports = imports.filter(owner_id__in=wanted)
+    else:  # every member: join rather than send a huge list of ids
+        imports = imports.filter(
+            owner__memberships__organisation=organisation, owner__memberships__is_active=True
+        )
+    for imported in imports:
+        if imported.owner_id not in wanted:
+            continue
         external = external_of(imported)
         for recognition in recognitions:
             rule = rule_of(recognition)

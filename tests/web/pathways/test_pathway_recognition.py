@@ -216,6 +216,10 @@ def test_recognitions_stay_in_their_organisation(client, world) -> None:
     _import(learner, external.document)
     assert recognition.recognised_facts(world.org, [learner.pk])
     assert recognition.recognised_facts(world.other, [learner.pk]) == {}
+    # a whole organisation's evaluation (many ids) takes the join path, same answer
+    many = recognition.recognised_facts(world.org, [*range(10_000, 10_600), learner.pk])
+    assert list(many) == [learner.pk]
+    assert recognition.recognised_facts(world.other, [*range(10_000, 10_600), learner.pk]) == {}
     # the other organisation's members see neither the editor nor the map
     client.force_login(world.others["admin"])
     editor = client.get(url("editor", world.other, pathway_id=lead.pathway.pk))
