@@ -9,7 +9,8 @@ so the learner can be told why (docs/decisions/0026-recognition-of-external-cred
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +24,7 @@ TAMPERED = "tampered"
 EXPIRED = "expired"  # the credential's own expiry has passed
 TOO_OLD = "too_old"  # the mapping's expiry policy has passed
 NO_DATE = "no_date"  # the policy needs an issue date the credential does not give
+NOT_HOLDER = "not_holder"  # it names someone else (not the importer's e-mail address)
 
 _LABEL_REASONS = {
     "revoked": REVOKED,
@@ -42,6 +44,7 @@ class ExternalCredential:
     label: str  # the wallet's verification label: "valid", "revoked", "tampered", …
     issued_on: datetime | None
     expires_on: datetime | None
+    names_holder: bool = True  # it was issued to the person who imported it
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,8 @@ def standing(rule: RecognitionRule, credential: ExternalCredential, now: datetim
     """:data:`COUNTS`, or the reason a matching credential does not count (now)."""
     if credential.label != "valid":
         return _LABEL_REASONS.get(credential.label, NOT_VERIFIED)
+    if not credential.names_holder:
+        return NOT_HOLDER
     if credential.expires_on is not None and credential.expires_on <= now:
         return EXPIRED
     if rule.valid_for_days is not None:
@@ -111,3 +116,47 @@ def external_identity(document: Mapping[str, Any]) -> tuple[str, str, tuple[str,
         )
     )
     return _id_of(issuer), _id_of(source), skills
+
+
+def _email_matches(identity: Mapping[str, Any], emails: list[str]) -> bool:
+    value = identity.get("identityHash", identity.get("identity"))
+    if not isinstance(value, str):
+        return False
+    if not identity.get("hashed"):
+        return value.strip().lower() in emails or value.strip() in emails
+    salt = identity.get("salt") if isinstance(identity.get("salt"), str) else ""
+    algorithm, _sep, digest = value.partition("$")
+    if algorithm.lower() != "sha256":
+        return False
+    return any(
+        hashlib.sha256((email + str(salt)).encode()).hexdigest() == digest.lower()
+        for email in emails
+    )
+
+
+def names_recipient(document: Mapping[str, Any], emails: Iterable[str]) -> bool:
+    """Whether the credential was issued to one of ``emails``: an OB 3.0 subject ``id`` of
+    ``mailto:<email>`` or an ``emailAddress`` identifier (plain or salted SHA-256), or an
+    OB 2.0 ``recipient`` of type email. A subject named only by a DID matches no e-mail."""
+    given = [e.strip() for e in emails if e.strip()]
+    wanted = sorted({*given, *(e.lower() for e in given)})  # as given, and lower-cased
+    subject = document.get("credentialSubject")
+    if isinstance(subject, list):
+        subject = subject[0] if subject else None
+    if isinstance(subject, Mapping):
+        subject_id = subject.get("id")
+        mailto = subject_id.lower() if isinstance(subject_id, str) else ""
+        if mailto.startswith("mailto:") and mailto[len("mailto:") :] in wanted:
+            return True
+        identifiers = subject.get("identifier")
+        for identity in identifiers if isinstance(identifiers, list) else []:
+            if (
+                isinstance(identity, Mapping)
+                and identity.get("identityType") == "emailAddress"
+                and _email_matches(identity, wanted)
+            ):
+                return True
+    recipient = document.get("recipient")
+    if isinstance(recipient, Mapping) and recipient.get("type") == "email":
+        return _email_matches(recipient, wanted)
+    return False

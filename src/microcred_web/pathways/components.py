@@ -106,7 +106,7 @@ def _recognised_evidence(
         return {}
     now = timezone.now()
     out: dict[str, dict[str, Any]] = {}
-    for imported in ImportedCredential.objects.filter(owner=user).order_by("pk"):
+    for imported in ImportedCredential.objects.filter(owner=user).select_related("owner"):
         external = external_of(imported)
         for recognition in recognitions:
             rule = rule_of(recognition)

@@ -19,6 +19,7 @@ from microcred.pathways.recognition import (
     COUNTS,
     EXPIRED,
     NO_DATE,
+    NOT_HOLDER,
     NOT_VERIFIED,
     REVOKED,
     SUSPENDED,
@@ -28,6 +29,7 @@ from microcred.pathways.recognition import (
     RecognitionRule,
     external_identity,
     matches,
+    names_recipient,
     standing,
 )
 from microcred.rules import CREDENTIAL_HELD, Fact
@@ -54,6 +56,7 @@ def _reasons() -> dict[str, str]:
         EXPIRED: _("it has expired"),
         TOO_OLD: _("it was issued too long ago to count"),
         NO_DATE: _("it does not say when it was issued"),
+        NOT_HOLDER: _("it was issued to another e-mail address than yours"),
     }
 
 
@@ -83,6 +86,7 @@ def external_of(imported: ImportedCredential) -> ExternalCredential:
         imported.label,
         imported.issued_on,
         imported.expires_on,
+        names_recipient(document, [imported.owner.email]),
     )
 
 
@@ -102,7 +106,7 @@ def recognised_facts(organisation: Organisation, user_ids: list[int]) -> dict[in
     now = timezone.now()
     out: dict[int, list[Fact]] = {}
     wanted = set(user_ids)
-    imports = ImportedCredential.objects.order_by("pk")
+    imports = ImportedCredential.objects.select_related("owner").order_by("pk")
     if len(wanted) <= 500:
         imports = imports.filter(owner_id__in=wanted)
     else:  # every member: join rather than send a huge list of ids
@@ -148,7 +152,9 @@ def recognition_lines(*, enrolment: Enrolment, definition: Definition) -> list[R
     reasons = _reasons()
     now = timezone.now()
     lines = []
-    for imported in ImportedCredential.objects.filter(owner_id=enrolment.user_id):
+    for imported in ImportedCredential.objects.filter(owner_id=enrolment.user_id).select_related(
+        "owner"
+    ):
         external = external_of(imported)
         for recognition in recognitions:
             rule = rule_of(recognition)

@@ -3,6 +3,7 @@ they count now (pure logic, microcred.pathways.recognition)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from microcred.pathways.recognition import (
     COUNTS,
     EXPIRED,
     NO_DATE,
+    NOT_HOLDER,
     NOT_VERIFIED,
     REVOKED,
     TAMPERED,
@@ -19,6 +21,7 @@ from microcred.pathways.recognition import (
     RecognitionRule,
     external_identity,
     matches,
+    names_recipient,
     standing,
 )
 
@@ -85,3 +88,35 @@ def test_external_identity_of_ob3_and_ob2() -> None:
     ob2 = {"badge": {"id": BADGE, "issuer": "https://redcross.example/issuer"}}
     assert external_identity(ob2) == ("https://redcross.example/issuer", BADGE, ())
     assert external_identity({"credentialSubject": []}) == ("", "", ())
+
+
+def test_a_credential_naming_someone_else_does_not_count() -> None:
+    rule = RecognitionRule(ISSUER, BADGE)
+    assert standing(rule, credential(names_holder=False), NOW) == NOT_HOLDER
+    # a revoked one says revoked first: the issuer's word comes before whose it is
+    assert standing(rule, credential(names_holder=False, label="revoked"), NOW) == REVOKED
+
+
+def _subject(**subject: object) -> dict[str, object]:
+    return {"credentialSubject": subject}
+
+
+def test_names_recipient() -> None:
+    me = "Zoe@Example.org"
+    salt = "pepper"
+    digest = hashlib.sha256(("Zoe@Example.org" + salt).encode()).hexdigest()
+    hashed = {"identityType": "emailAddress", "hashed": True, "salt": salt}
+    assert names_recipient(
+        _subject(identifier=[{**hashed, "identityHash": f"sha256${digest}"}]), [me]
+    )
+    assert not names_recipient(
+        _subject(identifier=[{**hashed, "identityHash": f"sha256${'0' * 64}"}]), [me]
+    )
+    plain = {"identityType": "emailAddress", "hashed": False, "identityHash": "zoe@example.org"}
+    assert names_recipient(_subject(identifier=[plain]), [me])
+    assert names_recipient(_subject(id="mailto:zoe@example.org"), [me])
+    assert not names_recipient(_subject(id="did:example:zoe"), [me])
+    assert not names_recipient(_subject(id="mailto:someone@example.org"), [me])
+    ob2 = {"recipient": {"type": "email", "hashed": False, "identity": "zoe@example.org"}}
+    assert names_recipient(ob2, [me])
+    assert not names_recipient({"recipient": {"type": "url", "identity": "zoe@example.org"}}, [me])

@@ -174,11 +174,12 @@ def test_a_verified_import_counts_and_the_goal_names_its_components(client, worl
     assert report.ok, [c.to_json() for c in report.checks if c.status == "fail"]
 
 
-@pytest.mark.parametrize("damage", ["tampered", "revoked", "expired", "too_old"])
+@pytest.mark.parametrize("damage", ["tampered", "revoked", "expired", "too_old", "not_holder"])
 def test_a_damaged_import_does_not_count_and_the_map_says_why(client, world, damage) -> None:
     lead = _lead(world)
     learner = world.people["learner"]
-    external = _elsewhere(world, learner)
+    # not_holder: a genuine badge, but issued to someone else (its subject is their e-mail)
+    external = _elsewhere(world, world.others["learner"] if damage == "not_holder" else learner)
     _recognise(world, lead, external, valid_for_days=30 if damage == "too_old" else None)
     document = copy.deepcopy(external.document)
     if damage == "tampered":
@@ -202,6 +203,7 @@ def test_a_damaged_import_does_not_count_and_the_map_says_why(client, world, dam
         "revoked": "its issuer revoked it",
         "expired": "it has expired",
         "too_old": "it was issued too long ago to count",
+        "not_holder": "it was issued to another e-mail address than yours",
     }[damage]
     assert f"does not count toward “Options”: {reason}." in page
     facts = recognition.recognised_facts(world.org, [learner.pk])
@@ -313,3 +315,24 @@ def test_the_clr_transcript_groups_by_pathway_and_validates(client, world) -> No
         client.post(reverse("wallet:clr"), {"credential": [str(other.public_id)]}).content
     )
     assert "association" not in plain["credentialSubject"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_importing_the_last_component_issues_the_milestone_and_goal(world) -> None:
+    """The import itself triggers the award evaluation: nothing else needs to happen."""
+    lead = _lead(world)
+    learner, admin = world.people["learner"], world.people["admin"]
+    external = _elsewhere(world, learner)
+    _recognise(world, lead, external)
+    for part in ("forklift", "lifting", "coaching", "rota"):
+        issue(world.org, admin, lead.parts[part], learner)
+    assert credentials_of(world.org, lead.parts["goal"], learner) == []
+    tampered = copy.deepcopy(external.document)
+    tampered["credentialSubject"]["achievement"]["name"] = "First Aid (edited)"
+    _import(learner, tampered)  # a tampered copy issues nothing
+    assert credentials_of(world.org, lead.parts["half"], learner) == []
+    _import(learner, external.document)
+    assert len(credentials_of(world.org, lead.parts["half"], learner)) == 1
+    assert len(credentials_of(world.org, lead.parts["goal"], learner)) == 1
+    _import(learner, external.document)  # importing again issues nothing twice
+    assert len(credentials_of(world.org, lead.parts["goal"], learner)) == 1
