@@ -60,6 +60,8 @@ def demo_recognition_load(pathway: Pathway) -> dict[str, int]:
     if other is None or author is None or learner is None or version is None:
         return {}
     badge = _external_badge(other, author)
+    if badge.current_version is None:
+        return {}
     issuing.credentials_issue(
         organisation=other,
         achievement_version=badge.current_version,
