@@ -322,6 +322,7 @@ TABLE: dict[str, Row] = {
         org_kwargs(pathway_id=NO_ID), org_page(frozenset({"manager", "admin"}), ok=405)
     ),
     "pathways:migrate": Row(org_kwargs(pathway_id=NO_ID), org_page(ADMIN, ok=404)),
+    "pathways:recognitions": Row(org_kwargs(pathway_id=NO_ID), org_page(ISSUERS, ok=405)),
     # certificate and badge downloads (public, like the credential page)
     "rendering:certificate": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "rendering:badge_png": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),

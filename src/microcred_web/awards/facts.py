@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from microcred.rules import CREDENTIAL_HELD, Fact, FactIndex
 from microcred_web.accounts.models import User
@@ -58,6 +60,10 @@ def credential_facts(*, organisation: Organisation, user_ids: list[int]) -> dict
     return out
 
 
+#: the pathways app's recognised external credentials, bound late (pathways sits above awards)
+RECOGNISED_FACTS = "microcred_web.pathways.recognition.recognised_facts"
+
+
 def person_indexes(
     *,
     organisation: Organisation,
@@ -73,9 +79,17 @@ def person_indexes(
         return {user_id: FactIndex(held.get(user_id, [])) for user_id in members}
     learned = learning_facts(organisation=organisation, user_ids=members)
     assessed = assessment_facts(organisation=organisation, user_ids=members)
+    recognised: dict[int, list[Fact]] = {}
+    if apps.is_installed("microcred_web.pathways"):
+        recognised = import_string(RECOGNISED_FACTS)(organisation, members)
     return {
         user_id: FactIndex(
-            [*learned.get(user_id, []), *held.get(user_id, []), *assessed.get(user_id, [])]
+            [
+                *learned.get(user_id, []),
+                *held.get(user_id, []),
+                *assessed.get(user_id, []),
+                *recognised.get(user_id, []),
+            ]
         )
         for user_id in members
     }

@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from microcred.errors import InvalidInput
@@ -194,6 +196,10 @@ def awards_evaluate(
     return made
 
 
+#: the pathways app's component credentials of a goal or milestone, bound late (layering)
+COMPONENT_EVIDENCE = "microcred_web.pathways.components.component_evidence"
+
+
 def award_issue(
     *, organisation: Organisation, achievement: Achievement, user: User, earned_at: Any
 ) -> Award:
@@ -209,6 +215,8 @@ def award_issue(
     evidence, result = credential_extras(
         organisation=organisation, user_id=user.pk, achievement_id=achievement.pk
     )
+    if apps.is_installed("microcred_web.pathways"):  # a pathway goal names its components
+        evidence = [*evidence, *import_string(COMPONENT_EVIDENCE)(organisation, achievement, user)]
     credentials_issue(
         organisation=organisation,
         achievement_version=version,

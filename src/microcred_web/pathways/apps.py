@@ -15,3 +15,11 @@ class PathwaysConfig(AppConfig):
         from microcred_web.pathways.pinned import pinned_rules
 
         personal_rules_register(pinned_rules)
+
+        from django.db.models.signals import post_save
+
+        from microcred_web.pathways.recognition import on_imported
+        from microcred_web.wallet.models import ImportedCredential
+
+        # a new import may be a recognised credential: evaluate its owner's pathways
+        post_save.connect(on_imported, sender=ImportedCredential, dispatch_uid="pathways.imported")

@@ -151,7 +151,10 @@ def demo_content_load() -> dict[str, int]:
             due_date=timezone.localdate() + timedelta(days=60),
             actor=author,
         )
+    from microcred_web.pathways.demo_recognition import demo_recognition_load
+
     return {
         "pathways": Pathway.objects.filter(organisation=organisation).count(),
         "pathway_enrolments": Enrolment.objects.filter(organisation=organisation).count(),
+        **demo_recognition_load(pathway),  # a credential from elsewhere counts (issue 18)
     }

@@ -105,3 +105,33 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} on {self.pathway_id}"
+
+
+class Recognition(models.Model):
+    """An external achievement (issuer + achievement id, or a skill URI it aligns to) that
+    counts as an item of a pathway step, with the credit it is recognised for and how long it
+    counts (docs/decisions/0026)."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="recognitions")
+    step_id = models.CharField(max_length=40)
+    counts_as = models.CharField(max_length=60)  # the item's ref ("achievement:<uuid>")
+    counts_as_label = models.CharField(max_length=300)
+    issuer_id = models.CharField(_("issuer id"), max_length=500, blank=True)
+    achievement_id = models.CharField(_("achievement id"), max_length=500, blank=True)
+    skill_uri = models.CharField(_("skill URI"), max_length=500, blank=True)
+    credit = models.FloatField(_("credit recognised"), default=0)
+    #: None: it counts while the credential itself is valid; else only this long after issue
+    valid_for_days = models.PositiveIntegerField(_("counts for (days)"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pathway", "step_id", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.skill_uri or self.achievement_id} → {self.counts_as_label}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.pathways import report_views, views
+from microcred_web.pathways import report_views, views, views_recognition
 
 app_name = "pathways"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path(P + "manage/<int:pathway_id>/", views.editor, name="editor"),
     path(P + "manage/<int:pathway_id>/edit/", views.edit, name="edit"),
     path(P + "manage/<int:pathway_id>/publish/", views.publish, name="publish"),
+    path(
+        P + "manage/<int:pathway_id>/recognitions/",
+        views_recognition.recognitions,
+        name="recognitions",
+    ),
     path(P + "<uuid:public_id>/", views.detail, name="detail"),
     path(P + "<uuid:public_id>/enrol/", views.enrol, name="enrol"),
     path(P + "<uuid:public_id>/map/", views.learner_map, name="map"),

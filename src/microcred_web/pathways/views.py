@@ -19,7 +19,7 @@ from microcred_web.common.errors import ApplicationError
 from microcred_web.orgs import selectors as org_selectors
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Organisation, Role
-from microcred_web.pathways import selectors, services
+from microcred_web.pathways import recognition, selectors, services
 from microcred_web.pathways.models import Pathway
 
 EDITORS = (Role.ISSUER, Role.ADMIN)
@@ -110,7 +110,18 @@ def learner_map(request: HttpRequest, ctx: OrgContext, public_id: Any) -> HttpRe
     if enrolment is None:
         return redirect("pathways:detail", slug=ctx.organisation.slug, public_id=pathway.public_id)
     view = selectors.learner_map(enrolment=enrolment)
-    return render(request, "pathways/map.html", {"ctx": ctx, "pathway": pathway, "map": view})
+    return render(
+        request,
+        "pathways/map.html",
+        {
+            "ctx": ctx,
+            "pathway": pathway,
+            "map": view,
+            "recognised": recognition.map_recognition(
+                enrolment=enrolment, definition=view.definition
+            ),
+        },
+    )
 
 
 @org_view()
@@ -199,6 +210,7 @@ def _editor(
             "kinds": _kinds(),
             "error": error,
             "definition_text": json.dumps(version.definition_json, indent=2, ensure_ascii=False),
+            "recognitions": recognition.recognitions_of(pathway=pathway),
         },
         status=400 if error else 200,
     )

@@ -13,8 +13,10 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from microcred.did import did_web_document
@@ -30,6 +32,8 @@ from microcred_web.issuing.models import Credential
 from microcred_web.wallet.models import PlatformKey
 
 MAX_CLR_CREDENTIALS = 100
+#: the pathways app's grouping (achievements + associations), bound late (layering)
+PATHWAY_PARTS = "microcred_web.pathways.components.clr_pathway_parts"
 
 
 def platform_did() -> str:
@@ -92,7 +96,7 @@ def clr_issue(*, user: Any, credentials: Sequence[Credential]) -> dict[str, Any]
     if any(c.recipient_user_id != user.pk for c in credentials):
         raise ApplicationError("not_found", _("No such credential in your wallet."), status=404)
     name = getattr(user, "display_name", "") or user.email
-    document = {
+    document: dict[str, Any] = {
         "@context": [VC_V2, CLR_V2P0, OB_V3P0],
         "id": f"urn:uuid:{uuid.uuid4()}",
         "type": ["VerifiableCredential", "ClrCredential"],
@@ -112,6 +116,8 @@ def clr_issue(*, user: Any, credentials: Sequence[Credential]) -> dict[str, Any]
             "verifiableCredential": [c.document for c in credentials],
         },
     }
+    if apps.is_installed("microcred_web.pathways"):  # achievements grouped by pathway
+        document["credentialSubject"].update(import_string(PATHWAY_PARTS)(user, credentials))
     try:
         signed = issue_credential(document, platform_key_pair(), suite="eddsa-rdfc-2022")
     except CoreError as exc:

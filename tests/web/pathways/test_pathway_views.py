@@ -11,7 +11,8 @@ from pathways_helpers import build_lead, issue, make_achievement
 
 from microcred_web.awards.models import AwardRule
 from microcred_web.pathways import services
-from microcred_web.pathways.models import Enrolment, Pathway
+from microcred_web.pathways.models import Enrolment, Pathway, Recognition
+from microcred_web.wallet.models import ImportedCredential
 
 pytestmark = pytest.mark.django_db
 
@@ -177,14 +178,19 @@ def test_the_demo_pathway_has_a_learner_part_way(client) -> None:
     # the milestone followed the safety core, issued once through the award rules
     milestone = definition.milestones[0].achievement.ref.split(":", 1)[1]
     assert AwardRule.objects.get(achievement__public_id=milestone).enabled
+    # a credential from elsewhere (Contoso), imported and verified, is recognised
+    assert 'data-counts="yes"' in page and "Team Leadership Foundations" in page
+    assert "counts as “Warehouse Team Lead”" in page
     # the warehouse team was assigned the pathway with a due date; loading again changes nothing
     assert "Due by " in page
     enrolments = list(Enrolment.objects.filter(pathway=pathway).values_list("pk", "due_date"))
     assert len(enrolments) > 1
+    before = (Recognition.objects.count(), ImportedCredential.objects.count())
     call_command("load_demo", stdout=StringIO())
     assert list(Enrolment.objects.filter(pathway=pathway).values_list("pk", "due_date")) == (
         enrolments
     )
+    assert (Recognition.objects.count(), ImportedCredential.objects.count()) == before == (1, 1)
 
 
 def test_the_navigation_leads_to_pathways(client, world) -> None:

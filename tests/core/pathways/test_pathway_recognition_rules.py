@@ -1,0 +1,122 @@
+"""Recognition of external credentials: which imported credentials match a mapping and whether
+they count now (pure logic, microcred.pathways.recognition)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from microcred.pathways.recognition import (
+    COUNTS,
+    EXPIRED,
+    NO_DATE,
+    NOT_HOLDER,
+    NOT_VERIFIED,
+    REVOKED,
+    TAMPERED,
+    TOO_OLD,
+    ExternalCredential,
+    RecognitionRule,
+    external_identity,
+    matches,
+    names_recipient,
+    standing,
+)
+
+NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
+ISSUER = "did:web:redcross.example"
+BADGE = "https://redcross.example/achievements/first-aid"
+SKILL = "http://data.europa.eu/esco/skill/first-aid"
+
+
+def credential(**changes: object) -> ExternalCredential:
+    values: dict[str, object] = {
+        "issuer_id": ISSUER,
+        "achievement_id": BADGE,
+        "skill_uris": (SKILL,),
+        "label": "valid",
+        "issued_on": NOW - timedelta(days=10),
+        "expires_on": None,
+    }
+    values.update(changes)
+    return ExternalCredential(**values)  # type: ignore[arg-type]
+
+
+def test_matching_needs_both_ids_or_the_skill() -> None:
+    assert matches(RecognitionRule(ISSUER, BADGE), credential())
+    assert not matches(RecognitionRule("did:web:other.example", BADGE), credential())
+    assert not matches(RecognitionRule(ISSUER, ""), credential())  # half a mapping matches none
+    assert matches(RecognitionRule(skill_uri=SKILL), credential(issuer_id="did:web:any"))
+    assert not matches(RecognitionRule(skill_uri=SKILL), credential(skill_uris=()))
+
+
+@pytest.mark.parametrize(
+    ("changes", "days", "verdict"),
+    [
+        ({}, None, COUNTS),
+        ({"label": "revoked"}, None, REVOKED),
+        ({"label": "tampered"}, None, TAMPERED),
+        ({"label": "expired"}, None, EXPIRED),
+        ({"label": "unknown_issuer"}, None, NOT_VERIFIED),
+        ({"label": "status_unknown"}, None, NOT_VERIFIED),
+        ({"expires_on": NOW}, None, EXPIRED),  # expired since it was imported
+        ({"expires_on": NOW + timedelta(days=1)}, None, COUNTS),
+        ({}, 11, COUNTS),
+        ({}, 10, TOO_OLD),
+        ({"issued_on": None}, 10, NO_DATE),
+        ({"issued_on": None}, None, COUNTS),
+    ],
+)
+def test_standing(changes: dict[str, object], days: int | None, verdict: str) -> None:
+    rule = RecognitionRule(ISSUER, BADGE, valid_for_days=days)
+    assert standing(rule, credential(**changes), NOW) == verdict
+
+
+def test_external_identity_of_ob3_and_ob2() -> None:
+    ob3 = {
+        "issuer": {"id": ISSUER, "type": ["Profile"]},
+        "credentialSubject": {
+            "achievement": {
+                "id": BADGE,
+                "alignment": [{"targetUrl": SKILL}, {"targetUrl": SKILL}, {"targetName": "x"}],
+            }
+        },
+    }
+    assert external_identity(ob3) == (ISSUER, BADGE, (SKILL,))
+    ob2 = {"badge": {"id": BADGE, "issuer": "https://redcross.example/issuer"}}
+    assert external_identity(ob2) == ("https://redcross.example/issuer", BADGE, ())
+    assert external_identity({"credentialSubject": []}) == ("", "", ())
+
+
+def test_a_credential_naming_someone_else_does_not_count() -> None:
+    rule = RecognitionRule(ISSUER, BADGE)
+    assert standing(rule, credential(names_holder=False), NOW) == NOT_HOLDER
+    # a revoked one says revoked first: the issuer's word comes before whose it is
+    assert standing(rule, credential(names_holder=False, label="revoked"), NOW) == REVOKED
+
+
+def _subject(**subject: object) -> dict[str, object]:
+    return {"credentialSubject": subject}
+
+
+def test_names_recipient() -> None:
+    me = "Zoe@Example.org"
+    salt = "pepper"
+    digest = hashlib.sha256(("Zoe@Example.org" + salt).encode()).hexdigest()
+    hashed = {"identityType": "emailAddress", "hashed": True, "salt": salt}
+    assert names_recipient(
+        _subject(identifier=[{**hashed, "identityHash": f"sha256${digest}"}]), [me]
+    )
+    assert not names_recipient(
+        _subject(identifier=[{**hashed, "identityHash": f"sha256${'0' * 64}"}]), [me]
+    )
+    plain = {"identityType": "emailAddress", "hashed": False, "identityHash": "zoe@example.org"}
+    assert names_recipient(_subject(identifier=[plain]), [me])
+    assert names_recipient(_subject(id="mailto:zoe@example.org"), [me])
+    assert not names_recipient(_subject(id="did:example:zoe"), [me])
+    assert not names_recipient(_subject(id="mailto:someone@example.org"), [me])
+    ob2 = {"recipient": {"type": "email", "hashed": False, "identity": "zoe@example.org"}}
+    assert names_recipient(ob2, [me])
+    assert not names_recipient({"recipient": {"type": "url", "identity": "zoe@example.org"}}, [me])
