@@ -75,13 +75,17 @@ def person_indexes(
     for credentials, such as compiled pathways)."""
     members = member_ids(organisation=organisation, user_ids=user_ids)
     held = credential_facts(organisation=organisation, user_ids=members)
-    if credentials_only:
-        return {user_id: FactIndex(held.get(user_id, [])) for user_id in members}
-    learned = learning_facts(organisation=organisation, user_ids=members)
-    assessed = assessment_facts(organisation=organisation, user_ids=members)
+    # credentials from elsewhere that a pathway recognises count as credentials held
     recognised: dict[int, list[Fact]] = {}
     if apps.is_installed("microcred_web.pathways"):
         recognised = import_string(RECOGNISED_FACTS)(organisation, members)
+    if credentials_only:
+        return {
+            user_id: FactIndex([*held.get(user_id, []), *recognised.get(user_id, [])])
+            for user_id in members
+        }
+    learned = learning_facts(organisation=organisation, user_ids=members)
+    assessed = assessment_facts(organisation=organisation, user_ids=members)
     return {
         user_id: FactIndex(
             [
