@@ -1,4 +1,4 @@
-"""Reads for recommendations, training needs and career paths (ADR 0026).
+"""Reads for recommendations, training needs and career paths (ADR 0027).
 
 What a person can do is read once per organisation as core :class:`Offer` s: published
 credentials (achievements) with skill alignments, the published courses whose completion (or
