@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from microcred.contexts import EU_MICROCREDENTIAL_V1, default_registry
@@ -206,7 +207,8 @@ def test_every_project_context_is_served_by_the_instance(client) -> None:
     listing = client.get("/contexts/").json()
     assert listing == {
         EU_MICROCREDENTIAL_V1: {
-            "href": "http://testserver/contexts/eu-microcredential/v1",
+            # links are built from BASE_URL, never from the request's Host
+            "href": str(settings.BASE_URL).rstrip("/") + "/contexts/eu-microcredential/v1",
             "sha256": digest,
         }
     }
