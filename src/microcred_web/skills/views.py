@@ -18,7 +18,7 @@ from microcred_web.common.htmx import is_htmx
 from microcred_web.orgs import selectors as org_selectors
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
-from microcred_web.skills import exports, importing, selectors, services, wording
+from microcred_web.skills import exports, importing, selectors, services, suggesting, wording
 from microcred_web.skills.models import Skill, SkillGroup
 
 ADMINS = (Role.ADMIN,)
@@ -187,8 +187,17 @@ def alignments(request: HttpRequest, ctx: OrgContext, achievement_id: int) -> Ht
     error = ""
     if request.method == "POST":
         rows = [(s, request.POST.get(f"level-{s}", "")) for s in _chosen(request)]
+        accepted = request.POST.get("accept", "")
         try:
-            services.alignment_set(achievement=achievement, actor=ctx.user, rows=rows)
+            if accepted:  # one click on a suggestion
+                suggesting.suggestion_accept(
+                    achievement=achievement,
+                    actor=ctx.user,
+                    skill_id=accepted,
+                    level=request.POST.get(f"suggested-level-{accepted}", ""),
+                )
+            else:
+                services.alignment_set(achievement=achievement, actor=ctx.user, rows=rows)
         except ApplicationError as failure:
             error = failure.message
         else:
@@ -207,6 +216,9 @@ def alignments(request: HttpRequest, ctx: OrgContext, achievement_id: int) -> Ht
             "levels": scale.levels,
             "query": query,
             "found": _found(ctx, query, {a.skill_id for a in aligned}),
+            "suggestions": suggesting.suggestions_for(
+                organisation=ctx.organisation, achievement=achievement
+            ),
             "error": error,
         },
         status=400 if error else 200,
