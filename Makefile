@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: interop demo test test-pure install pdftools assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-verify soak-verify-memory clean serve
+.PHONY: interop demo test test-pure install pdftools assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-verify soak-verify-memory bench-skills clean serve
 
 # The engine modules setup.py compiles with mypyc (microcred.native.COMPILED_MODULES):
 # editing one rebuilds it.
@@ -87,6 +87,11 @@ bench-issue: install
 # Award rules: 1,000,000 learning events, 100,000 learners x 10 achievements.
 bench-rules: install
 	$(BIN)/python -m benchmarks.rules
+
+# Skills: 10,000 people x 2,000 skills (100,000 evidence rows), full ESCO import, suggestions
+# with precision@5 on the labelled set (DATABASE_URL picks PostgreSQL; default a fresh SQLite).
+bench-skills: install
+	$(BIN)/python -m benchmarks.skills
 
 # Public verification API under load: granian + PostgreSQL + wrk (Debian) at 64 connections.
 VERIFY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/microcred
