@@ -9,9 +9,8 @@ latest row counts and a revocation is final; suspended sources do not count; cla
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 K = TypeVar("K")
 
@@ -21,8 +20,9 @@ VERIFIED_KIND = 5  # EvidenceKind.VERIFIED_CREDENTIAL
 Row = tuple[K, int, int, str, datetime, int, str, datetime | None, bool]
 
 
-@dataclass(frozen=True, slots=True)
-class Holding:
+class Holding(NamedTuple):
+    """A tuple (not a dataclass): a matrix makes 100,000 of them."""
+
     level: int
     held: bool  # False: only lapsed claims are left
     verified: bool

@@ -10,13 +10,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from microcred.skills import Requirement, RoleGap, role_gap
+from microcred.skills import Requirement, RoleGap, fold, role_gap
 from microcred.skills.summary import Holding, summarise
 from microcred_web.orgs.models import Organisation
 from microcred_web.skills.models import JobRoleSkill, PersonRole, SkillEvidence
+from microcred_web.skills.selectors import Matrix as TeamMatrix
 
 _FIELDS = (
     "skill_id",
@@ -65,8 +67,12 @@ def holdings_bulk(
     rows = SkillEvidence.objects.filter(organisation=organisation)
     if user_ids is not None:
         rows = rows.filter(user_id__in=list(user_ids))
+    fields: list[Any] = list(_FIELDS)
+    if connections[rows.db].vendor == "sqlite":  # timestamps as text: no per-value converter
+        fields[4] = Cast("observed_at", CharField())
+        fields[7] = Cast("valid_until", CharField())
     by_user: dict[int, list[Any]] = {}
-    for row in _raw(rows.values_list(*_FIELDS)):
+    for row in _raw(rows.values_list(*fields)):
         by_user.setdefault(row[9], []).append(row)
     moment = now or timezone.now()
     return {uid: summarise(user_rows, now=moment) for uid, user_rows in by_user.items()}
@@ -117,16 +123,19 @@ def coverage_of(
     and how many of those whose role requires the skill fall short."""
     steps = sorted(set(levels))
     out: dict[int, Coverage] = {}
+    counts: dict[int, dict[int, int]] = {}  # skill → level → people at exactly that level
     for profile in profiles.values():
         for skill_id, state in profile.items():
-            if not state.held:
-                continue
-            line = out.setdefault(skill_id, Coverage(skill_id))
-            line.holders += 1
-            line.verified += state.verified
-            for step in steps:
-                if state.level >= step:
-                    line.at_least[step] = line.at_least.get(step, 0) + 1
+            if state.held:
+                line = out.get(skill_id) or out.setdefault(skill_id, Coverage(skill_id))
+                line.holders += 1
+                line.verified += state.verified
+                at = counts.setdefault(skill_id, {})
+                at[state.level] = at.get(state.level, 0) + 1
+    for skill_id, at in counts.items():
+        out[skill_id].at_least = {
+            step: sum(n for held, n in at.items() if held >= step) for step in steps
+        }
     for uid, needs in (required or {}).items():
         profile = profiles.get(uid, {})
         for skill_id, level in needs.items():
@@ -170,4 +179,62 @@ def organisation_matrix(
         required[uid] = {int(r.skill): r.level for r in needs}
     return OrganisationMatrix(
         profiles, gaps, coverage_of(profiles, levels=levels, required=required)
+    )
+
+
+# --------------------------------------------------------------------------- the team page
+
+
+def team_holdings(matrix: TeamMatrix) -> dict[int, dict[int, Holding]]:
+    """The team page's matrix cells as holdings (lapsed cells kept as not held)."""
+    out: dict[int, dict[int, Holding]] = {}
+    for user, cells in matrix.rows:
+        out[user.pk] = {
+            skill.pk: Holding(cell.level, not cell.lapsed, cell.verified, False)
+            for skill, cell in zip(matrix.skills, cells, strict=True)
+            if cell.level or cell.lapsed
+        }
+    return out
+
+
+def team_coverage(matrix: TeamMatrix, *, levels: Iterable[int]) -> dict[int, Coverage]:
+    required = {
+        user.pk: {s.pk: c.required for s, c in zip(matrix.skills, cells, strict=True) if c.required}
+        for user, cells in matrix.rows
+    }
+    coverage = coverage_of(team_holdings(matrix), levels=levels, required=required)
+    for skill in matrix.skills:
+        coverage.setdefault(skill.pk, Coverage(skill.pk))
+    return coverage
+
+
+def sort_rows(matrix: TeamMatrix, *, key: str, descending: bool) -> TeamMatrix:
+    """Rows by person (``"person"``), by number of gaps (``"gaps"``) or by the level held in
+    one skill (its id); ties by name. Unknown keys sort by person."""
+    columns = {str(skill.pk): i for i, skill in enumerate(matrix.skills)}
+
+    def name(row: tuple[Any, list[Any]]) -> str:
+        user = row[0]
+        return str(user.display_name or user.email).casefold()
+
+    rows = sorted(matrix.rows, key=name)
+    if key == "gaps":
+        rows.sort(key=lambda row: sum(c.required > c.level for c in row[1]), reverse=descending)
+    elif key in columns:
+        column = columns[key]
+        rows.sort(key=lambda row: row[1][column].level, reverse=descending)
+    elif descending:
+        rows.reverse()
+    return TeamMatrix(matrix.skills, rows)
+
+
+def filter_skills(matrix: TeamMatrix, *, query: str) -> TeamMatrix:
+    """Only the skill columns whose label contains every word of ``query`` (folded)."""
+    words = fold(query).split()
+    if not words:
+        return matrix
+    keep = [i for i, s in enumerate(matrix.skills) if all(w in fold(s.label) for w in words)]
+    return TeamMatrix(
+        [matrix.skills[i] for i in keep],
+        [(user, [cells[i] for i in keep]) for user, cells in matrix.rows],
     )
