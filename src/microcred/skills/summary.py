@@ -46,12 +46,12 @@ def summarise(rows: Iterable[Row[K]], *, now: datetime) -> dict[K, Holding]:
         if key in revoked or row[6] != "active":
             continue
         live = row[7] is None or row[7] > now
-        known = best.get(row[0])
+        so_far = best.get(row[0])
         rank = (live, row[1], row[2])
-        if known is None or rank > known[:3]:
-            best[row[0]] = (*rank, row[8])
-        elif rank == known[:3]:
-            best[row[0]] = (*rank, known[3] and row[8])
+        if so_far is None or rank > so_far[:3]:
+            best[row[0]] = (*rank, bool(row[8]))
+        elif rank == so_far[:3]:
+            best[row[0]] = (*rank, so_far[3] and bool(row[8]))
     return {
         skill: Holding(level, live, live and kind == VERIFIED_KIND, external)
         for skill, (live, kind, level, external) in best.items()

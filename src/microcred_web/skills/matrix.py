@@ -141,8 +141,8 @@ def coverage_of(
         for skill_id, level in needs.items():
             line = out.setdefault(skill_id, Coverage(skill_id))
             line.required_by += 1
-            state = profile.get(skill_id)
-            if state is None or not state.held or state.level < level:
+            holding = profile.get(skill_id)
+            if holding is None or not holding.held or holding.level < level:
                 line.short += 1
     return out
 

@@ -9,7 +9,8 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
-from microcred_web.skills.matrix import Coverage, TeamMatrix
+from microcred_web.skills.matrix import Coverage
+from microcred_web.skills.selectors import Matrix as TeamMatrix
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from microcred_web.skills.matrix import Coverage, TeamMatrix, single_holders
+from microcred_web.skills.matrix import Coverage, single_holders
+from microcred_web.skills.selectors import Matrix as TeamMatrix
 
 CHART_WIDTH = 320  # px of the longest bar
 BAR_HEIGHT = 18
@@ -45,7 +46,7 @@ def _query(params: dict[str, str], **changes: str) -> str:
 def columns(
     matrix: TeamMatrix, params: dict[str, str], sort: str, descending: bool
 ) -> list[Column]:
-    keys = [("person", "Person", None), ("gaps", "Gaps", None)]
+    keys: list[tuple[str, str, Any]] = [("person", "Person", None), ("gaps", "Gaps", None)]
     keys += [(str(s.pk), s.label, s) for s in matrix.skills]
     out = []
     for key, label, skill in keys:
