@@ -76,8 +76,10 @@ class SkillText:
     alt_labels: tuple[str, ...] = ()
     description: str = ""
 
-    def passage(self, alternatives: int = 3) -> str:
-        """The text to embed: the label, a few alternative labels, the description's start."""
+    def passage(self, alternatives: int = 0) -> str:
+        """The text to embed: the label (and ``alternatives`` alternative labels: measured on
+        the labelled set, three of them cost 3× the time and lowered precision@5 from 0.33 to
+        0.28), and the start of the description."""
         parts = [self.label, *self.alt_labels[:alternatives]]
         text = "; ".join(p for p in parts if p)
         if self.description:

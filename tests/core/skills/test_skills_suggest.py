@@ -107,3 +107,9 @@ def test_labelled_set_names_skills_of_the_packaged_esco():
     for item in items:
         for expected in item["expected"]:
             assert labels.get(expected["uri"]) == expected["label"], expected
+
+
+def test_the_embedded_passage_is_the_label_and_the_description_start():
+    skill = SkillText("k", "operate forklift", ("drive a forklift",), "x" * 500)
+    assert skill.passage() == "operate forklift. " + "x" * 200
+    assert SkillText("k", "a", ("b", "c")).passage(alternatives=1) == "a; b"
