@@ -10,7 +10,7 @@ import hashlib
 import os
 import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,9 @@ def model_available() -> bool:
     return True
 
 
+@lru_cache(maxsize=256)
 def _encode_query(text: str) -> Any:
+    """The editor is reloaded after each accept with the same text: embed it once."""
     return _model().query(text)
 
 
