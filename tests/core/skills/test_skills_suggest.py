@@ -113,3 +113,18 @@ def test_the_embedded_passage_is_the_label_and_the_description_start():
     skill = SkillText("k", "operate forklift", ("drive a forklift",), "x" * 500)
     assert skill.passage() == "operate forklift. " + "x" * 200
     assert SkillText("k", "a", ("b", "c")).passage(alternatives=1) == "a; b"
+
+
+def test_semantic_reads_the_first_words_only():
+    np = pytest.importorskip("numpy", reason="numpy is installed with the semantic extra")
+    seen: list[str] = []
+
+    def encode(text: str):
+        seen.append(text)
+        return np.array([1.0, 0.0], dtype=np.float32)
+
+    semantic = SemanticSuggester(
+        ["a"], np.array([[1.0, 0.0]], dtype=np.float32), encode, max_words=3
+    )
+    semantic.suggest("one two\nthree four five")
+    assert seen == ["one two three"]
