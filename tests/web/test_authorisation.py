@@ -282,6 +282,9 @@ TABLE: dict[str, Row] = {
     "skills:gaps": Row(org_kwargs(), org_page(ANY_MEMBER)),
     "skills:mine_export": Row(org_kwargs(fmt=lambda w: "json"), org_page(ANY_MEMBER)),
     "skills:team": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
+    "skills:team_export": Row(
+        org_kwargs(fmt=lambda w: "csv"), org_page(frozenset({"manager", "admin"}))
+    ),
     "skills:alignments": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
     "skills:public": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     # skills recommendations, training needs, career paths (any member: their own; managers:

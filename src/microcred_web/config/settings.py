@@ -182,6 +182,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [("vendor/htmx", str(BASE_DIR / "node_modules" / "htmx.org" / "dist"))]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Skill suggestions: stored label vectors, refreshed in the background after framework imports
+SKILL_VECTORS_DIR = VAR_DIR / "skill-vectors"
+SKILL_VECTORS_AUTO = env_bool("MICROCRED_SKILL_VECTORS_AUTO", True)
+SKILL_MODEL_THREADS = int(os.environ.get("MICROCRED_SKILL_MODEL_THREADS", "1"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 STORAGES = {

@@ -22,3 +22,8 @@ STORAGES = {
 # connections instead of sharing the in-memory one across threads (which races at teardown).
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-microcred-{os.getpid()}.sqlite3")}  # noqa: F405
+
+# Skill vectors: per test process, and never computed behind a test's back (a test that wants
+# them calls skills.suggesting.vectors_refresh itself).
+SKILL_VECTORS_DIR = VAR_DIR / f"test-skill-vectors-{os.getpid()}"
+SKILL_VECTORS_AUTO = False

@@ -22,6 +22,7 @@ from microcred_web.common.services import audit_record
 from microcred_web.orgs.models import Organisation
 from microcred_web.skills.evidence import evidence_sync_later
 from microcred_web.skills.models import Framework, FrameworkSource, JobRole, JobRoleSkill, Skill
+from microcred_web.skills.suggestion_tasks import vectors_refresh_later
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 CHUNK = 2000  # URIs per IN (...) query
@@ -171,6 +172,7 @@ def framework_import_case(
         data={"format": "case", "created": created, "updated": updated},
     )
     evidence_sync_later(organisation=organisation)
+    vectors_refresh_later(organisation=organisation)
     return ImportResult(framework, created, updated)
 
 
@@ -279,4 +281,5 @@ def _store_esco(
         data={"format": kind, "created": created, "updated": updated, "roles": roles},
     )
     evidence_sync_later(organisation=organisation)
+    vectors_refresh_later(organisation=organisation)
     return ImportResult(framework, created, updated, roles)

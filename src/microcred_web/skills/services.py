@@ -32,6 +32,7 @@ from microcred_web.skills.models import (
     Skill,
     SkillGroup,
 )
+from microcred_web.skills.suggestion_tasks import vectors_refresh_later
 
 DEFAULT_LEVELS = (
     (1, "Aware", "Knows what it is and when it matters; needs guidance to do it."),
@@ -125,6 +126,7 @@ def skill_create(
     audit_record(
         action="skills.skill_created", actor=actor, organisation=organisation, target=skill
     )
+    vectors_refresh_later(organisation=organisation)
     return skill
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path(S + "mine/gaps/", views.gaps, name="gaps"),
     path(S + "mine/export.<str:fmt>", views.mine_export, name="mine_export"),
     path(S + "team/", views.team, name="team"),
+    path(S + "team/export.<str:fmt>", views.team_export, name="team_export"),
     path(
         "o/<slug:slug>/achievements/<int:achievement_id>/skills/",
         views.alignments,

@@ -21,9 +21,13 @@ from microcred_web.orgs.models import Role
 from microcred_web.skills import (
     exports,
     importing,
+    matrix,
+    matrix_exports,
+    matrix_views,
     recommending,
     selectors,
     services,
+    suggesting,
     wording,
 )
 from microcred_web.skills.models import Skill, SkillGroup
@@ -194,8 +198,17 @@ def alignments(request: HttpRequest, ctx: OrgContext, achievement_id: int) -> Ht
     error = ""
     if request.method == "POST":
         rows = [(s, request.POST.get(f"level-{s}", "")) for s in _chosen(request)]
+        accepted = request.POST.get("accept", "")
         try:
-            services.alignment_set(achievement=achievement, actor=ctx.user, rows=rows)
+            if accepted:  # one click on a suggestion
+                suggesting.suggestion_accept(
+                    achievement=achievement,
+                    actor=ctx.user,
+                    skill_id=accepted,
+                    level=request.POST.get(f"suggested-level-{accepted}", ""),
+                )
+            else:
+                services.alignment_set(achievement=achievement, actor=ctx.user, rows=rows)
         except ApplicationError as failure:
             error = failure.message
         else:
@@ -214,6 +227,9 @@ def alignments(request: HttpRequest, ctx: OrgContext, achievement_id: int) -> Ht
             "levels": scale.levels,
             "query": query,
             "found": _found(ctx, query, {a.skill_id for a in aligned}),
+            "suggestions": suggesting.suggestions_for(
+                organisation=ctx.organisation, achievement=achievement
+            ),
             "error": error,
         },
         status=400 if error else 200,
@@ -406,10 +422,10 @@ def gaps(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     )
 
 
-@org_view(*MANAGERS)
-@require_GET
-def team(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
-    """People × skills for the teams a manager manages (admins: every team)."""
+def _team_matrix(request: HttpRequest, ctx: OrgContext) -> dict[str, Any]:
+    """The teams a manager manages (admins: every team), filtered by team, current role, skill
+    group and skill words; rows sorted by person, gaps or a skill's level; coverage at the
+    bench level chosen (default 3)."""
     if ctx.has(Role.ADMIN):
         teams = list(org_selectors.team_list(organisation=ctx.organisation))
     else:
@@ -419,26 +435,77 @@ def team(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     if chosen.isdigit():
         shown = [t for t in teams if t.pk == int(chosen)] or teams
     role_id, group_id = request.GET.get("role", ""), request.GET.get("group", "")
-    matrix = selectors.team_matrix(
+    found = selectors.team_matrix(
         organisation=ctx.organisation,
         teams=shown,
         role_id=int(role_id) if role_id.isdigit() else None,
         group_id=int(group_id) if group_id.isdigit() else None,
     )
+    skill_query = request.GET.get("skill", "")[:200]
+    sort, order = request.GET.get("sort", "person"), request.GET.get("order", "")
+    descending = order == "desc" or (order != "asc" and sort != "person")
+    found = matrix.filter_skills(found, query=skill_query)
+    found = matrix.sort_rows(found, key=sort, descending=descending)
+    scale = services.scale_default(organisation=ctx.organisation)
+    levels = [int(row["value"]) for row in scale.levels]
+    raw_level = request.GET.get("level", "")
+    level = int(raw_level) if raw_level.isdigit() and int(raw_level) in levels else 3
+    if level not in levels:
+        level = levels[len(levels) // 2]
+    coverage = matrix.team_coverage(found, levels=levels)
+    return {
+        "teams": teams,
+        "chosen": chosen,
+        "chosen_role": role_id,
+        "chosen_group": group_id,
+        "skill_query": skill_query,
+        "sort": sort,
+        "descending": descending,
+        "levels": levels,
+        "level": level,
+        "matrix": found,
+        "coverage": coverage,
+    }
+
+
+@org_view(*MANAGERS)
+@require_GET
+def team(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
+    """People × skills for the teams a manager manages (admins: every team): a sortable,
+    filterable heatmap, coverage and bench strength as a chart with its data table."""
+    data = _team_matrix(request, ctx)
     return render(
         request,
         "skills/team.html",
         {
             "ctx": ctx,
-            "teams": teams,
+            **data,
+            **matrix_views.team_page(data),
             "roles": selectors.job_role_list(organisation=ctx.organisation),
             "groups": SkillGroup.objects.filter(organisation=ctx.organisation),
-            "chosen": chosen,
-            "chosen_role": role_id,
-            "chosen_group": group_id,
-            "matrix": matrix,
         },
     )
+
+
+@org_view(*MANAGERS)
+@require_GET
+def team_export(request: HttpRequest, ctx: OrgContext, fmt: str) -> HttpResponse:
+    """The matrix shown (same filters) and its coverage as CSV or XLSX."""
+    data = _team_matrix(request, ctx)
+    name = f"skills-matrix-{ctx.organisation.slug}"
+    args = (data["matrix"], data["coverage"])
+    if fmt == "csv":
+        body = matrix_exports.matrix_csv(*args, level=data["level"])
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            matrix_exports.matrix_xlsx(*args, level=data["level"]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404("No such format.")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
 
 
 def public(request: HttpRequest, public_id: Any) -> HttpResponse:
