@@ -128,10 +128,13 @@ def skill_credential_claim(*, organisation: Organisation, user: Any, skill_id: A
     achievement = competency_achievement(
         organisation=organisation, skill=chosen.skill, level=chosen.level, actor=user
     )
+    version = achievement.current_version
+    if version is None:  # published above, so never; keeps the type exact
+        raise ApplicationError("not_published", _("The skill achievement is not published."))
     name = user.get_full_name() or user.email
     created = issuing.credentials_issue(
         organisation=organisation,
-        achievement_version=achievement.current_version,
+        achievement_version=version,
         recipients=[issuing.RecipientInput(email=user.email, name=name, source_key=key)],
         actor=user,
         source="skill-credential",

@@ -7,8 +7,9 @@ import json
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from skills_helpers import FORKLIFT_URI
+from skills_helpers import FORKLIFT_URI, VALUES, case_bytes
 
+from microcred_web.achievements import services as achievement_services
 from microcred_web.assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -18,8 +19,8 @@ from microcred_web.assessments.models import (
 from microcred_web.common.errors import ApplicationError
 from microcred_web.issuing.models import Credential
 from microcred_web.issuing.verification import credential_verify
-from microcred_web.skills import selectors, skill_credentials
-from microcred_web.skills.models import SkillCredentialAchievement
+from microcred_web.skills import importing, selectors, services, skill_credentials
+from microcred_web.skills.models import Skill, SkillCredentialAchievement
 from microcred_web.wallet import services as wallet
 
 CLAIM = "skills:skill_credential_claim"
@@ -148,11 +149,6 @@ def test_imported_competency_credential_from_another_org_adds_a_verified_externa
 ):
     """Globex aligns its own copy of the CASE item, proves it by assessment and issues the
     skill credential; the Acme learner imports it into the wallet."""
-    from skills_helpers import VALUES, case_bytes
-
-    from microcred_web.achievements import services as achievement_services
-    from microcred_web.skills import importing, services
-    from microcred_web.skills.models import Skill
 
     world = skills.world
     other_admin, learner = world.others["admin"], world.people["learner"]
