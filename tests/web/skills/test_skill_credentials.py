@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from skills_helpers import FORKLIFT_URI, VALUES, case_bytes
+from skills_helpers import FORKLIFT_URI, VALUES, case_bytes, esco_files
 
 from microcred_web.achievements import services as achievement_services
 from microcred_web.assessments.models import (
@@ -17,6 +17,7 @@ from microcred_web.assessments.models import (
     RequirementKind,
 )
 from microcred_web.common.errors import ApplicationError
+from microcred_web.issuing import services as issuing_services
 from microcred_web.issuing.models import Credential
 from microcred_web.issuing.verification import credential_verify
 from microcred_web.skills import importing, selectors, services, skill_credentials
@@ -177,3 +178,34 @@ def test_imported_competency_credential_from_another_org_adds_a_verified_externa
     assert imported.label == "valid"
     state = _profile(world, learner)[FORKLIFT_URI]
     assert state.verified and state.external
+
+
+def test_esco_skill_credential_verifies_and_revocation_withdraws_it(
+    skills, django_capture_on_commit_callbacks
+):
+    """An ESCO skill (no CASE targetType) passes the strict signed-content rules; revoking the
+    skill credential takes the skill off the profile."""
+    world, admin, learner = (
+        skills.world,
+        skills.world.people["admin"],
+        skills.world.people["learner"],
+    )
+    importing.framework_import_esco(organisation=world.org, actor=admin, **esco_files())
+    esco = Skill.objects.get(organisation=world.org, label="operate forklift")
+    course = achievement_services.achievement_create(
+        organisation=world.org, actor=admin, values={**VALUES, "name": "Lift trucks"}
+    )
+    achievement_services.achievement_publish(achievement=course, actor=admin)
+    services.alignment_set(achievement=course, actor=admin, rows=[(esco.pk, 2)])
+    _accepted(world.org, course, learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        credential = skill_credentials.skill_credential_claim(
+            organisation=world.org, user=learner, skill_id=esco.pk
+        )
+    [entry] = json.loads(credential.signed_json)["credentialSubject"]["achievement"]["alignment"]
+    assert entry["targetUrl"] == esco.uri and "targetType" not in entry
+    assert credential_verify(credential.signed_json, now=timezone.now()).report.verdict == "valid"
+    assert _profile(world, learner)[esco.uri].verified
+    with django_capture_on_commit_callbacks(execute=True):
+        issuing_services.credential_revoke(credential=credential, actor=admin, reason="Mistake")
+    assert esco.uri not in _profile(world, learner)
