@@ -46,15 +46,19 @@ def assessed_skills(*, organisation: Organisation, user: Any) -> list[AssessedSk
         .select_related("requirement")
         .order_by("-accepted_at", "-pk")
     )
+    latest: dict[int, Assessment] = {}
+    for assessment in accepted:  # newest first: the latest acceptance per achievement
+        latest.setdefault(assessment.requirement.achievement_id, assessment)
+    rows = Alignment.objects.filter(
+        organisation=organisation, achievement_id__in=list(latest)
+    ).select_related("skill__framework")
     best: dict[int, AssessedSkill] = {}
-    for assessment in accepted:
-        rows = Alignment.objects.filter(
-            organisation=organisation, achievement_id=assessment.requirement.achievement_id
-        ).select_related("skill__framework")
-        for row in rows:
-            known = best.get(row.skill_id)
-            if known is None or row.level > known.level:
-                best[row.skill_id] = AssessedSkill(row.skill, row.level, assessment, False)
+    for row in rows.order_by("pk"):
+        known = best.get(row.skill_id)
+        if known is None or row.level > known.level:
+            best[row.skill_id] = AssessedSkill(
+                row.skill, row.level, latest[row.achievement_id], False
+            )
     keys = {source_key(user, a.skill, a.level): a for a in best.values()}
     taken = set(
         Credential.objects.filter(organisation=organisation, source_key__in=list(keys)).values_list(
