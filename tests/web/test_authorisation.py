@@ -281,6 +281,7 @@ TABLE: dict[str, Row] = {
     "skills:mine": Row(org_kwargs(), org_page(ANY_MEMBER)),
     "skills:gaps": Row(org_kwargs(), org_page(ANY_MEMBER)),
     "skills:mine_export": Row(org_kwargs(fmt=lambda w: "json"), org_page(ANY_MEMBER)),
+    "skills:skill_credential_claim": Row(org_kwargs(), org_page(ANY_MEMBER, ok=405)),
     "skills:team": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
     "skills:team_export": Row(
         org_kwargs(fmt=lambda w: "csv"), org_page(frozenset({"manager", "admin"}))

@@ -314,3 +314,27 @@ class RoleLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} → {self.target_id}"
+
+
+class SkillCredentialAchievement(models.Model):
+    """The organisation's own Competency achievement for one skill at one level, issued as
+    a skill credential to people an accepted assessment proved the skill for (decision 0024)."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    achievement = models.OneToOneField(
+        "achievements.Achievement", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "skill", "level"], name="skill_credential_achievement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill} @ {self.level}"

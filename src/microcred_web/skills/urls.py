@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.skills import views, views_recommend
+from microcred_web.skills import views, views_recommend, views_skill_credentials
 
 app_name = "skills"
 
@@ -53,5 +53,11 @@ urlpatterns = [
         S + "roles/paths/<int:link_id>/delete/",
         views_recommend.role_link_delete,
         name="role_link_delete",
+    ),
+    # skill credentials (views_skill_credentials)
+    path(
+        S + "mine/skill-credential/",
+        views_skill_credentials.skill_credential_claim,
+        name="skill_credential_claim",
     ),
 ]

@@ -27,6 +27,7 @@ from microcred_web.skills import (
     recommending,
     selectors,
     services,
+    skill_credentials,
     suggesting,
     wording,
 )
@@ -382,6 +383,9 @@ def mine(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
             ],
             "recommended": recommending.recommendations_for(
                 organisation=ctx.organisation, user=ctx.user, limit=3
+            ),
+            "assessed": skill_credentials.assessed_skills(
+                organisation=ctx.organisation, user=ctx.user
             ),
         },
     )
