@@ -5,7 +5,9 @@ a dashboard or a batch recomputation only needs each step's state, the credit an
 milestones and the goal are met. :class:`FastPathway` answers that from a learner's held
 achievements as one integer (a bit per achievement, :class:`RefBits` shared by every pathway),
 with the same meaning as the compiled rules (a property test checks it against
-``pathway_progress``).
+``pathway_progress``). It counts each item at its frozen credit: a recognised credential's
+own credit value (a fact's ``worth``, docs/decisions/0026) is for ``pathway_progress`` and the
+award rules; a caller with such facts must use those.
 """
 
 from __future__ import annotations

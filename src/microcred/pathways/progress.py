@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from microcred.pathways.compilation import goal_rule, milestone_rules, step_rule
-from microcred.pathways.definition import CREDIT, Pathway, Step
+from microcred.pathways.definition import CREDIT, Item, Pathway, Step
 from microcred.rules import CREDENTIAL_HELD, Fact, FactIndex, Wording, evaluate
 from microcred.rules.index import index_facts
 from microcred.rules.wording import ENGLISH
@@ -64,6 +64,14 @@ def _held(ix: FactIndex, ref: str) -> bool:
     return bool(ix.facts((CREDENTIAL_HELD, ref)))
 
 
+def item_credit(ix: FactIndex, item: Item, system: str) -> float:
+    """What holding ``item`` counts in ``system``: its frozen credit, or a recognised
+    credential's own ``worth`` (the best of the facts held, as the compiled rule counts it)."""
+    base = item.credit_in(system)
+    facts = ix.facts((CREDENTIAL_HELD, item.ref))
+    return max((base if fact.worth is None else fact.worth for fact in facts), default=0.0)
+
+
 def pathway_progress(
     pathway: Pathway, facts: Iterable[Fact] | FactIndex, wording: Wording = ENGLISH
 ) -> PathwayProgress:
@@ -90,7 +98,7 @@ def pathway_progress(
             state = AVAILABLE
         credit = 0.0
         if step.kind == CREDIT:
-            credit = sum(item.credit_in(step.system) for item in step.items if item.ref in held)
+            credit = sum(item_credit(ix, item, step.system) for item in step.items)
         steps.append(
             StepProgress(
                 step,
@@ -107,9 +115,9 @@ def pathway_progress(
     for milestone, rule in zip(pathway.milestones, milestone_rules(pathway).values(), strict=True):
         earned_at = rule.earliest(ix, None, None)
         milestones.append(MilestoneProgress(milestone.id, milestone.title, earned_at))
-    held_items = [item for item in pathway.items() if _held(ix, item.ref)]
     credits = tuple(
-        (system, sum(item.credit_in(system) for item in held_items)) for system in pathway.systems()
+        (system, sum(item_credit(ix, item, system) for item in pathway.items()))
+        for system in pathway.systems()
     )
     return PathwayProgress(
         tuple(steps),

@@ -134,7 +134,9 @@ class CredentialHeld(Leaf):
     """The person holds a credential for the achievement ``ref`` (``"achievement:<uuid>"``).
 
     ``worth``, when set, is what holding it counts toward a credit target (a pathway's credit
-    in one system), in place of the credits the fact itself carries.
+    in one system), in place of the credits the fact itself carries; a fact's own ``worth``
+    (a recognised credential) replaces it for that fact. With several facts the best counts,
+    so more facts never lower the credit.
     """
 
     worth: float | None = None
@@ -144,7 +146,11 @@ class CredentialHeld(Leaf):
     def credits(self, ix: FactIndex, lo: datetime | None, hi: datetime | None) -> float:
         if self.worth is None:
             return Leaf.credits(self, ix, lo, hi)
-        return self.worth if self.matching(ix, lo, hi) else 0.0
+        worth = self.worth
+        return max(
+            (worth if fact.worth is None else fact.worth for fact in self.matching(ix, lo, hi)),
+            default=0.0,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,9 @@ class Fact:
 
     ``ref`` names the thing (``"course:<uuid>"``, ``"quiz:<uuid>"``, ``"achievement:<uuid>"``);
     ``at`` is when it happened (timezone-aware); ``score`` is 0–100 for quizzes and assessments;
-    ``credits`` is what the thing carries toward a credit target.
+    ``credits`` is what the thing carries toward a credit target; ``worth``, when set, replaces
+    the ``worth`` of a ``credential_held`` condition that has one (a pathway credit step): a
+    credential recognised for its own credit value (docs/decisions/0026).
     """
 
     kind: str
@@ -28,3 +30,4 @@ class Fact:
     at: datetime
     score: float | None = None
     credits: float = 0.0
+    worth: float | None = None

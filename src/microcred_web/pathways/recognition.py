@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.pathways import Pathway as Definition
+from microcred.pathways.definition import CREDIT
 from microcred.pathways.recognition import (
     COUNTS,
     EXPIRED,
@@ -122,7 +123,13 @@ def recognised_facts(organisation: Organisation, user_ids: list[int]) -> dict[in
             if matches(rule, external) and standing(rule, external, now) == COUNTS:
                 at = imported.issued_on or imported.verified_at
                 out.setdefault(imported.owner_id, []).append(
-                    Fact(CREDENTIAL_HELD, recognition.counts_as, at, credits=recognition.credit)
+                    Fact(
+                        CREDENTIAL_HELD,
+                        recognition.counts_as,
+                        at,
+                        credits=recognition.credit,
+                        worth=recognition.credit or None,  # 0: the item's own credit
+                    )
                 )
     return out
 
@@ -139,6 +146,12 @@ class RecognitionLine:
     step_title: str
     counts: bool
     reason: str  # why it does not count ("" when it counts)
+    system: str = ""  # the credit system its step counts in ("" unless a credit step)
+
+    @property
+    def credit(self) -> float:
+        """The recognised credit value it counts for (0: the item's own credit)."""
+        return self.recognition.credit
 
 
 def recognition_lines(*, enrolment: Enrolment, definition: Definition) -> list[RecognitionLine]:
@@ -149,6 +162,7 @@ def recognition_lines(*, enrolment: Enrolment, definition: Definition) -> list[R
     if not recognitions:
         return []
     titles = {step.id: step.title for step in definition.steps}
+    systems = {step.id: step.system for step in definition.steps if step.kind == CREDIT}
     reasons = _reasons()
     now = timezone.now()
     lines = []
@@ -168,6 +182,7 @@ def recognition_lines(*, enrolment: Enrolment, definition: Definition) -> list[R
                     titles.get(recognition.step_id, recognition.step_id),
                     verdict == COUNTS,
                     "" if verdict == COUNTS else reasons[verdict],
+                    systems.get(recognition.step_id, ""),
                 )
             )
     return lines

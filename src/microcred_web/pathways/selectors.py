@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
@@ -18,6 +18,7 @@ from microcred_web.awards.facts import person_indexes
 from microcred_web.awards.wording import rule_wording
 from microcred_web.orgs.models import Organisation
 from microcred_web.pathways.models import Enrolment, Pathway, PathwayVersion, VersionStatus
+from microcred_web.pathways.skills_built import SkillBuilt
 
 
 def pathway_list(*, organisation: Organisation) -> QuerySet[Pathway]:
@@ -70,6 +71,7 @@ class Overview:
     credit_targets: list[tuple[str, float]]  # (system, target) of each credit step
     credits_offered: list[tuple[str, float]]  # (system, all the items' credit together)
     workload_hours: float
+    skills: list[SkillBuilt] = field(default_factory=list)  # when the page reads them
 
 
 def overview(definition: Definition) -> Overview:

@@ -5,6 +5,7 @@ address: another organisation's pathway is a 404 everywhere."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Organisation, Role
 from microcred_web.pathways import recognition, selectors, services
 from microcred_web.pathways.models import Pathway
+from microcred_web.pathways.skills_built import skills_built
 
 EDITORS = (Role.ISSUER, Role.ADMIN)
 
@@ -47,12 +49,20 @@ def _member(request: HttpRequest, organisation: Organisation) -> bool:
     return org_selectors.membership_for(slug=organisation.slug, user=request.user) is not None
 
 
+def _overview(organisation: Organisation, definition: Any) -> selectors.Overview:
+    """The overview with the skills the pathway builds."""
+    return replace(
+        selectors.overview(definition),
+        skills=skills_built(organisation=organisation, definition=definition),
+    )
+
+
 @require_GET
 def catalogue(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation's published pathways, for anyone."""
     organisation = _public_org(slug)
     cards = [
-        (pathway, selectors.overview(pathway.published_version.definition))
+        (pathway, _overview(organisation, pathway.published_version.definition))
         for pathway in selectors.pathway_catalogue(organisation=organisation)
         if pathway.published_version is not None
     ]
@@ -76,7 +86,7 @@ def detail(request: HttpRequest, slug: str, public_id: Any) -> HttpResponse:
         {
             "organisation": organisation,
             "pathway": pathway,
-            "overview": selectors.overview(pathway.published_version.definition),
+            "overview": _overview(organisation, pathway.published_version.definition),
             "member": _member(request, organisation),
             "enrolment": selectors.enrolment_get(pathway=pathway, user=request.user),
         },

@@ -315,3 +315,20 @@ def skills_with_filters(
     if framework_id and str(framework_id).isdigit():
         skills = skills.filter(Q(framework_id=framework_id))
     return skills
+
+
+def skills_aligned_to(
+    *, organisation: Organisation, achievement_public_ids: Iterable[Any]
+) -> list[Skill]:
+    """The distinct skills the organisation's achievements (by public id) are aligned to, by
+    label (a pathway's "skills built")."""
+    return list(
+        Skill.objects.filter(
+            organisation=organisation,
+            alignments__organisation=organisation,
+            alignments__achievement__organisation=organisation,
+            alignments__achievement__public_id__in=list(achievement_public_ids),
+        )
+        .distinct()
+        .order_by("label", "pk")[:200]
+    )

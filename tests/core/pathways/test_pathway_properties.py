@@ -69,11 +69,28 @@ def pathways(draw: st.DrawFn) -> Pathway:
     return Pathway(Item("achievement:goal", "Goal"), tuple(steps), (milestone,))
 
 
-facts = st.lists(
+#: credentials held (issued here), each counted at its item's credit
+held_facts = st.lists(
     st.builds(
         lambda name, day: Fact(CREDENTIAL_HELD, f"achievement:{name}", T0 + timedelta(days=day)),
         st.sampled_from(POOL),
         st.integers(0, 30),
+    ),
+    max_size=12,
+)
+#: and some recognised ones, counted for their own credit value
+facts = st.lists(
+    st.builds(
+        # worth: a recognised credential counted for its own credit value (None: the item's)
+        lambda name, day, worth: Fact(
+            CREDENTIAL_HELD,
+            f"achievement:{name}",
+            T0 + timedelta(days=day),
+            worth=None if worth is None else float(worth),
+        ),
+        st.sampled_from(POOL),
+        st.integers(0, 30),
+        st.none() | st.integers(0, 6),
     ),
     max_size=12,
 )
@@ -95,13 +112,21 @@ def reference_done_at(step: Step, person: list[Fact]) -> datetime | None:
         return times[-1] if len(times) == len(step.items) else None
     if step.kind == ELECTIVE:
         return times[step.n - 1] if len(times) >= step.n else None
-    total = 0.0
-    for item_at in sorted(
-        (first[i.ref], i.credit_in(step.system)) for i in step.items if i.ref in first
-    ):
-        total += item_at[1]
+    # each item counts the best worth among the facts held so far (its own credit by default)
+    for moment in sorted({fact.at for fact in person}):
+        total = sum(
+            max(
+                (
+                    item.credit_in(step.system) if fact.worth is None else fact.worth
+                    for fact in person
+                    if fact.ref == item.ref and fact.at <= moment
+                ),
+                default=0.0,
+            )
+            for item in step.items
+        )
         if total >= step.target:
-            return item_at[0]
+            return moment
     return None
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from microcred.pathways import CREDIT, Item, Pathway, Step, goal_rule, pathway_progress
 from microcred.pathways.recognition import (
     COUNTS,
     EXPIRED,
@@ -24,6 +25,8 @@ from microcred.pathways.recognition import (
     names_recipient,
     standing,
 )
+from microcred.rules import CREDENTIAL_HELD, CredentialHeld, CreditTarget, Fact, evaluate
+from microcred.rules.serial import rule_from_json, rule_to_json
 
 NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
 ISSUER = "did:web:redcross.example"
@@ -120,3 +123,39 @@ def test_names_recipient() -> None:
     ob2 = {"recipient": {"type": "email", "hashed": False, "identity": "zoe@example.org"}}
     assert names_recipient(ob2, [me])
     assert not names_recipient({"recipient": {"type": "url", "identity": "zoe@example.org"}}, [me])
+
+
+def _credit_pathway() -> Pathway:
+    """A credit step: 6 ECTS from Coaching (4) and Rota (3)."""
+    items = (
+        Item("achievement:coaching", "Coaching", (("ECTS", 4.0),)),
+        Item("achievement:rota", "Rota", (("ECTS", 3.0),)),
+    )
+    step = Step("lead", "Leading", CREDIT, items, 0, "ECTS", 6.0, ())
+    return Pathway(Item("achievement:goal", "Goal"), (step,), ())
+
+
+def test_a_recognised_credential_counts_its_own_credit_in_a_credit_step() -> None:
+    pathway = _credit_pathway()
+    rota = Fact(CREDENTIAL_HELD, "achievement:rota", NOW)
+    # recognised as Coaching for 1 ECTS: 1 + 3 < 6, where the item's 4 would have made 7
+    recognised = Fact(CREDENTIAL_HELD, "achievement:coaching", NOW, credits=1.0, worth=1.0)
+    progress = pathway_progress(pathway, [rota, recognised])
+    assert progress.steps[0].credit == 4.0 and progress.credits == (("ECTS", 4.0),)
+    assert not evaluate(goal_rule(pathway), [rota, recognised]).earned
+    assert not progress.completed
+    # recognised for 3 ECTS: 3 + 3 = 6 reaches the target, in the map and in the rule alike
+    generous = Fact(CREDENTIAL_HELD, "achievement:coaching", NOW, worth=3.0)
+    assert evaluate(goal_rule(pathway), [rota, generous]).earned
+    assert pathway_progress(pathway, [rota, generous]).completed
+    # also holding the credential issued here: the best value counts, once (4 + 3, not 4 + 1 + 3)
+    issued = Fact(CREDENTIAL_HELD, "achievement:coaching", NOW)
+    both = pathway_progress(pathway, [rota, recognised, issued])
+    assert both.steps[0].credit == 7.0 and both.completed
+
+
+def test_a_fact_worth_leaves_rules_without_worth_unchanged() -> None:
+    recognised = Fact(CREDENTIAL_HELD, "achievement:coaching", NOW, credits=1.0, worth=9.0)
+    hand_written = CreditTarget(2.0, (CredentialHeld("achievement:coaching", "Coaching"),))
+    assert not evaluate(hand_written, [recognised]).earned  # counts the fact's credits: 1
+    assert rule_from_json(rule_to_json(hand_written)) == hand_written

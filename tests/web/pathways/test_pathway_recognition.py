@@ -21,6 +21,7 @@ from microcred.rules import CREDENTIAL_HELD
 from microcred.verify import verify_credential
 from microcred_web.assessments import definitions
 from microcred_web.awards.selectors import person_facts
+from microcred_web.awards.services import awards_evaluate
 from microcred_web.issuing import services as issuing
 from microcred_web.issuing.identity import issuer_did
 from microcred_web.issuing.models import Credential
@@ -336,3 +337,38 @@ def test_importing_the_last_component_issues_the_milestone_and_goal(world) -> No
     assert len(credentials_of(world.org, lead.parts["goal"], learner)) == 1
     _import(learner, external.document)  # importing again issues nothing twice
     assert len(credentials_of(world.org, lead.parts["goal"], learner)) == 1
+
+
+def test_a_recognition_counts_its_own_credit_in_a_credit_step(client, world) -> None:
+    """Recognised as Coaching (4 CPD hours) for 1: with Rota (3) the 6-hour step is not done;
+    the map says what it counts for."""
+    lead = _lead(world)
+    learner, admin = world.people["learner"], world.people["admin"]
+    external = _elsewhere(world, learner)
+    definition = lead.pathway.published_version.definition
+    [credit_step] = [step for step in definition.steps if step.kind == "credit"]
+    made = recognition.recognition_add(
+        pathway=lead.pathway,
+        definition=definition,
+        actor=admin,
+        step_id=credit_step.id,
+        counts_as=f"achievement:{lead.parts['coaching'].public_id}",
+        issuer_id=issuer_did(world.other),
+        achievement_id=external.document["credentialSubject"]["achievement"]["id"],
+        credit=1,
+    )
+    _import(learner, external.document)
+    issue(world.org, admin, lead.parts["rota"], learner)
+    page = _map(client, world, lead)
+    assert "counts as “Coaching” in the step “Leading people” for 1 CPD hours" in page
+    assert "4 of 6 CPD hours credits" in page  # 1 + 3, not the item's 4 + 3
+    assert f'id="step-{credit_step.id}" data-state="in_progress"' in page
+    for part in ("forklift", "lifting", "first-aid"):
+        issue(world.org, admin, lead.parts[part], learner)
+    assert credentials_of(world.org, lead.parts["goal"], learner) == []  # the rule agrees
+    made.credit = 3  # recognised for 3: 3 + 3 reaches the target
+    made.save()
+    awards_evaluate(organisation=world.org, user_ids=[learner.pk])
+    assert len(credentials_of(world.org, lead.parts["goal"], learner)) == 1
+    page = client.get(url("map", world.org, public_id=lead.pathway.public_id)).content.decode()
+    assert "6 of 6 CPD hours credits" in page
