@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.skills import views, views_recommend
+from microcred_web.skills import views, views_evidence, views_recommend
 
 app_name = "skills"
 
@@ -54,4 +54,19 @@ urlpatterns = [
         views_recommend.role_link_delete,
         name="role_link_delete",
     ),
+]
+
+# self-assessment, visibility, endorsements, manager ratings (views_evidence)
+urlpatterns += [
+    path(S + "mine/rate/", views_evidence.mine_rate, name="mine_rate"),
+    path(S + "mine/visibility/", views_evidence.mine_visibility, name="mine_visibility"),
+    path(S + "endorsements/", views_evidence.endorsements_page, name="endorsements"),
+    path(S + "endorsements/ask/", views_evidence.endorsement_ask, name="endorsement_ask"),
+    path(
+        S + "endorsements/<int:request_id>/answer/",
+        views_evidence.endorsement_answer,
+        name="endorsement_answer",
+    ),
+    path(S + "people/<int:user_id>/", views_evidence.person, name="person"),
+    path(S + "people/<int:user_id>/rate/", views_evidence.person_rate, name="person_rate"),
 ]
