@@ -329,3 +329,21 @@ def matrix_masked(matrix: Any, *, organisation: Organisation, viewer: Any) -> An
             ]
         rows.append((user, cells))
     return Matrix(matrix.skills, rows)
+
+
+def profiles_masked(
+    profiles: dict[int, dict[int, Any]], *, organisation: Organisation, viewer: Any
+) -> dict[int, dict[int, Any]]:
+    """``profiles_of`` output keeping, for people other than ``viewer``, only the skills they
+    show to their managers (for pages managers see about their teams)."""
+    table = visibilities_of(organisation=organisation, user_ids=list(profiles))
+    return {
+        uid: skills
+        if uid == viewer.pk
+        else {
+            sid: state
+            for sid, state in skills.items()
+            if visible(table, user_id=uid, skill_id=sid, viewer=Viewer.MANAGER)
+        }
+        for uid, skills in profiles.items()
+    }
