@@ -135,6 +135,11 @@ def test_import_align_define_issue_and_see_profile_gap_and_matrix(
     expect(profile).to_contain_text("Signed by Acme Logistics")
     learner.screenshot(path=str(SHOTS / "skills-profile.png"), full_page=True)
     assert serious_violations(learner) == []
+    # private by default: Zoë shows the skill to her managers
+    row = profile.locator("tr", has_text="Forklift operation").first
+    row.get_by_label("Who sees Forklift operation").select_option("manager")
+    row.get_by_role("button", name="Save").click()
+    expect(learner.locator("#messages")).to_contain_text("Visibility saved.")
     learner.get_by_role("link", name="My role gaps").click()
     expect(learner.locator("main")).to_contain_text("Match: 100.0%")
     assert serious_violations(learner) == []

@@ -302,6 +302,17 @@ TABLE: dict[str, Row] = {
     "skills:mobility": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
     "skills:role_paths": Row(org_kwargs(), org_page(ADMIN)),
     "skills:role_link_delete": Row(org_kwargs(link_id=NO_ID), org_page(ADMIN, ok=405)),
+    # self-assessment, visibility, endorsements (any member, their own or addressed to them),
+    # a person's skills as the viewer may see them; manager ratings (managers, admins)
+    "skills:mine_rate": Row(org_kwargs(), org_page(ANY_MEMBER, ok=405)),
+    "skills:mine_visibility": Row(org_kwargs(), org_page(ANY_MEMBER, ok=405)),
+    "skills:endorsements": Row(org_kwargs(), org_page(ANY_MEMBER)),
+    "skills:endorsement_ask": Row(org_kwargs(), org_page(ANY_MEMBER, ok=405)),
+    "skills:endorsement_answer": Row(org_kwargs(request_id=NO_ID), org_page(ANY_MEMBER, ok=405)),
+    "skills:person": Row(org_kwargs(user_id=NO_ID), org_page(ANY_MEMBER, ok=404)),
+    "skills:person_rate": Row(
+        org_kwargs(user_id=NO_ID), org_page(frozenset({"manager", "admin"}), ok=405)
+    ),
     "api-v1:skills_profile": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),
     "api-v1:skills_gaps": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),
     "api-v1:skills_recommendations": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),

@@ -21,7 +21,9 @@ from microcred_web.skills.models import (
     JobRole,
     PersonRole,
     Skill,
+    SkillEvidence,
     SkillGroup,
+    SkillVisibility,
 )
 
 ORG_SLUG = "northwind"
@@ -230,4 +232,14 @@ def demo_content_load() -> dict[str, int]:
     added = 0
     for membership in Membership.objects.filter(organisation=organisation, is_active=True):
         added += evidence.evidence_sync_person(organisation=organisation, user=membership.user)
+    # the warehouse team shows its skills to its managers (once; later choices are kept)
+    for membership in members:
+        held = SkillEvidence.objects.filter(organisation=organisation, user=membership.user)
+        for skill_id in set(held.values_list("skill_id", flat=True)):
+            SkillVisibility.objects.get_or_create(
+                organisation=organisation,
+                user=membership.user,
+                skill_id=skill_id,
+                defaults={"visibility": "manager"},
+            )
     return {"skills": len(skills), "skill_evidence_added": added}

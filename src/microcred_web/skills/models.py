@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from microcred.skills import EvidenceKind, Level, Scale, SourceState
+from microcred.skills.visibility import Visibility
 
 
 class FrameworkSource(models.TextChoices):
@@ -338,3 +339,65 @@ class SkillCredentialAchievement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.skill} @ {self.level}"
+
+
+class SkillVisibility(models.Model):
+    """How far one person's skill is shown (private when there is no row)."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    visibility = models.CharField(
+        max_length=12, choices=[(v.value, v.name) for v in Visibility], default="private"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "skill"], name="skill_visibility_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.skill_id}: {self.visibility}"
+
+
+class EndorsementStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    DETAIL = "detail", _("Detail asked")
+    ACCEPTED = "accepted", _("Endorsed")
+    DECLINED = "declined", _("Declined")
+
+
+class EndorsementRequest(models.Model):
+    """A learner asked a colleague to endorse one of their skills."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    endorser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    message = models.CharField(max_length=500, blank=True)
+    status = models.CharField(
+        max_length=10, choices=EndorsementStatus.choices, default=EndorsementStatus.PENDING
+    )
+    #: the endorser's comment (accepted) or question (detail asked)
+    response = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["organisation", "endorser", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.requester_id} → {self.endorser_id}: {self.skill_id} ({self.status})"

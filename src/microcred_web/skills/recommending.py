@@ -350,13 +350,17 @@ def level_label(organisation: Organisation, value: int) -> str:
 
 
 def closest_in(
-    *, organisation: Organisation, user_ids: list[int], role: JobRole
+    *, organisation: Organisation, user_ids: list[int], role: JobRole, viewer: Any = None
 ) -> list[tuple[Any, Any]]:
-    """The people of ``user_ids`` by their match to ``role``, closest first."""
+    """The people of ``user_ids`` by their match to ``role``, closest first (with ``viewer``:
+    only the skills each person shows to their managers count)."""
     from microcred.skills.recommend import closest
     from microcred_web.accounts.models import User
+    from microcred_web.skills.endorsements import profiles_masked
 
     profiles = profiles_of(organisation=organisation, user_ids=user_ids)
+    if viewer is not None:
+        profiles = profiles_masked(profiles, organisation=organisation, viewer=viewer)
     held = {
         str(uid): held_levels({str(k): v for k, v in profiles.get(uid, {}).items()})
         for uid in user_ids

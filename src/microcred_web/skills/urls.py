@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.skills import views, views_recommend, views_skill_credentials
+from microcred_web.skills import (
+    views,
+    views_evidence,
+    views_recommend,
+    views_skill_credentials,
+)
 
 app_name = "skills"
 
@@ -60,4 +65,19 @@ urlpatterns = [
         views_skill_credentials.skill_credential_claim,
         name="skill_credential_claim",
     ),
+]
+
+# self-assessment, visibility, endorsements, manager ratings (views_evidence)
+urlpatterns += [
+    path(S + "mine/rate/", views_evidence.mine_rate, name="mine_rate"),
+    path(S + "mine/visibility/", views_evidence.mine_visibility, name="mine_visibility"),
+    path(S + "endorsements/", views_evidence.endorsements_page, name="endorsements"),
+    path(S + "endorsements/ask/", views_evidence.endorsement_ask, name="endorsement_ask"),
+    path(
+        S + "endorsements/<int:request_id>/answer/",
+        views_evidence.endorsement_answer,
+        name="endorsement_answer",
+    ),
+    path(S + "people/<int:user_id>/", views_evidence.person, name="person"),
+    path(S + "people/<int:user_id>/rate/", views_evidence.person_rate, name="person_rate"),
 ]

@@ -19,6 +19,7 @@ from microcred_web.orgs import selectors as org_selectors
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
 from microcred_web.skills import (
+    endorsements,
     exports,
     importing,
     matrix,
@@ -367,6 +368,7 @@ def person_role(request: HttpRequest, ctx: OrgContext, user_id: int) -> HttpResp
 def mine(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     """The signed-in member's own profile, with each skill's evidence trail."""
     lines = selectors.profile_lines(organisation=ctx.organisation, user=ctx.user)
+    shown = endorsements.visibilities_of(organisation=ctx.organisation, user_ids=[ctx.user.pk])
     return render(
         request,
         "skills/mine.html",
@@ -378,6 +380,7 @@ def mine(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
                     "kind": wording.kind_label(line.state.kind),
                     "freshness": wording.freshness_label(line.state),
                     "trail": wording.trail_rows(line.state),
+                    "visibility": shown.get((ctx.user.pk, line.skill.pk), "private"),
                 }
                 for line in lines
             ],
@@ -387,6 +390,7 @@ def mine(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
             "assessed": skill_credentials.assessed_skills(
                 organisation=ctx.organisation, user=ctx.user
             ),
+            "levels": services.scale_default(organisation=ctx.organisation).levels,
         },
     )
 
@@ -448,6 +452,7 @@ def _team_matrix(request: HttpRequest, ctx: OrgContext) -> dict[str, Any]:
     skill_query = request.GET.get("skill", "")[:200]
     sort, order = request.GET.get("sort", "person"), request.GET.get("order", "")
     descending = order == "desc" or (order != "asc" and sort != "person")
+    found = endorsements.matrix_masked(found, organisation=ctx.organisation, viewer=ctx.user)
     found = matrix.filter_skills(found, query=skill_query)
     found = matrix.sort_rows(found, key=sort, descending=descending)
     scale = services.scale_default(organisation=ctx.organisation)

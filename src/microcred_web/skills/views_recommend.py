@@ -320,7 +320,10 @@ def mobility(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     )
     ranked = (
         recommending.closest_in(
-            organisation=ctx.organisation, user_ids=_team_user_ids(ctx), role=chosen
+            organisation=ctx.organisation,
+            user_ids=_team_user_ids(ctx),
+            role=chosen,
+            viewer=ctx.user,
         )
         if chosen
         else []

@@ -12,7 +12,7 @@ from microcred_web.accounts.models import User
 from microcred_web.common.models import AuditEvent
 from microcred_web.orgs.models import Organisation
 from microcred_web.skills import selectors
-from microcred_web.skills.models import SkillEvidence
+from microcred_web.skills.models import SkillEvidence, SkillVisibility
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +36,14 @@ def test_demo_learner_sees_profile_and_gap_and_loading_again_changes_nothing(cli
     soren = User.objects.get(email="soren.kristensen@northwind.example")
     assert selectors.profile_lines(organisation=northwind, user=soren) == []
 
+    shared = SkillVisibility.objects.filter(user=zoe, visibility="manager").count()
+    assert shared >= 2  # the demo team shows its skills to its managers
     counts = (SkillEvidence.objects.count(), AuditEvent.objects.count())
     call_command("load_demo", stdout=StringIO())
     assert (SkillEvidence.objects.count(), AuditEvent.objects.count()) == counts
+    assert SkillVisibility.objects.filter(user=zoe, visibility="manager").count() == shared
 
     client.force_login(User.objects.get(email="manager@northwind.example"))
     matrix = client.get(reverse("skills:team", kwargs={"slug": "northwind"})).content.decode()
     assert "Carry out forklift pre-use inspections" in matrix and "Zoë Dubois" in matrix
+    assert "3 <span" in matrix  # a verified level the team shares

@@ -10,7 +10,7 @@ import zipfile
 from django.urls import reverse
 
 from microcred_web.orgs.models import Membership
-from microcred_web.skills import services
+from microcred_web.skills import endorsements, services
 from microcred_web.skills.matrix_exports import neutralise
 
 
@@ -34,6 +34,12 @@ def test_heatmap_has_headers_colour_and_text_and_sorts(client, skills, issue_to,
             organisation=world.org, actor=world.people["admin"], user=user, current=role
         )
     issue_to(skills.achievement, world.people["learner"])
+    endorsements.visibility_set(  # the learner shows it to their managers
+        organisation=world.org,
+        user=world.people["learner"],
+        skill=skills.forklift,
+        visibility="manager",
+    )
     client.force_login(world.people["manager"])
     html = client.get(url("team", world)).content.decode()
     assert (
@@ -83,6 +89,12 @@ def test_skill_words_filter_the_columns(client, skills, issue_to):
 def test_coverage_bench_strength_single_holder_and_chart(client, skills, issue_to):
     world = skills.world
     issue_to(skills.achievement, world.people["learner"])  # forklift at 3, verified
+    endorsements.visibility_set(  # the learner shows it to their managers
+        organisation=world.org,
+        user=world.people["learner"],
+        skill=skills.forklift,
+        visibility="manager",
+    )
     client.force_login(world.people["manager"])
     at3 = client.get(url("team", world), {"level": "3"}).content.decode()
     assert 'id="coverage-table"' in at3 and f'data-bench="{skills.forklift.pk}">1<' in at3
@@ -103,6 +115,9 @@ def test_exports_csv_and_xlsx_neutralise_formulas(client, skills, issue_to):
     learner.save()
     services.skill_create(organisation=world.org, actor=world.people["admin"], label="@SUM(A1)")
     issue_to(skills.achievement, learner)
+    endorsements.visibility_set(  # the learner shows it to their managers
+        organisation=world.org, user=learner, skill=skills.forklift, visibility="manager"
+    )
     client.force_login(world.people["manager"])
     response = client.get(url("team_export", world, fmt="csv"), {"level": "3"})
     assert response["Content-Disposition"].endswith('.csv"')

@@ -17,7 +17,7 @@ from microcred_web.issuing import services as issuing_services
 from microcred_web.learning import services as learning_services
 from microcred_web.learning.models import Enrolment
 from microcred_web.orgs.models import Membership
-from microcred_web.skills import recommend_services, recommending, services
+from microcred_web.skills import endorsements, recommend_services, recommending, services
 from microcred_web.skills.models import RecommendationDismissal, RoleLink
 
 
@@ -214,6 +214,14 @@ def test_manager_sees_who_is_closest_to_a_role(client, skills, lead_role, issue_
     world = skills.world
     issue_to(skills.achievement, world.people["learner"])
     client.force_login(world.people["manager"])
+    html = client.get(url("mobility", world), {"role": lead_role.pk}).content.decode()
+    assert 'id="mobility"' in html and "0.0%" in html  # private by default: nothing counts
+    endorsements.visibility_set(
+        organisation=world.org,
+        user=world.people["learner"],
+        skill=skills.forklift,
+        visibility="manager",
+    )
     html = client.get(url("mobility", world), {"role": lead_role.pk}).content.decode()
     assert 'id="mobility"' in html and "66.7%" in html
     client.force_login(world.people["learner"])

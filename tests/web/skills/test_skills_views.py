@@ -9,7 +9,7 @@ import json
 
 from django.urls import reverse
 
-from microcred_web.skills import services
+from microcred_web.skills import endorsements, services
 from microcred_web.skills.models import Alignment, JobRole, PersonRole
 
 
@@ -52,6 +52,12 @@ def test_team_matrix_for_the_manager_changes_when_a_credential_is_earned(client,
     before = client.get(url("team", world)).content.decode()
     assert 'id="skills-matrix"' in before and "— / 2" in before
     issue_to(skills.achievement, world.people["learner"])
+    endorsements.visibility_set(  # the learner shows it to their managers
+        organisation=world.org,
+        user=world.people["learner"],
+        skill=skills.forklift,
+        visibility="manager",
+    )
     after = client.get(url("team", world)).content.decode()
     assert "3 <span" in after and "/ 2" in after and "— / 2" not in after
     client.force_login(world.people["learner"])
