@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -104,32 +105,37 @@ def import_case(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
 @org_view(*ADMINS)
 @require_POST
 def import_esco(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
-    try:
-        result = importing.framework_import_esco(
+    return _esco_imported(
+        request,
+        ctx,
+        lambda: importing.framework_import_esco(
             organisation=ctx.organisation,
             actor=ctx.user,
             skills_csv=_upload_text(request, "skills"),
             occupations_csv=_upload_text(request, "occupations"),
             relations_csv=_upload_text(request, "relations"),
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return _back(ctx)
-    messages.success(
-        request,
-        _("ESCO: %(created)d skills added, %(updated)d updated, %(roles)d roles.")
-        % {"created": result.created, "updated": result.updated, "roles": result.roles},
+        ),
     )
-    return _back(ctx)
 
 
 @org_view(*ADMINS)
 @require_POST
 def import_esco_package(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
-    try:
-        result = importing.framework_import_esco_package(
+    return _esco_imported(
+        request,
+        ctx,
+        lambda: importing.framework_import_esco_package(
             organisation=ctx.organisation, actor=ctx.user
-        )
+        ),
+    )
+
+
+def _esco_imported(
+    request: HttpRequest, ctx: OrgContext, run: Callable[[], importing.ImportResult]
+) -> HttpResponse:
+    """Run an ESCO import and say what it did (or why it refused, nothing imported)."""
+    try:
+        result = run()
     except ApplicationError as error:
         messages.error(request, error.message)
         return _back(ctx)
