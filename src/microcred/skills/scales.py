@@ -88,6 +88,53 @@ def map_level(
     return best
 
 
+def proposed_table(source: Scale, target: Scale) -> dict[int, int]:
+    """The proportional mapping as a table (what the editor proposes before anyone edits it)."""
+    return {level.value: map_level(level.value, source, target) for level in source.levels}
+
+
+def table_problems(table: Mapping[int, int], source: Scale, target: Scale) -> list[Problem]:
+    """What keeps ``table`` from being a usable mapping: a source level without a target, a
+    target that is not on ``target``, or a higher source level mapped lower than a lower one.
+    Paths name the source level (``$.table.6``)."""
+    problems = []
+    targets = {level.value for level in target.levels}
+    previous: tuple[int, int] | None = None
+    for level in source.levels:
+        path = f"$.table.{level.value}"
+        mapped = table.get(level.value)
+        if mapped is None:
+            problems.append(Problem(path, "choose a level"))
+            continue
+        if mapped not in targets:
+            problems.append(Problem(path, "not on the target scale"))
+            continue
+        if previous is not None and mapped < previous[1]:
+            problems.append(
+                Problem(
+                    path, f"maps lower than level {previous[0]} (a higher level never maps lower)"
+                )
+            )
+        previous = (level.value, mapped)
+    return problems
+
+
+def map_score(value: Decimal, minimum: Decimal, maximum: Decimal, target: Scale) -> int:
+    """A numeric score between ``minimum`` and ``maximum`` as a level of ``target``: its relative
+    position, to the nearest level (ties upward); outside the range it is clamped. The
+    minimum maps to the lowest level, the maximum to the highest; a higher score never maps
+    lower."""
+    if maximum <= minimum:
+        raise InvalidInput("A score range is empty", [Problem("$.valueMax", "not above valueMin")])
+    position = min(max((value - minimum) / (maximum - minimum), Decimal(0)), Decimal(1))
+    wanted = Decimal(target.lowest) + position * (target.highest - target.lowest)
+    best = target.levels[0].value
+    for level in target.levels:
+        if abs(Decimal(level.value) - wanted) <= abs(Decimal(best) - wanted):
+            best = level.value
+    return best
+
+
 def linear_scale(key: str, labels: tuple[str, ...], descriptors: tuple[str, ...] = ()) -> Scale:
     """A 1..N scale from its labels (and optional descriptors in the same order)."""
     return Scale(
@@ -99,4 +146,12 @@ def linear_scale(key: str, labels: tuple[str, ...], descriptors: tuple[str, ...]
     )
 
 
-__all__ = ["Level", "Scale", "linear_scale", "map_level"]
+__all__ = [
+    "Level",
+    "Scale",
+    "linear_scale",
+    "map_level",
+    "map_score",
+    "proposed_table",
+    "table_problems",
+]

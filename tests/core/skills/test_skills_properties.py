@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ from microcred.skills import (
     map_level,
     role_gap,
 )
+from microcred.skills.scales import map_score, proposed_table, table_problems
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 SKILLS = ("a", "b", "c")
@@ -121,3 +123,40 @@ def test_mapping_keeps_order_and_ends(source, target) -> None:
     assert all(value in {level.value for level in target.levels} for value in mapped)
     if len(source.levels) > 1:
         assert mapped[0] == target.lowest and mapped[-1] == target.highest
+
+
+@given(scales, scales)
+def test_the_proposed_table_is_a_usable_mapping(source, target) -> None:
+    table = proposed_table(source, target)
+    assert table_problems(table, source, target) == []
+    assert [table[level.value] for level in source.levels] == [
+        map_level(level.value, source, target, table) for level in source.levels
+    ]
+
+
+@given(scales, scales, st.data())
+def test_an_accepted_table_never_maps_a_higher_level_lower(source, target, data) -> None:
+    choices = [level.value for level in target.levels]
+    table = {level.value: data.draw(st.sampled_from(choices)) for level in source.levels}
+    mapped = [map_level(level.value, source, target, table) for level in source.levels]
+    if table_problems(table, source, target):
+        assert mapped != sorted(mapped)
+    else:
+        assert mapped == sorted(mapped)
+
+
+@given(
+    scales,
+    st.decimals(-1000, 1000, places=2),
+    st.decimals(Decimal("0.01"), 1000, places=2),
+    st.decimals(0, 1, places=3),
+    st.decimals(0, 1, places=3),
+)
+def test_scores_map_monotonically_with_endpoints_to_endpoints(
+    target, minimum, width, first, second
+) -> None:
+    maximum = minimum + width
+    low, high = sorted((minimum + first * width, minimum + second * width))
+    assert map_score(low, minimum, maximum, target) <= map_score(high, minimum, maximum, target)
+    assert map_score(minimum, minimum, maximum, target) == target.lowest
+    assert map_score(maximum, minimum, maximum, target) == target.highest

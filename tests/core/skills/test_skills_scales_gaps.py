@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from microcred.errors import InvalidInput
 from microcred.skills import Level, Requirement, Scale, fold, linear_scale, map_level, role_gap
+from microcred.skills.scales import map_score, proposed_table, table_problems
 
 FIVE = linear_scale("five", ("Aware", "Basic", "Competent", "Proficient", "Expert"))
 EIGHT = linear_scale("eight", tuple(str(n) for n in range(1, 9)))
@@ -64,3 +67,29 @@ def test_requirement_refuses_nonsense() -> None:
 def test_fold_is_accent_and_case_insensitive() -> None:
     assert fold("  Chariot  ÉLÉVATEUR ") == "chariot elevateur"
     assert fold("Łódź Straße") == "lodz strasse"
+
+
+def test_a_table_that_maps_a_higher_level_lower_is_refused_naming_the_level() -> None:
+    table = proposed_table(EIGHT, FIVE)
+    assert table == {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 4, 7: 4, 8: 5}
+    table[6] = 2
+    assert [str(p) for p in table_problems(table, EIGHT, FIVE)] == [
+        "$.table.6: maps lower than level 5 (a higher level never maps lower)"
+    ]
+    del table[8]
+    table[7] = 9
+    paths = [p.path for p in table_problems(table, EIGHT, FIVE)]
+    assert paths == ["$.table.6", "$.table.7", "$.table.8"]
+
+
+def test_a_percent_score_maps_to_the_nearest_level() -> None:
+    assert [
+        map_score(Decimal(v), Decimal(0), Decimal(100), FIVE) for v in (0, 12, 13, 60, 100)
+    ] == [
+        1,
+        1,
+        2,
+        3,
+        5,
+    ]
+    assert map_score(Decimal(140), Decimal(0), Decimal(100), FIVE) == 5
