@@ -24,6 +24,7 @@ from microcred_web.issuing import selectors as issuing_selectors
 from microcred_web.issuing.models import Credential
 from microcred_web.orgs.models import Membership, Organisation
 from microcred_web.skills.models import Alignment, ProficiencyScale, Skill, SkillEvidence
+from microcred_web.skills.scale_conversion import imported_levels
 from microcred_web.wallet import selectors as wallet_selectors
 from microcred_web.wallet.models import ImportedCredential, ImportLabel
 
@@ -128,17 +129,24 @@ def _imported_claims(organisation: Organisation, imported: ImportedCredential) -
     note = f"Issued by {imported.issuer_name or imported.issuer_id}; verified on import " + (
         imported.verified_at.date().isoformat()
     )
+    # a level stated on another scale (a rubric level, a score) is converted to ours
+    converted = imported_levels(
+        organisation=organisation,
+        achievement=achievement if isinstance(achievement, Mapping) else {},
+        results=subject.get("result") or [] if isinstance(subject, Mapping) else [],
+        skill_urls=list(skills),
+    )
     return [
         Claim(
             skill_id=skill.pk,
-            level=lowest,
+            level=converted[url].level if url in converted else lowest,
             state=state,
             observed_at=imported.issued_on or imported.created_at,
             valid_until=imported.expires_on,
             external=True,
-            note=note,
+            note=f"{note}; {converted[url].note}" if url in converted else note,
         )
-        for skill in skills.values()
+        for url, skill in skills.items()
     ]
 
 

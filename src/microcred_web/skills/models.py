@@ -77,6 +77,9 @@ class ProficiencyScale(models.Model):
     name = models.CharField(_("name"), max_length=120)
     levels = models.JSONField(default=list)
     is_default = models.BooleanField(default=False)
+    #: identifiers of results elsewhere on this scale (OB 3.0 ResultDescription ids, rubric or
+    #: framework URIs): an imported result naming one is read as a level of this scale
+    result_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -101,6 +104,35 @@ class ProficiencyScale(models.Model):
             if int(row["value"]) == value:
                 return str(row["label"])
         return str(value)
+
+
+class ScaleMapping(models.Model):
+    """How the levels of one scale count on another: ``table`` is {source level (text): target
+    level}, checked by :func:`microcred.skills.scales.table_problems`."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.ForeignKey(
+        ProficiencyScale, on_delete=models.PROTECT, related_name="mappings_from"
+    )
+    target = models.ForeignKey(
+        ProficiencyScale, on_delete=models.PROTECT, related_name="mappings_to"
+    )
+    table = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["source__name", "target__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="scale_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id}"
+
+    def as_table(self) -> dict[int, int]:
+        return {int(key): int(value) for key, value in self.table.items()}
 
 
 class Skill(models.Model):
