@@ -101,9 +101,9 @@ def _score_source(
     scales: _Scales, description: Mapping[str, Any], value: Decimal
 ) -> _Source | ConvertedLevel | None:
     known = scales.by_result.get(str(description.get("id", "")))
-    if known is not None and value == value.to_integral_value():
-        if int(value) in {level.value for level in known.as_scale().levels}:
-            return scales.known(known, int(value))
+    whole_value = value == value.to_integral_value()
+    if known is not None and whole_value and int(value) in [row["value"] for row in known.levels]:
+        return scales.known(known, int(value))
     low, high = _number(description.get("valueMin")), _number(description.get("valueMax"))
     if low is None or high is None or high <= low:
         return None

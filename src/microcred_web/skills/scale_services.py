@@ -238,7 +238,8 @@ def scale_mapping_save(
         }.get(
             problems[0].message,
             _(
-                "Level %(level)s maps lower than the level below it: a higher level never maps lower."
+                "Level %(level)s maps lower than the level below it: "
+                "a higher level never maps lower."
             ),
         )
         raise ApplicationError(
