@@ -291,14 +291,3 @@ def skill_descriptors_set(
         data={"levels": sorted(cleaned)},
     )
     return skill
-
-
-def level_descriptor(scale: ProficiencyScale | None, skill: Skill, level: int) -> str:
-    """The skill's own descriptor of ``level`` when written, else the scale's."""
-    own = (skill.descriptors or {}).get(str(level), "")
-    if own or scale is None:
-        return str(own)
-    for row in scale.levels:
-        if int(row["value"]) == level:
-            return str(row.get("descriptor", ""))
-    return ""

@@ -165,11 +165,24 @@ def profiles_of(
     }
 
 
+def level_descriptor(scale: ProficiencyScale | None, skill: Skill, level: int) -> str:
+    """The skill's own descriptor of ``level`` when an administrator wrote one, else the
+    scale's."""
+    own = (skill.descriptors or {}).get(str(level), "")
+    if own or scale is None:
+        return str(own)
+    for row in scale.levels:
+        if int(row["value"]) == level:
+            return str(row.get("descriptor", ""))
+    return ""
+
+
 @dataclass(frozen=True)
 class ProfileLine:
     skill: Skill
     state: SkillState
     level_label: str
+    descriptor: str = ""
 
 
 def profile_lines(
@@ -183,6 +196,7 @@ def profile_lines(
             skill=skills[skill_id],
             state=state,
             level_label=scale.label_of(state.level) if scale else str(state.level),
+            descriptor=level_descriptor(scale, skills[skill_id], state.level),
         )
         for skill_id, state in profile.items()
         if skill_id in skills
@@ -204,11 +218,20 @@ class RoleGapView:
     gap: RoleGap
     skills: dict[int, Skill]
     is_current: bool
+    scale: ProficiencyScale | None = None
 
     @property
     def lines(self) -> list[tuple[Skill, SkillGap]]:
         return [
             (self.skills[int(i.skill)], i) for i in self.gap.items if int(i.skill) in self.skills
+        ]
+
+    @property
+    def described_lines(self) -> list[tuple[Skill, SkillGap, str]]:
+        """Each line with what its required level means for that skill."""
+        return [
+            (skill, item, level_descriptor(self.scale, skill, item.required))
+            for skill, item in self.lines
         ]
 
 
@@ -224,11 +247,12 @@ def gaps_of(
     profile = profiles_of(organisation=organisation, user_ids=[user.pk], now=now)[user.pk]
     held = held_levels({str(k): v for k, v in profile.items()})
     views = []
+    scale = default_scale(organisation=organisation)
     for role, is_current in roles:
         role = job_role_get(organisation=organisation, role_id=role.pk) or role
         gap = role_gap(held, requirements_of(role))
         skills = Skill.objects.in_bulk([int(item.skill) for item in gap.items])
-        views.append(RoleGapView(role, gap, skills, is_current))
+        views.append(RoleGapView(role, gap, skills, is_current, scale))
     return views
 
 

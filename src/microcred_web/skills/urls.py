@@ -8,6 +8,8 @@ from microcred_web.skills import (
     views,
     views_evidence,
     views_recommend,
+    views_roles_csv,
+    views_scales,
     views_skill_credentials,
 )
 
@@ -80,4 +82,20 @@ urlpatterns += [
     ),
     path(S + "people/<int:user_id>/", views_evidence.person, name="person"),
     path(S + "people/<int:user_id>/rate/", views_evidence.person_rate, name="person_rate"),
+]
+
+# proficiency scales, mappings, a skill's own descriptors; people's roles in bulk (CSV)
+urlpatterns += [
+    path(S + "scales/", views_scales.scales, name="scales"),
+    path(S + "scales/<int:scale_id>/", views_scales.scale, name="scale"),
+    path(S + "scales/<int:scale_id>/default/", views_scales.scale_default, name="scale_default"),
+    path(S + "scales/<int:scale_id>/delete/", views_scales.scale_delete, name="scale_delete"),
+    path(
+        S + "scales/<int:scale_id>/map/<int:target_id>/",
+        views_scales.scale_mapping,
+        name="scale_mapping",
+    ),
+    path(S + "skill/<int:skill_id>/levels/", views_scales.skill_levels, name="skill_levels"),
+    path(S + "roles/bulk/", views_roles_csv.roles_bulk, name="roles_bulk"),
+    path(S + "roles/export.csv", views_roles_csv.roles_export, name="roles_export"),
 ]

@@ -318,13 +318,18 @@ def role(request: HttpRequest, ctx: OrgContext, role_id: int) -> HttpResponse:
             messages.success(request, _("Role saved."))
             return _back(ctx, "skills:role", role_id=job_role.pk)
     query = request.GET.get("q", "")
+    scale = services.scale_default(organisation=ctx.organisation)
     return render(
         request,
         "skills/role.html",
         {
             "ctx": ctx,
             "role": job_role,
-            "levels": services.scale_default(organisation=ctx.organisation).levels,
+            "requirements": [
+                (r, selectors.level_descriptor(scale, r.skill, r.level))
+                for r in job_role.requirements.all()
+            ],
+            "levels": scale.levels,
             "query": query,
             "found": _found(ctx, query, {r.skill_id for r in job_role.requirements.all()}),
             "error": error,

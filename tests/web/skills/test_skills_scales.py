@@ -179,8 +179,8 @@ def test_a_skills_own_descriptor_wins_over_the_scale(skills) -> None:
     )
     skills.forklift.refresh_from_db()
     assert skills.forklift.descriptors == {"3": "Drives in a busy aisle alone"}
-    assert scale_services.level_descriptor(scale, skills.forklift, 3).startswith("Drives")
-    assert scale_services.level_descriptor(scale, skills.forklift, 4).startswith("Handles")
+    assert selectors.level_descriptor(scale, skills.forklift, 3).startswith("Drives")
+    assert selectors.level_descriptor(scale, skills.forklift, 4).startswith("Handles")
     with pytest.raises(ApplicationError) as error:
         scale_services.skill_descriptors_set(
             skill=skills.forklift, actor=world.people["admin"], descriptors={9: "x"}, scale=scale
