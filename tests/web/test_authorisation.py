@@ -313,6 +313,17 @@ TABLE: dict[str, Row] = {
     "skills:person_rate": Row(
         org_kwargs(user_id=NO_ID), org_page(frozenset({"manager", "admin"}), ok=405)
     ),
+    # proficiency scales, mappings, a skill's descriptors, roles in bulk (administrators)
+    "skills:scales": Row(org_kwargs(), org_page(ADMIN)),
+    "skills:scale": Row(org_kwargs(scale_id=NO_ID), org_page(ADMIN, ok=404)),
+    "skills:scale_default": Row(org_kwargs(scale_id=NO_ID), org_page(ADMIN, ok=405)),
+    "skills:scale_delete": Row(org_kwargs(scale_id=NO_ID), org_page(ADMIN, ok=405)),
+    "skills:scale_mapping": Row(
+        org_kwargs(scale_id=NO_ID, target_id=NO_ID), org_page(ADMIN, ok=404)
+    ),
+    "skills:skill_levels": Row(org_kwargs(skill_id=NO_ID), org_page(ADMIN, ok=404)),
+    "skills:roles_bulk": Row(org_kwargs(), org_page(ADMIN)),
+    "skills:roles_export": Row(org_kwargs(), org_page(ADMIN)),
     "api-v1:skills_profile": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),
     "api-v1:skills_gaps": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),
     "api-v1:skills_recommendations": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),

@@ -200,7 +200,7 @@ def roles_csv_export(*, organisation: Organisation) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
-    for email, user in sorted(lookup.members.items()):
+    for _key, user in sorted(lookup.members.items()):
         person = lookup.persons.get(user.pk)
         current = person.current.name if person and person.current else ""
         targets = sorted(t.name for t in person.targets.all()) if person else []
