@@ -14,7 +14,7 @@ from typing import Any
 from microcred_web.accounts.models import User
 from microcred_web.achievements.models import Achievement
 from microcred_web.orgs.models import Membership, Organisation, Team
-from microcred_web.skills import evidence, importing, services
+from microcred_web.skills import demo_scales, evidence, importing, services
 from microcred_web.skills.models import (
     Alignment,
     Framework,
@@ -229,6 +229,7 @@ def demo_content_load() -> dict[str, int]:
             current=roles["Warehouse operative"],
             targets=[roles["Warehouse team lead"]] if wants_lead else [],
         )
+    demo_scales.demo_scales_load(organisation=organisation, admin=admin)
     added = 0
     for membership in Membership.objects.filter(organisation=organisation, is_active=True):
         added += evidence.evidence_sync_person(organisation=organisation, user=membership.user)

@@ -12,7 +12,12 @@ from microcred_web.accounts.models import User
 from microcred_web.common.models import AuditEvent
 from microcred_web.orgs.models import Organisation
 from microcred_web.skills import selectors
-from microcred_web.skills.models import SkillEvidence, SkillVisibility
+from microcred_web.skills.models import (
+    ProficiencyScale,
+    ScaleMapping,
+    SkillEvidence,
+    SkillVisibility,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +41,33 @@ def test_demo_learner_sees_profile_and_gap_and_loading_again_changes_nothing(cli
     soren = User.objects.get(email="soren.kristensen@northwind.example")
     assert selectors.profile_lines(organisation=northwind, user=soren) == []
 
+    # a second scale mapped onto the default, and a skill's own descriptors
+    eight = ProficiencyScale.objects.get(organisation=northwind, name__startswith="Partner")
+    assert len(eight.levels) == 8
+    mapping = ScaleMapping.objects.get(source=eight, target__is_default=True)
+    assert mapping.as_table()[6] == 4
+    stacking = next(
+        line
+        for line in selectors.profile_lines(organisation=northwind, user=zoe)
+        if line.skill.code == "WH-FL-02"
+    )
+    assert stacking.descriptor.startswith("Moves and stacks loads alone in a busy aisle")
+
     shared = SkillVisibility.objects.filter(user=zoe, visibility="manager").count()
     assert shared >= 2  # the demo team shows its skills to its managers
-    counts = (SkillEvidence.objects.count(), AuditEvent.objects.count())
+    counts = (
+        SkillEvidence.objects.count(),
+        AuditEvent.objects.count(),
+        ProficiencyScale.objects.count(),
+        ScaleMapping.objects.count(),
+    )
     call_command("load_demo", stdout=StringIO())
-    assert (SkillEvidence.objects.count(), AuditEvent.objects.count()) == counts
+    assert (
+        SkillEvidence.objects.count(),
+        AuditEvent.objects.count(),
+        ProficiencyScale.objects.count(),
+        ScaleMapping.objects.count(),
+    ) == counts
     assert SkillVisibility.objects.filter(user=zoe, visibility="manager").count() == shared
 
     client.force_login(User.objects.get(email="manager@northwind.example"))
