@@ -279,3 +279,58 @@ def test_an_administrators_mapping_decides_and_a_change_re_levels(
             organisation=world.org, actor=admin, source=eight, target=default, table=table
         )
     assert [r.level for r in _rows(world, FORKLIFT_URI)] == [3, 4]
+
+
+def _score_credential(value: str, low: str, high: str, result_id: str) -> dict[str, Any]:
+    key = KeyPair.generate_ed25519()
+    data: dict[str, Any] = json.loads((OB30 / "simple.json").read_text(encoding="utf-8"))
+    data.pop("proof")
+    data["issuer"]["id"] = key.controller
+    achievement = data["credentialSubject"]["achievement"]
+    achievement["alignment"] = [
+        {"type": ["Alignment"], "targetName": "Forklift", "targetUrl": FORKLIFT_URI}
+    ]
+    achievement["resultDescription"] = [
+        {
+            "id": result_id,
+            "type": ["ResultDescription"],
+            "name": "Practical test",
+            "resultType": "ScaledScore",
+            "valueMin": low,
+            "valueMax": high,
+        }
+    ]
+    data["credentialSubject"]["result"] = [
+        {"type": ["Result"], "resultDescription": result_id, "value": value}
+    ]
+    signed: dict[str, Any] = issue_credential(data, key, created="2024-01-01T00:00:00Z")
+    return signed
+
+
+def test_a_numeric_score_is_converted_by_its_range(
+    skills, django_capture_on_commit_callbacks
+) -> None:
+    world = skills.world
+    _import(
+        world,
+        _score_credential("80", "0", "100", "urn:example:pct"),
+        django_capture_on_commit_callbacks,
+    )
+    (row,) = _rows(world, FORKLIFT_URI)
+    assert row.level == 4
+    assert "score 80 (0–100) on Practical test, counted as 4 of 5" in row.note
+
+
+def test_a_score_on_a_known_scale_reads_as_its_level(
+    skills, django_capture_on_commit_callbacks
+) -> None:
+    world = skills.world
+    _eight(world, result_ids=["urn:example:grade"])
+    _import(
+        world,
+        _score_credential("6", "1", "8", "urn:example:grade"),
+        django_capture_on_commit_callbacks,
+    )
+    (row,) = _rows(world, FORKLIFT_URI)
+    assert row.level == 4  # no mapping saved: proportional
+    assert "level 6 of 8 on SFIA-like 1–8, counted as 4 of 5" in row.note
