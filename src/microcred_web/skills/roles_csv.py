@@ -160,7 +160,7 @@ def roles_csv_plan(*, organisation: Organisation, content: str) -> BulkPlan:
         return BulkPlan([], _("At most 5000 people per file."))
     if len(lines) == 1:
         return BulkPlan([], _("The file has no people in it."))
-    lookup, seen = _Lookup(organisation), {}
+    lookup, seen = _Lookup(organisation), dict[str, int]()
     return BulkPlan([_plan_row(line, cells, lookup, seen) for line, cells in lines[1:]])
 
 

@@ -58,8 +58,10 @@ def _ordered_levels(description: Mapping[str, Any]) -> list[Mapping[str, Any]]:
         row for row in description.get("rubricCriterionLevel") or [] if isinstance(row, Mapping)
     ]
     points = [_number(row.get("points")) for row in levels]
-    if levels and all(p is not None for p in points):
-        return [row for _p, row in sorted(zip(points, levels, strict=True), key=lambda x: x[0])]
+    known = [p for p in points if p is not None]
+    if levels and len(known) == len(levels):
+        order = sorted(range(len(levels)), key=lambda n: known[n])
+        return [levels[n] for n in order]
     return levels
 
 

@@ -183,7 +183,7 @@ def scale_mapping(
             )
         except ApplicationError as failure:
             error = failure
-            table = {int(k): int(v) for k, v in posted.items() if str(v).isdigit()}
+            table = {int(k): int(v) for k, v in posted.items() if v is not None and v.isdigit()}
         else:
             messages.success(request, _("Mapping saved."))
             return redirect("skills:scale", slug=ctx.organisation.slug, scale_id=source.pk)
