@@ -141,8 +141,10 @@ def imported_levels(
     skill_urls: Iterable[str],
 ) -> dict[str, ConvertedLevel]:
     """{skill URL: level on the default scale} for the skills an imported credential's
-    results state a level of (a result applies to the skills its description or achieved
-    level is aligned to, else to all the achievement's skills; the highest result wins)."""
+    results state a level of. A result applies to the skills its description or achieved level
+    is aligned to (the highest result wins); a result aligned to nothing applies to all the
+    achievement's skills only when it is the only one (several unaligned results, such as a
+    rubric's criteria, say nothing about any one skill)."""
     default = ProficiencyScale.objects.filter(organisation=organisation, is_default=True).first()
     if default is None:
         return {}
@@ -154,6 +156,7 @@ def imported_levels(
     }
     every = list(skill_urls)
     found: dict[str, ConvertedLevel] = {}
+    unaligned: list[ConvertedLevel] = []
     for result in results:
         if not isinstance(result, Mapping):
             continue
@@ -181,7 +184,12 @@ def imported_levels(
         aimed = _urls(description.get("alignment")) + _urls(
             levels.get(achieved, {}).get("alignment")
         )
-        for url in [u for u in aimed if u in every] or every:
+        if not aimed:
+            unaligned.append(converted)
+        for url in [u for u in aimed if u in every]:
             if url not in found or converted.level > found[url].level:
                 found[url] = converted
+    if len(unaligned) == 1:  # one result, aligned to nothing: it is the achievement's level
+        for url in every:
+            found.setdefault(url, unaligned[0])
     return found

@@ -334,3 +334,36 @@ def test_a_score_on_a_known_scale_reads_as_its_level(
     (row,) = _rows(world, FORKLIFT_URI)
     assert row.level == 4  # no mapping saved: proportional
     assert "level 6 of 8 on SFIA-like 1–8, counted as 4 of 5" in row.note
+
+
+def test_results_aligned_to_nothing_count_only_when_alone(
+    skills, django_capture_on_commit_callbacks
+) -> None:
+    world = skills.world
+    credential = _score_credential("80", "0", "100", "urn:example:pct")
+    _import(world, credential, django_capture_on_commit_callbacks)
+    assert _rows(world, FORKLIFT_URI)[0].level == 4  # one unaligned result: the achievement's
+    key = KeyPair.generate_ed25519()
+    two = {k: v for k, v in credential.items() if k != "proof"}
+    two["issuer"] = {**two["issuer"], "id": key.controller}
+    two["id"] = "http://example.com/credentials/two"
+    achievement = two["credentialSubject"]["achievement"]
+    second = {**achievement["resultDescription"][0], "id": "urn:example:other", "name": "Report"}
+    two["credentialSubject"] = {
+        **two["credentialSubject"],
+        "achievement": {
+            **achievement,
+            "resultDescription": [*achievement["resultDescription"], second],
+        },
+        "result": [
+            {"type": ["Result"], "resultDescription": "urn:example:pct", "value": "100"},
+            {"type": ["Result"], "resultDescription": "urn:example:other", "value": "100"},
+        ],
+    }
+    _import(
+        world,
+        issue_credential(two, key, created="2024-01-01T00:00:00Z"),
+        django_capture_on_commit_callbacks,
+    )
+    newest = _rows(world, FORKLIFT_URI)[-1]
+    assert newest.level == 1 and "counted as" not in newest.note
