@@ -75,6 +75,7 @@ def _edit_scales(admin: Page) -> None:
     admin.get_by_role("link", name="Map to Proficiency 1–5").click()
     expect(admin.get_by_label("Level 8 counts as")).to_have_value("6")  # proposed: top to top
     admin.get_by_label("Level 7 counts as").select_option("6")
+    admin.screenshot(path=str(SHOTS / "scale-mapping.png"), full_page=True)
     admin.get_by_role("button", name="Save mapping").click()
     expect(admin.locator("#mapping-list")).to_contain_text("7→6")
     assert serious_violations(admin) == []

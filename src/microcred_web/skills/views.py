@@ -533,4 +533,9 @@ def public(request: HttpRequest, public_id: Any) -> HttpResponse:
     skill = selectors.skill_public(public_id=public_id)
     if skill is None:
         raise Http404("No such skill.")
-    return render(request, "skills/public.html", {"skill": skill})
+    scale = selectors.default_scale(organisation=skill.organisation)
+    levels = [
+        (row, selectors.level_descriptor(scale, skill, int(row["value"])))
+        for row in (scale.levels if scale else [])
+    ]
+    return render(request, "skills/public.html", {"skill": skill, "levels": levels})

@@ -137,3 +137,21 @@ def test_a_skills_own_descriptor_shows_on_profile_gaps_and_role(client, skills, 
     assert "Drives a counterbalance truck" in client.get(url("mine", world)).content.decode()
     gaps = client.get(url("gaps", world)).content.decode()
     assert "Drives a counterbalance truck" in gaps and "Does routine tasks" in gaps
+
+
+def test_the_public_skill_page_says_what_each_level_means(client, world) -> None:
+    from microcred_web.skills import scale_services
+
+    skill = services.skill_create(
+        organisation=world.org, actor=world.people["admin"], label="Stock control"
+    )
+    scale_services.skill_descriptors_set(
+        skill=skill,
+        actor=world.people["admin"],
+        descriptors={3: "Runs the weekly cycle count"},
+        scale=services.scale_default(organisation=world.org),
+    )
+    html = client.get(reverse("skills:public", kwargs={"public_id": skill.public_id})).content
+    text = html.decode()
+    assert "3 · Competent</dt><dd>Runs the weekly cycle count</dd>" in text
+    assert "4 · Proficient</dt><dd>Handles unusual cases and helps others.</dd>" in text
