@@ -367,3 +367,25 @@ def test_results_aligned_to_nothing_count_only_when_alone(
     )
     newest = _rows(world, FORKLIFT_URI)[-1]
     assert newest.level == 1 and "counted as" not in newest.note
+
+
+def test_rubric_levels_are_ordered_by_points_when_all_have_them(
+    skills, django_capture_on_commit_callbacks
+) -> None:
+    """Listed highest first, with points: level "L2" (points 2 of 1..8) is level 2 of 8."""
+    world = skills.world
+    key = KeyPair.generate_ed25519()
+    data = {k: v for k, v in _rubric_credential(2).items() if k != "proof"}
+    data["issuer"] = {**data["issuer"], "id": key.controller}
+    description = data["credentialSubject"]["achievement"]["resultDescription"][0]
+    levels = description["rubricCriterionLevel"]
+    for number, level in enumerate(levels, start=1):
+        level["points"] = str(number)
+    description["rubricCriterionLevel"] = list(reversed(levels))
+    _import(
+        world,
+        issue_credential(data, key, created="2024-01-01T00:00:00Z"),
+        django_capture_on_commit_callbacks,
+    )
+    (row,) = _rows(world, FORKLIFT_URI)
+    assert "level 2 of 8 on Warehouse practice, counted as 2 of 5" in row.note
