@@ -173,9 +173,7 @@ def recommend(
         if closes > 0:
             reasons.sort(key=lambda r: (-r.closes, r.role, r.skill))
             factor, applied = dismissal_factor(reasons, offer, feedback)
-            found.append(
-                Recommendation(offer, closes, tuple(reasons), closes * factor, applied)
-            )
+            found.append(Recommendation(offer, closes, tuple(reasons), closes * factor, applied))
     found.sort(key=_rank_key)
     return found if limit is None else found[:limit]
 
