@@ -313,6 +313,10 @@ TABLE: dict[str, Row] = {
     "skills:person_rate": Row(
         org_kwargs(user_id=NO_ID), org_page(frozenset({"manager", "admin"}), ok=405)
     ),
+    # skills of courses and questions (authors) and rubric criteria (admins); other orgs' 404
+    "skills:course_skills": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "skills:question_skills": Row(org_kwargs(question_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "skills:criterion_skills": Row(org_kwargs(criterion_id=NO_ID), org_page(ADMIN, ok=404)),
     "api-v1:skills_profile": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),
     "api-v1:skills_gaps": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),
     "api-v1:skills_recommendations": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),

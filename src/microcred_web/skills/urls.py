@@ -6,6 +6,7 @@ from django.urls import path
 
 from microcred_web.skills import (
     views,
+    views_alignments,
     views_evidence,
     views_recommend,
     views_skill_credentials,
@@ -80,4 +81,19 @@ urlpatterns += [
     ),
     path(S + "people/<int:user_id>/", views_evidence.person, name="person"),
     path(S + "people/<int:user_id>/rate/", views_evidence.person_rate, name="person_rate"),
+]
+
+# skills of courses, quiz questions and rubric criteria (views_alignments)
+urlpatterns += [
+    path(S + "courses/<int:course_id>/", views_alignments.course_skills, name="course_skills"),
+    path(
+        S + "questions/<int:question_id>/",
+        views_alignments.question_skills,
+        name="question_skills",
+    ),
+    path(
+        S + "criteria/<int:criterion_id>/",
+        views_alignments.criterion_skills,
+        name="criterion_skills",
+    ),
 ]
