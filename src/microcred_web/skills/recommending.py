@@ -1,10 +1,11 @@
 """Reads for recommendations, training needs and career paths (ADR 0027).
 
 What a person can do is read once per organisation as core :class:`Offer` s: published
-credentials (achievements) with skill alignments, the published courses whose completion (or
-quiz) an award rule of such an achievement names, and the active assessment requirements of
-those achievements. Each offer gives the alignments of the achievements it leads to. The
-ranking itself is the core's (:mod:`microcred.skills.recommend`).
+credentials (achievements) with skill alignments, the published courses aligned to skills
+themselves or whose completion (or quiz) an award rule of such an achievement names, and the
+active assessment requirements of those achievements. Each offer gives the alignments of the
+achievements it leads to (and a course its own). The ranking itself is the core's
+(:mod:`microcred.skills.recommend`), lowered by the person's dismissals and their reasons.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from microcred.rules import CourseCompleted, QuizPassed, leaves
 from microcred.skills import held_levels
 from microcred.skills.recommend import (
     CareerPath,
+    Dismissal,
     Need,
     Offer,
     Reason,
@@ -37,6 +39,7 @@ from microcred_web.learning.models import Course, Enrolment, Quiz
 from microcred_web.orgs.models import Organisation
 from microcred_web.skills.models import (
     Alignment,
+    CourseAlignment,
     JobRole,
     RecommendationDismissal,
     RoleLink,
@@ -52,9 +55,9 @@ from microcred_web.skills.selectors import (
 )
 
 DISMISS_REASONS = {
-    "have_it": gettext_lazy("I already have this skill"),
+    "have_it": gettext_lazy("I already know it"),
     "not_relevant": gettext_lazy("Not relevant to my work"),
-    "no_time": gettext_lazy("No time for it now"),
+    "no_time": gettext_lazy("Too long for me now"),
     "other": gettext_lazy("Another reason"),
 }
 
@@ -118,6 +121,10 @@ def catalogue(*, organisation: Organisation) -> Catalogue:
                 ref = quiz_courses.get(leaf.ref, "")
             if ref in courses:
                 _merge(course_gives[ref], _gives(aligned[rule.achievement_id]))
+    for row in CourseAlignment.objects.filter(organisation=organisation).select_related("course"):
+        ref = f"course:{row.course.public_id}"
+        if ref in courses:  # the course's own skills (issue 17 item 2)
+            _merge(course_gives[ref], {str(row.skill_id): row.level})
     for ref, gives in course_gives.items():
         course = courses[ref]
         key = f"course:{course.pk}"
@@ -245,7 +252,19 @@ def recommendations_for(
     if kinds:
         offers = [o for o in offers if o.kind in kinds]
     hidden = dismissed_items(organisation=organisation, user_id=user.pk)
-    return _views(recommend(needs, offers, dismissed=hidden, limit=limit), cat)
+    return _views(recommend(needs, offers, dismissals=feedback_of(hidden, cat), limit=limit), cat)
+
+
+def feedback_of(hidden: dict[str, RecommendationDismissal], cat: Catalogue) -> list[Dismissal]:
+    """The dismissals as the ranking reads them: what each dismissed offer gives and its
+    effort (an offer no longer in the catalogue only stays hidden)."""
+    offers = {offer.key: offer for offer in cat.offers}
+    out = []
+    for key, row in hidden.items():
+        offer = offers.get(key)
+        gives = offer.gives if offer is not None else {}
+        out.append(Dismissal(key, row.reason, gives, offer.effort_hours if offer else None))
+    return out
 
 
 # --------------------------------------------------------------------------- many people

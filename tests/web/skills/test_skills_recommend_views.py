@@ -107,7 +107,7 @@ def test_dismiss_with_reason_hides_it_and_restore_brings_it_back(client, skills,
     row = RecommendationDismissal.objects.get(user=world.people["learner"], item=item)
     assert row.reason == "no_time" and row.note == "Busy season"
     html = client.get(url("recommended", world)).content.decode()
-    assert 'id="rec-course' not in html and "No time for it now" in html
+    assert 'id="rec-course' not in html and "Too long for me now" in html
     client.post(url("recommendation_dismiss", world), {"item": item, "restore": "1"})
     assert 'id="rec-course' in client.get(url("recommended", world)).content.decode()
     assert RecommendationDismissal.objects.filter(item=item).count() == 2  # append-only
