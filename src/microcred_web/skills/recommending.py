@@ -32,6 +32,7 @@ from microcred.skills.recommend import (
     recommend,
     training_needs,
 )
+from microcred.skills.visibility import Viewer
 from microcred_web.achievements.models import Achievement, AchievementStatus
 from microcred_web.assessments.models import Assessment, AssessmentStatus, Requirement
 from microcred_web.awards.models import AwardRule
@@ -191,10 +192,15 @@ def needs_of(*, organisation: Organisation, user: Any, held: dict[str, int]) -> 
 
 
 def held_of(
-    *, organisation: Organisation, user_id: int, now: datetime | None = None
+    *,
+    organisation: Organisation,
+    user_id: int,
+    now: datetime | None = None,
+    reach: Viewer | None = None,
 ) -> dict[str, int]:
-    profile = profiles_of(organisation=organisation, user_ids=[user_id], now=now)[user_id]
-    return held_levels({str(k): v for k, v in profile.items()})
+    """The person's held levels (with ``reach``: only the skills shown that far)."""
+    profiles = profiles_of(organisation=organisation, user_ids=[user_id], now=now, reach=reach)
+    return held_levels({str(k): v for k, v in profiles[user_id].items()})
 
 
 @dataclass(frozen=True)
@@ -243,10 +249,12 @@ def recommendations_for(
     limit: int | None = None,
     kinds: tuple[str, ...] = (),
     cat: Catalogue | None = None,
+    reach: Viewer | None = None,
 ) -> list[RecommendationView]:
-    """The person's recommendations, best first (dismissed ones left out)."""
+    """The person's recommendations, best first (dismissed ones left out). With ``reach``
+    (a manager's page, the API) only the skills shown that far count as held."""
     cat = cat or catalogue(organisation=organisation)
-    held = held_of(organisation=organisation, user_id=user.pk)
+    held = held_of(organisation=organisation, user_id=user.pk, reach=reach)
     needs = needs_of(organisation=organisation, user=user, held=held)
     offers = _personal(cat, organisation=organisation, user_id=user.pk)
     if kinds:

@@ -264,6 +264,13 @@ def test_api_reads_profile_gaps_and_recommendations(
     assert [r["title"] for r in recs["recommendations"]] == ["Forklift driving", "Forklift safety"]
     assert recs["recommendations"][0]["reasons"][0].startswith("Warehouse team lead needs")
     issue_to(skills.achievement, world.people["learner"])
+    assert client.get(f"{base}/profile", **auth).json()["skills"] == []  # private by default
+    endorsements.visibility_set(
+        organisation=world.org,
+        user=world.people["learner"],
+        skill=skills.forklift,
+        visibility="organisation",
+    )
     profile = client.get(f"{base}/profile", **auth).json()
     assert (
         profile["skills"][0]["label"] == "Forklift operation" and profile["skills"][0]["verified"]
