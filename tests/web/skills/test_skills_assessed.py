@@ -185,3 +185,22 @@ def test_alignment_refuses_other_organisations_objects_and_bad_levels(
             world, "criterion", plans, [(skills.stock.pk, 9)], django_capture_on_commit_callbacks
         )
     assert error.value.field == "alignments[0]"
+
+
+def test_profile_page_marks_the_skill_assessed_with_its_trail(
+    skills, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    world, learner = skills.world, skills.world.people["learner"]
+    requirement = rubric_requirement(world, _unaligned(world))
+    plans = Criterion.objects.get(requirement=requirement, title="Plans the lift")
+    capture = django_capture_on_commit_callbacks
+    _align(world, "criterion", plans, [(skills.stock.pk, 3)], capture)
+    accept(world, requirement, learner, {"Plans the lift": "Expert"}, capture)
+    client.force_login(learner)
+    html = client.get(reverse("skills:mine", kwargs={"slug": world.org.slug})).content.decode()
+    row = html[html.index(f'data-skill="{skills.stock.uri}"') :]
+    row = row[: row.index("</details>")]
+    assert "assessed-mark" in row and "Assessment result" in row
+    assert "criterion “Plans the lift” (Expert)" in row and "Forklift portfolio" in row
