@@ -69,7 +69,8 @@ def _person(user: Any) -> str:
 def _accepting_review(assessment: Assessment) -> Review | None:
     reviews = [r for r in assessment.reviews.all() if r.decision == Decision.COMPETENT]
     with_levels = [r for r in reviews if r.levels]
-    return (with_levels or reviews or [None])[-1]
+    chosen = with_levels or reviews
+    return chosen[-1] if chosen else None
 
 
 def _criterion_claims(

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -38,12 +38,10 @@ class Target:
     back_url: str
 
     @property
-    def model(self) -> type[models.Model]:
-        return {
-            "course": CourseAlignment,
-            "question": QuestionAlignment,
-            "criterion": CriterionAlignment,
-        }[self.kind]
+    def model(self) -> type[CourseAlignment | QuestionAlignment | CriterionAlignment]:
+        if self.kind == "course":
+            return CourseAlignment
+        return QuestionAlignment if self.kind == "question" else CriterionAlignment
 
     @property
     def filter(self) -> dict[str, Any]:

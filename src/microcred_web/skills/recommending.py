@@ -122,10 +122,11 @@ def catalogue(*, organisation: Organisation) -> Catalogue:
                 ref = quiz_courses.get(leaf.ref, "")
             if ref in courses:
                 _merge(course_gives[ref], _gives(aligned[rule.achievement_id]))
-    for row in CourseAlignment.objects.filter(organisation=organisation).select_related("course"):
-        ref = f"course:{row.course.public_id}"
+    own = CourseAlignment.objects.filter(organisation=organisation).select_related("course")
+    for course_row in own:
+        ref = f"course:{course_row.course.public_id}"
         if ref in courses:  # the course's own skills (issue 17 item 2)
-            _merge(course_gives[ref], {str(row.skill_id): row.level})
+            _merge(course_gives[ref], {str(course_row.skill_id): course_row.level})
     for ref, gives in course_gives.items():
         course = courses[ref]
         key = f"course:{course.pk}"

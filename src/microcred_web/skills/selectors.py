@@ -204,8 +204,8 @@ def profile_lines(
     now: datetime | None = None,
     reach: Viewer | None = None,
 ) -> list[ProfileLine]:
-    profile = profiles_of(organisation=organisation, user_ids=[user.pk], now=now, reach=reach)
-    profile = profile[user.pk]
+    profiles = profiles_of(organisation=organisation, user_ids=[user.pk], now=now, reach=reach)
+    profile = profiles[user.pk]
     skills = Skill.objects.select_related("framework", "group").in_bulk(list(profile))
     scale = default_scale(organisation=organisation)
     lines = [
