@@ -53,6 +53,7 @@ from microcred_web.skills.selectors import (
     person_roles_by_user,
     profiles_of,
     requirements_of,
+    visible_only,
 )
 
 DISMISS_REASONS = {
@@ -287,13 +288,21 @@ class NeedView:
 
 
 def team_needs(
-    *, organisation: Organisation, user_ids: list[int], now: datetime | None = None
+    *,
+    organisation: Organisation,
+    user_ids: list[int],
+    now: datetime | None = None,
+    viewer_id: int | None = None,
 ) -> list[NeedView]:
-    """What would close the most gap weight for the most of ``user_ids`` (training needs)."""
+    """What would close the most gap weight for the most of ``user_ids`` (training needs).
+    With ``viewer_id`` (a manager's page) only the skills others show to managers count."""
     from microcred.skills import role_gap
 
     cat = catalogue(organisation=organisation)
     profiles = profiles_of(organisation=organisation, user_ids=user_ids, now=now)
+    if viewer_id is not None:
+        others = {uid: p for uid, p in profiles.items() if uid != viewer_id}
+        profiles.update(visible_only(others, organisation=organisation, reach=Viewer.MANAGER))
     persons = person_roles_by_user(organisation=organisation)
     roles = {r.pk: r for r in job_role_list(organisation=organisation)}
     people: dict[str, list[RoleNeed]] = {}

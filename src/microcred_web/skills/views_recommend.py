@@ -193,7 +193,9 @@ def _scope(request: HttpRequest, ctx: OrgContext) -> tuple[list[Any], str, list[
 
 
 def _needs(user_ids: list[int], ctx: OrgContext) -> list[recommending.NeedView]:
-    return recommending.team_needs(organisation=ctx.organisation, user_ids=user_ids)
+    return recommending.team_needs(
+        organisation=ctx.organisation, user_ids=user_ids, viewer_id=ctx.user.pk
+    )
 
 
 @org_view(*MANAGERS)

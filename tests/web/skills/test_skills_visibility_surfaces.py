@@ -134,3 +134,12 @@ def test_api_reads_only_organisation_visible_skills(client, skills, setting):
     assert read() == hidden  # managers only: not the API
     _show(world, learner, skills.forklift, "organisation")
     assert read() == (["Forklift operation"], 100.0, [])
+
+
+def test_training_needs_count_only_skills_shown_to_managers(client, skills, setting):
+    world, learner, _course = setting
+    client.force_login(world.people["manager"])
+    page = reverse("skills:training_needs", kwargs={"slug": world.org.slug})
+    assert "Forklift refresher" in client.get(page).content.decode()  # private: a need
+    _show(world, learner, skills.forklift, "manager")
+    assert "Forklift refresher" not in client.get(page).content.decode()
