@@ -204,3 +204,23 @@ def test_profile_page_marks_the_skill_assessed_with_its_trail(
     row = row[: row.index("</details>")]
     assert "assessed-mark" in row and "Assessment result" in row
     assert "criterion “Plans the lift” (Expert)" in row and "Forklift portfolio" in row
+
+
+def test_removing_the_criterion_alignment_withdraws_the_assessed_skill(
+    skills, django_capture_on_commit_callbacks
+):
+    world, learner = skills.world, skills.world.people["learner"]
+    requirement = rubric_requirement(world, _unaligned(world))
+    plans = Criterion.objects.get(requirement=requirement, title="Plans the lift")
+    capture = django_capture_on_commit_callbacks
+    _align(world, "criterion", plans, [(skills.stock.pk, 3)], capture)
+    accept(world, requirement, learner, {"Plans the lift": "Expert"}, capture)
+    assert _state(world, learner, skills.stock).held
+    _align(world, "criterion", plans, [], capture)  # the organisation is re-synced
+    assert _state(world, learner, skills.stock) is None
+    states = list(
+        SkillEvidence.objects.filter(user=learner, skill=skills.stock)
+        .order_by("id")
+        .values_list("state", flat=True)
+    )
+    assert states == ["active", "revoked"]  # appended, never edited
