@@ -36,7 +36,7 @@ def test_recommend_dismiss_explore_and_assign(
     assert serious_violations(learner) == []
 
     course.get_by_text("Not for me").click()
-    course.get_by_label("No time for it now").check()
+    course.get_by_label("Too long for me now").check()
     course.get_by_role("button", name="Dismiss").click()
     expect(learner.locator("li.recommendation", has_text=COURSE)).to_have_count(0)
     learner.reload()

@@ -324,6 +324,10 @@ TABLE: dict[str, Row] = {
     "skills:skill_levels": Row(org_kwargs(skill_id=NO_ID), org_page(ADMIN, ok=404)),
     "skills:roles_bulk": Row(org_kwargs(), org_page(ADMIN)),
     "skills:roles_export": Row(org_kwargs(), org_page(ADMIN)),
+    # skills of courses and questions (authors) and rubric criteria (admins); other orgs' 404
+    "skills:course_skills": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "skills:question_skills": Row(org_kwargs(question_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "skills:criterion_skills": Row(org_kwargs(criterion_id=NO_ID), org_page(ADMIN, ok=404)),
     "api-v1:skills_profile": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),
     "api-v1:skills_gaps": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),
     "api-v1:skills_recommendations": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),

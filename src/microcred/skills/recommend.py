@@ -8,12 +8,19 @@ more than the person holds. Offers are ranked by the weight they close (most fir
 earliest due date, then the least effort, then title; an offer that closes nothing is not
 recommended, and a dismissed offer is never shown.
 
+Dismissals with a reason lower related offers (:class:`Dismissal`, :func:`dismissal_factor`):
+"already know it" halves an offer whose closed weight is mostly (≥ 50 %) on the skills of the
+offers dismissed for that reason, "not relevant" multiplies it by 0.7 on the same test, "too
+long" halves offers at least as long as the shortest one dismissed for that reason; "other"
+changes nothing. The rank uses the lowered *score*; ``closes`` stays the true gap weight.
+
 The same arithmetic serves a training-needs analysis (what closes most gap weight for most
 people) and career paths (the fewest steps, greedily, that close a target role's gap).
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,6 +66,64 @@ class Recommendation:
     offer: Offer
     closes: float
     reasons: tuple[Reason, ...] = field(default=())
+    #: ``closes`` lowered by the person's dismissals (what the ranking uses)
+    score: float | None = None
+    #: the dismissal reasons that lowered it
+    lowered_by: tuple[str, ...] = field(default=())
+
+    @property
+    def rank_score(self) -> float:
+        return self.closes if self.score is None else self.score
+
+
+class DismissReason(enum.StrEnum):
+    HAVE_IT = "have_it"  # already know it
+    NOT_RELEVANT = "not_relevant"
+    NO_TIME = "no_time"  # too long
+    OTHER = "other"
+
+
+#: how much an offer related to a dismissal keeps of its score
+FACTORS = {DismissReason.HAVE_IT: 0.5, DismissReason.NOT_RELEVANT: 0.7, DismissReason.NO_TIME: 0.5}
+MOSTLY = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Dismissal:
+    """An offer the person set aside, and why (its ``gives`` and effort are the offer's)."""
+
+    key: str
+    reason: str
+    gives: Mapping[str, int] = field(default_factory=dict)
+    effort_hours: float | None = None
+
+
+def dismissal_factor(
+    reasons: Iterable[Reason], offer: Offer, dismissals: Iterable[Dismissal]
+) -> tuple[float, tuple[str, ...]]:
+    """(factor ≤ 1, the reasons applied) for an offer closing ``reasons``."""
+    closes: dict[str, float] = {}
+    for reason in reasons:
+        closes[reason.skill] = closes.get(reason.skill, 0.0) + reason.closes
+    total = sum(closes.values())
+    factor, applied = 1.0, []
+    rows = list(dismissals)
+    for why in (DismissReason.HAVE_IT, DismissReason.NOT_RELEVANT):
+        skills = {s for d in rows if d.reason == why for s in d.gives}
+        if skills and total > 0:
+            on_them = sum(w for s, w in closes.items() if s in skills)
+            if on_them / total >= MOSTLY:
+                factor *= FACTORS[why]
+                applied.append(why.value)
+    efforts = [
+        d.effort_hours
+        for d in rows
+        if d.reason == DismissReason.NO_TIME and d.effort_hours is not None
+    ]
+    if efforts and offer.effort_hours is not None and offer.effort_hours >= min(efforts):
+        factor *= FACTORS[DismissReason.NO_TIME]
+        applied.append(DismissReason.NO_TIME.value)
+    return factor, tuple(applied)
 
 
 def reasons_for(offer: Offer, needs: Iterable[RoleNeed]) -> list[Reason]:
@@ -77,7 +142,7 @@ def reasons_for(offer: Offer, needs: Iterable[RoleNeed]) -> list[Reason]:
 def _rank_key(rec: Recommendation) -> tuple[float, int, date, float, str, str]:
     offer = rec.offer
     return (
-        -round(rec.closes, 9),
+        -round(rec.rank_score, 9),
         offer.due is None,
         offer.due or date.max,
         offer.effort_hours if offer.effort_hours is not None else float("inf"),
@@ -91,11 +156,14 @@ def recommend(
     offers: Iterable[Offer],
     *,
     dismissed: Iterable[str] = (),
+    dismissals: Iterable[Dismissal] = (),
     limit: int | None = None,
 ) -> list[Recommendation]:
-    """Offers that close some gap weight, best first; ``dismissed`` keys are left out."""
+    """Offers that close some gap weight, best first; ``dismissed`` keys (and those of
+    ``dismissals``) are left out, and ``dismissals`` lower related offers."""
     roles = list(needs)
-    hidden = set(dismissed)
+    feedback = list(dismissals)
+    hidden = set(dismissed) | {d.key for d in feedback}
     found = []
     for offer in offers:
         if offer.key in hidden:
@@ -104,7 +172,8 @@ def recommend(
         closes = sum(r.closes for r in reasons)
         if closes > 0:
             reasons.sort(key=lambda r: (-r.closes, r.role, r.skill))
-            found.append(Recommendation(offer, closes, tuple(reasons)))
+            factor, applied = dismissal_factor(reasons, offer, feedback)
+            found.append(Recommendation(offer, closes, tuple(reasons), closes * factor, applied))
     found.sort(key=_rank_key)
     return found if limit is None else found[:limit]
 
@@ -207,6 +276,8 @@ def closest(
 __all__ = [
     "KINDS",
     "CareerPath",
+    "DismissReason",
+    "Dismissal",
     "Need",
     "Offer",
     "Reason",
@@ -215,6 +286,7 @@ __all__ = [
     "Step",
     "career_path",
     "closest",
+    "dismissal_factor",
     "reasons_for",
     "recommend",
     "training_needs",

@@ -3,6 +3,10 @@
 ``/api/v1/orgs/<slug>/skills/people/<member id>/…`` with the organisation's API key
 (``Authorization: Bearer mck_…``); ``member id`` is the id ``/orgs/<slug>/members`` lists. A key
 reaches only its own organisation's people: anything else is 404.
+
+The key acts for the organisation: it reads only the skills each person shows to their
+organisation (visibility *organisation* or *public*; private and manager-only skills are left
+out of the profile and count as not held in gaps and recommendations).
 """
 
 from __future__ import annotations
@@ -12,10 +16,14 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
+from microcred.skills.visibility import Viewer
 from microcred_web.common.errors import ApplicationError
 from microcred_web.issuing.api import ApiKeyAuth, _key
 from microcred_web.orgs.models import Membership
 from microcred_web.skills import recommending, selectors
+
+#: what an organisation's key sees of a person's skills
+REACH = Viewer.COLLEAGUE
 
 router = Router(auth=ApiKeyAuth(), tags=["skills"])
 
@@ -39,7 +47,7 @@ def _member(request: HttpRequest, slug: str, member_id: int) -> Membership:
 )
 def profile(request: HttpRequest, slug: str, member_id: int) -> dict[str, Any]:
     m = _member(request, slug, member_id)
-    lines = selectors.profile_lines(organisation=m.organisation, user=m.user)
+    lines = selectors.profile_lines(organisation=m.organisation, user=m.user, reach=REACH)
     return {
         "person": m.user.email,
         "skills": [
@@ -65,7 +73,7 @@ def profile(request: HttpRequest, slug: str, member_id: int) -> dict[str, Any]:
 )
 def gaps(request: HttpRequest, slug: str, member_id: int) -> dict[str, Any]:
     m = _member(request, slug, member_id)
-    views = selectors.gaps_of(organisation=m.organisation, user=m.user)
+    views = selectors.gaps_of(organisation=m.organisation, user=m.user, reach=REACH)
     return {
         "person": m.user.email,
         "roles": [
@@ -98,7 +106,7 @@ def gaps(request: HttpRequest, slug: str, member_id: int) -> dict[str, Any]:
 )
 def recommendations(request: HttpRequest, slug: str, member_id: int) -> dict[str, Any]:
     m = _member(request, slug, member_id)
-    views = recommending.recommendations_for(organisation=m.organisation, user=m.user)
+    views = recommending.recommendations_for(organisation=m.organisation, user=m.user, reach=REACH)
     return {
         "person": m.user.email,
         "recommendations": [

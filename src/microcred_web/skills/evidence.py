@@ -247,7 +247,8 @@ def evidence_sync_credentials(*, organisation: Organisation, credential_ids: lis
 
 @transaction.atomic
 def evidence_sync_person(*, organisation: Organisation, user: Any) -> int:
-    """Bring all credential evidence of one member up to date (issued here and imported)."""
+    """Bring all evidence of one member that follows from records up to date: credentials
+    issued here and imported, accepted assessments and passed quizzes."""
     ids = list(
         issuing_selectors.credential_list(organisation=organisation)
         .filter(
@@ -278,7 +279,9 @@ def evidence_sync_person(*, organisation: Organisation, user: Any) -> int:
     )
     for source in list(gone):
         added += _append(organisation, user.pk, source, [], EvidenceKind.VERIFIED_CREDENTIAL)
-    return added
+    from microcred_web.skills.assessed_evidence import evidence_sync_assessed
+
+    return added + evidence_sync_assessed(organisation=organisation, user_id=user.pk)
 
 
 def evidence_sync_user_everywhere(*, user_id: int) -> int:

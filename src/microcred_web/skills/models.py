@@ -198,6 +198,65 @@ class Alignment(models.Model):
         return f"{self.achievement_id} → {self.skill_id} @ {self.level}"
 
 
+class LearningAlignment(models.Model):
+    """A course, quiz question or rubric criterion recognises a skill at a level (the lower
+    apps know nothing of it; issue 17 item 2)."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(_("level"))
+
+    class Meta:
+        abstract = True
+        ordering = ["skill__label"]
+
+
+class CourseAlignment(LearningAlignment):
+    course = models.ForeignKey(
+        "learning.Course", on_delete=models.CASCADE, related_name="skill_alignments"
+    )
+
+    class Meta(LearningAlignment.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["course", "skill"], name="course_alignment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"course {self.course_id} → {self.skill_id} @ {self.level}"
+
+
+class QuestionAlignment(LearningAlignment):
+    question = models.ForeignKey(
+        "learning.Question", on_delete=models.CASCADE, related_name="skill_alignments"
+    )
+
+    class Meta(LearningAlignment.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["question", "skill"], name="question_alignment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"question {self.question_id} → {self.skill_id} @ {self.level}"
+
+
+class CriterionAlignment(LearningAlignment):
+    criterion = models.ForeignKey(
+        "assessments.Criterion", on_delete=models.CASCADE, related_name="skill_alignments"
+    )
+
+    class Meta(LearningAlignment.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criterion", "skill"], name="criterion_alignment_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"criterion {self.criterion_id} → {self.skill_id} @ {self.level}"
+
+
 class JobRole(models.Model):
     """A role profile (named ``JobRole``: "role" already means a member's permissions)."""
 

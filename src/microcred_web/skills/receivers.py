@@ -1,5 +1,6 @@
-"""Queue evidence updates when credentials are issued, change status or are claimed, and when
-the wallet imports or removes a credential. Receivers only queue; the task does the work."""
+"""Queue evidence updates when credentials are issued, change status or are claimed, when
+the wallet imports or removes a credential, and when an assessment is accepted or a quiz
+attempt recorded. Receivers only queue; the task does the work."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from microcred_web.assessments.signals import assessment_recorded
 from microcred_web.issuing.models import Credential
 from microcred_web.issuing.signals import credentials_issued
+from microcred_web.learning.signals import learning_recorded
 from microcred_web.wallet.models import ImportedCredential
 
 
@@ -81,10 +84,20 @@ def on_import_changed(sender: Any, *, instance: ImportedCredential, **_: Any) ->
     transaction.on_commit(lambda: skills_wallet_task.enqueue(user_id=user_id))
 
 
+def on_results_recorded(sender: Any, *, organisation: Any, user_ids: list[int], **_: Any) -> None:
+    """An assessment accepted or a quiz attempt submitted (both sent after commit)."""
+    from microcred_web.skills.tasks import skills_people_task
+
+    if user_ids:
+        skills_people_task.enqueue(organisation_id=organisation.pk, user_ids=sorted(user_ids))
+
+
 def connect() -> None:
     credentials_issued.connect(on_credentials_issued, dispatch_uid="skills.credentials_issued")
     post_save.connect(on_credential_saved, sender=Credential, dispatch_uid="skills.credential")
     post_save.connect(on_import_changed, sender=ImportedCredential, dispatch_uid="skills.import")
+    assessment_recorded.connect(on_results_recorded, dispatch_uid="skills.assessment_recorded")
+    learning_recorded.connect(on_results_recorded, dispatch_uid="skills.learning_recorded")
     post_delete.connect(
         on_import_changed, sender=ImportedCredential, dispatch_uid="skills.import_deleted"
     )

@@ -1,10 +1,11 @@
 """Reads for recommendations, training needs and career paths (ADR 0027).
 
 What a person can do is read once per organisation as core :class:`Offer` s: published
-credentials (achievements) with skill alignments, the published courses whose completion (or
-quiz) an award rule of such an achievement names, and the active assessment requirements of
-those achievements. Each offer gives the alignments of the achievements it leads to. The
-ranking itself is the core's (:mod:`microcred.skills.recommend`).
+credentials (achievements) with skill alignments, the published courses aligned to skills
+themselves or whose completion (or quiz) an award rule of such an achievement names, and the
+active assessment requirements of those achievements. Each offer gives the alignments of the
+achievements it leads to (and a course its own). The ranking itself is the core's
+(:mod:`microcred.skills.recommend`), lowered by the person's dismissals and their reasons.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from microcred.rules import CourseCompleted, QuizPassed, leaves
 from microcred.skills import held_levels
 from microcred.skills.recommend import (
     CareerPath,
+    Dismissal,
     Need,
     Offer,
     Reason,
@@ -30,6 +32,7 @@ from microcred.skills.recommend import (
     recommend,
     training_needs,
 )
+from microcred.skills.visibility import Viewer
 from microcred_web.achievements.models import Achievement, AchievementStatus
 from microcred_web.assessments.models import Assessment, AssessmentStatus, Requirement
 from microcred_web.awards.models import AwardRule
@@ -37,6 +40,7 @@ from microcred_web.learning.models import Course, Enrolment, Quiz
 from microcred_web.orgs.models import Organisation
 from microcred_web.skills.models import (
     Alignment,
+    CourseAlignment,
     JobRole,
     RecommendationDismissal,
     RoleLink,
@@ -49,12 +53,13 @@ from microcred_web.skills.selectors import (
     person_roles_by_user,
     profiles_of,
     requirements_of,
+    visible_only,
 )
 
 DISMISS_REASONS = {
-    "have_it": gettext_lazy("I already have this skill"),
+    "have_it": gettext_lazy("I already know it"),
     "not_relevant": gettext_lazy("Not relevant to my work"),
-    "no_time": gettext_lazy("No time for it now"),
+    "no_time": gettext_lazy("Too long for me now"),
     "other": gettext_lazy("Another reason"),
 }
 
@@ -118,6 +123,11 @@ def catalogue(*, organisation: Organisation) -> Catalogue:
                 ref = quiz_courses.get(leaf.ref, "")
             if ref in courses:
                 _merge(course_gives[ref], _gives(aligned[rule.achievement_id]))
+    own = CourseAlignment.objects.filter(organisation=organisation).select_related("course")
+    for course_row in own:
+        ref = f"course:{course_row.course.public_id}"
+        if ref in courses:  # the course's own skills (issue 17 item 2)
+            _merge(course_gives[ref], {str(course_row.skill_id): course_row.level})
     for ref, gives in course_gives.items():
         course = courses[ref]
         key = f"course:{course.pk}"
@@ -184,10 +194,15 @@ def needs_of(*, organisation: Organisation, user: Any, held: dict[str, int]) -> 
 
 
 def held_of(
-    *, organisation: Organisation, user_id: int, now: datetime | None = None
+    *,
+    organisation: Organisation,
+    user_id: int,
+    now: datetime | None = None,
+    reach: Viewer | None = None,
 ) -> dict[str, int]:
-    profile = profiles_of(organisation=organisation, user_ids=[user_id], now=now)[user_id]
-    return held_levels({str(k): v for k, v in profile.items()})
+    """The person's held levels (with ``reach``: only the skills shown that far)."""
+    profiles = profiles_of(organisation=organisation, user_ids=[user_id], now=now, reach=reach)
+    return held_levels({str(k): v for k, v in profiles[user_id].items()})
 
 
 @dataclass(frozen=True)
@@ -236,16 +251,30 @@ def recommendations_for(
     limit: int | None = None,
     kinds: tuple[str, ...] = (),
     cat: Catalogue | None = None,
+    reach: Viewer | None = None,
 ) -> list[RecommendationView]:
-    """The person's recommendations, best first (dismissed ones left out)."""
+    """The person's recommendations, best first (dismissed ones left out). With ``reach``
+    (a manager's page, the API) only the skills shown that far count as held."""
     cat = cat or catalogue(organisation=organisation)
-    held = held_of(organisation=organisation, user_id=user.pk)
+    held = held_of(organisation=organisation, user_id=user.pk, reach=reach)
     needs = needs_of(organisation=organisation, user=user, held=held)
     offers = _personal(cat, organisation=organisation, user_id=user.pk)
     if kinds:
         offers = [o for o in offers if o.kind in kinds]
     hidden = dismissed_items(organisation=organisation, user_id=user.pk)
-    return _views(recommend(needs, offers, dismissed=hidden, limit=limit), cat)
+    return _views(recommend(needs, offers, dismissals=feedback_of(hidden, cat), limit=limit), cat)
+
+
+def feedback_of(hidden: dict[str, RecommendationDismissal], cat: Catalogue) -> list[Dismissal]:
+    """The dismissals as the ranking reads them: what each dismissed offer gives and its
+    effort (an offer no longer in the catalogue only stays hidden)."""
+    offers = {offer.key: offer for offer in cat.offers}
+    out = []
+    for key, row in hidden.items():
+        offer = offers.get(key)
+        gives = offer.gives if offer is not None else {}
+        out.append(Dismissal(key, row.reason, gives, offer.effort_hours if offer else None))
+    return out
 
 
 # --------------------------------------------------------------------------- many people
@@ -259,13 +288,21 @@ class NeedView:
 
 
 def team_needs(
-    *, organisation: Organisation, user_ids: list[int], now: datetime | None = None
+    *,
+    organisation: Organisation,
+    user_ids: list[int],
+    now: datetime | None = None,
+    viewer_id: int | None = None,
 ) -> list[NeedView]:
-    """What would close the most gap weight for the most of ``user_ids`` (training needs)."""
+    """What would close the most gap weight for the most of ``user_ids`` (training needs).
+    With ``viewer_id`` (a manager's page) only the skills others show to managers count."""
     from microcred.skills import role_gap
 
     cat = catalogue(organisation=organisation)
     profiles = profiles_of(organisation=organisation, user_ids=user_ids, now=now)
+    if viewer_id is not None:
+        others = {uid: p for uid, p in profiles.items() if uid != viewer_id}
+        profiles.update(visible_only(others, organisation=organisation, reach=Viewer.MANAGER))
     persons = person_roles_by_user(organisation=organisation)
     roles = {r.pk: r for r in job_role_list(organisation=organisation)}
     people: dict[str, list[RoleNeed]] = {}

@@ -25,6 +25,7 @@ from microcred.skills import (
     held_levels,
     role_gap,
 )
+from microcred.skills.visibility import Viewer, can_see
 from microcred_web.orgs.models import Organisation, Team
 from microcred_web.skills.models import (
     Alignment,
@@ -34,6 +35,7 @@ from microcred_web.skills.models import (
     ProficiencyScale,
     Skill,
     SkillEvidence,
+    SkillVisibility,
 )
 
 SEARCH_LIMIT = 50
@@ -140,10 +142,30 @@ def _half_lives(organisation: Organisation) -> dict[str, float]:
     return {str(pk): float(days) for pk, days in rows}
 
 
-def profiles_of(
-    *, organisation: Organisation, user_ids: Iterable[int], now: datetime | None = None
+def visible_only(
+    profiles: dict[int, dict[int, SkillState]], *, organisation: Organisation, reach: Viewer
 ) -> dict[int, dict[int, SkillState]]:
-    """{user id: {skill id: state}} for many people in one query."""
+    """Each person's skills that a viewer with this relation (``reach``) may see: each
+    person's own per-skill visibility, private when unset (issue 17 item 3)."""
+    if reach is Viewer.SELF:
+        return profiles
+    rows = SkillVisibility.objects.filter(organisation=organisation, user_id__in=list(profiles))
+    shown = {(u, s): v for u, s, v in rows.values_list("user_id", "skill_id", "visibility")}
+    return {
+        uid: {sid: st for sid, st in skills.items() if can_see(shown.get((uid, sid)), reach)}
+        for uid, skills in profiles.items()
+    }
+
+
+def profiles_of(
+    *,
+    organisation: Organisation,
+    user_ids: Iterable[int],
+    now: datetime | None = None,
+    reach: Viewer | None = None,
+) -> dict[int, dict[int, SkillState]]:
+    """{user id: {skill id: state}} for many people in one query (with ``reach``: only the
+    skills each person shows to a viewer with that relation)."""
     ids = list(user_ids)
     rows: dict[int, list[Evidence]] = {uid: [] for uid in ids}
     for row in SkillEvidence.objects.filter(organisation=organisation, user_id__in=ids).order_by(
@@ -152,7 +174,7 @@ def profiles_of(
         rows[row.user_id].append(_as_evidence(row))
     half_lives = _half_lives(organisation)
     moment = now or timezone.now()
-    return {
+    profiles = {
         uid: {
             int(skill): state
             for skill, state in compute_profile(
@@ -163,6 +185,9 @@ def profiles_of(
         }
         for uid, evidence in rows.items()
     }
+    if reach is None:
+        return profiles
+    return visible_only(profiles, organisation=organisation, reach=reach)
 
 
 def level_descriptor(scale: ProficiencyScale | None, skill: Skill, level: int) -> str:
@@ -186,9 +211,14 @@ class ProfileLine:
 
 
 def profile_lines(
-    *, organisation: Organisation, user: Any, now: datetime | None = None
+    *,
+    organisation: Organisation,
+    user: Any,
+    now: datetime | None = None,
+    reach: Viewer | None = None,
 ) -> list[ProfileLine]:
-    profile = profiles_of(organisation=organisation, user_ids=[user.pk], now=now)[user.pk]
+    profiles = profiles_of(organisation=organisation, user_ids=[user.pk], now=now, reach=reach)
+    profile = profiles[user.pk]
     skills = Skill.objects.select_related("framework", "group").in_bulk(list(profile))
     scale = default_scale(organisation=organisation)
     lines = [
@@ -236,16 +266,21 @@ class RoleGapView:
 
 
 def gaps_of(
-    *, organisation: Organisation, user: Any, now: datetime | None = None
+    *,
+    organisation: Organisation,
+    user: Any,
+    now: datetime | None = None,
+    reach: Viewer | None = None,
 ) -> list[RoleGapView]:
-    """The person's gap against their current role and each target role."""
+    """The person's gap against their current role and each target role (with ``reach``:
+    counting only the skills shown to a viewer with that relation)."""
     person = person_role_of(organisation=organisation, user=user)
     if person is None:
         return []
     roles = [(person.current, True)] if person.current else []
     roles += [(role, False) for role in person.targets.all()]
-    profile = profiles_of(organisation=organisation, user_ids=[user.pk], now=now)[user.pk]
-    held = held_levels({str(k): v for k, v in profile.items()})
+    profile = profiles_of(organisation=organisation, user_ids=[user.pk], now=now, reach=reach)
+    held = held_levels({str(k): v for k, v in profile[user.pk].items()})
     views = []
     scale = default_scale(organisation=organisation)
     for role, is_current in roles:

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 
 from microcred_web.achievements import services as achievement_services
 from microcred_web.achievements.models import Achievement, AchievementType
-from microcred_web.assessments.models import Assessment, AssessmentStatus
+from microcred_web.assessments.models import Assessment
 from microcred_web.common.errors import ApplicationError
 from microcred_web.issuing import services as issuing
 from microcred_web.issuing.models import Credential
 from microcred_web.orgs.models import Organisation
-from microcred_web.skills import services
-from microcred_web.skills.models import Alignment, Skill, SkillCredentialAchievement
+from microcred_web.skills import assessed_evidence, services
+from microcred_web.skills.models import Skill, SkillCredentialAchievement
 
 
 @dataclass(frozen=True)
@@ -37,27 +37,19 @@ def source_key(user: Any, skill: Skill, level: int) -> str:
 
 
 def assessed_skills(*, organisation: Organisation, user: Any) -> list[AssessedSkill]:
-    """The skills aligned to achievements whose assessment the person passed, best level
-    first; ``claimed`` when the skill credential at that level was issued already."""
-    accepted = (
-        Assessment.objects.filter(
-            organisation=organisation, learner=user, status=AssessmentStatus.ACCEPTED
-        )
-        .select_related("requirement")
-        .order_by("-accepted_at", "-pk")
-    )
-    latest: dict[int, Assessment] = {}
-    for assessment in accepted:  # newest first: the latest acceptance per achievement
-        latest.setdefault(assessment.requirement.achievement_id, assessment)
-    rows = Alignment.objects.filter(
-        organisation=organisation, achievement_id__in=list(latest)
-    ).select_related("skill__framework")
+    """The skills accepted assessments proved — the same claims that become *assessed result*
+    evidence (the assessed achievement's skills and the aligned rubric criteria met), best
+    level per skill; ``claimed`` when the skill credential at that level was issued already."""
+    claims = assessed_evidence.assessment_claims(organisation=organisation, user_id=user.pk)
+    skills = Skill.objects.select_related("framework").in_bulk({c.skill_id for c in claims})
     best: dict[int, AssessedSkill] = {}
-    for row in rows.order_by("pk"):
-        known = best.get(row.skill_id)
-        if known is None or row.level > known.level:
-            best[row.skill_id] = AssessedSkill(
-                row.skill, row.level, latest[row.achievement_id], False
+    for claim in claims:  # oldest acceptance first: a later one at the same level wins
+        known, assessment = best.get(claim.skill_id), claim.assessment
+        if assessment is None or claim.skill_id not in skills:
+            continue
+        if known is None or claim.level >= known.level:
+            best[claim.skill_id] = AssessedSkill(
+                skills[claim.skill_id], claim.level, assessment, False
             )
     keys = {source_key(user, a.skill, a.level): a for a in best.values()}
     taken = set(

@@ -31,3 +31,16 @@ def skills_organisation_task(*, organisation_id: int) -> int:
     if organisation is None:
         return 0
     return evidence.evidence_sync_organisation(organisation=organisation)
+
+
+@task()
+def skills_people_task(*, organisation_id: int, user_ids: list[int]) -> int:
+    """After an accepted assessment or a quiz attempt: those people's assessed results."""
+    from microcred_web.skills.assessed_evidence import evidence_sync_assessed
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None or not Skill.objects.filter(organisation=organisation).exists():
+        return 0
+    return sum(
+        evidence_sync_assessed(organisation=organisation, user_id=user_id) for user_id in user_ids
+    )

@@ -6,6 +6,7 @@ from django.urls import path
 
 from microcred_web.skills import (
     views,
+    views_alignments,
     views_evidence,
     views_recommend,
     views_roles_csv,
@@ -98,4 +99,19 @@ urlpatterns += [
     path(S + "skill/<int:skill_id>/levels/", views_scales.skill_levels, name="skill_levels"),
     path(S + "roles/bulk/", views_roles_csv.roles_bulk, name="roles_bulk"),
     path(S + "roles/export.csv", views_roles_csv.roles_export, name="roles_export"),
+]
+
+# skills of courses, quiz questions and rubric criteria (views_alignments)
+urlpatterns += [
+    path(S + "courses/<int:course_id>/", views_alignments.course_skills, name="course_skills"),
+    path(
+        S + "questions/<int:question_id>/",
+        views_alignments.question_skills,
+        name="question_skills",
+    ),
+    path(
+        S + "criteria/<int:criterion_id>/",
+        views_alignments.criterion_skills,
+        name="criterion_skills",
+    ),
 ]

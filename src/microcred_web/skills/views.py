@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from microcred.skills import esco_package
+from microcred.skills import EvidenceKind, esco_package
 from microcred_web.achievements import selectors as achievement_selectors
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.htmx import is_htmx
@@ -389,6 +389,7 @@ def mine(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
                 {
                     "line": line,
                     "kind": wording.kind_label(line.state.kind),
+                    "assessed": line.state.kind == EvidenceKind.ASSESSED_RESULT,
                     "freshness": wording.freshness_label(line.state),
                     "trail": wording.trail_rows(line.state),
                     "visibility": shown.get((ctx.user.pk, line.skill.pk), "private"),

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from microcred.skills.visibility import Viewer
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.htmx import is_htmx
 from microcred_web.learning import selectors as learning_selectors
@@ -112,6 +113,7 @@ def team_recommended(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
                 limit=TEAM_PICKS,
                 kinds=("course",),
                 cat=cat,
+                reach=Viewer.SELF if m.user_id == ctx.user.pk else Viewer.MANAGER,
             ),
         )
         for m in members
@@ -191,7 +193,9 @@ def _scope(request: HttpRequest, ctx: OrgContext) -> tuple[list[Any], str, list[
 
 
 def _needs(user_ids: list[int], ctx: OrgContext) -> list[recommending.NeedView]:
-    return recommending.team_needs(organisation=ctx.organisation, user_ids=user_ids)
+    return recommending.team_needs(
+        organisation=ctx.organisation, user_ids=user_ids, viewer_id=ctx.user.pk
+    )
 
 
 @org_view(*MANAGERS)

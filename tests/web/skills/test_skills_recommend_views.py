@@ -107,7 +107,7 @@ def test_dismiss_with_reason_hides_it_and_restore_brings_it_back(client, skills,
     row = RecommendationDismissal.objects.get(user=world.people["learner"], item=item)
     assert row.reason == "no_time" and row.note == "Busy season"
     html = client.get(url("recommended", world)).content.decode()
-    assert 'id="rec-course' not in html and "No time for it now" in html
+    assert 'id="rec-course' not in html and "Too long for me now" in html
     client.post(url("recommendation_dismiss", world), {"item": item, "restore": "1"})
     assert 'id="rec-course' in client.get(url("recommended", world)).content.decode()
     assert RecommendationDismissal.objects.filter(item=item).count() == 2  # append-only
@@ -264,6 +264,13 @@ def test_api_reads_profile_gaps_and_recommendations(
     assert [r["title"] for r in recs["recommendations"]] == ["Forklift driving", "Forklift safety"]
     assert recs["recommendations"][0]["reasons"][0].startswith("Warehouse team lead needs")
     issue_to(skills.achievement, world.people["learner"])
+    assert client.get(f"{base}/profile", **auth).json()["skills"] == []  # private by default
+    endorsements.visibility_set(
+        organisation=world.org,
+        user=world.people["learner"],
+        skill=skills.forklift,
+        visibility="organisation",
+    )
     profile = client.get(f"{base}/profile", **auth).json()
     assert (
         profile["skills"][0]["label"] == "Forklift operation" and profile["skills"][0]["verified"]
