@@ -313,6 +313,13 @@ TABLE: dict[str, Row] = {
     "skills:person_rate": Row(
         org_kwargs(user_id=NO_ID), org_page(frozenset({"manager", "admin"}), ok=405)
     ),
+    # crosswalks (issuers and admins read and export, admins decide), a skill's page
+    "skills:skill": Row(org_kwargs(skill_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "skills:crosswalks": Row(org_kwargs(), org_page(ISSUERS)),
+    "skills:crosswalk_propose": Row(org_kwargs(), org_page(ADMIN, ok=405)),
+    "skills:crosswalk_decide": Row(org_kwargs(), org_page(ADMIN, ok=405)),
+    "skills:crosswalk_add": Row(org_kwargs(), org_page(ADMIN, ok=405)),
+    "skills:crosswalk_export": Row(org_kwargs(fmt=lambda w: "csv"), org_page(ISSUERS)),
     "api-v1:skills_profile": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),
     "api-v1:skills_gaps": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),
     "api-v1:skills_recommendations": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),

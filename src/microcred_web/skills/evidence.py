@@ -23,7 +23,15 @@ from microcred_web.achievements.models import AchievementVersion
 from microcred_web.issuing import selectors as issuing_selectors
 from microcred_web.issuing.models import Credential
 from microcred_web.orgs.models import Membership, Organisation
-from microcred_web.skills.models import Alignment, ProficiencyScale, Skill, SkillEvidence
+from microcred_web.skills.models import (
+    Alignment,
+    CrosswalkRelation,
+    CrosswalkState,
+    ProficiencyScale,
+    Skill,
+    SkillCrosswalk,
+    SkillEvidence,
+)
 from microcred_web.wallet import selectors as wallet_selectors
 from microcred_web.wallet.models import ImportedCredential, ImportLabel
 
@@ -62,6 +70,38 @@ def _skills_by_url(organisation: Organisation, urls: Iterable[str]) -> dict[str,
     return {s.uri: s for s in Skill.objects.filter(organisation=organisation, uri__in=wanted)}
 
 
+def _exact_matches(organisation: Organisation, skill_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Skills confirmed as exact matches of each given skill (either direction, one step)."""
+    ids = set(skill_ids)
+    if not ids:
+        return {}
+    rows = SkillCrosswalk.objects.filter(
+        organisation=organisation,
+        state=CrosswalkState.CONFIRMED,
+        relation=CrosswalkRelation.EXACT,
+    ).filter(Q(source_id__in=ids) | Q(target_id__in=ids))
+    found: dict[int, list[int]] = {}
+    for source, target in rows.values_list("source_id", "target_id"):
+        if source in ids:
+            found.setdefault(source, []).append(target)
+        if target in ids:
+            found.setdefault(target, []).append(source)
+    return found
+
+
+def with_exact_matches(
+    organisation: Organisation, backed: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """(skill id, level) pairs a source backs, plus each skill's confirmed exact matches at the
+    same level (decision 0040); a skill reached twice keeps its highest level."""
+    levels = dict(backed)
+    matches = _exact_matches(organisation, levels)
+    for skill_id, level in backed:
+        for other in matches.get(skill_id, []):
+            levels[other] = max(levels.get(other, 0), level)
+    return list(levels.items())
+
+
 def _credential_state(credential: Credential) -> str:
     if credential.revoked_at is not None:
         return SourceState.REVOKED
@@ -87,7 +127,8 @@ def _version_skills(
             ).values_list("skill_id", "level")
         )
         lowest = _lowest_level(organisation)
-        cache[version.pk] = [(s.pk, levels.get(s.pk, lowest)) for s in skills.values()]
+        backed = [(s.pk, levels.get(s.pk, lowest)) for s in skills.values()]
+        cache[version.pk] = with_exact_matches(organisation, backed)
     return cache[version.pk]
 
 
@@ -125,20 +166,21 @@ def _imported_claims(organisation: Organisation, imported: ImportedCredential) -
     else:
         state = SourceState.REVOKED
     lowest = _lowest_level(organisation)
+    backed = with_exact_matches(organisation, [(s.pk, lowest) for s in skills.values()])
     note = f"Issued by {imported.issuer_name or imported.issuer_id}; verified on import " + (
         imported.verified_at.date().isoformat()
     )
     return [
         Claim(
-            skill_id=skill.pk,
-            level=lowest,
+            skill_id=skill_id,
+            level=level,
             state=state,
             observed_at=imported.issued_on or imported.created_at,
             valid_until=imported.expires_on,
             external=True,
             note=note,
         )
-        for skill in skills.values()
+        for skill_id, level in backed
     ]
 
 

@@ -8,6 +8,7 @@ from microcred_web.skills import (
     views,
     views_evidence,
     views_recommend,
+    views_crosswalk,
     views_skill_credentials,
 )
 
@@ -80,4 +81,18 @@ urlpatterns += [
     ),
     path(S + "people/<int:user_id>/", views_evidence.person, name="person"),
     path(S + "people/<int:user_id>/rate/", views_evidence.person_rate, name="person_rate"),
+]
+
+# crosswalks between frameworks, a skill's page in the browser (views_crosswalk)
+urlpatterns += [
+    path(S + "<int:skill_id>/", views_crosswalk.skill_page, name="skill"),
+    path(S + "crosswalks/", views_crosswalk.crosswalk_list, name="crosswalks"),
+    path(S + "crosswalks/propose/", views_crosswalk.crosswalk_propose, name="crosswalk_propose"),
+    path(S + "crosswalks/decide/", views_crosswalk.crosswalk_decide, name="crosswalk_decide"),
+    path(S + "crosswalks/add/", views_crosswalk.crosswalk_add, name="crosswalk_add"),
+    path(
+        S + "crosswalks/export.<str:fmt>",
+        views_crosswalk.crosswalk_export,
+        name="crosswalk_export",
+    ),
 ]
