@@ -38,7 +38,7 @@ from microcred_web.skills.models import (
 INLINE_LIMIT = 300
 MAX_PER_SOURCE = 3
 #: (minimum score to propose, score from which "exact" is proposed) per backend
-CUTS = {"lexical": (0.35, 0.8), "semantic": (0.86, 0.94)}
+CUTS = {"lexical": (0.35, 0.8), "semantic": (0.86, 0.92)}
 DECISIONS = {"exact", "related", "reject"}
 GROUP = "group"  # ESCO hierarchy nodes: not skills, never matched
 

