@@ -144,6 +144,7 @@ DEMO_CONTENT = (
     ("microcred_web.skills", "microcred_web.skills.demo.demo_content_load"),
     ("microcred_web.pathways", "microcred_web.pathways.demo.demo_content_load"),
     ("microcred_web.skills", "microcred_web.skills.demo_paths.demo_content_load"),
+    ("microcred_web.skills", "microcred_web.skills.demo_crosswalks.demo_content_load"),
 )
 
 

@@ -315,3 +315,33 @@ def test_a_big_framework_is_proposed_in_the_background_task(
     assert AuditEvent.objects.get(action="skills.crosswalks_proposed").actor_id == (
         skills.world.people["admin"].pk
     )
+
+
+@pytest.mark.django_db
+def test_demo_shows_confirmed_and_proposed_crosswalks_once(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from microcred_web.accounts.models import User
+
+    call_command("load_demo", stdout=StringIO())
+    rows = SkillCrosswalk.objects.filter(organisation__slug="northwind")
+    states = set(rows.values_list("state", "relation"))
+    assert {("confirmed", "exact"), ("confirmed", "related")} <= states
+    assert rows.filter(state="proposed").exists()
+    zoe = User.objects.get(email="learner@northwind.example")
+    northwind = rows.first().organisation
+    held = {
+        line.skill.label: line.state
+        for line in selectors.profile_lines(organisation=northwind, user=zoe)
+        if line.state.held
+    }
+    assert held["Forklift pre-use check"].verified  # through the exact crosswalk
+    assert "Shift planning" not in held  # related only
+    before = (rows.count(), AuditEvent.objects.count(), Skill.objects.count())
+    call_command("load_demo", stdout=StringIO())
+    assert (rows.count(), AuditEvent.objects.count(), Skill.objects.count()) == before
+    client.force_login(User.objects.get(email="admin@northwind.example"))
+    html = client.get(reverse("skills:crosswalks", kwargs={"slug": "northwind"})).content
+    assert b"Forklift pre-use check" in html and b"Proposed" in html
