@@ -12,7 +12,7 @@ from __future__ import annotations
 from microcred_web.accounts.models import User
 from microcred_web.orgs.models import Organisation
 from microcred_web.skills import crosswalks, evidence, services
-from microcred_web.skills.demo import ADMIN_EMAIL, FRAMEWORK, ORG_SLUG
+from microcred_web.skills.demo import ADMIN_EMAIL, FRAMEWORK, ORG_SLUG, share_team_skills
 from microcred_web.skills.models import Framework, FrameworkSource, Skill, SkillCrosswalk
 
 #: own skills: (label, description)
@@ -67,4 +67,5 @@ def demo_content_load() -> dict[str, int]:
         backend="lexical",
     )
     evidence.evidence_sync_organisation(organisation=organisation)
+    share_team_skills(organisation)
     return {"crosswalks": SkillCrosswalk.objects.filter(organisation=organisation).count()}
