@@ -30,9 +30,7 @@ def admin_email(transactional_db, settings, live_server, tmp_path) -> str:
     org = services.organisation_create(name="Acme Logistics", slug="acme")
     admin = User.objects.create_user("admin@acme.example", PASSWORD, display_name="Ada Admin")
     services.membership_add(organisation=org, user=admin, roles=("admin",))
-    importing.framework_import_case(
-        organisation=org, actor=admin, content=CASE_FILE.read_bytes()
-    )
+    importing.framework_import_case(organisation=org, actor=admin, content=CASE_FILE.read_bytes())
     for label, description in (
         ("Driving forklift trucks", "Operate a forklift truck safely."),
         ("Stock counting", "Cycle counts and accurate stock records."),

@@ -90,7 +90,9 @@ def ancestors(skill: Skill) -> list[Skill]:
 
 
 def children_of(skill: Skill, limit: int = 200) -> list[Skill]:
-    return list(skill.children.filter(organisation_id=skill.organisation_id).order_by("label")[:limit])
+    return list(
+        skill.children.filter(organisation_id=skill.organisation_id).order_by("label")[:limit]
+    )
 
 
 def crosswalks_csv(rows: Iterable[SkillCrosswalk]) -> str:
@@ -120,10 +122,16 @@ def crosswalks_csv(rows: Iterable[SkillCrosswalk]) -> str:
 
 
 def _node(skill: Skill) -> dict[str, str]:
-    return {"title": skill.label, "identifier": skill.identifier or str(skill.public_id), "uri": skill.uri}
+    return {
+        "title": skill.label,
+        "identifier": skill.identifier or str(skill.public_id),
+        "uri": skill.uri,
+    }
 
 
-def crosswalks_case(*, organisation: Organisation, rows: Iterable[SkillCrosswalk]) -> dict[str, Any]:
+def crosswalks_case(
+    *, organisation: Organisation, rows: Iterable[SkillCrosswalk]
+) -> dict[str, Any]:
     """Confirmed crosswalks as CASE 1.1 ``CFAssociations``."""
     base = str(settings.BASE_URL).rstrip("/")
     associations = []

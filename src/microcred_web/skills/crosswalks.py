@@ -164,7 +164,9 @@ def crosswalks_propose_run(
             organisation=organisation,
             source_id=int(m.source),
             target_id=int(m.target),
-            relation=CrosswalkRelation.EXACT if m.score >= exact_from else CrosswalkRelation.RELATED,
+            relation=CrosswalkRelation.EXACT
+            if m.score >= exact_from
+            else CrosswalkRelation.RELATED,
             state=CrosswalkState.PROPOSED,
             score=m.score,
             proposed_by=used[:80],
@@ -250,7 +252,9 @@ def crosswalks_decide(
         SkillCrosswalk.objects.select_for_update().filter(organisation=organisation, pk__in=ids)
     )
     if not rows or len(rows) != len(set(ids)):
-        raise ApplicationError("unknown_crosswalk", _("Choose crosswalks of this list."), "crosswalk")
+        raise ApplicationError(
+            "unknown_crosswalk", _("Choose crosswalks of this list."), "crosswalk"
+        )
     now, resync = timezone.now(), False
     for row in rows:
         before = _carries_evidence(row)

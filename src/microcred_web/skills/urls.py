@@ -6,9 +6,9 @@ from django.urls import path
 
 from microcred_web.skills import (
     views,
+    views_crosswalk,
     views_evidence,
     views_recommend,
-    views_crosswalk,
     views_skill_credentials,
 )
 
