@@ -188,7 +188,8 @@ def _append(
     organisation: Organisation, user_id: int, source: str, claims: list[Claim], kind: int
 ) -> int:
     """Rows for what changed since the latest row of ``source`` per skill; a skill the source
-    no longer backs (alignment removed, credential gone) gets a revoked row."""
+    no longer backs (alignment or exact crosswalk removed, import deleted) gets a suspended
+    row: it stops counting, and counts again if the source names it again."""
     latest: dict[int, SkillEvidence] = {}
     for row in SkillEvidence.objects.filter(
         organisation=organisation, user_id=user_id, source=source
@@ -224,7 +225,9 @@ def _append(
             )
         )
     for skill_id, known in latest.items():
-        if skill_id not in claimed and known.state != SourceState.REVOKED:
+        if skill_id not in claimed and known.state == SourceState.ACTIVE:
+            # suspended, not revoked: if the source names the skill again (an alignment or an
+            # exact crosswalk restored), a later active row counts again (decision 0040)
             new.append(
                 SkillEvidence(
                     organisation=organisation,
@@ -233,7 +236,7 @@ def _append(
                     kind=known.kind,
                     level=known.level,
                     source=source,
-                    state=SourceState.REVOKED,
+                    state=SourceState.SUSPENDED,
                     observed_at=known.observed_at,
                     valid_until=known.valid_until,
                     external=known.external,

@@ -202,6 +202,14 @@ def test_a_confirmed_exact_crosswalk_carries_an_imported_credential(
             decision="reject",
         )
     assert own_forklift.uri not in _held(world, learner)
+    with django_capture_on_commit_callbacks(execute=True):  # confirmed again: it counts again
+        crosswalks.crosswalks_decide(
+            organisation=world.org,
+            actor=world.people["admin"],
+            crosswalk_ids=[row.pk],
+            decision="exact",
+        )
+    assert _held(world, learner)[own_forklift.uri].verified
 
 
 def test_an_issued_credential_counts_for_the_exact_match_at_its_level(pair, issue_to):
