@@ -36,6 +36,7 @@ from microcred_web.skills.models import (
 )
 
 INLINE_LIMIT = 300
+INLINE_EMBED = 50  # skills without stored vectors an inline run embeds itself
 MAX_PER_SOURCE = 3
 #: (minimum score to propose, score from which "exact" is proposed) per backend
 CUTS = {"lexical": (0.35, 0.8), "semantic": (0.86, 0.92)}
@@ -78,22 +79,36 @@ def _texts(framework: Framework) -> list[SkillText]:
     ]
 
 
+def _stored_rows(organisation: Organisation) -> tuple[dict[str, int], Any] | None:
+    data = suggesting.load_vectors(organisation)
+    if data is None:
+        return None
+    return {str(k): i for i, k in enumerate(data["keys"])}, data["vectors"]
+
+
 def _semantic(
-    organisation: Organisation, sources: list[SkillText], targets: list[SkillText], per: int
+    organisation: Organisation,
+    sources: list[SkillText],
+    targets: list[SkillText],
+    per: int,
+    refresh: bool,
 ) -> list[Match] | None:
-    """Matches from the stored passage vectors (refreshed first), None without the model."""
+    """Matches from the stored passage vectors; None without the model or when vectors are
+    missing. Missing vectors are embedded first in the background run, or inline when only
+    a few are (a skill just added); otherwise an inline run falls back to lexical."""
     import numpy as np
 
     if not suggesting.model_available():
         return None
-    suggesting.vectors_refresh(organisation=organisation)
-    data = suggesting.load_vectors(organisation)
-    if data is None:
+    everyone = [s.key for s in [*sources, *targets]]
+    stored = _stored_rows(organisation)
+    missing = len(everyone) if stored is None else sum(k not in stored[0] for k in everyone)
+    if missing and (refresh or missing <= INLINE_EMBED):
+        suggesting.vectors_refresh(organisation=organisation)
+        stored = _stored_rows(organisation)
+    if stored is None or any(k not in stored[0] for k in everyone):
         return None
-    rows = {str(k): i for i, k in enumerate(data["keys"])}
-    if any(s.key not in rows for s in [*sources, *targets]):
-        return None
-    vectors = data["vectors"]
+    rows, vectors = stored
     return vector_matches(
         [s.key for s in sources],
         np.stack([vectors[rows[s.key]] for s in sources]),
@@ -110,9 +125,10 @@ def _matches(
     targets: list[SkillText],
     per: int,
     backend: str,
+    refresh: bool,
 ) -> tuple[list[Match], str]:
     if backend != "lexical" and sources and targets:
-        found = _semantic(organisation, sources, targets, per)
+        found = _semantic(organisation, sources, targets, per, refresh)
         if found is not None:
             return found, f"semantic:{suggesting.MODEL}"
     lexical = lexical_matches(sources, targets, per_source=per, min_score=CUTS["lexical"][0])
@@ -151,12 +167,14 @@ def crosswalks_propose_run(
     target_framework: Framework,
     per_source: int = 1,
     backend: str = "",
+    refresh_vectors: bool = False,
 ) -> ProposalRun:
-    """Match now and store new proposals (the background task calls this too)."""
+    """Match now and store new proposals (the background task calls this too, with
+    ``refresh_vectors``: it may embed every skill still missing a vector first)."""
     settled = _settled(organisation, source_framework, target_framework)
     sources = [s for s in _texts(source_framework) if int(s.key) not in settled]
     targets = _texts(target_framework)
-    found, used = _matches(organisation, sources, targets, per_source, backend)
+    found, used = _matches(organisation, sources, targets, per_source, backend, refresh_vectors)
     known = _known_pairs(organisation, (int(m.source) for m in found))
     exact_from = CUTS["semantic" if used != "lexical" else "lexical"][1]
     new = [

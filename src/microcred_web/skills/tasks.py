@@ -60,5 +60,6 @@ def skills_crosswalks_task(
         target_framework=target,
         per_source=per_source,
         backend=backend,
+        refresh_vectors=True,
     )
     return run.created

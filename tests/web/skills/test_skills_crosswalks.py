@@ -353,3 +353,26 @@ def test_demo_shows_confirmed_and_proposed_crosswalks_once(client):
     client.force_login(User.objects.get(email="admin@northwind.example"))
     html = client.get(reverse("skills:crosswalks", kwargs={"slug": "northwind"})).content
     assert b"Forklift pre-use check" in html and b"Proposed" in html
+
+
+def test_the_review_list_pages_and_filters(client, pair):
+    skills, own_forklift, _own_stock = pair
+    world = skills.world
+    targets = [own(world, f"Own skill {n:02d}") for n in range(55)]
+    SkillCrosswalk.objects.bulk_create(
+        SkillCrosswalk(
+            organisation=world.org, source=skills.forklift, target=t, score=0.5, state="proposed"
+        )
+        for t in targets
+    )
+    client.force_login(world.people["issuer"])  # issuers read, without the decide buttons
+    first = _page(client, world, "skills:crosswalks").content.decode()
+    assert first.count("data-crosswalk=") == 50 and "Page 1 of 2" in first
+    assert "Confirm as exact" not in first and "Propose crosswalk" not in first
+    url = reverse("skills:crosswalks", kwargs={"slug": world.org.slug})
+    second = client.get(url, {"page": 2, "state": "proposed"}).content.decode()
+    assert second.count("data-crosswalk=") == 5
+    none = client.get(url, {"state": "confirmed"}).content.decode()
+    assert 'id="no-crosswalks"' in none
+    other = client.get(url, {"framework": own_forklift.framework_id, "state": "rejected"})
+    assert 'id="no-crosswalks"' in other.content.decode()
