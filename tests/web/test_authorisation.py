@@ -328,6 +328,13 @@ TABLE: dict[str, Row] = {
     "skills:course_skills": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
     "skills:question_skills": Row(org_kwargs(question_id=NO_ID), org_page(ISSUERS, ok=404)),
     "skills:criterion_skills": Row(org_kwargs(criterion_id=NO_ID), org_page(ADMIN, ok=404)),
+    # crosswalks (issuers and admins read and export, admins decide), a skill's page
+    "skills:skill": Row(org_kwargs(skill_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "skills:crosswalks": Row(org_kwargs(), org_page(ISSUERS)),
+    "skills:crosswalk_propose": Row(org_kwargs(), org_page(ADMIN, ok=405)),
+    "skills:crosswalk_decide": Row(org_kwargs(), org_page(ADMIN, ok=405)),
+    "skills:crosswalk_add": Row(org_kwargs(), org_page(ADMIN, ok=405)),
+    "skills:crosswalk_export": Row(org_kwargs(fmt=lambda w: "csv"), org_page(ISSUERS)),
     "api-v1:skills_profile": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),
     "api-v1:skills_gaps": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),
     "api-v1:skills_recommendations": Row(org_kwargs(member_id=NO_ID), site_page(401, 401)),

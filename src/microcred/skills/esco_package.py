@@ -146,4 +146,4 @@ def read_package_esco(skills_csv: str, groups_json: str) -> EscoData:
     return EscoData(tuple(groups + skills))
 
 
-__all__ = ["installed_files", "package_available", "read_package_esco"]
+__all__ = ["GROUP_URN", "SKILL_URI", "installed_files", "package_available", "read_package_esco"]

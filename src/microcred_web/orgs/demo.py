@@ -145,6 +145,7 @@ DEMO_CONTENT = (
     ("microcred_web.pathways", "microcred_web.pathways.demo.demo_content_load"),
     ("microcred_web.skills", "microcred_web.skills.demo_paths.demo_content_load"),
     ("microcred_web.skills", "microcred_web.skills.demo_assessed.demo_content_load"),
+    ("microcred_web.skills", "microcred_web.skills.demo_crosswalks.demo_content_load"),
 )
 
 

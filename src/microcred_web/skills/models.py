@@ -492,3 +492,58 @@ class EndorsementRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requester_id} → {self.endorser_id}: {self.skill_id} ({self.status})"
+
+
+class CrosswalkRelation(models.TextChoices):
+    EXACT = "exact", _("Exact match")
+    RELATED = "related", _("Related")
+
+
+class CrosswalkState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SkillCrosswalk(models.Model):
+    """One skill of a framework matched to a skill of another (or to the organisation's own):
+    proposed by a model, confirmed or rejected by an administrator (decision 0040). A confirmed
+    *exact* crosswalk carries credential evidence between the two skills."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="crosswalks_out")
+    target = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="crosswalks_in")
+    relation = models.CharField(
+        max_length=8, choices=CrosswalkRelation.choices, default=CrosswalkRelation.EXACT
+    )
+    state = models.CharField(
+        max_length=9, choices=CrosswalkState.choices, default=CrosswalkState.PROPOSED
+    )
+    score = models.FloatField(null=True, blank=True)
+    #: the model that proposed it ("lexical", "semantic:<model>"), empty when added by hand
+    proposed_by = models.CharField(max_length=80, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        indexes = [models.Index(fields=["organisation", "state"])]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="skill_crosswalk_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")), name="skill_crosswalk_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.relation} {self.target_id} ({self.state})"

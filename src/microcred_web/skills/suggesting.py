@@ -88,6 +88,11 @@ def _load(path: Path) -> dict[str, Any] | None:
         return None
 
 
+def load_vectors(organisation: Organisation) -> dict[str, Any] | None:
+    """The organisation's stored vectors: ``keys`` (skill ids), ``digests``, ``vectors``."""
+    return _load(vectors_path(organisation))
+
+
 def vectors_refresh(*, organisation: Organisation) -> int:
     """Embed the skills whose text changed since the last run; drop deleted skills. Returns
     how many were embedded. Safe to run twice (the second embeds nothing)."""

@@ -44,3 +44,34 @@ def skills_people_task(*, organisation_id: int, user_ids: list[int]) -> int:
     return sum(
         evidence_sync_assessed(organisation=organisation, user_id=user_id) for user_id in user_ids
     )
+
+
+def skills_crosswalks_task(
+    *,
+    organisation_id: int,
+    source_framework_id: int,
+    target_framework_id: int,
+    actor_id: int | None,
+    per_source: int = 1,
+    backend: str = "",
+) -> int:
+    """A crosswalk proposal run over a big framework (idempotent: known pairs are skipped)."""
+    from microcred_web.accounts.models import User
+    from microcred_web.skills.crosswalks import crosswalks_propose_run
+    from microcred_web.skills.models import Framework
+
+    frameworks = Framework.objects.filter(organisation_id=organisation_id)
+    source = frameworks.filter(pk=source_framework_id).first()
+    target = frameworks.filter(pk=target_framework_id).first()
+    if source is None or target is None:
+        return 0
+    run = crosswalks_propose_run(
+        organisation=source.organisation,
+        actor=User.objects.filter(pk=actor_id).first() if actor_id else None,
+        source_framework=source,
+        target_framework=target,
+        per_source=per_source,
+        backend=backend,
+        refresh_vectors=True,
+    )
+    return run.created

@@ -7,6 +7,7 @@ from django.urls import path
 from microcred_web.skills import (
     views,
     views_alignments,
+    views_crosswalk,
     views_evidence,
     views_recommend,
     views_roles_csv,
@@ -113,5 +114,19 @@ urlpatterns += [
         S + "criteria/<int:criterion_id>/",
         views_alignments.criterion_skills,
         name="criterion_skills",
+    ),
+]
+
+# crosswalks between frameworks, a skill's page in the browser (views_crosswalk)
+urlpatterns += [
+    path(S + "<int:skill_id>/", views_crosswalk.skill_page, name="skill"),
+    path(S + "crosswalks/", views_crosswalk.crosswalk_list, name="crosswalks"),
+    path(S + "crosswalks/propose/", views_crosswalk.crosswalk_propose, name="crosswalk_propose"),
+    path(S + "crosswalks/decide/", views_crosswalk.crosswalk_decide, name="crosswalk_decide"),
+    path(S + "crosswalks/add/", views_crosswalk.crosswalk_add, name="crosswalk_add"),
+    path(
+        S + "crosswalks/export.<str:fmt>",
+        views_crosswalk.crosswalk_export,
+        name="crosswalk_export",
     ),
 ]

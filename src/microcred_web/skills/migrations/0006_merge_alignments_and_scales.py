@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('skills', '0005_learning_alignments'),
-        ('skills', '0005_scale_mappings'),
+        ("skills", "0005_learning_alignments"),
+        ("skills", "0005_scale_mappings"),
     ]
 
-    operations = [
-    ]
+    operations = []
