@@ -46,6 +46,7 @@ def skills_people_task(*, organisation_id: int, user_ids: list[int]) -> int:
     )
 
 
+@task()
 def skills_crosswalks_task(
     *,
     organisation_id: int,

@@ -223,4 +223,4 @@ def test_removing_the_criterion_alignment_withdraws_the_assessed_skill(
         .order_by("id")
         .values_list("state", flat=True)
     )
-    assert states == ["active", "revoked"]  # appended, never edited
+    assert states == ["active", "suspended"]  # appended, never edited; re-aligning restores it
