@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from microcred.pathways import Pathway as Definition
@@ -181,11 +182,26 @@ def recognition_lines(*, enrolment: Enrolment, definition: Definition) -> list[R
                     recognition,
                     titles.get(recognition.step_id, recognition.step_id),
                     verdict == COUNTS,
-                    "" if verdict == COUNTS else reasons[verdict],
+                    "" if verdict == COUNTS else _reason(verdict, reasons, imported),
                     systems.get(recognition.step_id, ""),
                 )
             )
     return lines
+
+
+def _day(moment: Any) -> str:
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def _reason(verdict: str, reasons: dict[str, str], imported: ImportedCredential) -> str:
+    """The reason, with when a re-check found the label and when it was last checked."""
+    if imported.label_since is None or imported.label == "valid":
+        return reasons[verdict]
+    return _("%(reason)s (found on %(found)s, last checked %(checked)s)") % {
+        "reason": reasons[verdict],
+        "found": _day(imported.label_since),
+        "checked": _day(imported.checked_at),
+    }
 
 
 def recognitions_of(*, pathway: Pathway) -> list[Recognition]:
