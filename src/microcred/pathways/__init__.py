@@ -1,7 +1,15 @@
 """Stackable pathways (pure, no Django): a definition, its validation, its compilation to
 award rules (:mod:`microcred.rules`), a plain-language summary and one learner's progress."""
 
-from microcred.pathways.compilation import compiled_rules, goal_rule, milestone_rules, step_rule
+from microcred.pathways.compilation import (
+    compiled_rules,
+    goal_rule,
+    milestone_rules,
+    pathway_step_rule,
+    scope_for,
+    step_rule,
+    step_scope,
+)
 from microcred.pathways.definition import (
     CREDIT,
     ELECTIVE,
@@ -65,9 +73,12 @@ __all__ = [
     "goal_rule",
     "milestone_rules",
     "pathway_progress",
+    "pathway_step_rule",
     "pathway_summary",
     "problems",
     "progress_change",
+    "scope_for",
     "step_lines",
     "step_rule",
+    "step_scope",
 ]
