@@ -22,7 +22,7 @@ from microcred.pathways.definition import (
     definition_from_json,
     definition_to_json,
 )
-from microcred.pathways.fast import FastPathway, FastSummary, RefBits
+from microcred.pathways.fast import FastPathway, FastSummary, RefBits, fast_inputs
 from microcred.pathways.funnel import Funnel, FunnelStep, funnel
 from microcred.pathways.progress import (
     AVAILABLE,
@@ -69,6 +69,7 @@ __all__ = [
     "compiled_rules",
     "definition_from_json",
     "definition_to_json",
+    "fast_inputs",
     "funnel",
     "goal_rule",
     "milestone_rules",
