@@ -198,6 +198,12 @@ def test_the_learner_checks_again_from_the_map(client: Any, world: Any) -> None:
     page = client.get(map_url).content.decode()
     assert 'id="step-options" data-state="available"' in page
     assert "its issuer revoked it (found on" in page
+    # the wallet page says when the status changed, and offers the same button
+    wallet_page = client.get(
+        reverse("wallet:imported", kwargs={"public_id": imported.public_id})
+    ).content.decode()
+    assert 'id="check-again"' in wallet_page and "status changed on" in wallet_page
+    assert 'id="import-label">Revoked<' in wallet_page
     # an outside address is not followed; another person cannot check it
     ImportedCredential.objects.filter(pk=imported.pk).update(
         checked_at=timezone.now() - timedelta(minutes=2)
