@@ -177,6 +177,7 @@ TABLE: dict[str, Row] = {
     "wallet:share_link_revoke": Row(lambda w: {"link_id": 999_999}, site_page(302, 405)),
     "wallet:imported": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 404)),
     "wallet:imported_visibility": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
+    "wallet:imported_recheck": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
     "wallet:imported_delete": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
     "wallet:public_profile": Row(lambda w: {"handle": "nobody-here"}, site_page(404, 404)),
     "wallet:shared": Row(lambda w: {"token": "forged"}, site_page(404, 404)),

@@ -1,7 +1,15 @@
 """Stackable pathways (pure, no Django): a definition, its validation, its compilation to
 award rules (:mod:`microcred.rules`), a plain-language summary and one learner's progress."""
 
-from microcred.pathways.compilation import compiled_rules, goal_rule, milestone_rules, step_rule
+from microcred.pathways.compilation import (
+    compiled_rules,
+    goal_rule,
+    milestone_rules,
+    pathway_step_rule,
+    scope_for,
+    step_rule,
+    step_scope,
+)
 from microcred.pathways.definition import (
     CREDIT,
     ELECTIVE,
@@ -14,7 +22,7 @@ from microcred.pathways.definition import (
     definition_from_json,
     definition_to_json,
 )
-from microcred.pathways.fast import FastPathway, FastSummary, RefBits
+from microcred.pathways.fast import FastPathway, FastSummary, RefBits, fast_inputs
 from microcred.pathways.funnel import Funnel, FunnelStep, funnel
 from microcred.pathways.progress import (
     AVAILABLE,
@@ -61,13 +69,17 @@ __all__ = [
     "compiled_rules",
     "definition_from_json",
     "definition_to_json",
+    "fast_inputs",
     "funnel",
     "goal_rule",
     "milestone_rules",
     "pathway_progress",
+    "pathway_step_rule",
     "pathway_summary",
     "problems",
     "progress_change",
+    "scope_for",
     "step_lines",
     "step_rule",
+    "step_scope",
 ]

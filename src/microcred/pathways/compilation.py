@@ -17,22 +17,42 @@ from microcred.pathways.validation import check
 from microcred.rules import AllOf, AtLeast, Condition, CredentialHeld, CreditTarget
 
 
-def held(item: Item, system: str | None = None) -> CredentialHeld:
-    """The condition "holds ``item``" (worth its credit in ``system`` when given)."""
+def step_scope(pathway: Pathway, step: Step) -> str:
+    """Where ``step`` sits, for facts restricted to it (a recognition that counts only in this
+    step): the goal names the pathway (it never changes between versions), then the step."""
+    return scope_for(pathway.goal.ref, step.id)
+
+
+def scope_for(goal_ref: str, step_id: str) -> str:
+    """The scope of step ``step_id`` of the pathway whose goal is ``goal_ref``."""
+    return f"{goal_ref}#{step_id}"
+
+
+def held(item: Item, system: str | None = None, scope: str = "") -> CredentialHeld:
+    """The condition "holds ``item``" (worth its credit in ``system`` when given); ``scope``
+    lets facts restricted to the step count here."""
     if system is None:
-        return CredentialHeld(item.ref, item.label)
-    return CredentialHeld(item.ref, item.label, item.credit_in(system))
+        return CredentialHeld(item.ref, item.label, scope=scope)
+    return CredentialHeld(item.ref, item.label, item.credit_in(system), system, scope)
 
 
-def step_rule(step: Step) -> Condition:
-    """The award-rule condition that is met exactly when ``step`` is done."""
+def step_rule(step: Step, scope: str = "") -> Condition:
+    """The award-rule condition that is met exactly when ``step`` is done (``scope``: its
+    :func:`step_scope`, so that facts restricted to it count)."""
     if step.kind == ELECTIVE:
-        return AtLeast(step.n, tuple(held(item) for item in step.items))
+        return AtLeast(step.n, tuple(held(item, scope=scope) for item in step.items))
     if step.kind == CREDIT:
-        return CreditTarget(step.target, tuple(held(item, step.system) for item in step.items))
+        return CreditTarget(
+            step.target, tuple(held(item, step.system, scope) for item in step.items)
+        )
     if len(step.items) == 1:
-        return held(step.items[0])
-    return AllOf(tuple(held(item) for item in step.items))
+        return held(step.items[0], scope=scope)
+    return AllOf(tuple(held(item, scope=scope) for item in step.items))
+
+
+def pathway_step_rule(pathway: Pathway, step: Step) -> Condition:
+    """``step``'s rule as the pathway compiles it (scoped to the step)."""
+    return step_rule(step, step_scope(pathway, step))
 
 
 def _all(conditions: list[Condition]) -> Condition:
@@ -44,7 +64,9 @@ def milestone_rules(pathway: Pathway) -> dict[str, Condition]:
     check(pathway)
     by_id = {step.id: step for step in pathway.steps}
     return {
-        milestone.id: _all([step_rule(by_id[step_id]) for step_id in milestone.after])
+        milestone.id: _all(
+            [pathway_step_rule(pathway, by_id[step_id]) for step_id in milestone.after]
+        )
         for milestone in pathway.milestones
     }
 
@@ -52,7 +74,7 @@ def milestone_rules(pathway: Pathway) -> dict[str, Condition]:
 def goal_rule(pathway: Pathway) -> Condition:
     """The goal's rule (every step is done). Checks the pathway first."""
     check(pathway)
-    return _all([step_rule(step) for step in pathway.steps])
+    return _all([pathway_step_rule(pathway, step) for step in pathway.steps])
 
 
 def compiled_rules(pathway: Pathway) -> dict[str, Condition]:

@@ -5,19 +5,22 @@ a dashboard or a batch recomputation only needs each step's state, the credit an
 milestones and the goal are met. :class:`FastPathway` answers that from a learner's held
 achievements as one integer (a bit per achievement, :class:`RefBits` shared by every pathway),
 with the same meaning as the compiled rules (a property test checks it against
-``pathway_progress``). It counts each item at its frozen credit: a recognised credential's
-own credit value (a fact's ``worth``, docs/decisions/0026) is for ``pathway_progress`` and the
-award rules; a caller with such facts must use those.
+``pathway_progress``). Each held item counts at its frozen credit; a recognised credential's
+own credit value (a fact's ``worth``, docs/decisions/0026) is given as ``worth`` (bit → the
+best such value of the learner's): an item counts the best of its credit (when held as such)
+and that value, once. Facts restricted to a step (``scope``) or with a value per system
+(``worths``) are for ``pathway_progress`` (:func:`fast_inputs` refuses them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from microcred.pathways.definition import CREDIT, ELECTIVE, Pathway
 from microcred.pathways.progress import AVAILABLE, DONE, IN_PROGRESS, LOCKED
 from microcred.pathways.validation import check
+from microcred.rules import CREDENTIAL_HELD, Fact
 
 
 class RefBits:
@@ -84,15 +87,22 @@ class FastPathway:
             tuple(position[s] for s in milestone.after) for milestone in pathway.milestones
         )
 
-    def summary(self, held: int) -> FastSummary:
-        """The summary of a learner holding the achievements whose bits are set in ``held``."""
+    def summary(self, held: int, worth: Mapping[int, float] | None = None) -> FastSummary:
+        """The summary of a learner holding the achievements whose bits are set in ``held``
+        (each at its item's credit) and those that ``worth`` maps (bit → own credit value)."""
+        plain = held
+        if worth:
+            held = plain | _bits(worth)
         done: list[bool] = []
         credits: list[float] = []
         for step in self._steps:
             got = held & step.mask
             credit = 0.0
             if step.kind == CREDIT:
-                credit = sum(worth for bit, worth in step.worth if got & bit)
+                if worth:
+                    credit = _credit_with_worth(step, got, plain, worth)
+                else:
+                    credit = sum(value for bit, value in step.worth if got & bit)
                 done.append(credit >= step.target > 0)
             elif step.kind == ELECTIVE:
                 done.append(got.bit_count() >= step.n)
@@ -115,3 +125,42 @@ class FastPathway:
             tuple(all(done[s] for s in after) for after in self._milestones),
             all(done),
         )
+
+
+def _bits(worth: Mapping[int, float]) -> int:
+    out = 0
+    for bit in worth:
+        out |= bit
+    return out
+
+
+def _credit_with_worth(step: _Step, got: int, plain: int, worth: Mapping[int, float]) -> float:
+    """Each item once: the best of its credit (held as such) and its recognised value."""
+    total = 0.0
+    for bit, base in step.worth:
+        if got & bit:
+            own = worth.get(bit)
+            if own is None:
+                total += base
+            else:
+                total += max(own, base) if plain & bit else own
+    return total
+
+
+def fast_inputs(bits: RefBits, facts: Iterable[Fact]) -> tuple[int, dict[int, float]]:
+    """``held`` and ``worth`` for :meth:`FastPathway.summary` from a learner's credential facts:
+    facts without a ``worth`` set their bit in ``held``; the others give the best ``worth`` per
+    bit. Raises ValueError for a fact restricted to a step or with per-system values."""
+    held = 0
+    worth: dict[int, float] = {}
+    for fact in facts:
+        if fact.kind != CREDENTIAL_HELD:
+            continue
+        if fact.scope or fact.worths:
+            raise ValueError("a fact with a scope or per-system worths needs pathway_progress")
+        bit = bits.bit(fact.ref)
+        if fact.worth is None:
+            held |= bit
+        else:
+            worth[bit] = max(worth.get(bit, fact.worth), fact.worth)
+    return held, worth

@@ -11,9 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from microcred.pathways.compilation import goal_rule, milestone_rules, step_rule
+from microcred.pathways.compilation import (
+    goal_rule,
+    held,
+    milestone_rules,
+    pathway_step_rule,
+    step_scope,
+)
 from microcred.pathways.definition import CREDIT, Item, Pathway, Step
-from microcred.rules import CREDENTIAL_HELD, Fact, FactIndex, Wording, evaluate
+from microcred.rules import Fact, FactIndex, Wording, evaluate
 from microcred.rules.index import index_facts
 from microcred.rules.wording import ENGLISH
 
@@ -60,16 +66,29 @@ class PathwayProgress:
         return next(s.state for s in self.steps if s.step.id == step_id)
 
 
-def _held(ix: FactIndex, ref: str) -> bool:
-    return bool(ix.facts((CREDENTIAL_HELD, ref)))
+def _held(ix: FactIndex, item: Item, scope: str) -> bool:
+    return bool(held(item, scope=scope).matching(ix, None, None))
 
 
-def item_credit(ix: FactIndex, item: Item, system: str) -> float:
-    """What holding ``item`` counts in ``system``: its frozen credit, or a recognised
-    credential's own ``worth`` (the best of the facts held, as the compiled rule counts it)."""
-    base = item.credit_in(system)
-    facts = ix.facts((CREDENTIAL_HELD, item.ref))
-    return max((base if fact.worth is None else fact.worth for fact in facts), default=0.0)
+def item_credit(ix: FactIndex, item: Item, system: str, scope: str = "") -> float:
+    """What holding ``item`` counts in ``system`` in the step of ``scope``: its frozen credit,
+    or a recognised credential's own value (the best of the facts held, as the compiled rule
+    counts it; a fact restricted to another step does not count)."""
+    return held(item, system, scope).credits(ix, None, None)
+
+
+def _pathway_credit(ix: FactIndex, pathway: Pathway, system: str) -> float:
+    """Credit in ``system`` over the pathway, each item once at its best: what any fact
+    counts, or what a fact restricted to one step counts there (when that step counts in
+    ``system`` or is not a credit step)."""
+    best = {item.ref: item_credit(ix, item, system) for item in pathway.items()}
+    for step in pathway.steps:
+        if step.kind == CREDIT and step.system != system:
+            continue
+        scope = step_scope(pathway, step)
+        for item in step.items:
+            best[item.ref] = max(best[item.ref], item_credit(ix, item, system, scope))
+    return sum(best.values())
 
 
 def pathway_progress(
@@ -80,17 +99,18 @@ def pathway_progress(
     done: dict[str, datetime | None] = {}
     decisions = {}
     for step in pathway.steps:
-        decision = evaluate(step_rule(step), ix, wording)
+        decision = evaluate(pathway_step_rule(pathway, step), ix, wording)
         decisions[step.id] = decision
         done[step.id] = decision.earned_at
     steps = []
     for step in pathway.steps:
         decision = decisions[step.id]
-        held = tuple(item.ref for item in step.items if _held(ix, item.ref))
+        scope = step_scope(pathway, step)
+        holding = tuple(item.ref for item in step.items if _held(ix, item, scope))
         waiting = tuple(r for r in step.requires if done.get(r) is None)
         if decision.earned:
             state = DONE
-        elif held:
+        elif holding:
             state = IN_PROGRESS
         elif waiting:
             state = LOCKED
@@ -98,13 +118,13 @@ def pathway_progress(
             state = AVAILABLE
         credit = 0.0
         if step.kind == CREDIT:
-            credit = sum(item_credit(ix, item, step.system) for item in step.items)
+            credit = sum(item_credit(ix, item, step.system, scope) for item in step.items)
         steps.append(
             StepProgress(
                 step,
                 state,
                 decision.earned_at,
-                held,
+                holding,
                 decision.progress,
                 tuple(decision.missing),
                 credit,
@@ -115,10 +135,7 @@ def pathway_progress(
     for milestone, rule in zip(pathway.milestones, milestone_rules(pathway).values(), strict=True):
         earned_at = rule.earliest(ix, None, None)
         milestones.append(MilestoneProgress(milestone.id, milestone.title, earned_at))
-    credits = tuple(
-        (system, sum(item_credit(ix, item, system) for item in pathway.items()))
-        for system in pathway.systems()
-    )
+    credits = tuple((system, _pathway_credit(ix, pathway, system)) for system in pathway.systems())
     return PathwayProgress(
         tuple(steps),
         tuple(milestones),

@@ -136,21 +136,34 @@ class CredentialHeld(Leaf):
     ``worth``, when set, is what holding it counts toward a credit target (a pathway's credit
     in one system), in place of the credits the fact itself carries; a fact's own ``worth``
     (a recognised credential) replaces it for that fact. With several facts the best counts,
-    so more facts never lower the credit.
+    so more facts never lower the credit. ``system`` names the credit system ``worth`` counts
+    in (a fact's ``worths`` for that system win); ``scope`` names where this condition sits (a
+    pathway step): a fact with a scope is accepted only by conditions of the same scope.
     """
 
     worth: float | None = None
+    system: str = ""
+    scope: str = ""
 
     KIND = CREDENTIAL_HELD
+
+    def accepts(self, fact: Fact) -> bool:
+        return not fact.scope or fact.scope == self.scope
+
+    def value_of(self, fact: Fact) -> float:
+        """What ``fact`` counts here (this condition has a ``worth``)."""
+        if self.system:
+            for system, value in fact.worths:
+                if system == self.system:
+                    return value
+        if fact.worth is not None:
+            return fact.worth
+        return self.worth if self.worth is not None else fact.credits
 
     def credits(self, ix: FactIndex, lo: datetime | None, hi: datetime | None) -> float:
         if self.worth is None:
             return Leaf.credits(self, ix, lo, hi)
-        worth = self.worth
-        return max(
-            (worth if fact.worth is None else fact.worth for fact in self.matching(ix, lo, hi)),
-            default=0.0,
-        )
+        return max((self.value_of(fact) for fact in self.matching(ix, lo, hi)), default=0.0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,10 @@ class Fact:
     ``at`` is when it happened (timezone-aware); ``score`` is 0–100 for quizzes and assessments;
     ``credits`` is what the thing carries toward a credit target; ``worth``, when set, replaces
     the ``worth`` of a ``credential_held`` condition that has one (a pathway credit step): a
-    credential recognised for its own credit value (docs/decisions/0026).
+    credential recognised for its own credit value (docs/decisions/0026). ``worths`` states
+    that value per credit system (it wins over ``worth`` in a condition of that ``system``).
+    ``scope``, when set, limits the fact to ``credential_held`` conditions of that scope (a
+    recognition restricted to one pathway step); an unscoped fact counts everywhere.
     """
 
     kind: str
@@ -31,3 +34,5 @@ class Fact:
     score: float | None = None
     credits: float = 0.0
     worth: float | None = None
+    worths: tuple[tuple[str, float], ...] = ()
+    scope: str = ""

@@ -67,8 +67,13 @@ def node_to_json(node: Condition) -> dict[str, Any]:
         out["label"] = node.label
         if isinstance(node, QuizPassed):
             out["min_score"] = node.min_score
-        if isinstance(node, CredentialHeld) and node.worth is not None:
-            out["worth"] = node.worth
+        if isinstance(node, CredentialHeld):
+            if node.worth is not None:
+                out["worth"] = node.worth
+            if node.system:
+                out["system"] = node.system
+            if node.scope:
+                out["scope"] = node.scope
     elif isinstance(node, Within):
         out["days"] = node.days
         out["start"] = node.start.isoformat() if node.start else None
@@ -98,6 +103,21 @@ def rule_from_json(data: Any) -> Condition:
     if "rule" not in data:
         _refuse("$.rule", "is required")
     return _Reader().node(data["rule"], "$.rule", 1)
+
+
+def _credential_held(ref: str, label: str, data: dict[str, Any], path: str) -> CredentialHeld:
+    worth = data.get("worth")
+    if worth is not None and (not _is_number(worth) or worth < 0):
+        _refuse(f"{path}.worth", "must be a number of credits, 0 or more")
+    words = {}
+    for name in ("system", "scope"):
+        value = data.get(name, "")
+        if not isinstance(value, str) or len(value) > 200:
+            _refuse(f"{path}.{name}", "must be a text of at most 200 characters")
+        words[name] = value
+    return CredentialHeld(
+        ref, label, None if worth is None else float(worth), words["system"], words["scope"]
+    )
 
 
 class _Reader:
@@ -134,15 +154,12 @@ class _Reader:
         if is_quiz:
             allowed.add("min_score")
         if cls is CredentialHeld:
-            allowed.add("worth")
+            allowed.update({"worth", "system", "scope"})
         _only(data, allowed, path)
         ref = _text(data.get("ref"), f"{path}.ref")
         label = _text(data.get("label"), f"{path}.label")
-        if cls is CredentialHeld and data.get("worth") is not None:
-            worth = data["worth"]
-            if not _is_number(worth) or worth < 0:
-                _refuse(f"{path}.worth", "must be a number of credits, 0 or more")
-            return CredentialHeld(ref, label, float(worth))
+        if cls is CredentialHeld:
+            return _credential_held(ref, label, data, path)
         if not is_quiz:
             return cls(ref, label)
         score = data.get("min_score")

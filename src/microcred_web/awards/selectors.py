@@ -220,9 +220,16 @@ def team_progress(*, organisation: Organisation, teams: list[Team]) -> tuple[lis
     indexes = person_indexes(organisation=organisation, user_ids=team_user_ids(teams=teams))
     users = User.objects.in_bulk(list(indexes))
     w = rule_wording()
-    rows = [
-        (users[uid], [evaluate(rule, ix, w) for _, rule in rules if rule is not None])
-        for uid, ix in indexes.items()
-    ]
+    # a member pinned to a pathway version is judged by that version's rule (as goals_for)
+    personal = personal_rules(organisation=organisation, user_ids=list(indexes))
+    rows = []
+    for uid, ix in indexes.items():
+        own = personal.get(uid, {})
+        decisions = [
+            evaluate(own[a.pk].rule if a.pk in own else rule, ix, w)
+            for a, rule in rules
+            if rule is not None
+        ]
+        rows.append((users[uid], decisions))
     rows.sort(key=lambda row: row[0].email)
     return [a for a, _ in rules], rows

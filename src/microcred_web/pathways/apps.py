@@ -23,3 +23,15 @@ class PathwaysConfig(AppConfig):
 
         # a new import may be a recognised credential: evaluate its owner's pathways
         post_save.connect(on_imported, sender=ImportedCredential, dispatch_uid="pathways.imported")
+
+        from microcred_web.common.scheduling import daily_job_register
+        from microcred_web.pathways.import_checks import imports_recheck_job, on_label_changed
+        from microcred_web.wallet.signals import import_label_changed
+
+        # a recognised credential revoked at its issuer after the import stops counting
+        import_label_changed.connect(on_label_changed, dispatch_uid="pathways.import_label")
+        daily_job_register(
+            "imports_recheck",
+            imports_recheck_job,
+            "imported credentials verified again (pathway recognitions first)",
+        )

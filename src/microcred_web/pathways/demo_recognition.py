@@ -3,7 +3,7 @@
 Contoso (the demo's second organisation, another issuer) awarded Zoë
 (learner@northwind.example) "Team Leadership Foundations"; she imported it into her wallet,
 where it verified, and Northwind recognises it as "Warehouse Team Lead" in the pathway's
-"People skills" step (for three years after it was issued): her map lists it as counting.
+"People skills" step only (for three years after it was issued): her map lists it as counting.
 (It stands for an item outside the hours step, so the rest of her demo map is unchanged.)
 Running it again changes nothing.
 """
@@ -86,6 +86,7 @@ def demo_recognition_load(pathway: Pathway) -> dict[str, int]:
             issuer_id=issuer_did(other),
             achievement_id=achievement_id,
             valid_for_days=3 * 365,
+            only_in_step=True,
         )
     if not ImportedCredential.objects.filter(owner=learner, name=EXTERNAL).exists():
         wallet.credential_import(user=learner, data=json.dumps(credential.document).encode())

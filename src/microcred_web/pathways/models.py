@@ -123,6 +123,10 @@ class Recognition(models.Model):
     achievement_id = models.CharField(_("achievement id"), max_length=500, blank=True)
     skill_uri = models.CharField(_("skill URI"), max_length=500, blank=True)
     credit = models.FloatField(_("credit recognised"), default=0)
+    #: the credit stated per system ({"ECTS": 5, "CPD hours": 10}); others: ``credit``
+    system_credits = models.JSONField(default=dict, blank=True)
+    #: it counts only in its step (else wherever its item counts)
+    only_in_step = models.BooleanField(_("only in its step"), default=False)
     #: None: it counts while the credential itself is valid; else only this long after issue
     valid_for_days = models.PositiveIntegerField(_("counts for (days)"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -135,3 +139,8 @@ class Recognition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.skill_uri or self.achievement_id} → {self.counts_as_label}"
+
+    def credit_in(self, system: str) -> float:
+        """The credit it is recognised for in ``system`` (0: the item's own credit)."""
+        value = self.system_credits.get(system) if system else None
+        return float(value) if isinstance(value, (int, float)) else self.credit

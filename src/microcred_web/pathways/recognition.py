@@ -8,13 +8,16 @@ was revoked, has expired or was tampered with does not, and the map says why.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from microcred.pathways import Pathway as Definition
+from microcred.pathways import scope_for
 from microcred.pathways.definition import CREDIT
 from microcred.pathways.recognition import (
     COUNTS,
@@ -100,7 +103,7 @@ def recognised_facts(organisation: Organisation, user_ids: list[int]) -> dict[in
     recognitions = list(
         Recognition.objects.filter(
             organisation=organisation, pathway__published_version__isnull=False
-        )
+        ).select_related("pathway__goal")
     )
     if not recognitions or not user_ids:
         return {}
@@ -122,16 +125,28 @@ def recognised_facts(organisation: Organisation, user_ids: list[int]) -> dict[in
             rule = rule_of(recognition)
             if matches(rule, external) and standing(rule, external, now) == COUNTS:
                 at = imported.issued_on or imported.verified_at
-                out.setdefault(imported.owner_id, []).append(
-                    Fact(
-                        CREDENTIAL_HELD,
-                        recognition.counts_as,
-                        at,
-                        credits=recognition.credit,
-                        worth=recognition.credit or None,  # 0: the item's own credit
-                    )
-                )
+                out.setdefault(imported.owner_id, []).append(fact_of(recognition, at))
     return out
+
+
+def fact_of(recognition: Recognition, at: datetime) -> Fact:
+    """The fact a counting import of ``recognition`` gives: held as its item, worth its credit
+    (per system where stated; 0: the item's own), only in its step if it is restricted."""
+    worths = tuple(
+        (system, float(value))
+        for system, value in sorted(recognition.system_credits.items())
+        if isinstance(value, (int, float))
+    )
+    goal = f"{REF_PREFIX}{recognition.pathway.goal.public_id}"
+    return Fact(
+        CREDENTIAL_HELD,
+        recognition.counts_as,
+        at,
+        credits=recognition.credit,
+        worth=recognition.credit or None,  # 0: the item's own credit
+        worths=worths,
+        scope=scope_for(goal, recognition.step_id) if recognition.only_in_step else "",
+    )
 
 
 # ----------------------------------------------------------------------------- the map
@@ -150,8 +165,8 @@ class RecognitionLine:
 
     @property
     def credit(self) -> float:
-        """The recognised credit value it counts for (0: the item's own credit)."""
-        return self.recognition.credit
+        """The recognised credit value it counts for in its step (0: the item's own)."""
+        return self.recognition.credit_in(self.system)
 
 
 def recognition_lines(*, enrolment: Enrolment, definition: Definition) -> list[RecognitionLine]:
@@ -181,11 +196,26 @@ def recognition_lines(*, enrolment: Enrolment, definition: Definition) -> list[R
                     recognition,
                     titles.get(recognition.step_id, recognition.step_id),
                     verdict == COUNTS,
-                    "" if verdict == COUNTS else reasons[verdict],
+                    "" if verdict == COUNTS else _reason(verdict, reasons, imported),
                     systems.get(recognition.step_id, ""),
                 )
             )
     return lines
+
+
+def _day(moment: Any) -> str:
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def _reason(verdict: str, reasons: dict[str, str], imported: ImportedCredential) -> str:
+    """The reason, with when a re-check found the label and when it was last checked."""
+    if imported.label_since is None or imported.label == "valid":
+        return reasons[verdict]
+    return _("%(reason)s (found on %(found)s, last checked %(checked)s)") % {
+        "reason": reasons[verdict],
+        "found": _day(imported.label_since),
+        "checked": _day(imported.checked_at),
+    }
 
 
 def recognitions_of(*, pathway: Pathway) -> list[Recognition]:
@@ -215,8 +245,12 @@ def recognition_add(
     skill_uri: str = "",
     credit: float = 0.0,
     valid_for_days: int | None = None,
+    system_credits: dict[str, float] | None = None,
+    only_in_step: bool = False,
 ) -> Recognition:
-    """Recognise an external achievement as item ``counts_as`` of step ``step_id``."""
+    """Recognise an external achievement as item ``counts_as`` of step ``step_id``, for
+    ``credit`` (per system in ``system_credits``), wherever the item counts or
+    ``only_in_step``."""
     step = definition.step(step_id)
     if step is None:
         raise ApplicationError("step", _("Choose a step of this pathway."), "step")
@@ -240,6 +274,7 @@ def recognition_add(
         )
     if not (0 <= credit <= 1000):
         raise ApplicationError("credit", _("Credit must be between 0 and 1000."), "credit")
+    per_system = _system_credits(system_credits or {}, definition)
     if valid_for_days is not None and not (1 <= valid_for_days <= MAX_DAYS):
         raise ApplicationError(
             "valid_for_days", _("Give a number of days from 1 to 36500."), "valid_for_days"
@@ -257,6 +292,8 @@ def recognition_add(
         skill_uri=skill_uri,
         credit=credit,
         valid_for_days=valid_for_days,
+        system_credits=per_system,
+        only_in_step=only_in_step,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     audit_record(
@@ -268,11 +305,30 @@ def recognition_add(
             "step": step.id,
             "counts_as": item.label,
             "external": skill_uri or f"{issuer_id} {achievement_id}",
+            "credits": per_system,
+            "only_in_step": only_in_step,
         },
     )
     # queued with this transaction (the task row commits with it)
     evaluate_holders(organisation=pathway.organisation)
     return recognition
+
+
+def _system_credits(values: dict[str, float], definition: Definition) -> dict[str, float]:
+    """The credit per system, checked: systems of the pathway only, 0 to 1000 each."""
+    systems = definition.systems()
+    out = {}
+    for system, value in values.items():
+        if system not in systems:
+            raise ApplicationError(
+                "credit",
+                _("This pathway counts no credit in “%(system)s”.") % {"system": system},
+                "credit",
+            )
+        if not (0 <= value <= 1000):
+            raise ApplicationError("credit", _("Credit must be between 0 and 1000."), "credit")
+        out[system] = float(value)
+    return out
 
 
 @transaction.atomic

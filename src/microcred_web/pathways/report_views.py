@@ -42,15 +42,15 @@ def reports_index(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
 def _report_page(
     request: HttpRequest, ctx: OrgContext, pathway: Pathway, error: str = ""
 ) -> HttpResponse:
+    user_ids = reports.scope_user_ids(ctx)
     return render(
         request,
         "pathways/report.html",
         {
             "ctx": ctx,
             "pathway": pathway,
-            "reports": reports.pathway_report(
-                pathway=pathway, user_ids=reports.scope_user_ids(ctx)
-            ),
+            "reports": reports.pathway_report(pathway=pathway, user_ids=user_ids),
+            "version_rules": reports.version_rules(pathway=pathway, user_ids=user_ids),
             "teams": reports.assignable_teams(ctx) if ctx.has(*ASSIGNERS) else [],
             "can_migrate": ctx.has(Role.ADMIN),
             "error": error,

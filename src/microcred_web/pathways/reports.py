@@ -10,16 +10,19 @@ import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.pathways import Change, Funnel, PathwayProgress, funnel, pathway_progress
 from microcred.pathways import progress_change as core_progress_change
+from microcred.rules import summarise
 from microcred_web.awards.facts import person_indexes
 from microcred_web.awards.wording import rule_wording
 from microcred_web.orgs.access import OrgContext
 from microcred_web.orgs.models import Role, Team
-from microcred_web.pathways.models import Enrolment, Pathway, PathwayVersion
+from microcred_web.pathways.models import Enrolment, Pathway, PathwayVersion, VersionStatus
+from microcred_web.pathways.pinned import rules_of
 
 CHART_WIDTH = 400  # px of a full bar in the funnel chart
 
@@ -143,6 +146,45 @@ def pathway_report(*, pathway: Pathway, user_ids: list[int] | None) -> list[Vers
         )
         for pk in sorted(by_version, key=lambda pk: -versions[pk].number)
     ]
+
+
+@dataclass(frozen=True)
+class VersionRules:
+    """A published version, the learners judged by it, and the rules it issues by."""
+
+    version: PathwayVersion
+    learners: int
+    current: bool  # new enrolments get it; members not enrolled are judged by its rules
+    rules: list[tuple[str, str]]  # (achievement issued, the rule's words), milestones first
+
+
+def version_rules(*, pathway: Pathway, user_ids: list[int] | None) -> list[VersionRules]:
+    """Each published version, newest first: how many learners (of ``user_ids``, None: all)
+    are pinned to it and the compiled rule of each milestone and the goal — the rule those
+    learners are judged by (``pinned.pinned_rules``)."""
+    versions = list(pathway.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number"))
+    enrolments = Enrolment.objects.filter(pathway=pathway, organisation=pathway.organisation)
+    if user_ids is not None:
+        enrolments = enrolments.filter(user_id__in=user_ids)
+    counts = dict(
+        enrolments.values("version_id").annotate(n=Count("pk")).values_list("version_id", "n")
+    )
+    w = rule_wording()
+    out = []
+    for version in versions:
+        definition = version.definition
+        labels = {m.achievement.ref: m.achievement.label for m in definition.milestones}
+        labels[definition.goal.ref] = definition.goal.label
+        rules = rules_of(version.definition_json)
+        out.append(
+            VersionRules(
+                version,
+                counts.get(version.pk, 0),
+                version.pk == pathway.published_version_id,
+                [(labels[ref], summarise(rules[ref], w)) for ref in labels if ref in rules],
+            )
+        )
+    return out
 
 
 def csv_cell(value: object) -> str:

@@ -35,6 +35,17 @@ def _credit(raw: str) -> float:
         raise ApplicationError("credit", _("Enter a number."), "credit") from error
 
 
+def _system_credits(request: HttpRequest) -> dict[str, float]:
+    """Credit per system: pairs of ``credit_system`` / ``credit_in`` (empty: not stated)."""
+    systems = request.POST.getlist("credit_system")[:20]
+    values = request.POST.getlist("credit_in")[:20]
+    return {
+        system: _credit(value)
+        for system, value in zip(systems, values, strict=False)
+        if system and value.strip()
+    }
+
+
 def _apply(request: HttpRequest, ctx: OrgContext, pathway: Pathway) -> None:
     post = request.POST
     if post.get("op") == "remove":
@@ -61,6 +72,8 @@ def _apply(request: HttpRequest, ctx: OrgContext, pathway: Pathway) -> None:
         skill_uri=post.get("skill_uri", ""),
         credit=_credit(post.get("credit", "")),
         valid_for_days=_days(post.get("valid_for_days", "")),
+        system_credits=_system_credits(request),
+        only_in_step=post.get("only_in_step") == "1",
     )
 
 

@@ -86,11 +86,17 @@ def _format_of(data: bytes, container: str) -> str:
 
 
 def read_credential(
-    data: bytes, *, now: datetime, field: str = "file", fetch: Fetch | None = None
+    data: bytes,
+    *,
+    now: datetime,
+    field: str = "file",
+    fetch: Fetch | None = None,
+    resolver: GuardedResolver | None = None,
 ) -> ReadCredential:
     """Decode and verify ``data`` (JSON, JWT, baked PNG/SVG). Raises ApplicationError naming
     ``field`` when no credential can be read at all; a credential that does not verify is
-    returned with its report (the caller keeps it, labelled)."""
+    returned with its report (the caller keeps it, labelled). A ``resolver`` shared by several
+    calls fetches each foreign document (a status list) once."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ApplicationError(
             "import_too_large",
@@ -119,7 +125,7 @@ def read_credential(
     if issuer.startswith(host_did() + ":"):
         report = credential_verify(data, now=now).report  # ours: key cut-offs and suspension
     else:
-        report = verify_credential(data, now=now, resolver=guarded_resolver(fetch))
+        report = verify_credential(data, now=now, resolver=resolver or guarded_resolver(fetch))
     return ReadCredential(_format_of(data, decoded.container), payload, document, report)
 
 

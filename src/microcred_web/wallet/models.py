@@ -83,7 +83,11 @@ class ImportedCredential(models.Model):
     skills = models.JSONField(default=list, blank=True)  # alignment target names
     label = models.CharField(max_length=16, choices=ImportLabel.choices)
     checks = models.JSONField(default=list, blank=True)  # the verifier's report
-    verified_at = models.DateTimeField(default=timezone.now)
+    verified_at = models.DateTimeField(default=timezone.now)  # verified at import
+    #: last verification (at import, or a later re-check of its status at the issuer)
+    checked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    #: when a re-check found the current label (None: it has had it since the import)
+    label_since = models.DateTimeField(null=True, blank=True)
     is_public = models.BooleanField(_("shown publicly"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -235,6 +235,7 @@ def _store_import(
     *, user: Any, read: importing.ReadCredential, source_url: str = "", source_format: str = ""
 ) -> ImportedCredential:
     facts = importing.summary(read.document)
+    now = timezone.now()
     with transaction.atomic():
         imported = ImportedCredential.objects.create(
             owner=user,
@@ -243,7 +244,8 @@ def _store_import(
             payload=read.payload,
             label=read.label,
             checks=[c.to_json() for c in read.report.checks],
-            verified_at=timezone.now(),
+            verified_at=now,
+            checked_at=now,
             **facts,
         )
         audit_record(

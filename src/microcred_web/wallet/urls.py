@@ -40,6 +40,9 @@ urlpatterns = [
         views.imported_visibility,
         name="imported_visibility",
     ),
+    path(
+        "wallet/imported/<uuid:public_id>/check/", views.imported_recheck, name="imported_recheck"
+    ),
     path("wallet/imported/<uuid:public_id>/delete/", views.imported_delete, name="imported_delete"),
     path("u/<slug:handle>/", views.public_profile, name="public_profile"),
     path("s/<str:token>", views.shared_link, name="shared"),

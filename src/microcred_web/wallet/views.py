@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,7 +23,7 @@ from microcred_web.issuing.identity import absolute_url
 from microcred_web.issuing.models import Credential
 from microcred_web.issuing.views_public import credential_page_context, credential_view_event
 from microcred_web.issuing.visibility import SHARED_SESSION_KEY, shared_in_session
-from microcred_web.wallet import clr, selectors, services, sharing
+from microcred_web.wallet import clr, recheck, selectors, services, sharing
 from microcred_web.wallet.forms import (
     EmailShareForm,
     ImportFileForm,
@@ -270,6 +271,25 @@ def imported_visibility(request: HttpRequest, public_id: UUID) -> HttpResponse:
     services.imported_visibility_set(
         imported=item, user=request.user, is_public=request.POST.get("public") == "1"
     )
+    return redirect("wallet:imported", public_id=item.public_id)
+
+
+@login_required
+@require_POST
+def imported_recheck(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """ "Check again": verify the import once more at its issuer (revoked since? suspended?)."""
+    item = _imported(request, public_id)
+    try:
+        recheck.imported_recheck(imported=item, holder=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Checked again: %(label)s.") % {"label": item.get_label_display()}
+        )
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect("wallet:imported", public_id=item.public_id)
 
 

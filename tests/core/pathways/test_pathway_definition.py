@@ -28,7 +28,16 @@ from microcred.pathways import (
     pathway_summary,
     problems,
 )
-from microcred.rules import CREDENTIAL_HELD, AllOf, AtLeast, CredentialHeld, CreditTarget, Fact
+from microcred.rules import (
+    CREDENTIAL_HELD,
+    AllOf,
+    AtLeast,
+    CredentialHeld,
+    CreditTarget,
+    Fact,
+    rule_from_json,
+    rule_to_json,
+)
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -139,32 +148,37 @@ def test_compiling_refuses_an_invalid_pathway() -> None:
 
 
 def test_compiles_to_the_hand_written_rule() -> None:
+    """Each leaf carries its step's scope (where a recognition restricted to the step counts)
+    and, in a credit step, the step's system."""
     rules = compiled_rules(team_lead())
-    forklift = CredentialHeld("achievement:forklift", "Forklift")
-    lifting = CredentialHeld("achievement:lifting", "Lifting")
+    core, options = "achievement:lead#core", "achievement:lead#options"
+    forklift = CredentialHeld("achievement:forklift", "Forklift", scope=core)
+    lifting = CredentialHeld("achievement:lifting", "Lifting", scope=core)
     assert rules["achievement:half"] == AllOf(
         (
             AllOf((forklift, lifting)),
             AtLeast(
                 2,
                 (
-                    CredentialHeld("achievement:first-aid", "First-Aid"),
-                    CredentialHeld("achievement:fire", "Fire"),
-                    CredentialHeld("achievement:hazmat", "Hazmat"),
+                    CredentialHeld("achievement:first-aid", "First-Aid", scope=options),
+                    CredentialHeld("achievement:fire", "Fire", scope=options),
+                    CredentialHeld("achievement:hazmat", "Hazmat", scope=options),
                 ),
             ),
         )
     )
     credit = rules["achievement:lead"]
     assert isinstance(credit, AllOf)
+    cpd = "achievement:lead#cpd"
     assert credit.children[2] == CreditTarget(
         8,
         (
-            CredentialHeld("achievement:coaching", "Coaching", 6.0),
-            CredentialHeld("achievement:rota", "Rota", 4.0),
-            CredentialHeld("achievement:half", "Half", 0.0),
+            CredentialHeld("achievement:coaching", "Coaching", 6.0, "cpd", cpd),
+            CredentialHeld("achievement:rota", "Rota", 4.0, "cpd", cpd),
+            CredentialHeld("achievement:half", "Half", 0.0, "cpd", cpd),
         ),
     )
+    assert rule_from_json(rule_to_json(credit)) == credit  # scope and system round-trip
 
 
 def test_summary_reads_each_step_milestone_and_goal() -> None:

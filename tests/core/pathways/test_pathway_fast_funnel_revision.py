@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from hypothesis import given
-from test_pathway_properties import T0, held_facts, pathways
+from hypothesis import strategies as st
+from test_pathway_properties import POOL, T0, held_facts, pathways
 
 from microcred.pathways import (
     DONE,
@@ -21,6 +23,7 @@ from microcred.pathways import (
     RefBits,
     Step,
     compiled_rules,
+    fast_inputs,
     funnel,
     pathway_progress,
     progress_change,
@@ -31,6 +34,23 @@ from microcred.rules import CREDENTIAL_HELD, CredentialHeld, Fact, FactIndex, le
 
 def _held_bits(bits: RefBits, person: list[Fact]) -> int:
     return bits.mask(fact.ref for fact in person)
+
+
+#: credentials held, some recognised for their own credit value (a fact's ``worth``)
+worth_facts = st.lists(
+    st.builds(
+        lambda name, day, worth: Fact(
+            CREDENTIAL_HELD,
+            f"achievement:{name}",
+            T0 + timedelta(days=day),
+            worth=None if worth is None else float(worth),
+        ),
+        st.sampled_from(POOL),
+        st.integers(0, 30),
+        st.none() | st.integers(0, 6),
+    ),
+    max_size=12,
+)
 
 
 @given(pathways(), held_facts)
@@ -44,6 +64,41 @@ def test_the_fast_evaluator_agrees_with_the_map(pathway: Pathway, person: list[F
     assert fast.milestones == tuple(m.earned_at is not None for m in progress.milestones)
     assert fast.completed == progress.completed
     assert fast.steps_done == sum(1 for s in progress.steps if s.state == DONE)
+
+
+@given(pathways(), worth_facts)
+def test_the_fast_evaluator_counts_worth_as_the_map(pathway: Pathway, person: list[Fact]) -> None:
+    """Differential: facts with and without ``worth`` (the best value counts, once)."""
+    bits = RefBits()
+    bits.bit("achievement:unrelated")
+    held, worth = fast_inputs(bits, person)
+    fast = FastPathway(pathway, bits).summary(held, worth)
+    progress = pathway_progress(pathway, person)
+    assert fast.states == tuple(step.state for step in progress.steps)
+    assert fast.credits == tuple(step.credit for step in progress.steps)
+    assert fast.milestones == tuple(m.earned_at is not None for m in progress.milestones)
+    assert fast.completed == progress.completed
+    assert fast.steps_done == sum(1 for s in progress.steps if s.state == DONE)
+
+
+def test_fast_inputs_refuse_facts_for_the_map_only() -> None:
+    bits = RefBits()
+    held, worth = fast_inputs(
+        bits,
+        [
+            Fact(CREDENTIAL_HELD, "achievement:a", T0),
+            Fact(CREDENTIAL_HELD, "achievement:a", T0, worth=1.0),
+            Fact(CREDENTIAL_HELD, "achievement:a", T0, worth=3.0),
+            Fact(CREDENTIAL_HELD, "achievement:b", T0, worth=2.0),
+        ],
+    )
+    assert (held, worth) == (bits.bit("achievement:a"), {1: 3.0, 2: 2.0})
+    for fact in (
+        Fact(CREDENTIAL_HELD, "achievement:a", T0, scope="achievement:g#s"),
+        Fact(CREDENTIAL_HELD, "achievement:a", T0, worths=(("ECTS", 1.0),)),
+    ):
+        with pytest.raises(ValueError, match="pathway_progress"):
+            fast_inputs(bits, [fact])
 
 
 def item(name: str) -> Item:

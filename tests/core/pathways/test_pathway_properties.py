@@ -25,8 +25,8 @@ from microcred.pathways import (
     goal_rule,
     milestone_rules,
     pathway_progress,
+    pathway_step_rule,
     problems,
-    step_rule,
 )
 from microcred.rules import CREDENTIAL_HELD, Fact, evaluate
 
@@ -78,22 +78,41 @@ held_facts = st.lists(
     ),
     max_size=12,
 )
-#: and some recognised ones, counted for their own credit value
+#: and some recognised ones, counted for their own credit value (one value, or per system),
+#: some restricted to one step (a scope), possibly a step of no pathway here
 facts = st.lists(
     st.builds(
         # worth: a recognised credential counted for its own credit value (None: the item's)
-        lambda name, day, worth: Fact(
+        lambda name, day, worth, worths, scope: Fact(
             CREDENTIAL_HELD,
             f"achievement:{name}",
             T0 + timedelta(days=day),
             worth=None if worth is None else float(worth),
+            worths=worths,
+            scope=scope,
         ),
         st.sampled_from(POOL),
         st.integers(0, 30),
         st.none() | st.integers(0, 6),
+        st.sampled_from([(), ((SYSTEM, 1.0),), (("CPD", 9.0),), (("CPD", 0.0), (SYSTEM, 4.0))]),
+        st.sampled_from(["", "", "achievement:goal#s0", "achievement:goal#s2", "elsewhere#s1"]),
     ),
     max_size=12,
 )
+
+
+def counts_in(fact: Fact, step: Step) -> bool:
+    """A fact restricted to a step counts only there; an unrestricted one everywhere."""
+    return fact.scope in ("", f"achievement:goal#{step.id}")
+
+
+def worth_in(fact: Fact, item: Item, system: str) -> float:
+    """A fact's value in ``system``: its value stated for the system, else its own value, else
+    the item's credit."""
+    stated = dict(fact.worths)
+    if system in stated:
+        return stated[system]
+    return item.credit_in(system) if fact.worth is None else fact.worth
 
 
 def first_held(person: list[Fact]) -> dict[str, datetime]:
@@ -104,8 +123,9 @@ def first_held(person: list[Fact]) -> dict[str, datetime]:
     return out
 
 
-def reference_done_at(step: Step, person: list[Fact]) -> datetime | None:
+def reference_done_at(step: Step, everything: list[Fact]) -> datetime | None:
     """When ``step`` is done, worked out by hand from what the step means."""
+    person = [fact for fact in everything if counts_in(fact, step)]
     first = first_held(person)
     times = sorted(first[item.ref] for item in step.items if item.ref in first)
     if step.kind == REQUIRED:
@@ -117,7 +137,7 @@ def reference_done_at(step: Step, person: list[Fact]) -> datetime | None:
         total = sum(
             max(
                 (
-                    item.credit_in(step.system) if fact.worth is None else fact.worth
+                    worth_in(fact, item, step.system)
                     for fact in person
                     if fact.ref == item.ref and fact.at <= moment
                 ),
@@ -138,7 +158,7 @@ def test_compiled_goal_decides_as_the_reference(pathway: Pathway, person: list[F
     decision = evaluate(goal_rule(pathway), person)
     assert decision.earned_at == expected
     for step, step_done in zip(pathway.steps, done, strict=True):
-        assert evaluate(step_rule(step), person).earned_at == step_done
+        assert evaluate(pathway_step_rule(pathway, step), person).earned_at == step_done
 
 
 @given(pathways(), facts)
@@ -146,7 +166,8 @@ def test_the_map_agrees_with_the_rules(pathway: Pathway, person: list[Fact]) -> 
     progress = pathway_progress(pathway, person)
     assert progress.completed_at == evaluate(goal_rule(pathway), person).earned_at
     for step in progress.steps:
-        assert (step.state == DONE) == evaluate(step_rule(step.step), person).earned
+        rule = pathway_step_rule(pathway, step.step)
+        assert (step.state == DONE) == evaluate(rule, person).earned
     rules = milestone_rules(pathway)
     for milestone in progress.milestones:
         assert milestone.earned_at == evaluate(rules[milestone.id], person).earned_at

@@ -159,3 +159,60 @@ def test_a_fact_worth_leaves_rules_without_worth_unchanged() -> None:
     hand_written = CreditTarget(2.0, (CredentialHeld("achievement:coaching", "Coaching"),))
     assert not evaluate(hand_written, [recognised]).earned  # counts the fact's credits: 1
     assert rule_from_json(rule_to_json(hand_written)) == hand_written
+
+
+def two_system_pathway() -> Pathway:
+    """First aid counts in an ECTS step and a CPD step; Coaching is required on its own."""
+    first_aid = Item("achievement:fa", "First aid", (("ECTS", 3.0), ("CPD hours", 3.0)))
+    coaching = Item("achievement:co", "Coaching", (("ECTS", 2.0), ("CPD hours", 8.0)))
+    return Pathway(
+        Item("achievement:goal", "Goal"),
+        (
+            Step("ects", "Study", CREDIT, (first_aid, coaching), system="ECTS", target=5),
+            Step("cpd", "Practice", CREDIT, (first_aid, coaching), system="CPD hours", target=10),
+            Step("first", "First aid", "required", (first_aid,)),
+        ),
+    )
+
+
+def test_a_recognition_states_its_credit_per_system() -> None:
+    """Recognised for 5 ECTS or 10 CPD hours: each credit step counts its own system's value."""
+    pathway = two_system_pathway()
+    recognised = Fact(
+        CREDENTIAL_HELD, "achievement:fa", NOW, worths=(("ECTS", 5.0), ("CPD hours", 10.0))
+    )
+    progress = pathway_progress(pathway, [recognised])
+    assert [step.credit for step in progress.steps] == [5.0, 10.0, 0.0]
+    assert dict(progress.credits) == {"CPD hours": 10.0, "ECTS": 5.0}
+    assert progress.completed
+    assert evaluate(goal_rule(pathway), [recognised]).earned
+    # one value for every system (as before per-system values): 5 ECTS but only 5 CPD hours
+    single = Fact(CREDENTIAL_HELD, "achievement:fa", NOW, worth=5.0)
+    assert [s.credit for s in pathway_progress(pathway, [single]).steps] == [5.0, 5.0, 0.0]
+    assert not evaluate(goal_rule(pathway), [single]).earned
+
+
+def test_a_recognition_restricted_to_one_step_counts_only_there() -> None:
+    pathway = two_system_pathway()
+    only_cpd = Fact(
+        CREDENTIAL_HELD, "achievement:fa", NOW, worth=10.0, scope="achievement:goal#cpd"
+    )
+    progress = pathway_progress(pathway, [only_cpd])
+    assert [(s.state, s.credit) for s in progress.steps] == [
+        ("available", 0.0),
+        ("done", 10.0),
+        ("available", 0.0),
+    ]
+    assert dict(progress.credits) == {"CPD hours": 10.0, "ECTS": 0.0}
+    # not for a hand-written rule either (it has no scope), nor another pathway's step
+    assert not evaluate(CredentialHeld("achievement:fa", "First aid"), [only_cpd]).earned
+    other = Fact(CREDENTIAL_HELD, "achievement:fa", NOW, scope="achievement:other#cpd")
+    assert pathway_progress(pathway, [other]).steps[1].state == "available"
+    # the credential issued here still counts everywhere, at its own credit
+    issued = Fact(CREDENTIAL_HELD, "achievement:fa", NOW)
+    steps = pathway_progress(pathway, [only_cpd, issued]).steps
+    assert [(s.state, s.credit) for s in steps] == [
+        ("in_progress", 3.0),
+        ("done", 10.0),
+        ("done", 0.0),
+    ]

@@ -223,3 +223,45 @@ def test_managers_find_their_team_pathways_in_the_navigation(client, world) -> N
     client.force_login(world.people["learner"])
     page = client.get(reverse("orgs:dashboard", kwargs={"slug": world.org.slug})).content.decode()
     assert f'href="{url("reports", world.org)}"' not in page
+
+
+def test_the_report_shows_each_published_versions_rules_and_learners(
+    client: Any, world: Any, make_member: Any
+) -> None:
+    """Which rule each learner is judged by: per published version, the learners pinned to it
+    and the compiled rule of its milestone and goal; the manager's team matrix agrees."""
+    from microcred_web.awards.selectors import team_progress
+
+    lead = _published_lead(world)
+    learner = world.people["learner"]  # in the manager's team
+    services.pathway_enrol(pathway=lead.pathway, user=learner)  # version 1
+    _revise_without_options(lead)
+    newcomer = make_member(world.org, "learner", email="new-learner@acme.example")
+    services.pathway_enrol(pathway=lead.pathway, user=newcomer)  # version 2
+    client.force_login(world.people["admin"])
+    page = client.get(url("report", world.org, pathway_id=lead.pathway.pk)).content.decode()
+    matrix = page.split('id="version-rules"', 1)[1].split("</section>", 1)[0]
+    v2, v1 = matrix.split('id="rules-v2"', 1)[1].split('id="rules-v1"', 1)
+    assert "new enrolments get it" in v2 and "new enrolments get it" not in v1
+    assert 'data-label="Learners on it">1<' in v1 and 'data-label="Learners on it">1<' in v2
+    # version 1's milestone also asks for an option; version 2's follows core alone
+    assert "<strong>Team lead: foundations</strong>: Complete all of:" in v1
+    assert "First aid" in v1.split("Warehouse Team Lead Certificate")[0]
+    assert "First aid" not in v2.split("Warehouse Team Lead Certificate")[0]
+    assert "<strong>Warehouse Team Lead Certificate</strong>" in v2
+    # a manager counts only the members of their teams
+    client.force_login(world.people["manager"])
+    page = client.get(url("report", world.org, pathway_id=lead.pathway.pk)).content.decode()
+    matrix = page.split('id="version-rules"', 1)[1].split("</section>", 1)[0]
+    v2, v1 = matrix.split('id="rules-v2"', 1)[1].split('id="rules-v1"', 1)
+    assert 'data-label="Learners on it">1<' in v1 and 'data-label="Learners on it">0<' in v2
+    # the team matrix judges the pinned learner by version 1: core alone is not enough
+    for part in ("forklift", "lifting"):
+        issue(world.org, lead.admin, lead.parts[part], learner)
+    achievements, rows = team_progress(organisation=world.org, teams=[world.team])
+    column = achievements.index(lead.parts["half"])
+    [(person, decisions)] = rows
+    assert person == learner and not decisions[column].earned
+    issue(world.org, lead.admin, lead.parts["first-aid"], learner)
+    [(_person, decisions)] = team_progress(organisation=world.org, teams=[world.team])[1]
+    assert decisions[column].earned

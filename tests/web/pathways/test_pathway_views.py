@@ -181,6 +181,7 @@ def test_the_demo_pathway_has_a_learner_part_way(client) -> None:
     # a credential from elsewhere (Contoso), imported and verified, is recognised
     assert 'data-counts="yes"' in page and "Team Leadership Foundations" in page
     assert "counts as “Warehouse Team Lead”" in page
+    assert Recognition.objects.get().only_in_step  # restricted to "People skills"
     # the warehouse team was assigned the pathway with a due date; loading again changes nothing
     assert "Due by " in page
     enrolments = list(Enrolment.objects.filter(pathway=pathway).values_list("pk", "due_date"))
