@@ -77,11 +77,34 @@ def _review_url(assessment: Assessment) -> str:
     )
 
 
-def _notify(assessment: Assessment, user: Any, kind: str, title: str, url: str) -> None:
-    if user is not None:
-        notification_send(
-            organisation=assessment.organisation, user=user, kind=kind, title=title, url=url
-        )
+def _notify(
+    assessment: Assessment,
+    user: Any,
+    kind: str,
+    title: str,
+    url: str,
+    email: str = "",
+    **context: Any,
+) -> None:
+    """``email``: the kind of e-mail (a template under ``assessments/email/``); its context
+    always holds the assessment, requirement, achievement and learner."""
+    if user is None:
+        return
+    notification_send(
+        organisation=assessment.organisation,
+        user=user,
+        kind=kind,
+        title=title,
+        url=url,
+        email_template=f"assessments/email/{email}" if email else "",
+        email_context={
+            "assessment": assessment,
+            "requirement": assessment.requirement,
+            "achievement": assessment.requirement.achievement,
+            "learner_name": _person(assessment.learner),
+            **context,
+        },
+    )
 
 
 def _audit(assessment: Assessment, action: str, actor: Any, **data: Any) -> None:
@@ -314,6 +337,7 @@ def assessment_submit(
             NotificationKind.SUBMITTED,
             title,
             _review_url(assessment),
+            "submitted",
         )
     else:
         assessors = User.objects.filter(
@@ -322,7 +346,14 @@ def assessment_submit(
             memberships__roles__role=Role.ASSESSOR,
         ).exclude(pk=assessment.learner_id)
         for person in assessors.distinct():
-            _notify(assessment, person, NotificationKind.SUBMITTED, title, _review_url(assessment))
+            _notify(
+                assessment,
+                person,
+                NotificationKind.SUBMITTED,
+                title,
+                _review_url(assessment),
+                "submitted",
+            )
     return submission
 
 
@@ -484,7 +515,8 @@ def assessment_review(
             NotificationKind.FEEDBACK,
             _("Feedback on “%(requirement)s”: not yet")
             % {"requirement": assessment.requirement.title},
-            _learner_url(assessment),
+            _learner_url(assessment),            "feedback",
+            competent=False,
         )
         return review
     policy = selectors.policy_for(organisation=assessment.organisation)
@@ -582,7 +614,8 @@ def assessment_moderate(
             NotificationKind.FEEDBACK,
             _("Moderation of “%(requirement)s”: not yet")
             % {"requirement": assessment.requirement.title},
-            _learner_url(assessment),
+            _learner_url(assessment),            "feedback",
+            competent=False,
         )
     return review
 
@@ -673,7 +706,8 @@ def observation_record(
             learner,
             NotificationKind.FEEDBACK,
             _("Observation of “%(requirement)s”: not yet") % {"requirement": requirement.title},
-            _learner_url(assessment),
+            _learner_url(assessment),            "feedback",
+            competent=False,
         )
     elif requirement.countersignature_required:
         assessment.status = AssessmentStatus.AWAITING_COUNTERSIGNATURE
@@ -685,6 +719,8 @@ def observation_record(
             _("Please countersign your observation for “%(requirement)s”")
             % {"requirement": requirement.title},
             _learner_url(assessment),
+            "countersign",
+            observer_name=_person(actor),
         )
     else:
         _accept(assessment, actor, review.score, now)
@@ -723,7 +759,8 @@ def _accept(assessment: Assessment, actor: Any, score: float | None, now: dateti
         assessment.learner,
         NotificationKind.ACCEPTED,
         _("“%(requirement)s” accepted: competent") % {"requirement": assessment.requirement.title},
-        _learner_url(assessment),
+        _learner_url(assessment),        "feedback",
+        competent=True,
     )
     organisation, learner_id, pk = assessment.organisation, assessment.learner_id, assessment.pk
 
