@@ -16,7 +16,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from microcred_web.assessments.models import (
     ReviewKind,
     Submission,
 )
+from microcred_web.assessments.referees import referee_requests_send
 from microcred_web.assessments.signals import assessment_recorded
 from microcred_web.assessments.uploads import upload_check
 from microcred_web.common.errors import ApplicationError
@@ -202,19 +203,30 @@ def _clean_referees(referees: Sequence[Mapping[str, str]]) -> list[dict[str, str
     for number, referee in enumerate(referees):
         name = (referee.get("name") or "").strip()
         statement = (referee.get("statement") or "").strip()
-        if not name and not statement:
+        email = (referee.get("email") or "").strip()
+        if not name and not statement and not email:
             continue
-        if not name or not statement:
+        if not name or not (statement or email):
             raise ApplicationError(
                 "referee_incomplete",
-                _("Give the referee's name and their statement."),
+                _(
+                    "Give the referee's name and e-mail address: they are asked to confirm "
+                    "the statement themselves."
+                ),
                 f"referees[{number}]",
             )
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError as exc:
+                raise ApplicationError(
+                    "referee_email", _("Enter a valid e-mail address."), f"referees[{number}]"
+                ) from exc
         out.append(
             {
                 "name": name[:200],
                 "role": (referee.get("role") or "").strip()[:200],
-                "email": (referee.get("email") or "").strip()[:200],
+                "email": email[:200],
                 "statement": statement[:MAX_TEXT],
             }
         )
@@ -326,6 +338,7 @@ def assessment_submit(
     assessment.disputed = False
     assessment.save()
     _audit(assessment, "evidence_submitted", actor, version=number, files=len(files))
+    referee_requests_send(assessment=assessment, now=now)
     title = _("%(learner)s submitted evidence for “%(requirement)s”") % {
         "learner": _person(assessment.learner),
         "requirement": requirement.title,
@@ -515,7 +528,8 @@ def assessment_review(
             NotificationKind.FEEDBACK,
             _("Feedback on “%(requirement)s”: not yet")
             % {"requirement": assessment.requirement.title},
-            _learner_url(assessment),            "feedback",
+            _learner_url(assessment),
+            "feedback",
             competent=False,
         )
         return review
@@ -614,7 +628,8 @@ def assessment_moderate(
             NotificationKind.FEEDBACK,
             _("Moderation of “%(requirement)s”: not yet")
             % {"requirement": assessment.requirement.title},
-            _learner_url(assessment),            "feedback",
+            _learner_url(assessment),
+            "feedback",
             competent=False,
         )
     return review
@@ -706,7 +721,8 @@ def observation_record(
             learner,
             NotificationKind.FEEDBACK,
             _("Observation of “%(requirement)s”: not yet") % {"requirement": requirement.title},
-            _learner_url(assessment),            "feedback",
+            _learner_url(assessment),
+            "feedback",
             competent=False,
         )
     elif requirement.countersignature_required:
@@ -759,7 +775,8 @@ def _accept(assessment: Assessment, actor: Any, score: float | None, now: dateti
         assessment.learner,
         NotificationKind.ACCEPTED,
         _("“%(requirement)s” accepted: competent") % {"requirement": assessment.requirement.title},
-        _learner_url(assessment),        "feedback",
+        _learner_url(assessment),
+        "feedback",
         competent=True,
     )
     organisation, learner_id, pk = assessment.organisation, assessment.learner_id, assessment.pk
