@@ -65,7 +65,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
             language=language_for(user=user),
             organisation=None,
             greeting_name=recipient_name(user),
-            button_url=f"{context['protocol']}://{context['domain']}{reset_path}",
+            button_url=reset_path,  # on BASE_URL, never on the request's Host header
         )
         if isinstance(user, User):
             password_reset_request_record(user=user)
