@@ -62,7 +62,7 @@ def test_award_e_mail_to_a_french_member_is_french_with_the_french_name(
     assert "Sécurité chariot élévateur" in message.subject
     assert "Sécurité chariot élévateur" in message.body and "Forklift safety" not in message.body
     assert f"/achievements/{version.achievement.public_id}/v1/image" in html
-    assert "Voir votre certificat" in message.body
+    assert "Voir votre titre" in message.body
 
 
 def test_claim_e_mail_without_an_account_is_in_english_for_an_english_organisation(
