@@ -6,7 +6,6 @@ referee". The e-mail itself is opened in Chromium and looked at."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest

@@ -56,9 +56,7 @@ def test_a_notification_e_mail_is_branded_and_can_be_unsubscribed_in_one_click(
     assert AuditEvent.objects.filter(action="notifications.unsubscribed", actor=learner).exists()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        notification_send(
-            organisation=world.org, user=learner, kind="due_soon", title="Due again"
-        )
+        notification_send(organisation=world.org, user=learner, kind="due_soon", title="Due again")
         notification_send(organisation=world.org, user=learner, kind="feedback", title="Other")
     assert [m.subject for m in mail.outbox] == ["[Acme Training] Other"]  # only that kind stops
     assert Notification.objects.filter(user=learner, title="Due again").exists()
@@ -68,8 +66,9 @@ def test_a_forged_or_altered_unsubscribe_link_does_nothing(
     world, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        notification_send(organisation=world.org, user=world.people["learner"], kind="feedback",
-                          title="x")
+        notification_send(
+            organisation=world.org, user=world.people["learner"], kind="feedback", title="x"
+        )
     path = _unsubscribe_path(mail.outbox[0])
     # another person's id under the same signature is refused
     altered = path.replace("unsubscribe/", "unsubscribe/x")

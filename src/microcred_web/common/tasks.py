@@ -32,5 +32,7 @@ def email_send_on_commit(
     headers: dict[str, str] | None = None,
 ) -> None:
     """Queue an e-mail once the current transaction commits (never for a rolled-back change)."""
-    payload = {"subject": subject, "body": body, "to": to, "html": html, "headers": headers or {}}
-    transaction.on_commit(lambda: email_send.enqueue(**payload))
+    extra = dict(headers or {})
+    transaction.on_commit(
+        lambda: email_send.enqueue(subject=subject, body=body, to=to, html=html, headers=extra)
+    )

@@ -30,7 +30,8 @@ def credential_email_render(*, credential: Credential, claim_url: str) -> EmailM
     """
     organisation = credential.organisation
     version = credential.achievement_version
-    account = User.objects.filter(email__iexact=credential.recipient_email, is_active=True).first()
+    address = credential.recipient_email or ""
+    account = User.objects.filter(email__iexact=address, is_active=True).first()
     member = account is not None and _is_member(organisation, account)
     rendered = email_render(
         template="issuing/email/awarded" if account else "issuing/email/claim",
@@ -38,15 +39,13 @@ def credential_email_render(*, credential: Credential, claim_url: str) -> EmailM
         organisation=organisation,
         greeting_name=recipient_name(account)
         if account
-        else (credential.recipient_name or credential.recipient_email),
+        else (credential.recipient_name or address),
         button_url=claim_url,
         context={"credential": credential, "achievement": version},
         badge_url=achievement_version_image_path(version),
         preferences_url=preferences_url_for(organisation) if member else "",
     )
-    message = EmailMultiAlternatives(
-        subject=rendered.subject, body=rendered.text, to=[credential.recipient_email]
-    )
+    message = EmailMultiAlternatives(subject=rendered.subject, body=rendered.text, to=[address])
     message.attach_alternative(rendered.html, "text/html")
     return message
 

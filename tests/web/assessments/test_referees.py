@@ -68,7 +68,8 @@ def test_referee_confirms_in_their_own_words_and_the_assessor_sees_it(
     # the assessor sees "awaiting" before the answer
     assessor = Client()
     assessor.force_login(world.people["assessor"])
-    assert "Awaiting the referee" in assessor.get(f"/o/acme/assessments/{assessment_id}/").content.decode()
+    before = assessor.get(f"/o/acme/assessments/{assessment_id}/").content.decode()
+    assert "Awaiting the referee" in before
     answered = referee.post(
         path, {"answer": "confirm", "statement": "I supervised Lee for 3 years: always safe."}
     )
@@ -130,7 +131,9 @@ def test_a_referee_needs_an_e_mail_or_a_statement(world, rpl) -> None:
     ):
         try:
             services.assessment_draft_save(
-                assessment=assessment, actor=world.people["learner"], reflections={},
+                assessment=assessment,
+                actor=world.people["learner"],
+                reflections={},
                 referees=[referee],
             )
         except ApplicationError as error:
