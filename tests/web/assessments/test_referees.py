@@ -140,3 +140,19 @@ def test_a_referee_needs_an_e_mail_or_a_statement(world, rpl) -> None:
             assert error.field == field
         else:
             raise AssertionError(f"accepted {referee}")
+
+
+def test_the_demo_shows_a_claim_with_a_confirmed_and_an_awaited_referee(client, db) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from microcred_web.accounts.models import User
+
+    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())  # twice changes nothing
+    [claim] = RefereeRequest.objects.filter(status=RefereeStatus.CONFIRMED)
+    assert RefereeRequest.objects.filter(assessment=claim.assessment).count() == 2
+    client.force_login(User.objects.get(email="assessor@northwind.example"))
+    page = client.get(f"/o/northwind/assessments/{claim.assessment_id}/").content.decode()
+    assert "Confirmed by the referee on" in page and "Awaiting the referee" in page
