@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from microcred_web.achievements.selectors import achievement_version_image_path
 from microcred_web.analytics.services import event_record
+from microcred_web.common.email import email_queue, email_render, language_for
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.hashing import token_hash
 from microcred_web.common.models import AuditEvent
 from microcred_web.common.services import audit_record
-from microcred_web.common.email import email_queue, email_render, language_for
 from microcred_web.issuing.identity import absolute_url
 from microcred_web.issuing.models import Credential
 from microcred_web.wallet import importing
