@@ -179,3 +179,12 @@ def test_layout_uses_a_readable_button_colour_and_escapes_names(world) -> None:
     assert "<script>Eve" not in rendered.html and "&lt;script&gt;Eve" in rendered.html
     assert "Hello <script>Eve</script>," in rendered.text  # plain text is not HTML-escaped
     assert rendered.headers == {}  # no unsubscribe URL: an essential e-mail
+
+
+def test_preferences_page_says_which_e_mails_are_always_sent(client, world) -> None:
+    learner = world.people["learner"]
+    learner.preferred_language = "fr"
+    learner.save()
+    client.force_login(learner)
+    page = client.get("/o/acme/notifications/preferences/").content.decode()
+    assert 'id="essential-emails"' in page and "toujours envoyés" in page

@@ -168,6 +168,7 @@ def _referee_claim(organisation: Organisation) -> None:
         for c in requirement.criteria.all()
     }
     prior = "Customer-service desk at a parcel depot, 2022–2024; in-house complaint course."
+    submitted_at = now - timedelta(days=2)
     assessment = Assessment.objects.create(
         organisation=organisation,
         requirement=requirement,
@@ -176,7 +177,7 @@ def _referee_claim(organisation: Organisation) -> None:
         draft_reflections=reflections,
         prior_learning=prior,
         referees=referees,
-        submitted_at=now - timedelta(days=2),
+        submitted_at=submitted_at,
         due_at=now + timedelta(days=5),
     )
     Submission.objects.create(
@@ -185,7 +186,7 @@ def _referee_claim(organisation: Organisation) -> None:
         reflections=reflections,
         prior_learning=prior,
         referees=referees,
-        submitted_at=assessment.submitted_at,
+        submitted_at=submitted_at,
     )
     for number, referee in enumerate(referees):
         confirmed = number == 0
