@@ -390,6 +390,8 @@ def assessment_dispute(*, assessment: Assessment, actor: User, reason: str) -> A
             NotificationKind.ASSIGNED,
             _("A disputed decision needs moderation"),
             _review_url(assessment),
+            "assigned",
+            reason="disputed",
         )
     return assessment
 
@@ -448,6 +450,8 @@ def assessment_assign(
                     "learner": _person(assessment.learner),
                 },
                 _review_url(assessment),
+                "assigned",
+                reason="assigned",
             )
     return assessment
 
@@ -548,6 +552,8 @@ def assessment_review(
                 NotificationKind.ASSIGNED,
                 _("A decision was sampled for moderation"),
                 _review_url(assessment),
+                "assigned",
+                reason="sampled",
             )
         return review
     _accept(assessment, actor, score, now)

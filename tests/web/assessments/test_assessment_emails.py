@@ -205,3 +205,28 @@ def test_expiry_reminder_and_recertification_e_mails_in_french(
         language="fr",
     )
     assert "Refresher observation" in opened[0].body
+
+
+def test_assignment_e_mail_to_a_french_assessor(
+    world, portfolio, branded_email, django_capture_on_commit_callbacks
+) -> None:
+    assessor = world.people["assessor"]
+    _french(assessor)
+    assessment = _submit(world, portfolio)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assessment_assign(
+            assessment=assessment, actor=world.people["admin"], assessor=assessor
+        )
+    [message] = _to("assessor@acme.example")
+    branded_email(
+        message,
+        greeting="Bonjour Test Person,",
+        button_path=f"/o/acme/assessments/{assessment.pk}/",
+        organisation=world.org,
+        essential=False,
+        preferences=True,
+        language="fr",
+    )
+    assert message.subject == "« Lifting portfolio » de Test Person vous a été attribué"
+    assert "Ouvrir l’évaluation" in message.body
