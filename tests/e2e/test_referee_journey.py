@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 pytestmark = pytest.mark.e2e
 
 SHOTS = Path("/tmp/shots-wk-mail")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 REFEREE = "ana.silva@example.org"
 
 
@@ -29,6 +30,13 @@ def _context_page(browser: Browser, site: str) -> Page:
     page = browser.new_context(base_url=site, locale="en-GB").new_page()
     page.set_default_timeout(15_000)
     return page
+
+
+def _serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings on the page (the e-mail included)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def _shot(page: Page, name: str) -> None:
@@ -70,6 +78,7 @@ def test_referee_confirms_the_statement_and_the_assessor_sees_it(
     viewer.goto(email_file.as_uri())
     expect(viewer.locator("#email-button")).to_have_text("Confirm or decline")
     _shot(viewer, "referee-email")
+    assert _serious_violations(viewer) == []
     link = re.search(r'id="email-button" href="([^"]+)"', html)
     assert link is not None and link.group(1).startswith(site)
 
@@ -83,6 +92,7 @@ def test_referee_confirms_the_statement_and_the_assessor_sees_it(
         "I supervised Björn for three years: he handled escalated complaints calmly and well."
     )
     _shot(referee, "referee-page")
+    assert _serious_violations(referee) == []
     referee.get_by_role("button", name="Confirm this statement").click()
     expect(referee.locator("#referee-answer")).to_contain_text("You confirmed the statement")
     referee.reload()  # the link works once: no form any more
@@ -99,5 +109,6 @@ def test_referee_confirms_the_statement_and_the_assessor_sees_it(
     expect(referees).to_contain_text("Confirmed by the referee on")
     expect(referees).to_contain_text("I supervised Björn for three years")
     _shot(assessor, "assessor-sees-referee")
+    assert _serious_violations(assessor) == []
     for page in (learner, viewer, referee, assessor):
         page.context.close()
