@@ -234,7 +234,7 @@ def test_rpl_claim_granted(person: Person, snap) -> None:
         "Three years on the help desk of a parcel carrier; certificate in complaint handling."
     )
     learner.get_by_label("Referee name").fill("Ana Silva")
-    learner.get_by_label("Role").fill("Help-desk supervisor")
+    learner.get_by_label("Relationship to you").fill("Help-desk supervisor")
     learner.get_by_label("Statement").fill("Björn handled escalated complaints calmly and well.")
     learner.get_by_label("Reflection: Resolves a complaint").fill(
         "I resolved about thirty complaints a week, escalating only refunds above the limit."

@@ -149,3 +149,56 @@ def make_pre_0019() -> Callable[..., object]:
         return credential
 
     return make
+
+
+@pytest.fixture
+def branded_email() -> Callable[..., str]:
+    """Checks one sent message against the e-mail layout; returns its button URL."""
+    import re
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    def check(
+        message,
+        *,
+        greeting: str,
+        button_path: str,
+        organisation: Organisation | None,
+        essential: bool,
+        preferences: bool,
+        badge: bool = False,
+        language: str = "en",
+    ) -> str:
+        html_parts = [body for body, kind in message.alternatives if kind == "text/html"]
+        assert len(html_parts) == 1, "one HTML alternative"
+        html, text = html_parts[0], message.body
+        assert text.strip() and "<" not in text.split("\n")[0], "a plain-text part"
+        assert f'<html lang="{language}">' in html
+        assert greeting in text and greeting in html
+        found = re.search(r'id="email-button" href="([^"]+)"', html)
+        assert found is not None, "one button"
+        button = found.group(1)
+        assert button.startswith(settings.BASE_URL + "/"), "absolute URL"
+        assert urlsplit(button).path.startswith(button_path), button
+        assert button in text
+        if organisation is not None:
+            assert organisation.name in text and organisation.name in html
+            assert organisation.primary_colour in html
+            if organisation.logo:
+                assert f"{settings.BASE_URL}/o/{organisation.slug}/issuer/logo" in html
+        preference_link = (
+            f"/o/{organisation.slug}/notifications/preferences/" if organisation else "/prefs/"
+        )
+        assert (preference_link in html and preference_link in text) == preferences
+        headers = message.extra_headers
+        assert ("List-Unsubscribe" in headers) == (not essential)
+        if not essential:
+            assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+            unsubscribe = headers["List-Unsubscribe"].strip("<>")
+            assert unsubscribe.startswith(settings.BASE_URL + "/notifications/unsubscribe/")
+            assert unsubscribe in html and unsubscribe in text
+        assert ('id="email-badge"' in html) == badge
+        return button
+
+    return check

@@ -5,12 +5,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
-from django.template import loader
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from microcred_web.accounts.models import User
 from microcred_web.accounts.services import password_reset_request_record
-from microcred_web.common.tasks import email_send_on_commit
+from microcred_web.common.email import email_queue, email_render, language_for, recipient_name
 
 
 class SignInForm(forms.Form):
@@ -55,9 +55,18 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
         user = context.get("user")
+        reset_path = reverse(
+            "accounts:password_reset_confirm",
+            kwargs={"uidb64": context["uid"], "token": context["token"]},
+        )
+        rendered = email_render(
+            template="accounts/email/password_reset",
+            language=language_for(user=user),
+            organisation=None,
+            greeting_name=recipient_name(user),
+            button_url=reset_path,  # on BASE_URL, never on the request's Host header
+        )
         if isinstance(user, User):
             password_reset_request_record(user=user)
-        email_send_on_commit(subject=subject, body=body, to=[to_email])
+        email_queue(email=rendered, to=[to_email])

@@ -133,7 +133,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
+    subject_template_name = "accounts/email/password_reset.subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
 

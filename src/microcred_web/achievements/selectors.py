@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from microcred_web.achievements.models import Achievement, AchievementStatus, AchievementVersion
 from microcred_web.orgs.models import Organisation
@@ -64,3 +65,13 @@ def achievement_credits(achievement: Achievement) -> dict[str, float]:
     if achievement.workload_hours:
         out["workload hours"] = float(achievement.workload_hours)
     return out
+
+
+def achievement_version_image_path(version: AchievementVersion) -> str:
+    """The public address of the version's badge image ("" when it has none)."""
+    if not version.image:
+        return ""
+    return reverse(
+        "achievements:public_image",
+        kwargs={"public_id": version.achievement.public_id, "number": version.number},
+    )

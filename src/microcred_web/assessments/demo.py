@@ -7,14 +7,25 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from microcred_web.accounts.models import User
 from microcred_web.achievements.models import Achievement
 from microcred_web.assessments import definitions
-from microcred_web.assessments.models import Requirement
+from microcred_web.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    RefereeRequest,
+    RefereeStatus,
+    Requirement,
+    Submission,
+)
+from microcred_web.common.hashing import token_hash
 from microcred_web.orgs.models import Organisation
 
 CARE = "Customer Care Essentials"
@@ -116,6 +127,82 @@ def demo_content_load() -> dict[str, int]:
                 description=description,
                 levels=LEVELS if spec.kind != "observation" else (),
             )
+    _referee_claim(organisation)
     return {
         "assessment_requirements": Requirement.objects.filter(organisation=organisation).count()
     }
+
+
+REFEREE_CLAIMANT = "aoife.byrne@northwind.example"
+
+
+def _referee_claim(organisation: Organisation) -> None:
+    """An RPL claim waiting for the assessor: one referee confirmed in their own words, one
+    not answered yet (made directly: seeded history e-mails nobody)."""
+    requirement = Requirement.objects.filter(
+        organisation=organisation, title="Prior customer-service experience"
+    ).first()
+    learner = User.objects.filter(email=REFEREE_CLAIMANT).first()
+    if requirement is None or learner is None:
+        return
+    if Assessment.objects.filter(requirement=requirement, learner=learner).exists():
+        return
+    now = timezone.now()
+    referees = [
+        {
+            "name": "Niamh Kelly",
+            "role": "Shift lead at a parcel depot",
+            "email": "niamh.kelly@example.org",
+            "statement": "Aoife handled our complaints desk on her own for a year.",
+        },
+        {
+            "name": "Tomás Ruiz",
+            "role": "Former customer-service manager",
+            "email": "tomas.ruiz@example.org",
+            "statement": "Aoife trained new colleagues in complaint handling.",
+        },
+    ]
+    reflections = {
+        str(c.public_id): "Two years on a parcel depot's complaints desk; I resolved most "
+        "complaints at the first contact."
+        for c in requirement.criteria.all()
+    }
+    prior = "Customer-service desk at a parcel depot, 2022–2024; in-house complaint course."
+    submitted_at = now - timedelta(days=2)
+    assessment = Assessment.objects.create(
+        organisation=organisation,
+        requirement=requirement,
+        learner=learner,
+        status=AssessmentStatus.SUBMITTED,
+        draft_reflections=reflections,
+        prior_learning=prior,
+        referees=referees,
+        submitted_at=submitted_at,
+        due_at=now + timedelta(days=5),
+    )
+    Submission.objects.create(
+        assessment=assessment,
+        number=1,
+        reflections=reflections,
+        prior_learning=prior,
+        referees=referees,
+        submitted_at=submitted_at,
+    )
+    for number, referee in enumerate(referees):
+        confirmed = number == 0
+        RefereeRequest.objects.create(
+            organisation=organisation,
+            assessment=assessment,
+            name=referee["name"],
+            email=referee["email"],
+            relationship=referee["role"],
+            proposed_statement=referee["statement"],
+            statement="I was Aoife's shift lead: she ran the complaints desk on her own for a "
+            "year, calmly and by the book."
+            if confirmed
+            else "",
+            status=RefereeStatus.CONFIRMED if confirmed else RefereeStatus.AWAITING,
+            token_hash=token_hash(secrets.token_urlsafe(32)),
+            expires_at=now + timedelta(days=28),
+            responded_at=now - timedelta(days=1) if confirmed else None,
+        )

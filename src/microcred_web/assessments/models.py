@@ -334,3 +334,47 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.credential_id} -{self.offset_days}d"
+
+
+class RefereeStatus(models.TextChoices):
+    AWAITING = "awaiting", _("Awaiting the referee")
+    CONFIRMED = "confirmed", _("Confirmed by the referee")
+    DECLINED = "declined", _("Declined by the referee")
+
+
+class RefereeRequest(models.Model):
+    """A referee named in an RPL claim, asked by e-mail to confirm or decline the statement
+    themselves. The link carries a random token (only its hash is stored); it works once and
+    until ``expires_at``."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="referee_requests"
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="referee_requests"
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=200)
+    relationship = models.CharField(max_length=200, blank=True)
+    #: what the learner wrote for the referee to confirm (may be empty)
+    proposed_statement = models.TextField(blank=True)
+    #: the referee's own words, as confirmed (or their reason when declining)
+    statement = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=12, choices=RefereeStatus.choices, default=RefereeStatus.AWAITING
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "email"], name="referee_request_once_per_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}> ({self.status})"

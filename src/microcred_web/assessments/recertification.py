@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred_web.accounts.models import User
+from microcred_web.achievements.selectors import achievement_version_image_path
 from microcred_web.assessments import selectors
 from microcred_web.assessments.models import (
     DEFAULT_REMINDER_OFFSETS,
@@ -104,6 +105,7 @@ def recertification_enrol(*, case: RecertificationCase) -> Enrolment | None:
         memberships=[membership],
         due_date=due,
         restart_finished=True,
+        notify=False,  # the refresher notice below says why
     )
     case.refresher_course = course
     case.save(update_fields=["refresher_course"])
@@ -126,6 +128,12 @@ def recertification_enrol(*, case: RecertificationCase) -> Enrolment | None:
             "learning:player",
             kwargs={"slug": case.organisation.slug, "enrolment_id": enrolment.pk},
         ),
+        email_template="learning/email/course_assigned",
+        email_context={
+            "course": course,
+            "due_date": due,
+            "renews": case.credential.achievement_version,
+        },
     )
     return enrolment
 
@@ -192,6 +200,13 @@ def recertification_open(
         title=_("Recertification opened: %(name)s") % {"name": credential.achievement_version.name},
         body=_("Complete “%(path)s” to renew your credential.") % {"path": requirement.title},
         url=_learner_page(case),
+        email_template="assessments/email/recertification",
+        email_context={
+            "achievement": credential.achievement_version,
+            "requirement": requirement,
+            "valid_until": credential.valid_until,
+        },
+        badge_url=achievement_version_image_path(credential.achievement_version),
     )
     return case
 
@@ -202,6 +217,7 @@ def _remind(credential: Credential, learner: User, offset: int, now: datetime) -
         with transaction.atomic():
             ReminderSent.objects.create(credential=credential, offset_days=offset, sent_at=now)
             name = credential.achievement_version.name
+            days = 0
             if offset == 0:
                 kind = NotificationKind.EXPIRED
                 title = _("Your credential “%(name)s” has expired") % {"name": name}
@@ -218,6 +234,14 @@ def _remind(credential: Credential, learner: User, offset: int, now: datetime) -
                 kind=kind,
                 title=title,
                 url=reverse("issuing:credential", kwargs={"public_id": credential.public_id}),
+                email_template="assessments/email/expiry",
+                email_context={
+                    "achievement": credential.achievement_version,
+                    "expired": offset == 0,
+                    "days": days if offset else 0,
+                    "valid_until": credential.valid_until,
+                },
+                badge_url=achievement_version_image_path(credential.achievement_version),
             )
             audit_record(
                 action="assessments.expiry_reminder_sent",
@@ -349,6 +373,9 @@ def recertification_complete(
             kind=NotificationKind.ACCEPTED,
             title=_("Your credential “%(name)s” is renewed") % {"name": version.name},
             url=reverse("issuing:credential", kwargs={"public_id": renewed.public_id}),
+            email_template="assessments/email/renewed",
+            email_context={"achievement": version, "valid_until": renewed.valid_until},
+            badge_url=achievement_version_image_path(version),
         )
     return renewed
 

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from microcred_web.assessments.models import (
     ReviewKind,
     Submission,
 )
+from microcred_web.assessments.referees import referee_requests_send
 from microcred_web.assessments.signals import assessment_recorded
 from microcred_web.assessments.uploads import upload_check
 from microcred_web.common.errors import ApplicationError
@@ -77,11 +78,34 @@ def _review_url(assessment: Assessment) -> str:
     )
 
 
-def _notify(assessment: Assessment, user: Any, kind: str, title: str, url: str) -> None:
-    if user is not None:
-        notification_send(
-            organisation=assessment.organisation, user=user, kind=kind, title=title, url=url
-        )
+def _notify(
+    assessment: Assessment,
+    user: Any,
+    kind: str,
+    title: str,
+    url: str,
+    email: str = "",
+    **context: Any,
+) -> None:
+    """``email``: the kind of e-mail (a template under ``assessments/email/``); its context
+    always holds the assessment, requirement, achievement and learner."""
+    if user is None:
+        return
+    notification_send(
+        organisation=assessment.organisation,
+        user=user,
+        kind=kind,
+        title=title,
+        url=url,
+        email_template=f"assessments/email/{email}" if email else "",
+        email_context={
+            "assessment": assessment,
+            "requirement": assessment.requirement,
+            "achievement": assessment.requirement.achievement,
+            "learner_name": _person(assessment.learner),
+            **context,
+        },
+    )
 
 
 def _audit(assessment: Assessment, action: str, actor: Any, **data: Any) -> None:
@@ -179,19 +203,30 @@ def _clean_referees(referees: Sequence[Mapping[str, str]]) -> list[dict[str, str
     for number, referee in enumerate(referees):
         name = (referee.get("name") or "").strip()
         statement = (referee.get("statement") or "").strip()
-        if not name and not statement:
+        email = (referee.get("email") or "").strip()
+        if not name and not statement and not email:
             continue
-        if not name or not statement:
+        if not name or not (statement or email):
             raise ApplicationError(
                 "referee_incomplete",
-                _("Give the referee's name and their statement."),
+                _(
+                    "Give the referee's name and e-mail address: they are asked to confirm "
+                    "the statement themselves."
+                ),
                 f"referees[{number}]",
             )
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError as exc:
+                raise ApplicationError(
+                    "referee_email", _("Enter a valid e-mail address."), f"referees[{number}]"
+                ) from exc
         out.append(
             {
                 "name": name[:200],
                 "role": (referee.get("role") or "").strip()[:200],
-                "email": (referee.get("email") or "").strip()[:200],
+                "email": email[:200],
                 "statement": statement[:MAX_TEXT],
             }
         )
@@ -303,6 +338,7 @@ def assessment_submit(
     assessment.disputed = False
     assessment.save()
     _audit(assessment, "evidence_submitted", actor, version=number, files=len(files))
+    referee_requests_send(assessment=assessment, now=now)
     title = _("%(learner)s submitted evidence for “%(requirement)s”") % {
         "learner": _person(assessment.learner),
         "requirement": requirement.title,
@@ -314,6 +350,7 @@ def assessment_submit(
             NotificationKind.SUBMITTED,
             title,
             _review_url(assessment),
+            "submitted",
         )
     else:
         assessors = User.objects.filter(
@@ -322,7 +359,14 @@ def assessment_submit(
             memberships__roles__role=Role.ASSESSOR,
         ).exclude(pk=assessment.learner_id)
         for person in assessors.distinct():
-            _notify(assessment, person, NotificationKind.SUBMITTED, title, _review_url(assessment))
+            _notify(
+                assessment,
+                person,
+                NotificationKind.SUBMITTED,
+                title,
+                _review_url(assessment),
+                "submitted",
+            )
     return submission
 
 
@@ -346,6 +390,8 @@ def assessment_dispute(*, assessment: Assessment, actor: User, reason: str) -> A
             NotificationKind.ASSIGNED,
             _("A disputed decision needs moderation"),
             _review_url(assessment),
+            "assigned",
+            reason="disputed",
         )
     return assessment
 
@@ -404,6 +450,8 @@ def assessment_assign(
                     "learner": _person(assessment.learner),
                 },
                 _review_url(assessment),
+                "assigned",
+                reason="assigned",
             )
     return assessment
 
@@ -485,6 +533,8 @@ def assessment_review(
             _("Feedback on “%(requirement)s”: not yet")
             % {"requirement": assessment.requirement.title},
             _learner_url(assessment),
+            "feedback",
+            competent=False,
         )
         return review
     policy = selectors.policy_for(organisation=assessment.organisation)
@@ -502,6 +552,8 @@ def assessment_review(
                 NotificationKind.ASSIGNED,
                 _("A decision was sampled for moderation"),
                 _review_url(assessment),
+                "assigned",
+                reason="sampled",
             )
         return review
     _accept(assessment, actor, score, now)
@@ -583,6 +635,8 @@ def assessment_moderate(
             _("Moderation of “%(requirement)s”: not yet")
             % {"requirement": assessment.requirement.title},
             _learner_url(assessment),
+            "feedback",
+            competent=False,
         )
     return review
 
@@ -674,6 +728,8 @@ def observation_record(
             NotificationKind.FEEDBACK,
             _("Observation of “%(requirement)s”: not yet") % {"requirement": requirement.title},
             _learner_url(assessment),
+            "feedback",
+            competent=False,
         )
     elif requirement.countersignature_required:
         assessment.status = AssessmentStatus.AWAITING_COUNTERSIGNATURE
@@ -685,6 +741,8 @@ def observation_record(
             _("Please countersign your observation for “%(requirement)s”")
             % {"requirement": requirement.title},
             _learner_url(assessment),
+            "countersign",
+            observer_name=_person(actor),
         )
     else:
         _accept(assessment, actor, review.score, now)
@@ -724,6 +782,8 @@ def _accept(assessment: Assessment, actor: Any, score: float | None, now: dateti
         NotificationKind.ACCEPTED,
         _("“%(requirement)s” accepted: competent") % {"requirement": assessment.requirement.title},
         _learner_url(assessment),
+        "feedback",
+        competent=True,
     )
     organisation, learner_id, pk = assessment.organisation, assessment.learner_id, assessment.pk
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.assessments import views, views_setup
+from microcred_web.assessments import views, views_referee, views_setup
 
 app_name = "assessments"
 
@@ -41,4 +41,5 @@ urlpatterns = [
     path(ORG + "observations/", views_setup.observation, name="observation"),
     path(ORG + "team-expiries/", views_setup.team_expiries, name="team_expiries"),
     path("evidence/<uuid:public_id>/", views.public_evidence, name="public_evidence"),
+    path("referee/<str:token>/", views_referee.referee, name="referee"),
 ]

@@ -23,6 +23,7 @@ from microcred_web.assessments.models import (
     Decision,
     RequirementKind,
 )
+from microcred_web.assessments.referees import referee_requests_of
 from microcred_web.common.errors import ApplicationError
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
@@ -211,6 +212,7 @@ def evidence_detail(request: HttpRequest, ctx: OrgContext, assessment_id: int) -
             "rows": _criteria_rows(assessment, assessment.draft_reflections),
             "links": links,
             "referees": referees,
+            "referee_requests": referee_requests_of(assessment),
             "files": list(assessment.files.filter(in_draft=True)),
             "submissions": _versions(assessment),
             "history": _history(assessment),
@@ -406,6 +408,7 @@ def review(request: HttpRequest, ctx: OrgContext, assessment_id: int) -> HttpRes
             "rows": _criteria_rows(assessment, latest.reflections if latest else {}),
             "submissions": versions,
             "history": _history(assessment),
+            "referee_requests": referee_requests_of(assessment),
             "can_review": assessment.assessor_id == ctx.user.pk
             and assessment.status == AssessmentStatus.SUBMITTED,
             "can_claim": assessment.assessor_id is None,

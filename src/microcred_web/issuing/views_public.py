@@ -41,7 +41,11 @@ from microcred_web.issuing.identity import (
 from microcred_web.issuing.models import Credential, CredentialStatus
 from microcred_web.issuing.signing import signing_key_for
 from microcred_web.issuing.verification import credential_verify
-from microcred_web.issuing.visibility import credential_visible_in
+from microcred_web.issuing.visibility import (
+    SHARED_SESSION_KEY,
+    credential_visible_in,
+    shared_in_session,
+)
 from microcred_web.orgs.forms import AcceptNewUserForm, AcceptSignInForm
 from microcred_web.orgs.models import Organisation
 
@@ -351,6 +355,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
             {"message": _("This link is not valid any more. Ask the issuer to send it again.")},
             status=404,
         )
+    _grant_view_in_session(request, credential)
     email = (credential.recipient_email or "").lower()
     user = request.user if isinstance(request.user, User) else None
     account_exists = bool(email) and User.objects.filter(email__iexact=email).exists()
@@ -394,6 +399,15 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
         "sign_in_form": sign_in_form,
     }
     return render(request, "issuing/claim.html", context, status=status)
+
+
+def _grant_view_in_session(request: HttpRequest, credential: Credential) -> None:
+    """The claim link proves the recipient's address: this browser may view the credential
+    (the e-mail says no account is needed to view it), as a share link would allow."""
+    granted = shared_in_session(request)
+    public_id = str(credential.public_id)
+    if public_id not in granted:
+        request.session[SHARED_SESSION_KEY] = [*granted, public_id][-50:]
 
 
 def _claim_action(

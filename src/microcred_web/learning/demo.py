@@ -185,6 +185,7 @@ def demo_content_load() -> dict[str, int]:
             memberships=list(team.members.filter(is_active=True)),
             due_date=timezone.localdate() + timedelta(days=14),
             team=team,
+            notify=False,  # seeded history: nobody is told at load time
         )
         enrolments = {
             e.user.email: e for e in Enrolment.objects.filter(course=course).select_related("user")

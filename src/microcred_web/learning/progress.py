@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,8 @@ from microcred_web.learning.snapshot import (
     shown_language,
     snapshot_quiz,
 )
+from microcred_web.notifications.models import NotificationKind
+from microcred_web.notifications.services import notification_send
 from microcred_web.orgs.models import Membership, Organisation, Team
 
 _random = random.SystemRandom()
@@ -70,6 +73,7 @@ def enrolment_assign(
     due_date: date | None,
     team: Team | None = None,
     restart_finished: bool = False,
+    notify: bool = True,
 ) -> tuple[int, int]:
     """Assign ``course`` to people (created, updated). Already-finished enrolments are kept,
     unless ``restart_finished`` (a refresher taken again): their progress starts over, while
@@ -96,6 +100,8 @@ def enrolment_assign(
         )
         if is_new:
             created += 1
+            if notify:
+                _assignment_notify(enrolment, course, actor, due_date)
         elif enrolment.completed_at is not None and restart_finished:
             # a passed quiz stays passed (attempts are per person); the content is done again
             enrolment.completed_blocks = _passed_quiz_keys(enrolment)
@@ -108,6 +114,8 @@ def enrolment_assign(
             enrolment.team = team or enrolment.team
             enrolment.save()
             updated += 1
+            if notify:
+                _assignment_notify(enrolment, course, actor, due_date)
         elif enrolment.completed_at is None:
             enrolment.due_date = due_date
             enrolment.assigned_by = actor
@@ -128,6 +136,29 @@ def enrolment_assign(
         },
     )
     return created, updated
+
+
+def _assignment_notify(
+    enrolment: Enrolment, course: Course, actor: User | None, due_date: date | None
+) -> None:
+    """Tell the person about a new assignment (once: a re-assignment of an unfinished course
+    only moves its due date)."""
+    notification_send(
+        organisation=enrolment.organisation,
+        user=enrolment.user,
+        kind=NotificationKind.ASSIGNED,
+        title=_("Course assigned: %(course)s") % {"course": course.title},
+        url=reverse(
+            "learning:player",
+            kwargs={"slug": enrolment.organisation.slug, "enrolment_id": enrolment.pk},
+        ),
+        email_template="learning/email/course_assigned",
+        email_context={
+            "course": course,
+            "due_date": due_date,
+            "assigned_by": (actor.display_name or actor.email) if actor is not None else "",
+        },
+    )
 
 
 @transaction.atomic

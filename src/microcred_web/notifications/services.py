@@ -13,6 +13,7 @@ from django.utils import timezone
 from microcred_web.accounts.models import User
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
+from microcred_web.notifications.emails import notification_email_queue, unsubscribe_token_read
 from microcred_web.notifications.models import (
     Notification,
     NotificationKind,
@@ -36,9 +37,16 @@ def notification_send(
     title: str,
     body: str = "",
     url: str = "",
+    email_template: str = "",
+    email_context: Mapping[str, Any] | None = None,
+    badge_url: str = "",
 ) -> Notification | None:
     """Tell ``user`` something: an in-app notification and/or an e-mail (sent after commit),
-    each only if the person has not turned that channel off for ``kind``."""
+    each only if the person has not turned that channel off for ``kind``.
+
+    The e-mail is ``email_template`` (a kind of :mod:`microcred_web.common.email`) rendered
+    with ``email_context`` in the recipient's language; without one, a generic e-mail repeats
+    ``title`` and ``body``."""
     if kind not in NotificationKind.values:
         raise ApplicationError("notification_kind", f"Unknown notification kind {kind!r}.", "kind")
     in_app, email = _channels(user, kind)
@@ -53,16 +61,17 @@ def notification_send(
             url=url[:500],
         )
     if email and user.email:
-        from microcred_web.notifications.tasks import notification_email_send
-
-        payload = {
-            "email": user.email,
-            "organisation": organisation.name,
-            "title": title[:200],
-            "body": body,
-            "url": url,
-        }
-        transaction.on_commit(lambda: notification_email_send.enqueue(**payload))
+        notification_email_queue(
+            organisation=organisation,
+            user=user,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            url=url,
+            template=email_template,
+            context=email_context,
+            badge_url=badge_url,
+        )
     return notification
 
 
@@ -101,3 +110,26 @@ def notification_preferences_set(
         organisation=organisation,
         data={"kinds": sorted(values)},
     )
+
+
+@transaction.atomic
+def notification_unsubscribe(*, token: str) -> tuple[User, str] | None:
+    """The one-click unsubscribe: turn off e-mail for the token's person and kind (the in-app
+    channel stays as it was). None for a token that is not ours."""
+    found = unsubscribe_token_read(token)
+    if found is None or found[1] not in NotificationKind.values:
+        return None
+    user = User.objects.filter(pk=found[0], is_active=True).first()
+    if user is None:
+        return None
+    kind = found[1]
+    preference, _created = NotificationPreference.objects.get_or_create(
+        user=user, kind=kind, defaults={"in_app": True, "email": False}
+    )
+    if preference.email:
+        preference.email = False
+        preference.save(update_fields=["email"])
+    audit_record(
+        action="notifications.unsubscribed", actor=user, data={"kind": kind, "channel": "email"}
+    )
+    return user, kind

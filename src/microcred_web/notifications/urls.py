@@ -14,4 +14,5 @@ urlpatterns = [
         views.notification_preferences,
         name="preferences",
     ),
+    path("notifications/unsubscribe/<str:token>", views.unsubscribe, name="unsubscribe"),
 ]

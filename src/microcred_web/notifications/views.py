@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred_web.notifications import selectors, services
+from microcred_web.notifications.emails import unsubscribe_token_read
 from microcred_web.notifications.models import NotificationKind
 from microcred_web.orgs.access import OrgContext, org_view
 
@@ -47,3 +49,19 @@ def notification_preferences(request: HttpRequest, ctx: OrgContext) -> HttpRespo
         return redirect("notifications:preferences", slug=ctx.organisation.slug)
     rows = selectors.notification_preferences(user=ctx.user)
     return render(request, "notifications/preferences.html", {"ctx": ctx, "rows": rows})
+
+
+@csrf_exempt  # RFC 8058: the mail provider POSTs "List-Unsubscribe=One-Click", with no cookie
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The signed link of a notification e-mail: works without signing in. GET asks (link
+    scanners open links), POST turns the kind's e-mails off."""
+    found = unsubscribe_token_read(token)
+    if found is None or found[1] not in NotificationKind.values:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
+    label = NotificationKind(found[1]).label
+    if request.method == "POST":
+        if services.notification_unsubscribe(token=token) is None:
+            return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
+        return render(request, "notifications/unsubscribe.html", {"done": True, "label": label})
+    return render(request, "notifications/unsubscribe.html", {"label": label})

@@ -14,17 +14,16 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred_web.accounts.models import User
 from microcred_web.accounts.services import user_create
+from microcred_web.common.email import email_queue, email_render, language_for
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.hashing import token_hash
 from microcred_web.common.services import audit_record
-from microcred_web.common.tasks import email_send_on_commit
 from microcred_web.orgs import selectors
 from microcred_web.orgs.models import (
     Invitation,
@@ -377,17 +376,20 @@ def invitation_create(
         data={"email": email, "roles": cleaned},
         ip=ip,
     )
-    with translation.override(organisation.default_language):
-        context = {
+    rendered = email_render(
+        template="orgs/email/invitation",
+        language=language_for(organisation=organisation),
+        organisation=organisation,
+        greeting_name=email,
+        button_url=invitation_link(link_token),
+        context={
             "organisation": organisation,
             "inviter": actor,
-            "link": invitation_link(link_token),
             "roles": [Role(r).label for r in cleaned],
             "days": INVITATION_TTL.days,
-        }
-        subject = _("You are invited to join %(name)s on microcred") % {"name": organisation.name}
-        body = render_to_string("orgs/email/invitation.txt", context)
-    email_send_on_commit(subject=subject, body=body, to=[email])
+        },
+    )
+    email_queue(email=rendered, to=[email])
     return invitation, link_token
 
 

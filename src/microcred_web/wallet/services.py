@@ -13,17 +13,17 @@ from typing import Any
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from microcred_web.achievements.selectors import achievement_version_image_path
 from microcred_web.analytics.services import event_record
+from microcred_web.common.email import email_queue, email_render, language_for
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.hashing import token_hash
 from microcred_web.common.models import AuditEvent
 from microcred_web.common.services import audit_record
-from microcred_web.common.tasks import email_send_on_commit
 from microcred_web.issuing.identity import absolute_url
 from microcred_web.issuing.models import Credential
 from microcred_web.wallet import importing
@@ -205,16 +205,22 @@ def credential_email_share(
             credential=credential, user=user, label=_("E-mail to %(to)s") % {"to": address}
         )
         url = share_link_url(token)
-    context = {
-        "sender": getattr(user, "display_name", "") or user.email,
-        "name": credential.achievement_version.name,
-        "issuer": credential.organisation.name,
-        "url": url,
-        "message": message.strip(),
-    }
-    subject = render_to_string("wallet/email/share_subject.txt", context).strip()
-    body = render_to_string("wallet/email/share.txt", context)
-    email_send_on_commit(subject=subject, body=body, to=[address])
+    version = credential.achievement_version
+    rendered = email_render(
+        template="wallet/email/share",
+        language=language_for(user=user, organisation=credential.organisation),
+        organisation=credential.organisation,
+        greeting_name="",  # a stranger to us: no name to greet
+        button_url=url,
+        context={
+            "sender": getattr(user, "display_name", "") or user.email,
+            "achievement": version,
+            "issuer": credential.organisation.name,
+            "message": message.strip(),
+        },
+        badge_url=achievement_version_image_path(version),
+    )
+    email_queue(email=rendered, to=[address])
     audit_record(
         action="wallet.credential_emailed", actor=user, target=credential, data={"to": address}
     )

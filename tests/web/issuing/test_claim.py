@@ -159,3 +159,25 @@ def test_signed_in_with_another_address_cannot_claim(
     assert response_ok(client.post(path, {"action": "claim"}))
     credential.refresh_from_db()
     assert credential.recipient_user == world.people["learner"]
+
+
+def test_view_the_credential_on_the_claim_page_works_without_an_account(
+    client, world, version, django_capture_on_commit_callbacks
+):
+    """Issue 16: the e-mail says no account is needed to view it; the claim page's "View the
+    credential" button was a 404 for the (anonymous) recipient of a private credential."""
+    credential, path = issue_to(
+        world, version, "viewer@example.org", django_capture_on_commit_callbacks
+    )
+    assert not credential.is_public
+    page = client.get(path)
+    assert page.status_code == 200
+    view_url = f"/credentials/{credential.public_id}"
+    assert f'href="{view_url}' in page.content.decode()
+    shown = client.get(view_url, follow=True)
+    assert shown.status_code == 200
+    assert version.name in shown.content.decode()
+    # only the browser that opened the claim link: a stranger still gets the 404
+    client.logout()
+    client.cookies.clear()
+    assert client.get(view_url, follow=True).status_code == 404

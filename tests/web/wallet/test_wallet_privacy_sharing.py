@@ -137,6 +137,9 @@ def test_email_share_sends_a_link_and_is_rate_limited(
     assert sent.to == ["boss@example.org"]
     assert "Forklift safety" in sent.subject
     assert "Hello!" in sent.body and "/s/" in sent.body  # private: sent as a share link
+    html = sent.alternatives[0][0]  # branded HTML too, the button on the share link
+    assert 'id="email-button"' in html and "/s/" in html and "Acme Training" in html
+    assert "List-Unsubscribe" not in sent.extra_headers
     assert sorted(events(kind="share")) == [("share", "email"), ("share", "link")]
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(services.EMAIL_SHARES_PER_HOUR - 1):
