@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from microcred.model.eu_elements import with_published_terms
 from microcred_web.achievements import selectors, services
+from microcred_web.achievements.eu_words import skill_alignments
 from microcred_web.achievements.forms import (
     ALIGNMENT_KEYS,
     AchievementForm,
@@ -24,7 +25,6 @@ from microcred_web.achievements.forms import (
     rows_from_post,
     translations_from_post,
 )
-from microcred_web.achievements.eu_words import skill_alignments
 from microcred_web.achievements.localised import localised_texts
 from microcred_web.achievements.markdown import render_markdown
 from microcred_web.achievements.models import (
