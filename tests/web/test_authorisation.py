@@ -159,6 +159,7 @@ TABLE: dict[str, Row] = {
     "issuing:credential": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "issuing:credential_json": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "issuing:credential_jwt": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
+    "issuing:credential_embed": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "issuing:claim": Row(lambda w: {"token": "forged"}, site_page(404, 404)),
     "issuing:my_credentials": Row(NONE, site_page(302, 302)),  # → the wallet
     # the learner's wallet (signed in, not organisation-scoped; unknown ids: 404; POST only: 405)

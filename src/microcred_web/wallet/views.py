@@ -93,6 +93,7 @@ def credential(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "skills": selectors.skills_of(item),
             "public_url": page_url,
             "embed": sharing.embed_snippet(item),
+            "embed_live": sharing.embed_frame_snippet(item),
             "share_links": selectors.share_links_of(credential=item),
             "counts": counts_for_credential(credential_id=item.pk),
             "email_form": EmailShareForm(),
