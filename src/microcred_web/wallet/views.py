@@ -344,14 +344,22 @@ def shared_link(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def clr_export(request: HttpRequest) -> HttpResponse:
-    """Choose credentials; get one signed CLR 2.0 ClrCredential bundling them."""
+    """Choose credentials (issued here, or imported and verified); get one signed CLR 2.0
+    ClrCredential bundling them."""
     credentials = list(selectors.issued_credentials_of(user=request.user))
+    imported = [
+        i for i in selectors.imported_credentials_of(user=request.user) if clr.clr_bundlable(i)
+    ]
     error = ""
     if request.method == "POST":
         chosen = set(request.POST.getlist("credential"))
         picked = [c for c in credentials if str(c.public_id) in chosen]
+        chosen_imported = set(request.POST.getlist("imported"))
+        picked_imported = [i for i in imported if str(i.public_id) in chosen_imported]
         try:
-            document = clr.clr_issue(user=request.user, credentials=picked)
+            document = clr.clr_issue(
+                user=request.user, credentials=picked, imported=picked_imported
+            )
         except ApplicationError as exc:
             error = exc.message
         else:
@@ -372,7 +380,7 @@ def clr_export(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "wallet/clr.html",
-        {"credentials": credentials, "error": error},
+        {"credentials": credentials, "imported": imported, "error": error},
         status=400 if error else 200,
     )
 
