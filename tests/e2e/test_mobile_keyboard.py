@@ -66,6 +66,7 @@ def test_phone_menu_opens_and_closes_by_keyboard(page: Page, signed_in) -> None:
 
 def test_phone_menu_without_javascript_is_a_plain_list(browser, live_server, demo) -> None:
     from browser_steps import sign_in
+
     from microcred_web.orgs.demo import demo_password
 
     context = browser.new_context(
