@@ -1,7 +1,8 @@
-"""axe-core (npm, injected from node_modules) on the public credential page and the
-verification page, empty and with a verdict: no serious or critical violations. And the verify
-page by keyboard alone: Tab to the text box, paste, Tab to the button, Enter; the verdict is
-announced in a live region and receives the focus."""
+"""axe-core (npm, injected from node_modules) on the public credential page, the public
+achievement page, the embed, the credentials list (menu closed and open) and the verification
+page, empty and with a verdict, at 1280 px and at 390 px: no serious or critical violations.
+And the verify page by keyboard alone: Tab to the text box, paste, Tab to the button, Enter;
+the verdict is announced in a live region and receives the focus."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+#: every page is checked at a desktop width and at a phone's (iPhone 12-15: 390 px)
+WIDTHS = pytest.mark.parametrize("width", [1280, 390], ids=["1280px", "390px"])
+
+
+def _at(page: Page, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900 if width > 600 else 844})
 
 
 @pytest.fixture
@@ -51,13 +58,56 @@ def serious_violations(page: Page) -> list[dict[str, Any]]:
     ]
 
 
-def test_public_credential_page_has_no_serious_violations(page: Page, demo_credential) -> None:
+@WIDTHS
+def test_public_credential_page_has_no_serious_violations(
+    page: Page, demo_credential, width: int
+) -> None:
+    _at(page, width)
     page.goto(f"/credentials/{demo_credential.public_id}")
     expect(page.locator("h1")).to_be_visible()
     assert serious_violations(page) == []
 
 
-def test_verify_page_empty_and_with_a_verdict(page: Page, demo_credential) -> None:
+@WIDTHS
+def test_public_achievement_page_and_embed(
+    page: Page, browser, live_server, demo_credential, width: int
+) -> None:
+    _at(page, width)
+    version = demo_credential.achievement_version
+    page.goto(f"/achievements/{version.achievement.public_id}/v{version.number}")
+    expect(page.locator("#achievement-title")).to_be_visible()
+    assert serious_violations(page) == []
+    # the embed's own CSP forbids inline scripts: axe is injected with CSP bypassed
+    framed = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    embed = framed.new_page()
+    _at(embed, width)
+    embed.goto(f"/c/{demo_credential.public_id}/embed")
+    expect(embed.locator("#embed-status")).to_be_visible()
+    assert serious_violations(embed) == []
+    framed.close()
+
+
+@WIDTHS
+def test_credentials_list_and_sections_menu(page: Page, demo_credential, width: int) -> None:
+    from browser_steps import sign_in
+
+    from microcred_web.orgs.demo import demo_password
+
+    _at(page, width)
+    sign_in(page, "admin@northwind.example", demo_password())
+    page.wait_for_url("**/o/**")
+    page.goto("/o/northwind/credentials/")
+    expect(page.locator("#credentials")).to_be_visible()
+    assert serious_violations(page) == []
+    if width < 600:  # the sections menu, open
+        page.locator("#nav-toggle").click()
+        expect(page.locator("#org-nav-list a").first).to_be_visible()
+        assert serious_violations(page) == []
+
+
+@WIDTHS
+def test_verify_page_empty_and_with_a_verdict(page: Page, demo_credential, width: int) -> None:
+    _at(page, width)
     page.goto("/verify/")
     assert serious_violations(page) == []
     page.locator("#credential-text").fill(demo_credential.signed_json)

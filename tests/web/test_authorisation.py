@@ -159,6 +159,7 @@ TABLE: dict[str, Row] = {
     "issuing:credential": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "issuing:credential_json": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "issuing:credential_jwt": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
+    "issuing:credential_embed": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "issuing:claim": Row(lambda w: {"token": "forged"}, site_page(404, 404)),
     "notifications:unsubscribe": Row(lambda w: {"token": "forged"}, site_page(404, 404)),
     "assessments:referee": Row(lambda w: {"token": "forged"}, site_page(404, 404)),

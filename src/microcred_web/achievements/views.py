@@ -11,11 +11,13 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from microcred.model.eu_elements import with_published_terms
 from microcred_web.achievements import selectors, services
+from microcred_web.achievements.eu_words import skill_alignments
 from microcred_web.achievements.forms import (
     ALIGNMENT_KEYS,
     AchievementForm,
@@ -23,8 +25,14 @@ from microcred_web.achievements.forms import (
     rows_from_post,
     translations_from_post,
 )
+from microcred_web.achievements.localised import localised_texts
 from microcred_web.achievements.markdown import render_markdown
-from microcred_web.achievements.models import Achievement, AchievementStatus
+from microcred_web.achievements.models import (
+    Achievement,
+    AchievementStatus,
+    AchievementType,
+    AchievementVersion,
+)
 from microcred_web.common.errors import ApplicationError
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
@@ -231,19 +239,52 @@ def achievement_archive(request: HttpRequest, ctx: OrgContext, achievement_id: i
 # --------------------------------------------------------------------------- public
 
 
+#: what a client may ask for at an achievement's address; the first wins a tie (``*/*``)
+PUBLIC_TYPES = ["application/json", "application/ld+json", "text/html"]
+
+
 @require_GET
 def public_version(request: HttpRequest, public_id: UUID, number: int) -> HttpResponse:
-    """The OB 3.0 Achievement of a version, as JSON (its ``id`` dereferences here)."""
+    """The OB 3.0 Achievement of a version (its ``id`` dereferences here): JSON for machines,
+    a page for browsers (content negotiation on ``Accept``)."""
     version = selectors.achievement_version_public(public_id=public_id, number=number)
     if version is None:
         raise Http404("No such achievement.")
     # versions frozen with the former EU extension terms are shown in published terms (0022)
-    response = HttpResponse(
-        json.dumps(with_published_terms(version.achievement_json), ensure_ascii=False, indent=2),
-        content_type="application/json",
-    )
-    response["Access-Control-Allow-Origin"] = "*"
+    document = with_published_terms(version.achievement_json)
+    wants_page = request.get_preferred_type(PUBLIC_TYPES) == "text/html"
+    if wants_page and request.GET.get("format") != "json":
+        response = render(
+            request, "achievements/public.html", public_page_context(version, document)
+        )
+    else:
+        response = HttpResponse(
+            json.dumps(document, ensure_ascii=False, indent=2), content_type="application/json"
+        )
+        response["Access-Control-Allow-Origin"] = "*"
+    patch_vary_headers(response, ["Accept"])
     return response
+
+
+def public_page_context(version: AchievementVersion, document: dict[str, Any]) -> dict[str, Any]:
+    """What the public page of an achievement version shows, in the visitor's language."""
+    achievement = version.achievement
+    texts = localised_texts(document, achievement.translations)
+    credits = document.get("creditsAvailable")
+    return {
+        "version": version,
+        "achievement": achievement,
+        "organisation": achievement.organisation,
+        "texts": texts,
+        "criteria_html": render_markdown(texts["criteria"]),
+        "skills": skill_alignments(document),
+        "credits": credits,
+        "credit_system": achievement.credit_system.strip(),
+        "type_label": AchievementType(document["achievementType"]).label
+        if document.get("achievementType") in AchievementType.values
+        else "",
+        "json_url": document.get("id", ""),
+    }
 
 
 @require_GET

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from microcred_web.accounts.models import User
 from microcred_web.achievements.selectors import achievement_version_image_path
@@ -224,7 +225,11 @@ def _remind(credential: Credential, learner: User, offset: int, now: datetime) -
             else:
                 kind = NotificationKind.DUE_SOON
                 days = max(0, (credential.valid_until - now).days) if credential.valid_until else 0
-                title = _("Your credential “%(name)s” expires in %(days)s days") % {
+                title = ngettext(
+                    "Your credential “%(name)s” expires in %(days)s day",
+                    "Your credential “%(name)s” expires in %(days)s days",
+                    days,
+                ) % {
                     "name": name,
                     "days": days,
                 }

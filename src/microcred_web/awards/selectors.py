@@ -25,6 +25,7 @@ from microcred_web.accounts.models import User
 from microcred_web.achievements.models import Achievement, AchievementStatus
 from microcred_web.assessments.selectors import assessment_choices
 from microcred_web.awards.facts import achievement_ref, person_indexes
+from microcred_web.awards.localised_rules import achievement_name, localised_rule
 from microcred_web.awards.models import Award, AwardRule
 from microcred_web.awards.services import personal_rules
 from microcred_web.awards.wording import rule_wording
@@ -158,6 +159,7 @@ class Goal:
     summary: str
     decision: Decision
     award: Award | None
+    name: str = ""  # the achievement's name in the reader's language
 
 
 def goals_for(*, organisation: Organisation, user: User) -> list[Goal]:
@@ -190,12 +192,14 @@ def goals_for(*, organisation: Organisation, user: User) -> list[Goal]:
             continue
         if award_rule.achievement_id in own:
             rule = own[award_rule.achievement_id].rule
+        rule = localised_rule(rule)  # the credentials it names, in the learner's language
         goals.append(
             Goal(
                 award_rule.achievement,
                 summarise(rule, w),
                 evaluate(rule, ix, w),
                 awards.get(award_rule.achievement_id),
+                name=achievement_name(award_rule.achievement),
             )
         )
     goals.sort(key=lambda g: (g.award is None and not g.decision.earned, -g.decision.progress))

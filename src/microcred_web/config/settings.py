@@ -176,6 +176,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [Path(__file__).resolve().parent.parent / "locale"]
+# one unambiguous date form per language ("7 Dec 2026"), see microcred_web/formats
+FORMAT_MODULE_PATH = ["microcred_web.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

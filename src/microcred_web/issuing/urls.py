@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.issuing import views, views_public
+from microcred_web.issuing import views, views_embed, views_public
 
 app_name = "issuing"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("credentials/<uuid:public_id>", views_public.credential_page, name="credential"),
     path("credentials/<uuid:public_id>.json", views_public.credential_json, name="credential_json"),
     path("credentials/<uuid:public_id>.jwt", views_public.credential_jwt, name="credential_jwt"),
+    path("c/<uuid:public_id>/embed", views_embed.credential_embed, name="credential_embed"),
     path("claim/<str:token>", views_public.claim, name="claim"),
     # organisation pages (every view wrapped by org_view)
     path("o/<slug:slug>/credentials/", views.credential_list, name="list"),

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from microcred_web.achievements import selectors as achievement_selectors
@@ -235,7 +236,11 @@ def credentials_status(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("%(n)d credentials updated.") % {"n": changed})
+            messages.success(
+                request,
+                ngettext("%(n)d credential updated.", "%(n)d credentials updated.", changed)
+                % {"n": changed},
+            )
     return redirect("issuing:list", slug=ctx.organisation.slug)
 
 

@@ -19,19 +19,22 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from microcred.suites import vc_jwt
 from microcred_web.accounts import services as account_services
 from microcred_web.accounts.models import User
+from microcred_web.achievements.localised import localised_texts
 from microcred_web.achievements.markdown import render_markdown
 from microcred_web.analytics.services import event_record
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.http import client_address
+from microcred_web.common.qr import qr_svg
 from microcred_web.issuing import selectors, services
 from microcred_web.issuing.check_words import CHECK_TEXT, plain_message
-from microcred_web.issuing.eu_words import eu_rows, skill_alignments
+from microcred_web.issuing.eu_words import skill_alignments
 from microcred_web.issuing.identity import (
     absolute_url,
     did_document,
@@ -252,7 +255,6 @@ def credential_page_context(
     document = credential.document
     subject = document.get("credentialSubject", {})
     achievement = subject.get("achievement", {})
-    criteria = achievement.get("criteria", {}) if isinstance(achievement, dict) else {}
     version = credential.achievement_version
     hidden = {int(i) for i in credential.hidden_evidence if isinstance(i, int)}
     evidence = [e for i, e in enumerate(document.get("evidence", []) or []) if i not in hidden]
@@ -263,29 +265,34 @@ def credential_page_context(
         )
     else:
         image_path = reverse("rendering:badge_png", kwargs={"public_id": credential.public_id})
-    description = str(achievement.get("description", "") if isinstance(achievement, dict) else "")
+    texts = localised_texts(
+        achievement if isinstance(achievement, dict) else {}, version.achievement.translations
+    )
+    credential_url = absolute_url(
+        reverse("issuing:credential", kwargs={"public_id": credential.public_id})
+    )
     return {
         "credential": credential,
         "version": version,
         "organisation": credential.organisation,
-        "criteria_html": render_markdown(str(criteria.get("narrative") or "")),
+        "texts": texts,
+        "criteria_html": render_markdown(texts["criteria"]),
         "checks": _verification_summary(credential, now),
         "status": credential.status_at(now),
         "document": document,
         "achievement": achievement,
         "skills": skill_alignments(achievement),
-        "eu_rows": eu_rows(achievement),
+        "eu_rows": texts["eu_rows"],
         "issuer": document.get("issuer", {}),
         "results": _readable_results(subject.get("result", []), achievement),
         "evidence": evidence,
         "notes": selectors.credential_notes(credential),
         "is_recipient": _is_holder(request, credential),
         "page_url": page_url,
-        "credential_url": absolute_url(
-            reverse("issuing:credential", kwargs={"public_id": credential.public_id})
-        ),
+        "credential_url": credential_url,
+        "qr_svg": mark_safe(qr_svg(credential_url, title=_("QR code of this page's address"))),  # noqa: S308 (segno's SVG)
         "og_image": absolute_url(image_path),
-        "og_description": description[:300],
+        "og_description": texts["description"][:300],
     }
 
 

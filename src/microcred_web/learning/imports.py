@@ -35,6 +35,7 @@ from typing import Any, cast
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from microcred_web.accounts.models import User
 from microcred_web.common.errors import ApplicationError
@@ -74,7 +75,11 @@ class ImportRefused(ApplicationError):
         first = problems[0]
         super().__init__(
             "import_rows",
-            _("Nothing was imported: %(count)d problem(s). %(first)s")
+            ngettext(
+                "Nothing was imported: %(count)d problem. %(first)s",
+                "Nothing was imported: %(count)d problems. %(first)s",
+                len(problems),
+            )
             % {"count": len(problems), "first": str(first)},
             field=first.field,
         )

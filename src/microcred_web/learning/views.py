@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from microcred_web.common.errors import ApplicationError
@@ -572,7 +573,12 @@ def translations(request: HttpRequest, ctx: OrgContext, course_id: int) -> HttpR
         else:
             messages.success(
                 request,
-                _("Imported %(n)d texts in %(lang)s. Publish the course to show them to learners.")
+                ngettext(
+                    "Imported %(n)d text in %(lang)s. Publish the course to show it to learners.",
+                    "Imported %(n)d texts in %(lang)s. "
+                    "Publish the course to show them to learners.",
+                    count,
+                )
                 % {"n": count, "lang": language},
             )
             return redirect(
@@ -624,7 +630,10 @@ def translate_machine(request: HttpRequest, ctx: OrgContext, course_id: int) -> 
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(n)d texts translated.") % {"n": count})
+        messages.success(
+            request,
+            ngettext("%(n)d text translated.", "%(n)d texts translated.", count) % {"n": count},
+        )
     return redirect("learning:translations", slug=ctx.organisation.slug, course_id=course.pk)
 
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -338,7 +338,11 @@ def assign(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Assigned “%(course)s” to %(n)d people (%(u)d updated).")
+                    ngettext(
+                        "Assigned “%(course)s” to %(n)d person (%(u)d updated).",
+                        "Assigned “%(course)s” to %(n)d people (%(u)d updated).",
+                        created,
+                    )
                     % {"course": course.title, "n": created, "u": updated},
                 )
                 return redirect("learning:team", slug=ctx.organisation.slug)

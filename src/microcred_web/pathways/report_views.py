@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from microcred_web.common.errors import ApplicationError
@@ -120,7 +121,12 @@ def migrate(request: HttpRequest, ctx: OrgContext, pathway_id: int) -> HttpRespo
             )
             messages.success(
                 request,
-                _("%(count)s learners moved to the published version.") % {"count": len(moved)},
+                ngettext(
+                    "%(count)s learner moved to the published version.",
+                    "%(count)s learners moved to the published version.",
+                    len(moved),
+                )
+                % {"count": len(moved)},
             )
             return redirect("pathways:report", slug=ctx.organisation.slug, pathway_id=pathway.pk)
     return render(

@@ -17,6 +17,7 @@ from microcred_web.achievements.models import Achievement
 from microcred_web.awards.facts import person_indexes
 from microcred_web.awards.wording import rule_wording
 from microcred_web.orgs.models import Organisation
+from microcred_web.pathways.localised import localised_definition
 from microcred_web.pathways.models import Enrolment, Pathway, PathwayVersion, VersionStatus
 from microcred_web.pathways.skills_built import SkillBuilt
 
@@ -75,6 +76,7 @@ class Overview:
 
 
 def overview(definition: Definition) -> Overview:
+    definition = localised_definition(definition)  # the public page: the reader's language
     items = definition.items()
     offered = [
         (system, sum(item.credit_in(system) for item in items)) for system in definition.systems()
@@ -178,7 +180,7 @@ class LearnerMap:
 
 def learner_map(*, enrolment: Enrolment) -> LearnerMap:
     """The learner's progress on the version they enrolled in, from their current facts."""
-    definition = enrolment.version.definition
+    definition = localised_definition(enrolment.version.definition)
     # a compiled pathway only asks for credentials held (microcred.pathways.compilation)
     facts = person_indexes(
         organisation=enrolment.organisation, user_ids=[enrolment.user_id], credentials_only=True

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from microcred.skills import EvidenceKind, esco_package
@@ -96,7 +97,11 @@ def import_case(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
         return _back(ctx)
     messages.success(
         request,
-        _("%(name)s: %(created)d skills added, %(updated)d updated.")
+        ngettext(
+            "%(name)s: %(created)d skill added, %(updated)d updated.",
+            "%(name)s: %(created)d skills added, %(updated)d updated.",
+            result.created,
+        )
         % {"name": result.framework.name, "created": result.created, "updated": result.updated},
     )
     return _back(ctx)
@@ -141,7 +146,11 @@ def _esco_imported(
         return _back(ctx)
     messages.success(
         request,
-        _("ESCO: %(created)d skills added, %(updated)d updated, %(roles)d roles.")
+        ngettext(
+            "ESCO: %(created)d skill added, %(updated)d updated, %(roles)d roles.",
+            "ESCO: %(created)d skills added, %(updated)d updated, %(roles)d roles.",
+            result.created,
+        )
         % {"created": result.created, "updated": result.updated, "roles": result.roles},
     )
     return _back(ctx)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -43,7 +44,7 @@ def daily_bars(
         for day, anchor, x in ((days[0], "start", PAD_LEFT), (days[-1], "end", WIDTH - 4)):
             parts.append(
                 f'<text x="{x}" y="{HEIGHT - 6}" class="chart-axis" text-anchor="{anchor}">'
-                f"{escape(day.strftime('%d %b'))}</text>"
+                f"{escape(date_format(day, 'j N'))}</text>"
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers, and text escaped above

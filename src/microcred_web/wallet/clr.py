@@ -29,7 +29,7 @@ from microcred_web.common.services import audit_record
 from microcred_web.issuing import keystore
 from microcred_web.issuing.identity import host_did
 from microcred_web.issuing.models import Credential
-from microcred_web.wallet.models import PlatformKey
+from microcred_web.wallet.models import ImportedCredential, ImportLabel, PlatformKey
 
 MAX_CLR_CREDENTIALS = 100
 #: the pathways app's grouping (achievements + associations), bound late (layering)
@@ -83,11 +83,44 @@ def platform_did_document_if_any() -> dict[str, Any] | None:
     )
 
 
-def clr_issue(*, user: Any, credentials: Sequence[Credential]) -> dict[str, Any]:
-    """A signed ClrCredential holding ``credentials`` (all must be the user's)."""
-    if not credentials:
+#: the types an imported credential must have to go into a CLR (``AchievementCredential``)
+CLR_CREDENTIAL_TYPES = frozenset({"AchievementCredential", "OpenBadgeCredential"})
+
+
+def clr_bundlable(imported: ImportedCredential) -> dict[str, Any] | None:
+    """The document of an imported credential a CLR may bundle: verified here as valid, an
+    OB 3.0 AchievementCredential in JSON with its issuer's proof (None otherwise: OB 2.0
+    assertions and compact JWTs are not ClrSubject members)."""
+    document = imported.document
+    if imported.label != ImportLabel.VALID or document is None or "proof" not in document:
+        return None
+    if imported.expires_on is not None and imported.expires_on <= timezone.now():
+        return None
+    types = document.get("type")
+    listed = set(types) if isinstance(types, list) else {types}
+    return document if listed & CLR_CREDENTIAL_TYPES else None
+
+
+def clr_issue(
+    *,
+    user: Any,
+    credentials: Sequence[Credential],
+    imported: Sequence[ImportedCredential] = (),
+) -> dict[str, Any]:
+    """A signed ClrCredential holding ``credentials`` and the verified ``imported`` ones (all
+    must be the user's; imported ones must be :func:`clr_bundlable`)."""
+    if any(i.owner_id != user.pk for i in imported):
+        raise ApplicationError("not_found", _("No such credential in your wallet."), status=404)
+    imported_documents = [clr_bundlable(i) for i in imported]
+    if any(d is None for d in imported_documents):
+        raise ApplicationError(
+            "clr_not_bundlable",
+            _("Only imported Open Badges 3.0 credentials verified as valid can go into a record."),
+            "imported",
+        )
+    if not credentials and not imported:
         raise ApplicationError("clr_empty", _("Choose at least one credential."), "credential")
-    if len(credentials) > MAX_CLR_CREDENTIALS:
+    if len(credentials) + len(imported) > MAX_CLR_CREDENTIALS:
         raise ApplicationError(
             "clr_too_many",
             _("Choose at most %(n)d credentials.") % {"n": MAX_CLR_CREDENTIALS},
@@ -113,7 +146,10 @@ def clr_issue(*, user: Any, credentials: Sequence[Credential]) -> dict[str, Any]
                     "hashed": False,
                 }
             ],
-            "verifiableCredential": [c.document for c in credentials],
+            "verifiableCredential": [
+                *(c.document for c in credentials),
+                *(d for d in imported_documents if d is not None),
+            ],
         },
     }
     if apps.is_installed("microcred_web.pathways"):  # achievements grouped by pathway
@@ -128,6 +164,9 @@ def clr_issue(*, user: Any, credentials: Sequence[Credential]) -> dict[str, Any]
     audit_record(
         action="wallet.clr_exported",
         actor=user,
-        data={"credentials": [str(c.public_id) for c in credentials]},
+        data={
+            "credentials": [str(c.public_id) for c in credentials],
+            "imported": [str(i.public_id) for i in imported],
+        },
     )
     return signed

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from microcred_web.analytics import selectors as analytics
 from microcred_web.analytics.models import EventKind, VerifyResult
@@ -68,7 +69,12 @@ def insights(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
                 "total": sum(values),
                 "svg": daily_bars(
                     chart_id=f"chart-{key}",
-                    title=_("%(what)s per day, last %(days)d days") % {"what": label, "days": days},
+                    title=ngettext(
+                        "%(what)s per day, last %(days)d day",
+                        "%(what)s per day, last %(days)d days",
+                        days,
+                    )
+                    % {"what": label, "days": days},
                     days=day_list,
                     values=values,
                     colour=colour,

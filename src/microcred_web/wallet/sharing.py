@@ -58,3 +58,18 @@ def embed_snippet(credential: Credential) -> str:
             version.name,
         )
     )
+
+
+def embed_frame_snippet(credential: Credential) -> str:
+    """An iframe of the credential's rich embed (badge, holder, issuer, live status)."""
+    frame = absolute_url(
+        reverse("issuing:credential_embed", kwargs={"public_id": credential.public_id})
+    )
+    return str(
+        format_html(
+            '<iframe src="{}" title="{}" width="460" height="120" loading="lazy" '
+            'style="border:0;max-width:100%"></iframe>',
+            frame,
+            f"{credential.achievement_version.name} · {credential.organisation.name}",
+        )
+    )

@@ -94,6 +94,7 @@ def credential(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "skills": selectors.skills_of(item),
             "public_url": page_url,
             "embed": sharing.embed_snippet(item),
+            "embed_live": sharing.embed_frame_snippet(item),
             "share_links": selectors.share_links_of(credential=item),
             "counts": counts_for_credential(credential_id=item.pk),
             "email_form": EmailShareForm(),
@@ -363,14 +364,22 @@ def shared_link(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def clr_export(request: HttpRequest) -> HttpResponse:
-    """Choose credentials; get one signed CLR 2.0 ClrCredential bundling them."""
+    """Choose credentials (issued here, or imported and verified); get one signed CLR 2.0
+    ClrCredential bundling them."""
     credentials = list(selectors.issued_credentials_of(user=request.user))
+    imported = [
+        i for i in selectors.imported_credentials_of(user=request.user) if clr.clr_bundlable(i)
+    ]
     error = ""
     if request.method == "POST":
         chosen = set(request.POST.getlist("credential"))
         picked = [c for c in credentials if str(c.public_id) in chosen]
+        chosen_imported = set(request.POST.getlist("imported"))
+        picked_imported = [i for i in imported if str(i.public_id) in chosen_imported]
         try:
-            document = clr.clr_issue(user=request.user, credentials=picked)
+            document = clr.clr_issue(
+                user=request.user, credentials=picked, imported=picked_imported
+            )
         except ApplicationError as exc:
             error = exc.message
         else:
@@ -391,7 +400,7 @@ def clr_export(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "wallet/clr.html",
-        {"credentials": credentials, "error": error},
+        {"credentials": credentials, "imported": imported, "error": error},
         status=400 if error else 200,
     )
 
