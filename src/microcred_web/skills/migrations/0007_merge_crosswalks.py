@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('skills', '0005_skill_crosswalks'),
-        ('skills', '0006_merge_alignments_and_scales'),
+        ("skills", "0005_skill_crosswalks"),
+        ("skills", "0006_merge_alignments_and_scales"),
     ]
 
-    operations = [
-    ]
+    operations = []
