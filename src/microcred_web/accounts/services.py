@@ -56,6 +56,17 @@ def sign_in_failure_record(*, email: str, client: str) -> None:
     audit_record(action="accounts.sign_in_failed", data={"email": email.strip().lower()}, ip=client)
 
 
+def sign_in_allowed(*, user: User) -> bool:
+    """False when every organisation the person belongs to is suspended (operators and people
+    without any organisation, e.g. wallet-only learners, may always sign in)."""
+    if user.is_operator:
+        return True
+    active = user.memberships.filter(is_active=True)  # type: ignore[attr-defined]
+    if not active.exists():
+        return True
+    return bool(active.filter(organisation__suspended_at__isnull=True).exists())
+
+
 @transaction.atomic
 def sign_in_success_record(*, user: User, client: str) -> None:
     SignInFailure.objects.filter(key=_sign_in_key(email=user.email, client=client)).delete()

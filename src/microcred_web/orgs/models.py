@@ -38,12 +38,19 @@ class Organisation(models.Model):
         _("default language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Suspended: members cannot sign in or issue; public verification keeps working.
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspension_reason = models.CharField(_("reason for suspension"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
 
 class Membership(models.Model):

@@ -9,13 +9,21 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from microcred_web.accounts.models import search_key
+from microcred_web.accounts.models import User, search_key
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.hashing import token_hash
 from microcred_web.orgs.models import Invitation, Membership, MembershipRole, Organisation, Team
 
 INVITATION_SALT = "microcred.orgs.invitation"
 INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
+
+
+def install_is_fresh() -> bool:
+    """No organisation and no instance operator yet: the first-run setup is due."""
+    return (
+        not Organisation.objects.exists()
+        and not User.objects.filter(is_operator=True).exists()
+    )
 
 
 def membership_for(*, slug: str, user: AbstractBaseUser | AnonymousUser) -> Membership | None:

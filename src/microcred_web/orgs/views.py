@@ -34,10 +34,18 @@ from microcred_web.orgs.models import Membership, Role, Team
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Signed-in people land in their organisation (or choose one); others sign in."""
+    """Signed-in people land in their organisation (or choose one); others sign in.
+
+    A fresh install (no organisation, no operator) goes to the first-run setup; an instance
+    operator without an organisation of their own goes to the operator console.
+    """
+    if selectors.install_is_fresh():
+        return redirect("instance:setup")
     if not request.user.is_authenticated:
         return redirect("accounts:sign_in")
     memberships = list(selectors.memberships_of_user(user=request.user))
+    if not memberships and getattr(request.user, "is_operator", False):
+        return redirect("instance:console")
     if len(memberships) == 1:
         return redirect("orgs:dashboard", slug=memberships[0].organisation.slug)
     return render(request, "orgs/choose.html", {"memberships": memberships})
