@@ -384,6 +384,18 @@ TABLE: dict[str, Row] = {
     "vc-api:vc_verify": Row(NONE, site_page(405, 405)),
     "vc-api-presentations:api-root": Row(NONE, site_page(404, 404)),
     "vc-api-presentations:vp_verify": Row(NONE, site_page(405, 405)),
+    # first-run setup (gone: this world has organisations) and the operator console
+    # (instance operators only: every member, admins included, is refused; POST-only: 405)
+    "instance:setup": Row(NONE, site_page(404, 404)),
+    "instance:console": Row(NONE, site_page(302, 403)),
+    "instance:organisation_new": Row(NONE, site_page(302, 403)),
+    "instance:organisation": Row(org_kwargs(), site_page(302, 403)),
+    "instance:suspend": Row(org_kwargs(), site_page(405, 405)),
+    "instance:unsuspend": Row(org_kwargs(), site_page(405, 405)),
+    "instance:export": Row(org_kwargs(), site_page(405, 405)),
+    "instance:delete": Row(org_kwargs(), site_page(405, 405)),
+    "instance:impersonate": Row(org_kwargs(), site_page(405, 405)),
+    "instance:impersonation_stop": Row(NONE, site_page(405, 405)),
     # public verification: anyone (the API is POST only)
     "verifier:page": Row(NONE, site_page(200, 200)),
     "verifier:api": Row(NONE, site_page(405, 405)),

@@ -61,7 +61,7 @@ def sign_in_allowed(*, user: User) -> bool:
     without any organisation, e.g. wallet-only learners, may always sign in)."""
     if user.is_operator:
         return True
-    active = user.memberships.filter(is_active=True)  # type: ignore[attr-defined]
+    active = user.memberships.filter(is_active=True)
     if not active.exists():
         return True
     return bool(active.filter(organisation__suspended_at__isnull=True).exists())

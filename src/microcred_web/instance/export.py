@@ -179,7 +179,9 @@ def _delete_all(querysets: list[QuerySet[Any]]) -> None:
         if not blocked:
             return
         pending = blocked
-    raise ApplicationError("delete_blocked", _("The organisation could not be deleted."), status=409)
+    raise ApplicationError(
+        "delete_blocked", _("The organisation could not be deleted."), status=409
+    )
 
 
 @transaction.atomic
@@ -189,7 +191,9 @@ def organisation_delete(
     """Delete the organisation and everything it owns, once an export was downloaded and the
     operator typed its short name. People's accounts stay (they may hold other credentials)."""
     if not actor.is_operator:
-        raise ApplicationError("not_operator", _("Only instance operators may do this."), status=403)
+        raise ApplicationError(
+            "not_operator", _("Only instance operators may do this."), status=403
+        )
     export = OrganisationExport.objects.filter(organisation=organisation).first()
     if export is None:
         raise ApplicationError(

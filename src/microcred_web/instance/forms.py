@@ -71,7 +71,7 @@ class OrganisationCreateForm(forms.Form):
 
     def clean_logo(self) -> UploadedFile | None:
         result = OrganisationSettingsForm.clean_logo(self)  # type: ignore[arg-type]
-        return result or None
+        return result if isinstance(result, UploadedFile) else None
 
     def spec(self, *, admin_email: str | None = None) -> OrganisationSpec:
         data = self.cleaned_data

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -145,7 +146,7 @@ def organisation_create(
     spec: OrganisationSpec,
     actor: User | None = None,
     admin_password: str | None = None,
-    logo: File | None = None,
+    logo: File[Any] | None = None,
     send_email: bool = True,
     ip: str | None = None,
 ) -> OrganisationCreated:
@@ -195,7 +196,7 @@ def instance_setup(
     operator_name: str,
     operator_password: str,
     spec: OrganisationSpec,
-    logo: File | None = None,
+    logo: File[Any] | None = None,
     ip: str | None = None,
 ) -> tuple[User, OrganisationCreated]:
     """First run: the instance operator, then the first organisation. Only on a fresh install;
@@ -210,7 +211,9 @@ def instance_setup(
     try:
         validate_email(operator_email.strip())
     except ValidationError as exc:
-        raise _invalid("email_invalid", _("Enter a valid e-mail address."), "operator_email") from exc
+        raise _invalid(
+            "email_invalid", _("Enter a valid e-mail address."), "operator_email"
+        ) from exc
     operator = User(
         email=operator_email.strip().lower(),
         display_name=operator_name.strip(),
@@ -234,7 +237,9 @@ def instance_setup(
 
 def _require_operator(actor: User) -> None:
     if not actor.is_operator:
-        raise ApplicationError("not_operator", _("Only instance operators may do this."), status=403)
+        raise ApplicationError(
+            "not_operator", _("Only instance operators may do this."), status=403
+        )
 
 
 @transaction.atomic

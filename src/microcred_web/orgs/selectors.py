@@ -20,10 +20,7 @@ INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
 
 def install_is_fresh() -> bool:
     """No organisation and no instance operator yet: the first-run setup is due."""
-    return (
-        not Organisation.objects.exists()
-        and not User.objects.filter(is_operator=True).exists()
-    )
+    return not Organisation.objects.exists() and not User.objects.filter(is_operator=True).exists()
 
 
 def membership_for(*, slug: str, user: AbstractBaseUser | AnonymousUser) -> Membership | None:

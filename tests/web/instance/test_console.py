@@ -20,8 +20,6 @@ from microcred_web.issuing.services import RecipientInput
 from microcred_web.orgs.models import Membership, Organisation
 from microcred_web.verifier import verification
 
-
-
 ORG = "/operator/o/acme/"
 
 
@@ -107,9 +105,12 @@ def test_suspension_stops_sign_in_and_issuing_but_not_verification(
     verdict = Client().post("/verify/api", data=issued.signed_json, content_type="application/json")
     assert verdict.json()["verdict"] == "valid"
     # other organisations are untouched, and lifting it restores sign-in
-    assert Client().post(
-        "/accounts/sign-in/", {"email": "issuer@globex.example", "password": password}
-    ).status_code == 302
+    assert (
+        Client()
+        .post("/accounts/sign-in/", {"email": "issuer@globex.example", "password": password})
+        .status_code
+        == 302
+    )
     ops.post(ORG + "unsuspend/")
     assert member.get("/o/acme/").status_code == 200
     actions = set(AuditEvent.objects.filter(organisation=org).values_list("action", flat=True))
@@ -203,3 +204,25 @@ def test_operators_cannot_impersonate_other_operators(ops, world) -> None:
     membership = Membership.objects.create(user=other, organisation=world.org)
     ops.post(ORG + "impersonate/", {"membership": membership.pk, "reason": "curious"})
     assert not Impersonation.objects.exists()
+
+
+OPERATOR_PAGES = ("/operator/", "/operator/new/", ORG)
+OPERATOR_POSTS = ("suspend/", "unsuspend/", "export/", "delete/", "impersonate/")
+
+
+def test_operators_reach_the_console_but_are_not_members(ops, world) -> None:
+    for url in OPERATOR_PAGES:
+        assert ops.get(url).status_code == 200, url
+    assert ops.get("/operator/o/nowhere/").status_code == 404
+    assert ops.get("/o/acme/").status_code == 404  # not a member of any organisation
+    assert ops.get("/").url == "/operator/"
+
+
+@pytest.mark.parametrize("role", ["admin", "issuer", "learner"])
+def test_members_are_refused_every_operator_action(client, world, role) -> None:
+    client.force_login(world.people[role])
+    for url in OPERATOR_PAGES:
+        assert client.get(url).status_code == 403, url
+    for action in OPERATOR_POSTS:
+        assert client.post(ORG + action, {"reason": "x", "confirm_slug": "acme"}).status_code == 403
+    assert Organisation.objects.filter(slug="acme", suspended_at__isnull=True).exists()

@@ -65,7 +65,9 @@ def test_setup_creates_operator_org_admin_identity_and_then_is_gone(client, png_
 @pytest.mark.django_db
 def test_setup_with_another_admin_gives_their_set_password_link(client) -> None:
     response = client.post(
-        "/setup/", {**FORM, "admin_email": "head@woodgrove.example", "admin_name": "Hana"}, follow=True
+        "/setup/",
+        {**FORM, "admin_email": "head@woodgrove.example", "admin_name": "Hana"},
+        follow=True,
     )
     assert response.status_code == 200
     org = Organisation.objects.get(slug="woodgrove")

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='is_operator',
-            field=models.BooleanField(default=False, verbose_name='instance operator'),
+            model_name="user",
+            name="is_operator",
+            field=models.BooleanField(default=False, verbose_name="instance operator"),
         ),
     ]

@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='suspended_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='suspended at'),
+            model_name="organisation",
+            name="suspended_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="suspended at"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='suspension_reason',
-            field=models.CharField(blank=True, max_length=300, verbose_name='reason for suspension'),
+            model_name="organisation",
+            name="suspension_reason",
+            field=models.CharField(
+                blank=True, max_length=300, verbose_name="reason for suspension"
+            ),
         ),
     ]

@@ -68,7 +68,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Set-password link: {created.set_password_link}")
 
     def _create(
-        self, spec: OrganisationSpec, password: str | None, logo: File | None, no_email: bool
+        self, spec: OrganisationSpec, password: str | None, logo: File[Any] | None, no_email: bool
     ) -> Any:
         return organisation_create(
             spec=spec, admin_password=password, logo=logo, send_email=not no_email
