@@ -102,6 +102,9 @@ TABLE: dict[str, Row] = {
     "orgs:issuing": Row(org_kwargs(), org_page(frozenset({"issuer"}), ok=302)),
     "orgs:people": Row(org_kwargs(), org_page(ADMIN)),
     "orgs:invite": Row(org_kwargs(), org_page(ADMIN)),
+    "orgs:people_import": Row(org_kwargs(), org_page(ADMIN)),
+    "orgs:people_import_preview": Row(org_kwargs(import_id=NO_ID), org_page(ADMIN, ok=404)),
+    "orgs:people_import_apply": Row(org_kwargs(import_id=NO_ID), org_page(ADMIN, ok=405)),
     "orgs:person": Row(org_kwargs(membership_id=lambda w: w.membership.pk), org_page(ADMIN)),
     "orgs:person_deactivate": Row(
         org_kwargs(membership_id=lambda w: w.membership.pk), org_page(ADMIN, ok=405)

@@ -10,24 +10,21 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator, validate_email, validate_slug
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from microcred_web.accounts.models import User
+from microcred_web.accounts.services import password_set_link
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
 from microcred_web.common.tasks import email_send_on_commit
 from microcred_web.instance.models import Impersonation, InstanceSetup
-from microcred_web.issuing.identity import absolute_url, issuer_did
+from microcred_web.issuing.identity import issuer_did
 from microcred_web.issuing.services import issuer_profile_update
 from microcred_web.issuing.signing import issuer_key_create
 from microcred_web.orgs import selectors as org_selectors
@@ -96,14 +93,6 @@ def spec_check(spec: OrganisationSpec) -> None:
             URLValidator(schemes=["https", "http"])(spec.issuer_url)
         except ValidationError as exc:
             raise _invalid("url_invalid", _("Enter a full web address."), "issuer_url") from exc
-
-
-def set_password_link(user: User) -> str:
-    """A one-time link to choose a password (Django's password-reset token)."""
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    return absolute_url(path)
 
 
 def _admin_user(spec: OrganisationSpec, password: str | None) -> tuple[User, bool]:
@@ -175,7 +164,7 @@ def organisation_create(
         url=spec.issuer_url.strip(),
     )
     issuer_key_create(organisation=organisation, actor=actor)
-    link = set_password_link(admin) if is_new and not admin_password else ""
+    link = password_set_link(admin) if is_new and not admin_password else ""
     audit_record(
         action="instance.organisation_created",
         actor=actor,

@@ -149,3 +149,25 @@ class Invitation(models.Model):
     @property
     def role_labels(self) -> list[str]:
         return [str(Role(value).label) for value in self.roles if value in Role.values]
+
+
+class PeopleImport(models.Model):
+    """An uploaded people CSV, previewed before it is applied (once)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="people_imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(max_length=200, blank=True)
+    csv_text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name or 'import'} → {self.organisation}"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.orgs import views
+from microcred_web.orgs import views, views_import
 
 app_name = "orgs"
 
@@ -16,6 +16,17 @@ urlpatterns = [
     path("issuing/", views.issuing, name="issuing"),
     path("people/", views.people, name="people"),
     path("people/invite/", views.invite, name="invite"),
+    path("people/import/", views_import.people_import_upload, name="people_import"),
+    path(
+        "people/import/<int:import_id>/",
+        views_import.people_import_preview,
+        name="people_import_preview",
+    ),
+    path(
+        "people/import/<int:import_id>/apply/",
+        views_import.people_import_apply,
+        name="people_import_apply",
+    ),
     path("people/<int:membership_id>/", views.person, name="person"),
     path(
         "people/<int:membership_id>/deactivate/",
