@@ -118,6 +118,13 @@ TABLE: dict[str, Row] = {
     "orgs:teams": Row(org_kwargs(), org_page(ADMIN)),
     "orgs:team_new": Row(org_kwargs(), org_page(ADMIN)),
     "orgs:team_edit": Row(org_kwargs(team_id=lambda w: w.team.pk), org_page(ADMIN)),
+    "orgs:team_members_add": Row(org_kwargs(team_id=lambda w: w.team.pk), org_page(ADMIN, ok=405)),
+    "orgs:team_members_remove": Row(
+        org_kwargs(team_id=lambda w: w.team.pk), org_page(ADMIN, ok=405)
+    ),
+    "orgs:team_members_paste": Row(
+        org_kwargs(team_id=lambda w: w.team.pk), org_page(ADMIN, ok=405)
+    ),
     "orgs:team_delete": Row(org_kwargs(team_id=lambda w: w.team.pk), org_page(ADMIN, ok=405)),
     "orgs:settings": Row(org_kwargs(), org_page(ADMIN)),
     "orgs:audit": Row(org_kwargs(), org_page(ADMIN)),
