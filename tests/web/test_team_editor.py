@@ -14,20 +14,16 @@ from microcred_web.orgs.models import Membership, MembershipRole, Team
 @pytest.fixture
 def crowd(world) -> list[Membership]:
     """3,000 learners in Acme (made in bulk), the first 120 in the team Depot."""
-    users = User.objects.bulk_create(
-        [
-            User(
-                email=f"w{i:04d}@acme.example",
-                display_name=f"Worker {i:04d}",
-                search_text=f"worker {i:04d} w{i:04d}@acme.example",
-            )
-            for i in range(3000)
-        ]  # fmt: skip
+    User.objects.bulk_create(
+        User(
+            email=f"w{i:04d}@acme.example",
+            display_name=f"Worker {i:04d}",
+            search_text=f"worker {i:04d} w{i:04d}@acme.example",
+        )
+        for i in range(3000)
     )
     users = list(User.objects.filter(email__startswith="w", email__endswith="@acme.example"))
-    memberships = Membership.objects.bulk_create(
-        [Membership(user=u, organisation=world.org) for u in users]
-    )
+    Membership.objects.bulk_create([Membership(user=u, organisation=world.org) for u in users])
     memberships = list(Membership.objects.filter(user__in=users).order_by("user__email"))
     MembershipRole.objects.bulk_create(
         [MembershipRole(membership=m, role="learner") for m in memberships]
@@ -79,8 +75,8 @@ def test_paste_adds_members_and_reports_unknown_addresses(admin, world, crowd) -
         "w2000@acme.example\nWorker <w2001@acme.example>, nobody@acme.example; w0000@acme.example"
     )
     response = admin.post(url(world, "members/paste/"), {"emails": text}, follow=True)
-    assert world.team.members.filter(user__email__in=["w2000@acme.example",
-                                                      "w2001@acme.example"]).count() == 2  # fmt: skip
+    pasted = ["w2000@acme.example", "w2001@acme.example"]
+    assert world.team.members.filter(user__email__in=pasted).count() == 2
     messages = [str(m) for m in response.context["messages"]]
     assert "2 added." in messages
     assert any("nobody@acme.example" in m for m in messages)

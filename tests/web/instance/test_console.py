@@ -63,9 +63,10 @@ def test_operator_creates_an_organisation_from_the_console(ops, world) -> None:
     org = Organisation.objects.get(slug="litware")
     assert Membership.objects.get(organisation=org).user.email == "boss@litware.example"
     assert not Membership.objects.filter(organisation=org, user__is_operator=True).exists()
-    taken = ops.post("/operator/new/", {"name": "X", "slug": "acme", "admin_email": "x@x.example",
-                                         "default_language": "en", "primary_colour": "#123456",
-                                         "accent_colour": "#abcdef"})  # fmt: skip
+    again = {"name": "X", "slug": "acme", "admin_email": "x@x.example", "default_language": "en"}
+    taken = ops.post(
+        "/operator/new/", {**again, "primary_colour": "#123456", "accent_colour": "#abcdef"}
+    )
     assert taken.status_code == 400 and "slug" in taken.context["form"].errors
 
 
@@ -120,8 +121,7 @@ def test_suspension_stops_sign_in_and_issuing_but_not_verification(
 def test_export_holds_people_achievements_signed_credentials_and_audit(ops, world, issued):
     response = ops.post(ORG + "export/")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)
-                                         if response.streaming else response.content))  # fmt: skip
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
     read = lambda name: json.loads(archive.read(f"acme/{name}"))  # noqa: E731
     people = {p["email"]: p for p in read("people.json")}
     assert people["manager@acme.example"]["roles"] == ["manager"]
@@ -132,8 +132,9 @@ def test_export_holds_people_achievements_signed_credentials_and_audit(ops, worl
     [credential] = read("credentials.json")
     assert credential["signed"] == json.loads(issued.signed_json)  # exactly what was signed
     assert credential["signed"]["proof"]
-    assert any(e["action"] == "issuing.credentials_issued" or e["action"].startswith("issuing.")
-               for e in read("audit.json"))  # fmt: skip
+    audit_actions = {e["action"] for e in read("audit.json")}
+    assert "orgs.membership_added" in audit_actions
+    assert any(action.startswith("issuing.") for action in audit_actions)
     assert read("organisation.json")["issuer"]["did"].endswith(":o:acme")
 
 
@@ -172,9 +173,8 @@ def test_impersonation_is_audited_bannered_and_stops_back_to_the_operator(
     assert page.context["user"] == world.people["manager"]
     assert b'id="impersonation-banner"' in page.content
     session = Impersonation.objects.get()
-    assert (session.operator, session.member, session.reason, session.ended_at) == (
-        operator, world.people["manager"], "Ticket 4711: team page", None
-    )  # fmt: skip
+    assert (session.operator, session.member) == (operator, world.people["manager"])
+    assert (session.reason, session.ended_at) == ("Ticket 4711: team page", None)
     assert ops.get("/operator/").status_code == 403  # the member is no operator
     stopped = ops.post("/operator/impersonation/stop/")
     assert stopped.url == "/operator/"
