@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from browser_steps import sign_in
 from playwright.sync_api import Page, expect
+from test_accessibility import serious_violations
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(os.environ.get("MICROCRED_SHOTS", "/tmp/shots"))
@@ -23,8 +24,10 @@ GOOD_CSV = BAD_CSV.replace("zoe@bad,Zoe,wizard,,\n", "")
 
 
 def _shot(page: Page, name: str) -> None:
+    """Screenshot the page, and check it with axe-core (no serious or critical violation)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert serious_violations(page) == [], name
 
 
 def _upload(page: Page, text: str, tmp_path: Path) -> None:
