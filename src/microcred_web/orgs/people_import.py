@@ -115,7 +115,7 @@ def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
             "file",
         )
     reader.fieldnames = headers
-    rows = []
+    rows: list[tuple[int, dict[str, str]]] = []
     for raw in reader:
         if len(rows) >= MAX_ROWS:
             raise ApplicationError(

@@ -49,7 +49,7 @@ def people_import_upload(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
             record = people_import.people_import_create(
                 organisation=ctx.organisation,
                 actor=ctx.user,
-                file_name=request.FILES["file"].name or "",
+                file_name=str(getattr(request.FILES.get("file"), "name", "") or ""),
                 text=form.cleaned_data["file"],
             )
         except ApplicationError as error:
