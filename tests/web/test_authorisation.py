@@ -80,6 +80,15 @@ PUBLIC_VERSION: Callable[[Any], dict[str, Any]] = lambda w: {  # noqa: E731
 }
 NONE: Callable[[Any], dict[str, Any]] = lambda w: {}  # noqa: E731
 
+
+def people_import_id(w: Any) -> int:
+    """A CSV uploaded in the world's organisation, waiting for its preview."""
+    from microcred_web.orgs.models import PeopleImport
+
+    text = "email,role\nnew.person@acme.example,learner\n"
+    return int(PeopleImport.objects.create(organisation=w.org, csv_text=text).pk)
+
+
 TABLE: dict[str, Row] = {
     "home": Row(NONE, site_page(302, 302)),
     "healthz": Row(NONE, site_page(200, 200)),
@@ -103,7 +112,7 @@ TABLE: dict[str, Row] = {
     "orgs:people": Row(org_kwargs(), org_page(ADMIN)),
     "orgs:invite": Row(org_kwargs(), org_page(ADMIN)),
     "orgs:people_import": Row(org_kwargs(), org_page(ADMIN)),
-    "orgs:people_import_preview": Row(org_kwargs(import_id=NO_ID), org_page(ADMIN, ok=404)),
+    "orgs:people_import_preview": Row(org_kwargs(import_id=people_import_id), org_page(ADMIN)),
     "orgs:people_import_apply": Row(org_kwargs(import_id=NO_ID), org_page(ADMIN, ok=405)),
     "orgs:person": Row(org_kwargs(membership_id=lambda w: w.membership.pk), org_page(ADMIN)),
     "orgs:person_deactivate": Row(

@@ -63,6 +63,17 @@ class OrganisationCreateForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
     )
 
+    GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
+        (_("Organisation"), ("name", "slug", "country", "default_language")),
+        (_("Its administrator"), ("admin_email", "admin_name", "admin_language")),
+        (_("Identity as an issuer"), ("issuer_name", "issuer_url")),
+        (_("Branding"), ("primary_colour", "accent_colour", "logo")),
+    )
+
+    def groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The fields in titled sections, for the template."""
+        return [(title, [self[name] for name in names]) for title, names in self.GROUPS]
+
     def clean_country(self) -> str:
         country = str(self.cleaned_data.get("country") or "").strip().upper()
         if country:
@@ -107,6 +118,11 @@ class SetupForm(OrganisationCreateForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     field_order = ["operator_email", "operator_name", "password1", "password2", "name", "slug"]
+    GROUPS = (
+        (_("You, the operator of this site"), ("operator_email", "operator_name", "password1",
+                                                "password2")),
+        *OrganisationCreateForm.GROUPS,
+    )  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
