@@ -80,6 +80,15 @@ PUBLIC_VERSION: Callable[[Any], dict[str, Any]] = lambda w: {  # noqa: E731
 }
 NONE: Callable[[Any], dict[str, Any]] = lambda w: {}  # noqa: E731
 
+
+def people_import_id(w: Any) -> int:
+    """A CSV uploaded in the world's organisation, waiting for its preview."""
+    from microcred_web.orgs.models import PeopleImport
+
+    text = "email,role\nnew.person@acme.example,learner\n"
+    return int(PeopleImport.objects.create(organisation=w.org, csv_text=text).pk)
+
+
 TABLE: dict[str, Row] = {
     "home": Row(NONE, site_page(302, 302)),
     "healthz": Row(NONE, site_page(200, 200)),
@@ -102,6 +111,9 @@ TABLE: dict[str, Row] = {
     "orgs:issuing": Row(org_kwargs(), org_page(frozenset({"issuer"}), ok=302)),
     "orgs:people": Row(org_kwargs(), org_page(ADMIN)),
     "orgs:invite": Row(org_kwargs(), org_page(ADMIN)),
+    "orgs:people_import": Row(org_kwargs(), org_page(ADMIN)),
+    "orgs:people_import_preview": Row(org_kwargs(import_id=people_import_id), org_page(ADMIN)),
+    "orgs:people_import_apply": Row(org_kwargs(import_id=NO_ID), org_page(ADMIN, ok=405)),
     "orgs:person": Row(org_kwargs(membership_id=lambda w: w.membership.pk), org_page(ADMIN)),
     "orgs:person_deactivate": Row(
         org_kwargs(membership_id=lambda w: w.membership.pk), org_page(ADMIN, ok=405)
@@ -115,6 +127,13 @@ TABLE: dict[str, Row] = {
     "orgs:teams": Row(org_kwargs(), org_page(ADMIN)),
     "orgs:team_new": Row(org_kwargs(), org_page(ADMIN)),
     "orgs:team_edit": Row(org_kwargs(team_id=lambda w: w.team.pk), org_page(ADMIN)),
+    "orgs:team_members_add": Row(org_kwargs(team_id=lambda w: w.team.pk), org_page(ADMIN, ok=405)),
+    "orgs:team_members_remove": Row(
+        org_kwargs(team_id=lambda w: w.team.pk), org_page(ADMIN, ok=405)
+    ),
+    "orgs:team_members_paste": Row(
+        org_kwargs(team_id=lambda w: w.team.pk), org_page(ADMIN, ok=405)
+    ),
     "orgs:team_delete": Row(org_kwargs(team_id=lambda w: w.team.pk), org_page(ADMIN, ok=405)),
     "orgs:settings": Row(org_kwargs(), org_page(ADMIN)),
     "orgs:audit": Row(org_kwargs(), org_page(ADMIN)),
@@ -410,6 +429,18 @@ TABLE: dict[str, Row] = {
     "vc-api:vc_verify": Row(NONE, site_page(405, 405)),
     "vc-api-presentations:api-root": Row(NONE, site_page(404, 404)),
     "vc-api-presentations:vp_verify": Row(NONE, site_page(405, 405)),
+    # first-run setup (gone: this world has organisations) and the operator console
+    # (instance operators only: every member, admins included, is refused; POST-only: 405)
+    "instance:setup": Row(NONE, site_page(404, 404)),
+    "instance:console": Row(NONE, site_page(302, 403)),
+    "instance:organisation_new": Row(NONE, site_page(302, 403)),
+    "instance:organisation": Row(org_kwargs(), site_page(302, 403)),
+    "instance:suspend": Row(org_kwargs(), site_page(405, 405)),
+    "instance:unsuspend": Row(org_kwargs(), site_page(405, 405)),
+    "instance:export": Row(org_kwargs(), site_page(405, 405)),
+    "instance:delete": Row(org_kwargs(), site_page(405, 405)),
+    "instance:impersonate": Row(org_kwargs(), site_page(405, 405)),
+    "instance:impersonation_stop": Row(NONE, site_page(405, 405)),
     # public verification: anyone (the API is POST only)
     "verifier:page": Row(NONE, site_page(200, 200)),
     "verifier:api": Row(NONE, site_page(405, 405)),

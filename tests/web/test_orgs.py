@@ -13,7 +13,7 @@ from microcred_web.accounts.models import User
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.models import AuditEvent
 from microcred_web.orgs import selectors, services
-from microcred_web.orgs.models import Invitation, Membership
+from microcred_web.orgs.models import Invitation, Membership, Team
 
 
 def link_token_from(message) -> str:
@@ -302,17 +302,22 @@ def test_teams_crud(client, acme, make_member) -> None:
     manager = make_member(org, "manager", name="Rafael Núñez")
     manager_m = Membership.objects.get(user=manager)
     client.force_login(admin)
-    response = client.post(
-        "/o/acme/teams/new/", {"name": "Depot", "managers": [manager_m.pk], "members": []}
-    )
+    response = client.post("/o/acme/teams/new/", {"name": "Depot"})
     assert response.status_code == 302
-    team = selectors.team_list(organisation=org).get()
+    team = Team.objects.get(organisation=org)
+    assert response.url == f"/o/acme/teams/{team.pk}/"
+    client.post(
+        f"/o/acme/teams/{team.pk}/members/add/", {"membership": [manager_m.pk], "as": "manager"}
+    )
     assert list(team.managers.all()) == [manager_m]
     duplicate = client.post("/o/acme/teams/new/", {"name": "depot"})
     assert 'id="id_name_error"' in duplicate.content.decode()
-    client.post(f"/o/acme/teams/{team.pk}/", {"name": "Depot North", "managers": [], "members": []})
+    client.post(f"/o/acme/teams/{team.pk}/", {"name": "Depot North"})
     team.refresh_from_db()
     assert team.name == "Depot North"
+    client.post(
+        f"/o/acme/teams/{team.pk}/members/remove/", {"membership": [manager_m.pk], "as": "manager"}
+    )
     client.force_login(manager)
     assert "Depot North" not in client.get("/o/acme/my-team/").content.decode()
     client.force_login(admin)
@@ -320,6 +325,7 @@ def test_teams_crud(client, acme, make_member) -> None:
     assert not selectors.team_list(organisation=org).exists()
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"orgs.team_created", "orgs.team_updated", "orgs.team_deleted"} <= actions
+    assert {"orgs.team_managers_added", "orgs.team_managers_removed"} <= actions
 
 
 def test_team_cannot_take_people_from_another_organisation(acme, make_org, make_member) -> None:

@@ -49,6 +49,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
+    # Runs the instance (operator console); not a member of any organisation by that alone.
+    is_operator = models.BooleanField(_("instance operator"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     search_text = models.CharField(max_length=500, blank=True, editable=False)
 

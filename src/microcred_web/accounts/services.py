@@ -6,9 +6,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from microcred_web.accounts.models import SignInFailure, User
@@ -54,6 +58,17 @@ def sign_in_failure_record(*, email: str, client: str) -> None:
     SignInFailure.objects.create(key=_sign_in_key(email=email, client=client))
     SignInFailure.objects.filter(created_at__lt=timezone.now() - 2 * SIGN_IN_WINDOW).delete()
     audit_record(action="accounts.sign_in_failed", data={"email": email.strip().lower()}, ip=client)
+
+
+def sign_in_allowed(*, user: User) -> bool:
+    """False when every organisation the person belongs to is suspended (operators and people
+    without any organisation, e.g. wallet-only learners, may always sign in)."""
+    if user.is_operator:
+        return True
+    active = user.memberships.filter(is_active=True)
+    if not active.exists():
+        return True
+    return bool(active.filter(organisation__suspended_at__isnull=True).exists())
 
 
 @transaction.atomic
@@ -130,3 +145,11 @@ def user_language_set(*, user: User, language: str) -> None:
 @transaction.atomic
 def password_reset_request_record(*, user: User, ip: str | None = None) -> None:
     audit_record(action="accounts.password_reset_requested", actor=None, target=user, ip=ip)
+
+
+def password_set_link(user: User) -> str:
+    """An absolute one-time link to choose a password (Django's password-reset token)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return str(settings.BASE_URL).rstrip("/") + path

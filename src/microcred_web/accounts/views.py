@@ -57,6 +57,15 @@ def sign_in_user(request: HttpRequest, form: SignInForm) -> tuple[User | None, i
         services.sign_in_failure_record(email=email, client=client)
         form.add_error(None, _("The e-mail address or the password is not right."))
         return None, 400
+    if not services.sign_in_allowed(user=user):
+        form.add_error(
+            None,
+            _(
+                "Your organisation's account is suspended, so signing in is paused. Credentials "
+                "already issued can still be verified. Contact your administrator."
+            ),
+        )
+        return None, 403
     login(request, user)
     services.sign_in_success_record(user=user, client=client)
     return user, 200

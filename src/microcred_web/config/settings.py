@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "microcred_web.skills",
     "microcred_web.pathways",
     "microcred_web.api",
+    "microcred_web.instance",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "microcred_web.orgs.context_processors.layout",
                 "microcred_web.notifications.context_processors.unread",
+                "microcred_web.instance.context_processors.operator",
             ],
         },
     },

@@ -335,6 +335,12 @@ def _validate_first(document: Mapping[str, Any]) -> None:
 
 
 def _check_version(organisation: Organisation, version: AchievementVersion) -> None:
+    if organisation.is_suspended:
+        raise ApplicationError(
+            "organisation_suspended",
+            _("This organisation is suspended: it cannot issue credentials for now."),
+            status=403,
+        )
     achievement = version.achievement
     if achievement.organisation_id != organisation.pk:
         raise ApplicationError("not_found", "No such achievement.", "achievement", status=404)

@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.urls import reverse
 
 from microcred_web.accounts.models import User
@@ -67,6 +68,13 @@ def org_view(*roles: str) -> Callable[[OrgView[P]], WrappedView[P]]:
             ctx = org_context_for(request, slug)
             if ctx is None:
                 raise Http404("No such organisation.")
+            if ctx.organisation.is_suspended:
+                return render(
+                    request,
+                    "orgs/suspended.html",
+                    {"suspended_org": ctx.organisation},
+                    status=403,
+                )
             request.org_context = ctx  # type: ignore[attr-defined]
             if roles and not ctx.has(*roles):
                 raise PermissionDenied("Your roles do not include this page.")

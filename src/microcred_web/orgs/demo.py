@@ -88,6 +88,9 @@ PEOPLE = (
 SECOND_ORG_MEMBERS = (("ines.benali@northwind.example", (Role.LEARNER,)),)
 SECOND_ORG_ADMIN = DemoPerson("Camille Rousseau", "admin@contoso.example", (Role.ADMIN,), "fr")
 
+# Runs the instance (operator console at /operator/); a member of no organisation.
+DEMO_OPERATOR = DemoPerson("Olu Okafor", "operator@microcred.example", ())
+
 DEMO_SIGN_INS = (
     ("admin", "admin@northwind.example"),
     ("issuer", "issuer@northwind.example"),
@@ -95,6 +98,7 @@ DEMO_SIGN_INS = (
     ("manager", "manager@northwind.example"),
     ("learner", "learner@northwind.example"),
     ("learner in two organisations", "ines.benali@northwind.example"),
+    ("instance operator", DEMO_OPERATOR.email),
 )
 
 
@@ -172,6 +176,10 @@ def _people_load() -> dict[str, int]:
     _join(contoso, _user(SECOND_ORG_ADMIN, password), SECOND_ORG_ADMIN.roles)
     for email, roles in SECOND_ORG_MEMBERS:
         _join(contoso, User.objects.get(email=email), roles)
+    operator = _user(DEMO_OPERATOR, password)
+    if not operator.is_operator:
+        operator.is_operator = True
+        operator.save(update_fields=["is_operator"])
     return {
         "organisations": Organisation.objects.filter(slug__in=["northwind", "contoso"]).count(),
         "people": Membership.objects.filter(organisation=northwind).count(),

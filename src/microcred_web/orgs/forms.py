@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from microcred_web.orgs.models import (
-    Membership,
     Organisation,
     Role,
     Team,
@@ -59,28 +58,6 @@ class RolesForm(forms.Form):
 
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
-    managers = MembershipChoiceField(
-        label=_("Managers"),
-        queryset=Membership.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    members = MembershipChoiceField(
-        label=_("Members"),
-        queryset=Membership.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        people = (
-            Membership.objects.filter(organisation=organisation, is_active=True)
-            .select_related("user")
-            .order_by("user__display_name", "user__email")
-        )
-        self.fields["managers"].queryset = people  # type: ignore[attr-defined]
-        self.fields["members"].queryset = people  # type: ignore[attr-defined]
 
 
 class OrganisationSettingsForm(forms.Form):

@@ -38,12 +38,19 @@ class Organisation(models.Model):
         _("default language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Suspended: members cannot sign in or issue; public verification keeps working.
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspension_reason = models.CharField(_("reason for suspension"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
 
 class Membership(models.Model):
@@ -142,3 +149,25 @@ class Invitation(models.Model):
     @property
     def role_labels(self) -> list[str]:
         return [str(Role(value).label) for value in self.roles if value in Role.values]
+
+
+class PeopleImport(models.Model):
+    """An uploaded people CSV, previewed before it is applied (once)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="people_imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(max_length=200, blank=True)
+    csv_text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name or 'import'} → {self.organisation}"

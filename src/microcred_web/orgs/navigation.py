@@ -118,7 +118,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ("skills:roles", "skills:role", "skills:alignments", "skills:role_paths"),
     ),
     NavItem(_("Insights"), "wallet:insights", ISSUING_ROLES),
-    NavItem(_("People"), "orgs:people", (Role.ADMIN,), ("orgs:invite", "orgs:person")),
+    NavItem(
+        _("People"),
+        "orgs:people",
+        (Role.ADMIN,),
+        ("orgs:invite", "orgs:person", "orgs:people_import", "orgs:people_import_preview"),
+    ),
     NavItem(_("Teams"), "orgs:teams", (Role.ADMIN,), ("orgs:team_new", "orgs:team_edit")),
     NavItem(_("Settings"), "orgs:settings", (Role.ADMIN,)),
     NavItem(_("Issuer identity"), "issuing:settings", (Role.ADMIN,)),

@@ -5,17 +5,22 @@ from __future__ import annotations
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from microcred_web.accounts.models import search_key
+from microcred_web.accounts.models import User, search_key
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.hashing import token_hash
 from microcred_web.orgs.models import Invitation, Membership, MembershipRole, Organisation, Team
 
 INVITATION_SALT = "microcred.orgs.invitation"
 INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
+
+
+def install_is_fresh() -> bool:
+    """No organisation and no instance operator yet: the first-run setup is due."""
+    return not Organisation.objects.exists() and not User.objects.filter(is_operator=True).exists()
 
 
 def membership_for(*, slug: str, user: AbstractBaseUser | AnonymousUser) -> Membership | None:
@@ -156,3 +161,36 @@ def invitation_from_link(*, link_token: str) -> Invitation:
             status=410,
         )
     return invitation
+
+
+def team_list_with_counts(*, organisation: Organisation) -> QuerySet[Team]:
+    """Teams with their managers and a member count (members themselves are not loaded)."""
+    return (
+        Team.objects.filter(organisation=organisation)
+        .annotate(member_count=Count("members", distinct=True))
+        .prefetch_related("managers__user")
+        .order_by("name")
+    )
+
+
+def team_member_list(
+    *, team: Team, search: str = "", managers: bool = False
+) -> QuerySet[Membership]:
+    relation = team.managers if managers else team.members
+    queryset = relation.select_related("user").order_by("user__display_name", "user__email")
+    if search.strip():
+        queryset = queryset.filter(user__search_text__contains=search_key(search.strip()))
+    return queryset
+
+
+def team_candidate_list(*, team: Team, search: str, limit: int = 20) -> list[Membership]:
+    """Active members of the organisation matching ``search`` who are not in the team."""
+    if not search.strip():
+        return []
+    return list(
+        Membership.objects.filter(organisation_id=team.organisation_id, is_active=True)
+        .filter(user__search_text__contains=search_key(search.strip()))
+        .exclude(teams=team)
+        .select_related("user")
+        .order_by("user__display_name", "user__email")[:limit]
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.orgs import views
+from microcred_web.orgs import views, views_import, views_teams
 
 app_name = "orgs"
 
@@ -16,6 +16,17 @@ urlpatterns = [
     path("issuing/", views.issuing, name="issuing"),
     path("people/", views.people, name="people"),
     path("people/invite/", views.invite, name="invite"),
+    path("people/import/", views_import.people_import_upload, name="people_import"),
+    path(
+        "people/import/<int:import_id>/",
+        views_import.people_import_preview,
+        name="people_import_preview",
+    ),
+    path(
+        "people/import/<int:import_id>/apply/",
+        views_import.people_import_apply,
+        name="people_import_apply",
+    ),
     path("people/<int:membership_id>/", views.person, name="person"),
     path(
         "people/<int:membership_id>/deactivate/",
@@ -32,9 +43,20 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
-    path("teams/", views.teams, name="teams"),
-    path("teams/new/", views.team_new, name="team_new"),
-    path("teams/<int:team_id>/", views.team_edit, name="team_edit"),
+    path("teams/", views_teams.teams, name="teams"),
+    path("teams/new/", views_teams.team_new, name="team_new"),
+    path("teams/<int:team_id>/", views_teams.team_edit, name="team_edit"),
+    path("teams/<int:team_id>/members/add/", views_teams.team_members_add, name="team_members_add"),
+    path(
+        "teams/<int:team_id>/members/remove/",
+        views_teams.team_members_remove,
+        name="team_members_remove",
+    ),
+    path(
+        "teams/<int:team_id>/members/paste/",
+        views_teams.team_members_paste,
+        name="team_members_paste",
+    ),
     path("teams/<int:team_id>/delete/", views.team_delete, name="team_delete"),
     path("settings/", views.settings_view, name="settings"),
     path("audit/", views.audit, name="audit"),

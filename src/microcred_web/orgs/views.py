@@ -28,16 +28,23 @@ from microcred_web.orgs.forms import (
     InviteForm,
     OrganisationSettingsForm,
     RolesForm,
-    TeamForm,
 )
 from microcred_web.orgs.models import Membership, Role, Team
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Signed-in people land in their organisation (or choose one); others sign in."""
+    """Signed-in people land in their organisation (or choose one); others sign in.
+
+    A fresh install (no organisation, no operator) goes to the first-run setup; an instance
+    operator without an organisation of their own goes to the operator console.
+    """
+    if selectors.install_is_fresh():
+        return redirect("instance:setup")
     if not request.user.is_authenticated:
         return redirect("accounts:sign_in")
     memberships = list(selectors.memberships_of_user(user=request.user))
+    if not memberships and getattr(request.user, "is_operator", False):
+        return redirect("instance:console")
     if len(memberships) == 1:
         return redirect("orgs:dashboard", slug=memberships[0].organisation.slug)
     return render(request, "orgs/choose.html", {"memberships": memberships})
@@ -231,68 +238,11 @@ def invitation_revoke(request: HttpRequest, ctx: OrgContext, invitation_id: int)
 # --- teams -------------------------------------------------------------------------------------
 
 
-@org_view(Role.ADMIN)
-def teams(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
-    return render(
-        request,
-        "orgs/teams.html",
-        {"ctx": ctx, "teams": selectors.team_list(organisation=ctx.organisation)},
-    )
-
-
 def _team_or_404(ctx: OrgContext, team_id: int) -> Team:
     team = selectors.team_get(organisation=ctx.organisation, team_id=team_id)
     if team is None:
         raise Http404("No such team.")
     return team
-
-
-@org_view(Role.ADMIN)
-def team_new(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
-    return _team_form_page(request, ctx, team=None)
-
-
-@org_view(Role.ADMIN)
-def team_edit(request: HttpRequest, ctx: OrgContext, team_id: int) -> HttpResponse:
-    return _team_form_page(request, ctx, team=_team_or_404(ctx, team_id))
-
-
-def _team_form_page(request: HttpRequest, ctx: OrgContext, *, team: Team | None) -> HttpResponse:
-    """Create a team (``team`` None) or edit one: the same form, page and error handling."""
-    initial = (
-        {
-            "name": team.name,
-            "managers": list(team.managers.all()),
-            "members": list(team.members.all()),
-        }
-        if team is not None
-        else None
-    )
-    form = TeamForm(request.POST or None, organisation=ctx.organisation, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        fields = {
-            "name": form.cleaned_data["name"],
-            "managers": form.cleaned_data["managers"],
-            "members": form.cleaned_data["members"],
-            "actor": ctx.user,
-            "ip": client_address(request),
-        }
-        try:
-            if team is None:
-                services.team_create(organisation=ctx.organisation, **fields)
-            else:
-                services.team_update(team=team, **fields)
-        except ApplicationError as error:
-            form.add_error(error.field, error.message)
-        else:
-            messages.success(request, _("Team created.") if team is None else _("Team saved."))
-            return redirect("orgs:teams", slug=ctx.organisation.slug)
-    return render(
-        request,
-        "orgs/team_form.html",
-        {"ctx": ctx, "form": form, "team": team},
-        status=_status(bool(form.errors)),
-    )
 
 
 @org_view(Role.ADMIN)
