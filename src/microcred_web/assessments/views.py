@@ -51,13 +51,19 @@ def _reviewable(ctx: OrgContext, assessment_id: int) -> Assessment:
     return assessment
 
 
-def _criteria_rows(assessment: Assessment, reflections: dict[str, str]) -> list[dict[str, Any]]:
+def _criteria_rows(
+    assessment: Assessment, reflections: dict[str, str], posted: Any = None
+) -> list[dict[str, Any]]:
+    """One row per criterion; ``posted`` (a refused review) keeps what the assessor chose."""
+    posted = posted or {}
     return [
         {
             "criterion": c,
             "key": str(c.public_id),
             "reflection": reflections.get(str(c.public_id), ""),
             "levels": list(c.levels.all()),
+            "picked": posted.get(f"level-{c.public_id}", ""),
+            "feedback": posted.get(f"feedback-{c.public_id}", ""),
         }
         for c in assessment.requirement.criteria.prefetch_related("levels")
     ]
@@ -403,7 +409,10 @@ def review(request: HttpRequest, ctx: OrgContext, assessment_id: int) -> HttpRes
             "ctx": ctx,
             "assessment": assessment,
             "latest": latest,
-            "rows": _criteria_rows(assessment, latest.reflections if latest else {}),
+            "rows": _criteria_rows(
+                assessment, latest.reflections if latest else {}, request.POST if error else None
+            ),
+            "posted": request.POST if error else {},
             "submissions": versions,
             "history": _history(assessment),
             "can_review": assessment.assessor_id == ctx.user.pk
