@@ -129,6 +129,7 @@ TABLE: dict[str, Row] = {
     "achievements:alignment_row": Row(org_kwargs(), org_page(ISSUERS)),
     "achievements:detail": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
     "achievements:edit": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "achievements:image": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
     "achievements:publish": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=405)),
     "achievements:archive": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=405)),
     "achievements:public": Row(PUBLIC_VERSION, site_page(404, 404)),
