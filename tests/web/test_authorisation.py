@@ -118,6 +118,7 @@ TABLE: dict[str, Row] = {
     "orgs:team_delete": Row(org_kwargs(team_id=lambda w: w.team.pk), org_page(ADMIN, ok=405)),
     "orgs:settings": Row(org_kwargs(), org_page(ADMIN)),
     "orgs:audit": Row(org_kwargs(), org_page(ADMIN)),
+    "orgs:audit_export": Row(org_kwargs(), org_page(ADMIN)),
     "api-v1:api-root": Row(NONE, site_page(404, 404)),
     "api-v1:openapi-json": Row(NONE, site_page(200, 200)),
     "api-v1:openapi-view": Row(NONE, site_page(200, 200)),

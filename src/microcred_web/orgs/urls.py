@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.orgs import views
+from microcred_web.orgs import views, views_audit
 
 app_name = "orgs"
 
@@ -37,5 +37,6 @@ urlpatterns = [
     path("teams/<int:team_id>/", views.team_edit, name="team_edit"),
     path("teams/<int:team_id>/delete/", views.team_delete, name="team_delete"),
     path("settings/", views.settings_view, name="settings"),
-    path("audit/", views.audit, name="audit"),
+    path("audit/", views_audit.audit, name="audit"),
+    path("audit/export.csv", views_audit.audit_export, name="audit_export"),
 ]
