@@ -198,6 +198,10 @@ TABLE: dict[str, Row] = {
     "learning:course_edit": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
     "learning:course_publish": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=405)),
     "learning:course_preview": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "learning:course_versions": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "learning:course_version_rollback": Row(
+        org_kwargs(course_id=NO_ID, number=lambda w: 1), org_page(ISSUERS, ok=405)
+    ),
     "learning:module_new": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=405)),
     "learning:module_edit": Row(
         org_kwargs(course_id=NO_ID, module_id=NO_ID), org_page(ISSUERS, ok=404)
