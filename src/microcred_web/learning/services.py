@@ -34,7 +34,7 @@ from microcred_web.learning.models import (
 )
 from microcred_web.learning.snapshot import course_snapshot
 from microcred_web.learning.uploads import upload_check
-from microcred_web.learning.video import NotAVideo, video_embed
+from microcred_web.learning.video import NotAVideo, NoVideoId, video_embed
 from microcred_web.orgs.models import Organisation
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -270,7 +270,7 @@ def _check_video_link(url: str) -> None:
     except NotAVideo as problem:
         message = (
             _("This link has no video in it: copy the address of the video's own page.")
-            if "id" in str(problem)
+            if isinstance(problem, NoVideoId)
             else _("Give a YouTube or Vimeo video link, or a link to an MP4 or WebM file.")
         )
         raise ApplicationError("video_url", message, field="url") from problem

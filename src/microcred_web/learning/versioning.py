@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
-from microcred_web.learning.models import Block, Course, CourseVersion, MediaFile, Module
+from microcred_web.learning.models import (
+    Block,
+    BlockKind,
+    Course,
+    CourseVersion,
+    MediaFile,
+    Module,
+)
 from microcred_web.learning.snapshot import Snapshot, course_snapshot
 
 ADDED, REMOVED, CHANGED, SAME = "added", "removed", "changed", "same"
@@ -34,6 +41,10 @@ class BlockChange:
     summary: str
     changes: list[FieldChange] = field(default_factory=list)
     moved: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return str(BlockKind(self.kind).label) if self.kind in BlockKind.values else self.kind
 
 
 @dataclass

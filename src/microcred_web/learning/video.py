@@ -37,6 +37,10 @@ class NotAVideo(ValueError):
     """The link is not a YouTube or Vimeo video, nor a video file."""
 
 
+class NoVideoId(NotAVideo):
+    """A YouTube or Vimeo link without a video in it (a channel, a search, a short id)."""
+
+
 def _youtube_id(host: str, path: str, query: str) -> str | None:
     parts = [p for p in path.split("/") if p]
     if host == "youtu.be":
@@ -68,13 +72,13 @@ def video_embed(url: str) -> VideoEmbed | None:
     if host in YOUTUBE_HOSTS or host in YOUTUBE_NOCOOKIE_HOSTS:
         video_id = _youtube_id(host, parts.path, parts.query)
         if not video_id or not _YOUTUBE_ID.match(video_id):
-            raise NotAVideo("no YouTube video id")
+            raise NoVideoId("no YouTube video id")
         embed = f"https://www.youtube-nocookie.com/embed/{video_id}"
         return VideoEmbed("youtube", "YouTube", video_id, embed)
     if host in VIMEO_HOSTS:
         video_id = _vimeo_id(host, parts.path)
         if not video_id:
-            raise NotAVideo("no Vimeo video id")
+            raise NoVideoId("no Vimeo video id")
         return VideoEmbed(
             "vimeo", "Vimeo", video_id, f"https://player.vimeo.com/video/{video_id}?dnt=1"
         )

@@ -53,12 +53,15 @@ def test_file_links_play_in_the_page_and_others_are_refused() -> None:
 
 def test_a_video_block_refuses_other_links_on_the_url_field(setup) -> None:
     module = setup.modules[0]
-    for bad in ("https://example.org/page.html", "https://www.youtube.com/watch?v=nope"):
+    for bad, says in (
+        ("https://example.org/page.html", "Give a YouTube or Vimeo video link"),
+        ("https://www.youtube.com/watch?v=nope", "This link has no video in it"),
+    ):
         with pytest.raises(ApplicationError) as refused:
             services.block_create(
                 module=module, actor=setup.admin, kind="video", values={"url": bad}
             )
-        assert refused.value.field == "url"
+        assert refused.value.field == "url" and refused.value.message.startswith(says)
     block = services.block_create(
         module=module,
         actor=setup.admin,
