@@ -381,6 +381,12 @@ TABLE: dict[str, Row] = {
     "assessments:policy": Row(org_kwargs(), org_page(ADMIN)),
     "assessments:observation": Row(org_kwargs(), org_page(OBSERVERS)),
     "assessments:team_expiries": Row(org_kwargs(), org_page(frozenset({"manager"}))),
+    "assessments:expiry_assign_refresher": Row(
+        org_kwargs(credential_id=NO_ID), org_page(frozenset({"manager"}), ok=405)
+    ),
+    "assessments:expiry_send_nudge": Row(
+        org_kwargs(credential_id=NO_ID), org_page(frozenset({"manager"}), ok=405)
+    ),
     "assessments:public_evidence": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "notifications:list": Row(org_kwargs(), org_page(ANY_MEMBER)),
     "notifications:read": Row(org_kwargs(), org_page(ANY_MEMBER, ok=405)),

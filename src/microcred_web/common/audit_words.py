@@ -194,6 +194,9 @@ CATALOGUE: dict[str, EventWords] = {
     "assessments.expiry_reminder_sent": W(
         _("Expiry reminder sent"), _("%(actor)s sent an expiry reminder")
     ),
+    "assessments.expiry_nudged": W(
+        _("Renewal reminder sent"), _("%(actor)s reminded %(recipient)s to renew ‘%(achievement)s’")
+    ),
     "assessments.credential_renewed": W(
         _("Credential renewed"), _("%(actor)s renewed a credential")
     ),
