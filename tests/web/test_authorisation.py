@@ -263,6 +263,7 @@ TABLE: dict[str, Row] = {
         org_kwargs(enrolment_id=NO_ID, attempt_id=NO_ID), org_page(ANY_MEMBER, ok=405)
     ),
     "learning:team": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
+    "learning:team_export": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
     "learning:assign": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
     "learning:media": Row(org_kwargs(public_id=NO_UUID), org_page(ANY_MEMBER, ok=404)),
     # award rules (unknown achievement: allowed roles reach the view and get 404)

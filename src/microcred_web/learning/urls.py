@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.learning import views, views_learner, views_versions
+from microcred_web.learning import views, views_learner, views_team_export, views_versions
 
 app_name = "learning"
 
@@ -67,6 +67,11 @@ urlpatterns = [
         name="attempt_submit",
     ),
     path("o/<slug:slug>/learning/team/", views_learner.team, name="team"),
+    path(
+        "o/<slug:slug>/learning/team/progress.csv",
+        views_team_export.team_export,
+        name="team_export",
+    ),
     path("o/<slug:slug>/learning/assign/", views_learner.assign, name="assign"),
     path("o/<slug:slug>/learning/media/<uuid:public_id>", views_learner.media, name="media"),
 ]
