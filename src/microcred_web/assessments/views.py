@@ -23,6 +23,7 @@ from microcred_web.assessments.models import (
     Decision,
     RequirementKind,
 )
+from microcred_web.assessments.submission_diff import latest_changes
 from microcred_web.common.errors import ApplicationError
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
@@ -414,6 +415,7 @@ def review(request: HttpRequest, ctx: OrgContext, assessment_id: int) -> HttpRes
             ),
             "posted": request.POST if error else {},
             "submissions": versions,
+            "changes": latest_changes(versions),
             "history": _history(assessment),
             "can_review": assessment.assessor_id == ctx.user.pk
             and assessment.status == AssessmentStatus.SUBMITTED,
