@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axe_steps import serious_violations
 from playwright.sync_api import Page, expect
 
 ADMIN = "admin@northwind.example"
@@ -15,6 +16,7 @@ def test_admin_filters_the_audit_log(signed_in, shot) -> None:
     expect(rows.first).to_be_visible()
     expect(page.locator("table.audit-log")).not_to_contain_text("achievements.achievement_")
     shot("audit-all")
+    assert serious_violations(page) == []
 
     page.get_by_label("What").select_option(label="Achievement published")
     page.get_by_role("button", name="Filter").click()
@@ -32,6 +34,7 @@ def test_admin_filters_the_audit_log(signed_in, shot) -> None:
     page.get_by_role("button", name="Filter").click()
     expect(page.locator("#id_until_error")).to_contain_text("before the start date")
     shot("audit-filtered")
+    assert serious_violations(page) == []
 
     page.get_by_role("link", name="Clear filters").click()
     expect(page.get_by_label("What")).to_have_value("")

@@ -4,6 +4,7 @@ per browser), then the course's versions compared block by block and rolled back
 
 from __future__ import annotations
 
+from axe_steps import serious_violations
 from playwright.sync_api import Page, Request, Route, expect
 
 ADMIN = "admin@northwind.example"
@@ -48,6 +49,7 @@ def test_video_consent_then_course_diff_and_rollback(signed_in, shot) -> None:
     expect(embed.locator("iframe")).to_have_count(0)
     assert third_party == []  # the placeholder loads nothing from YouTube or Vimeo
     shot("video-consent")
+    assert serious_violations(page) == []
     embed.get_by_role("button", name="Play the video from YouTube").click()
     frame = embed.locator("iframe")
     expect(frame).to_have_attribute("src", NOCOOKIE)
@@ -75,6 +77,7 @@ def test_video_consent_then_course_diff_and_rollback(signed_in, shot) -> None:
     expect(added).to_have_count(1)
     expect(added).to_contain_text("Lifting, filmed")
     shot("course-diff")
+    assert serious_violations(page) == []
     page.get_by_role("button", name="Roll back to version 1").click()
     expect(page.get_by_text("The draft is now version 1 again")).to_be_visible()
     expect(page.get_by_text("No differences.")).to_be_visible()
