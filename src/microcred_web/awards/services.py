@@ -215,11 +215,12 @@ def award_issue(
         )
     source_key = f"award:{achievement.pk}:{user.pk}"
     # the person may hold one already (issued by hand, in bulk, of an earlier version)
-    credential = credential_held(
+    held = credential_held(
         organisation=organisation,
         version_ids=list(achievement.versions.values_list("pk", flat=True)),
         user=user,
-    ) or _issue_for_award(organisation, version, user, source_key)
+    )
+    credential = held or _issue_for_award(organisation, version, user, source_key)
     Credential.objects.filter(pk=credential.pk, recipient_user__isnull=True).update(
         recipient_user=user
     )
@@ -232,6 +233,8 @@ def award_issue(
                     "organisation": organisation,
                     "credential": credential,
                     "earned_at": earned_at,
+                    # a credential they already held is not news: no "New credential" banner
+                    "seen_at": timezone.now() if held is not None else None,
                 },
             )
             if created:

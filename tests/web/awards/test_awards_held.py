@@ -67,6 +67,7 @@ def test_an_award_rule_does_not_issue_a_second_active_credential(client, place) 
     assert held(place, achievement) == [existing]
     award = Award.objects.get(achievement=achievement, user=place.learner)
     assert award.credential == existing
+    assert award.seen_at is not None  # already held: not shown as a "New credential"
 
 
 @pytest.mark.django_db
