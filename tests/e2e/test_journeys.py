@@ -50,7 +50,8 @@ def test_each_demo_role_sees_only_its_sections(signed_in, shot, email: str) -> N
     role = email.split("@")[0]
     shot(f"dashboard-{role}")
     for section in ROLE_SECTIONS[email]:
-        page.get_by_role("navigation", name="Sections").get_by_role("link", name=section).click()
+        nav = page.get_by_role("navigation", name="Sections")
+        nav.get_by_role("link", name=section, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         expect(page.locator("nav a[aria-current=page]")).to_have_text(section)
         shot(f"{role}-{section.lower().replace(' ', '-')}")

@@ -137,6 +137,7 @@ TABLE: dict[str, Row] = {
     "orgs:team_delete": Row(org_kwargs(team_id=lambda w: w.team.pk), org_page(ADMIN, ok=405)),
     "orgs:settings": Row(org_kwargs(), org_page(ADMIN)),
     "orgs:audit": Row(org_kwargs(), org_page(ADMIN)),
+    "orgs:audit_export": Row(org_kwargs(), org_page(ADMIN)),
     "api-v1:api-root": Row(NONE, site_page(404, 404)),
     "api-v1:openapi-json": Row(NONE, site_page(200, 200)),
     "api-v1:openapi-view": Row(NONE, site_page(200, 200)),
@@ -148,6 +149,7 @@ TABLE: dict[str, Row] = {
     "achievements:alignment_row": Row(org_kwargs(), org_page(ISSUERS)),
     "achievements:detail": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
     "achievements:edit": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "achievements:image": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
     "achievements:publish": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=405)),
     "achievements:archive": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=405)),
     "achievements:public": Row(PUBLIC_VERSION, site_page(404, 404)),
@@ -219,6 +221,10 @@ TABLE: dict[str, Row] = {
     "learning:course_edit": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
     "learning:course_publish": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=405)),
     "learning:course_preview": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "learning:course_versions": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "learning:course_version_rollback": Row(
+        org_kwargs(course_id=NO_ID, number=lambda w: 1), org_page(ISSUERS, ok=405)
+    ),
     "learning:module_new": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=405)),
     "learning:module_edit": Row(
         org_kwargs(course_id=NO_ID, module_id=NO_ID), org_page(ISSUERS, ok=404)
@@ -280,6 +286,7 @@ TABLE: dict[str, Row] = {
         org_kwargs(enrolment_id=NO_ID, attempt_id=NO_ID), org_page(ANY_MEMBER, ok=405)
     ),
     "learning:team": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
+    "learning:team_export": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
     "learning:assign": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
     "learning:media": Row(org_kwargs(public_id=NO_UUID), org_page(ANY_MEMBER, ok=404)),
     # award rules (unknown achievement: allowed roles reach the view and get 404)
@@ -420,6 +427,12 @@ TABLE: dict[str, Row] = {
     "assessments:policy": Row(org_kwargs(), org_page(ADMIN)),
     "assessments:observation": Row(org_kwargs(), org_page(OBSERVERS)),
     "assessments:team_expiries": Row(org_kwargs(), org_page(frozenset({"manager"}))),
+    "assessments:expiry_assign_refresher": Row(
+        org_kwargs(credential_id=NO_ID), org_page(frozenset({"manager"}), ok=405)
+    ),
+    "assessments:expiry_send_nudge": Row(
+        org_kwargs(credential_id=NO_ID), org_page(frozenset({"manager"}), ok=405)
+    ),
     "assessments:public_evidence": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     "notifications:list": Row(org_kwargs(), org_page(ANY_MEMBER)),
     "notifications:read": Row(org_kwargs(), org_page(ANY_MEMBER, ok=405)),

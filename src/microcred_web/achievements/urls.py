@@ -20,6 +20,11 @@ urlpatterns = [
         "o/<slug:slug>/achievements/<int:achievement_id>/edit/", views.achievement_edit, name="edit"
     ),
     path(
+        "o/<slug:slug>/achievements/<int:achievement_id>/image",
+        views.achievement_image,
+        name="image",
+    ),
+    path(
         "o/<slug:slug>/achievements/<int:achievement_id>/publish/",
         views.achievement_publish,
         name="publish",

@@ -287,6 +287,20 @@ def public_page_context(version: AchievementVersion, document: dict[str, Any]) -
     }
 
 
+@org_view(*EDITORS)
+@require_GET
+def achievement_image(
+    request: HttpRequest, ctx: OrgContext, achievement_id: int
+) -> HttpResponseBase:
+    """The working copy's image (a draft's, or an edit not published yet), for its editors."""
+    achievement = _achievement_or_404(ctx, achievement_id)
+    if not achievement.image or not achievement.image.storage.exists(achievement.image.name):
+        raise Http404("No image.")
+    response = FileResponse(achievement.image.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
 @require_GET
 def public_image(request: HttpRequest, public_id: UUID, number: int) -> HttpResponseBase:
     version = selectors.achievement_version_public(public_id=public_id, number=number)

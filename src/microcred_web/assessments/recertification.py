@@ -356,6 +356,7 @@ def recertification_complete(
         actor=None,
         source="recertification",
         now=now,
+        renews_until=old.valid_until,
     )
     if not created:
         return None

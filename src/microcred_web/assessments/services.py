@@ -502,11 +502,11 @@ def assessment_review(
     if decision not in Decision.values:
         raise ApplicationError("decision", _("Choose competent or not yet."), "decision")
     chosen, score = _rubric_levels(assessment, levels)
-    if decision == Decision.NOT_YET and not (
-        comment.strip() or any(v.strip() for v in feedback.values())
-    ):
+    if decision == Decision.NOT_YET and not comment.strip():  # the form's overall feedback
         raise ApplicationError(
-            "feedback_missing", _("Tell the learner what to improve."), "comment"
+            "feedback_missing",
+            _("Give overall feedback: tell the learner what to improve."),
+            "comment",
         )
     review = Review.objects.create(
         assessment=assessment,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.assessments import views, views_referee, views_setup
+from microcred_web.assessments import views, views_expiries, views_referee, views_setup
 
 app_name = "assessments"
 
@@ -40,6 +40,16 @@ urlpatterns = [
     path(ORG + "assessments/settings/", views_setup.policy, name="policy"),
     path(ORG + "observations/", views_setup.observation, name="observation"),
     path(ORG + "team-expiries/", views_setup.team_expiries, name="team_expiries"),
+    path(
+        ORG + "team-expiries/<int:credential_id>/refresher/",
+        views_expiries.expiry_assign_refresher,
+        name="expiry_assign_refresher",
+    ),
+    path(
+        ORG + "team-expiries/<int:credential_id>/nudge/",
+        views_expiries.expiry_send_nudge,
+        name="expiry_send_nudge",
+    ),
     path("evidence/<uuid:public_id>/", views.public_evidence, name="public_evidence"),
     path("referee/<str:token>/", views_referee.referee, name="referee"),
 ]

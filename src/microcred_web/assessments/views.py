@@ -24,6 +24,7 @@ from microcred_web.assessments.models import (
     RequirementKind,
 )
 from microcred_web.assessments.referees import referee_requests_of
+from microcred_web.assessments.submission_diff import latest_changes
 from microcred_web.common.errors import ApplicationError
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
@@ -52,13 +53,19 @@ def _reviewable(ctx: OrgContext, assessment_id: int) -> Assessment:
     return assessment
 
 
-def _criteria_rows(assessment: Assessment, reflections: dict[str, str]) -> list[dict[str, Any]]:
+def _criteria_rows(
+    assessment: Assessment, reflections: dict[str, str], posted: Any = None
+) -> list[dict[str, Any]]:
+    """One row per criterion; ``posted`` (a refused review) keeps what the assessor chose."""
+    posted = posted or {}
     return [
         {
             "criterion": c,
             "key": str(c.public_id),
             "reflection": reflections.get(str(c.public_id), ""),
             "levels": list(c.levels.all()),
+            "picked": posted.get(f"level-{c.public_id}", ""),
+            "feedback": posted.get(f"feedback-{c.public_id}", ""),
         }
         for c in assessment.requirement.criteria.prefetch_related("levels")
     ]
@@ -405,8 +412,12 @@ def review(request: HttpRequest, ctx: OrgContext, assessment_id: int) -> HttpRes
             "ctx": ctx,
             "assessment": assessment,
             "latest": latest,
-            "rows": _criteria_rows(assessment, latest.reflections if latest else {}),
+            "rows": _criteria_rows(
+                assessment, latest.reflections if latest else {}, request.POST if error else None
+            ),
+            "posted": request.POST if error else {},
             "submissions": versions,
+            "changes": latest_changes(versions),
             "history": _history(assessment),
             "referee_requests": referee_requests_of(assessment),
             "can_review": assessment.assessor_id == ctx.user.pk

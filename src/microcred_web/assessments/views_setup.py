@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from microcred_web.accounts.models import User
 from microcred_web.achievements.models import Achievement
 from microcred_web.assessments import definitions, selectors, services
+from microcred_web.assessments.expiry_actions import refresher_for
 from microcred_web.assessments.models import (
     RecertificationCase,
     RecertificationStatus,
@@ -274,6 +275,7 @@ def team_expiries(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
                     "status": c.status_at(now),
                     "days": (c.valid_until - now).days if c.valid_until else None,
                     "superseded": selectors.supersession(c)[1] is not None,
+                    "refresher": refresher_for(c),
                 }
                 for c in credentials
             ],

@@ -29,6 +29,8 @@ from microcred_web.awards.localised_rules import achievement_name, localised_rul
 from microcred_web.awards.models import Award, AwardRule
 from microcred_web.awards.services import personal_rules
 from microcred_web.awards.wording import rule_wording
+from microcred_web.issuing.holders import credentials_held_by
+from microcred_web.issuing.models import Credential
 from microcred_web.learning.selectors import learning_choices
 from microcred_web.orgs.models import Organisation, Team
 
@@ -159,7 +161,19 @@ class Goal:
     summary: str
     decision: Decision
     award: Award | None
+    held: Credential | None = None  # an active credential of it, however it was issued
     name: str = ""  # the achievement's name in the reader's language
+
+    @property
+    def credential(self) -> Credential | None:
+        """The credential that makes the goal done: the award's, else one the person holds."""
+        if self.award is not None and self.award.credential is not None:
+            return self.award.credential
+        return self.held
+
+    @property
+    def progress(self) -> float:
+        return 1.0 if self.credential is not None else self.decision.progress
 
 
 def goals_for(*, organisation: Organisation, user: User) -> list[Goal]:
@@ -182,6 +196,7 @@ def goals_for(*, organisation: Organisation, user: User) -> list[Goal]:
             "credential"
         )
     }
+    held = credentials_held_by(organisation=organisation, user=user)
     goals = []
     w = rule_wording()
     # a learner pinned to a pathway version sees (and is issued by) that version's rule
@@ -199,10 +214,11 @@ def goals_for(*, organisation: Organisation, user: User) -> list[Goal]:
                 summarise(rule, w),
                 evaluate(rule, ix, w),
                 awards.get(award_rule.achievement_id),
+                held.get(award_rule.achievement_id),
                 name=achievement_name(award_rule.achievement),
             )
         )
-    goals.sort(key=lambda g: (g.award is None and not g.decision.earned, -g.decision.progress))
+    goals.sort(key=lambda g: (g.credential is None and not g.decision.earned, -g.progress))
     return goals
 
 

@@ -30,12 +30,13 @@ from microcred.rules import (
     summarise,
 )
 from microcred_web.accounts.models import User
-from microcred_web.achievements.models import Achievement, AchievementStatus
+from microcred_web.achievements.models import Achievement, AchievementStatus, AchievementVersion
 from microcred_web.assessments.selectors import credential_extras
 from microcred_web.awards.facts import achievement_ref, person_indexes
 from microcred_web.awards.models import Award, AwardRule
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
+from microcred_web.issuing.holders import credential_held
 from microcred_web.issuing.models import Credential
 from microcred_web.issuing.services import RecipientInput, credentials_issue
 from microcred_web.orgs.models import Organisation
@@ -204,13 +205,54 @@ def award_issue(
     *, organisation: Organisation, achievement: Achievement, user: User, earned_at: Any
 ) -> Award:
     """Issue ``achievement``'s current version to ``user`` once, record the award and link the
-    credential to the person. Safe to run twice or concurrently: one credential, one award."""
+    credential to the person. Safe to run twice or concurrently: one credential, one award.
+    A person who already holds an active credential of the achievement (of any version, however
+    issued) gets no second one: the award records the credential they hold."""
     version = achievement.current_version
     if version is None:
         raise ApplicationError(
             "not_published", _("The achievement has no published version."), "achievement"
         )
     source_key = f"award:{achievement.pk}:{user.pk}"
+    # the person may hold one already (issued by hand, in bulk, of an earlier version)
+    held = credential_held(
+        organisation=organisation,
+        version_ids=list(achievement.versions.values_list("pk", flat=True)),
+        user=user,
+    )
+    credential = held or _issue_for_award(organisation, version, user, source_key)
+    Credential.objects.filter(pk=credential.pk, recipient_user__isnull=True).update(
+        recipient_user=user
+    )
+    try:
+        with transaction.atomic():
+            award, created = Award.objects.get_or_create(
+                achievement=achievement,
+                user=user,
+                defaults={
+                    "organisation": organisation,
+                    "credential": credential,
+                    "earned_at": earned_at,
+                    # a credential they already held is not news: no "New credential" banner
+                    "seen_at": timezone.now() if held is not None else None,
+                },
+            )
+            if created:
+                audit_record(
+                    action="awards.awarded",
+                    organisation=organisation,
+                    target=achievement,
+                    data={"achievement": achievement.name, "recipient": user.email},
+                )
+    except IntegrityError:  # a concurrent evaluation recorded it first
+        award = Award.objects.get(achievement=achievement, user=user)
+    return award
+
+
+def _issue_for_award(
+    organisation: Organisation, version: AchievementVersion, user: User, source_key: str
+) -> Credential:
+    achievement = version.achievement
     # accepted assessments of this achievement travel in the credential (OB 3.0 result/evidence)
     evidence, result = credential_extras(
         organisation=organisation, user_id=user.pk, achievement_id=achievement.pk
@@ -233,31 +275,7 @@ def award_issue(
         source="award",
     )
     # issued now, or by a concurrent evaluation a moment ago: the source key finds it
-    credential = Credential.objects.get(organisation=organisation, source_key=source_key)
-    Credential.objects.filter(pk=credential.pk, recipient_user__isnull=True).update(
-        recipient_user=user
-    )
-    try:
-        with transaction.atomic():
-            award, created = Award.objects.get_or_create(
-                achievement=achievement,
-                user=user,
-                defaults={
-                    "organisation": organisation,
-                    "credential": credential,
-                    "earned_at": earned_at,
-                },
-            )
-            if created:
-                audit_record(
-                    action="awards.awarded",
-                    organisation=organisation,
-                    target=achievement,
-                    data={"achievement": achievement.name, "recipient": user.email},
-                )
-    except IntegrityError:  # a concurrent evaluation recorded it first
-        award = Award.objects.get(achievement=achievement, user=user)
-    return award
+    return Credential.objects.get(organisation=organisation, source_key=source_key)
 
 
 def awards_mark_seen(*, organisation: Organisation, user: User, award_ids: Iterable[int]) -> int:

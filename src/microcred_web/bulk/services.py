@@ -49,6 +49,7 @@ from microcred_web.bulk.models import (
 )
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
+from microcred_web.issuing.holders import recipients_already_holding
 from microcred_web.issuing.services import (
     PreparedBatch,
     RecipientInput,
@@ -177,8 +178,8 @@ def bulk_preview(
     problems = check_mapping(mapping, list(job.header))
     if problems:
         raise ApplicationError("bulk_mapping", " ".join(problems), field="mapping")
-    held_emails, held_dids = selectors.recipients_already_holding(
-        organisation=job.organisation, achievement_version=job.achievement_version
+    held_emails, held_dids = recipients_already_holding(
+        organisation=job.organisation, version_ids=[job.achievement_version_id]
     )
     seen: dict[str, int] = {}
     outcomes: list[BulkRowProblem] = []
@@ -402,9 +403,9 @@ def _chunk_plan(job: BulkJob, chunk: BulkChunk) -> _ChunkPlan:
                 problems.append(_problem(job, row.number, RowOutcome.ERROR, recipient.problems))
             else:
                 recipients.append(recipient)
-    held_emails, held_dids = selectors.recipients_already_holding(
+    held_emails, held_dids = recipients_already_holding(
         organisation=job.organisation,
-        achievement_version=job.achievement_version,
+        version_ids=[job.achievement_version_id],
         emails=[r.email for r in recipients if r.email],
         dids=[r.did for r in recipients if r.did],
         excluding_source_prefix=f"{job.pk}:",

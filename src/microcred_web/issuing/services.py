@@ -9,13 +9,12 @@ Contract used by the ``bulk`` and ``rendering`` apps (keep stable): :class:`Reci
 
 from __future__ import annotations
 
-import calendar
 import json
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from typing import Any
 
 from django.apps import apps
@@ -41,12 +40,13 @@ from microcred.suites import eddsa_rdfc_2022
 from microcred.verification.signed_content import signed_content_problems
 from microcred_web.accounts.models import User
 from microcred_web.accounts.services import user_create
-from microcred_web.achievements.models import AchievementStatus, AchievementVersion, ExpiryPolicy
+from microcred_web.achievements.models import AchievementStatus, AchievementVersion
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.hashing import token_hash
 from microcred_web.common.ids import uuid7
 from microcred_web.common.services import audit_record
 from microcred_web.common.text_input import holds_unpaired_surrogate, refuse_unpaired_surrogates
+from microcred_web.issuing.expiry import valid_until_for
 from microcred_web.issuing.identity import absolute_url, issuer_profile_dict
 from microcred_web.issuing.models import (
     ApiKey,
@@ -227,23 +227,6 @@ def _check_recipient(
     return _Checked(email, did, name, evidence, result, source_key)
 
 
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def valid_until_for(version: AchievementVersion, issued_at: datetime) -> datetime | None:
-    """``validUntil`` from the version's expiry policy (end of day UTC for fixed dates)."""
-    if version.expiry_policy == ExpiryPolicy.FIXED_DATE and version.expiry_date:
-        return datetime.combine(version.expiry_date, time(23, 59, 59), tzinfo=UTC)
-    if version.expiry_policy == ExpiryPolicy.MONTHS and version.expiry_months:
-        issued = issued_at.astimezone(UTC)
-        day = _add_months(issued.date(), int(version.expiry_months))
-        return datetime.combine(day, issued.time().replace(microsecond=0), tzinfo=UTC)
-    return None
-
-
 def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -269,10 +252,12 @@ def _credential_url_parts() -> tuple[str, str]:
 
 
 def _template(
-    organisation: Organisation, version: AchievementVersion, now: datetime
+    organisation: Organisation,
+    version: AchievementVersion,
+    now: datetime,
+    valid_until: datetime | None,
 ) -> dict[str, Any]:
     """The parts every credential of the batch shares (issuer, achievement, validity)."""
-    valid_until = valid_until_for(version, now)
     contexts = [
         "https://www.w3.org/ns/credentials/v2",
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
@@ -407,6 +392,7 @@ def credentials_prepare(
     now: datetime | None = None,
     deliver: bool = True,
     look_up_stored_keys: bool = True,
+    renews_until: datetime | None = None,
 ) -> PreparedBatch:
     """Validate, reserve status indexes (one short transaction) and sign, with no
     transaction open while signing. Nothing but the reservation is written.
@@ -416,6 +402,7 @@ def credentials_prepare(
     can be stored yet (a bulk chunk on its first attempt) passes ``look_up_stored_keys=False``
     to skip that lookup; the insert's ``ON CONFLICT DO NOTHING`` still settles any race.
     Raises ApplicationError naming ``recipients[i].<field>`` for an invalid recipient.
+    ``renews_until``: the end date of the credential a renewal replaces (see issuing.expiry).
     """
     moment = (now or timezone.now()).replace(microsecond=0)
     cache: dict[str, dict[str, Any]] = {}
@@ -433,7 +420,7 @@ def credentials_prepare(
                 continue
             taken.add(item.source_key)
         todo.append(item)
-    valid_until = valid_until_for(achievement_version, moment)
+    valid_until = valid_until_for(achievement_version, moment, renews_until)
     batch = PreparedBatch(
         organisation=organisation,
         achievement_version=achievement_version,
@@ -448,7 +435,7 @@ def credentials_prepare(
         return batch
     # Everything shared by the batch, computed once: template (issuer profile, achievement),
     # URL prefixes, the decrypted key.
-    template = _template(organisation, achievement_version, moment)
+    template = _template(organisation, achievement_version, moment, valid_until)
     # versions frozen with the earlier EU extension terms are issued with published terms only
     achievement = with_published_terms(achievement_version.achievement_json)
     issuer_key, pair = signing_key_for(organisation=organisation)
@@ -615,6 +602,7 @@ def credentials_issue(
     source: str,
     now: datetime | None = None,
     deliver: bool = True,
+    renews_until: datetime | None = None,
 ) -> list[Credential]:
     """Issue one signed credential per recipient, all or nothing.
 
@@ -635,6 +623,7 @@ def credentials_issue(
         source=source,
         now=now,
         deliver=deliver,
+        renews_until=renews_until,
     )
     with transaction.atomic():
         created = credentials_store(

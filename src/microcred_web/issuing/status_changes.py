@@ -79,7 +79,7 @@ def _change_status(
         locked = list(
             Credential.objects.select_for_update()
             .filter(pk__in=[c.pk for c in credentials])
-            .select_related("organisation")
+            .select_related("organisation", "achievement_version")
             .order_by("pk")
         )
         organisations = {c.organisation_id for c in locked}
@@ -105,7 +105,11 @@ def _change_status(
                 actor=actor,
                 organisation=credential.organisation,
                 target=credential,
-                data={"reason": reason, "recipient": credential.recipient_label},
+                data={
+                    "reason": reason,
+                    "recipient": credential.recipient_label,
+                    "achievement": credential.achievement_version.name,
+                },
             )
         for list_id, values in sorted(by_list.items()):
             status_values_set(status_list=StatusList(pk=list_id), values=values, now=moment)

@@ -131,6 +131,10 @@ def _answers_that_pass(attempt: QuizAttempt) -> dict[str, Any]:
     return answers
 
 
+#: Vimeo's own sample film (privacy-enhanced player, shown only after the learner agrees)
+DEMO_VIDEO = "https://vimeo.com/76979871"
+
+
 @transaction.atomic
 def _build(organisation: Organisation, author: User) -> Course:
     course = services.course_create(
@@ -164,6 +168,16 @@ def _build(organisation: Organisation, author: User) -> Course:
     last = course.modules.order_by("-position").first()
     assert last is not None
     services.block_create(module=last, actor=author, kind="quiz", values={"quiz_id": quiz.pk})
+    services.course_publish(course=course, actor=author)
+    # version 2 adds a video: the demo shows a version diff and a consent-first embed
+    first = course.modules.order_by("position").first()
+    assert first is not None
+    services.block_create(
+        module=first,
+        actor=author,
+        kind="video",
+        values={"url": DEMO_VIDEO, "caption": "A short film to watch before you lift"},
+    )
     services.course_publish(course=course, actor=author)
     course.refresh_from_db()
     return course

@@ -34,6 +34,7 @@ from microcred_web.learning.models import (
 )
 from microcred_web.learning.snapshot import course_snapshot
 from microcred_web.learning.uploads import upload_check
+from microcred_web.learning.video import NotAVideo, NoVideoId, video_embed
 from microcred_web.orgs.models import Organisation
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -238,6 +239,8 @@ def _block_values(
         raise ApplicationError(
             "url", _("Links must start with https:// (secure addresses only)."), field="url"
         )
+    if kind == BlockKind.VIDEO and url:
+        _check_video_link(url)
     if kind in MEDIA_KINDS and not url and not has_media:
         raise ApplicationError(
             "required", _("Upload a file or give an https:// link."), field="upload"
@@ -259,6 +262,18 @@ def _block_values(
         "url": url if kind in MEDIA_KINDS else "",
         "quiz": quiz,
     }
+
+
+def _check_video_link(url: str) -> None:
+    try:
+        video_embed(url)
+    except NotAVideo as problem:
+        message = (
+            _("This link has no video in it: copy the address of the video's own page.")
+            if isinstance(problem, NoVideoId)
+            else _("Give a YouTube or Vimeo video link, or a link to an MP4 or WebM file.")
+        )
+        raise ApplicationError("video_url", message, field="url") from problem
 
 
 def media_store(*, organisation: Organisation, upload: UploadedFile, kind: str) -> MediaFile:

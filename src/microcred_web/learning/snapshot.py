@@ -12,6 +12,7 @@ from typing import Any
 
 from microcred_web.achievements.markdown import render_markdown
 from microcred_web.learning.models import Course
+from microcred_web.learning.video import NotAVideo, VideoEmbed, video_embed
 
 Snapshot = dict[str, Any]
 
@@ -104,6 +105,16 @@ class BlockView:
     quiz_pass_mark: int = 0
     quiz_max_attempts: int = 0
     lang: str = ""
+
+    @property
+    def embed(self) -> VideoEmbed | None:
+        """A YouTube or Vimeo video's privacy-enhanced embed (None for files and other links)."""
+        if self.kind != "video" or self.media or not self.url:
+            return None
+        try:
+            return video_embed(self.url)
+        except NotAVideo:
+            return None
 
 
 @dataclass

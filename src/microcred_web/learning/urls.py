@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.learning import views, views_learner
+from microcred_web.learning import views, views_learner, views_team_export, views_versions
 
 app_name = "learning"
 
@@ -21,6 +21,12 @@ urlpatterns = [
     path(C + "edit/", views.course_edit, name="course_edit"),
     path(C + "publish/", views.course_publish, name="course_publish"),
     path(C + "preview/", views.course_preview, name="course_preview"),
+    path(C + "versions/", views_versions.course_versions, name="course_versions"),
+    path(
+        C + "versions/<int:number>/rollback/",
+        views_versions.course_version_rollback,
+        name="course_version_rollback",
+    ),
     path(C + "modules/new/", views.module_new, name="module_new"),
     path(M, views.module_edit, name="module_edit"),
     path(M + "move/", views.module_move, name="module_move"),
@@ -61,6 +67,11 @@ urlpatterns = [
         name="attempt_submit",
     ),
     path("o/<slug:slug>/learning/team/", views_learner.team, name="team"),
+    path(
+        "o/<slug:slug>/learning/team/progress.csv",
+        views_team_export.team_export,
+        name="team_export",
+    ),
     path("o/<slug:slug>/learning/assign/", views_learner.assign, name="assign"),
     path("o/<slug:slug>/learning/media/<uuid:public_id>", views_learner.media, name="media"),
 ]

@@ -43,6 +43,7 @@ from microcred_web.learning.models import (
 )
 from microcred_web.learning.snapshot import course_snapshot, localised
 from microcred_web.learning.translation import course_translate_machine, translation_backends
+from microcred_web.learning.video import allows_video_frames
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
 
@@ -182,6 +183,7 @@ def course_publish(request: HttpRequest, ctx: OrgContext, course_id: int) -> Htt
 
 
 @org_view(*AUTHORS)
+@allows_video_frames
 def course_preview(request: HttpRequest, ctx: OrgContext, course_id: int) -> HttpResponse:
     """The draft exactly as a learner will see it (same template, same snapshot rendering)."""
     course = _course(ctx, course_id)
@@ -229,6 +231,7 @@ def module_new(request: HttpRequest, ctx: OrgContext, course_id: int) -> HttpRes
 
 
 @org_view(*AUTHORS)
+@allows_video_frames
 def module_edit(
     request: HttpRequest, ctx: OrgContext, course_id: int, module_id: int
 ) -> HttpResponse:

@@ -19,6 +19,7 @@ from microcred_web.learning import progress, selectors
 from microcred_web.learning.forms import AssignForm, CourseChoiceForm
 from microcred_web.learning.models import Enrolment, MediaFile, QuizAttempt
 from microcred_web.learning.snapshot import localised, snapshot_quiz
+from microcred_web.learning.video import allows_video_frames
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
 
@@ -141,6 +142,7 @@ def _attempt_view(attempt: QuizAttempt, *, reveal: bool) -> dict[str, Any]:
 
 
 @org_view()
+@allows_video_frames
 def player(request: HttpRequest, ctx: OrgContext, enrolment_id: int) -> HttpResponse:
     enrolment = _enrolment(ctx, enrolment_id)
     try:

@@ -65,13 +65,16 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("Assessments"),
         "assessments:queue",
         (Role.ASSESSOR, Role.ADMIN),
-        (
-            "assessments:review",
-            "assessments:requirements",
-            "assessments:requirement",
-            "assessments:policy",
-        ),
+        ("assessments:review",),
     ),
+    # the admin sets assessments up here (requirements, then the organisation's settings)
+    NavItem(
+        _("Requirements"),
+        "assessments:requirements",
+        (Role.ADMIN,),
+        ("assessments:requirement",),
+    ),
+    NavItem(_("Assessment settings"), "assessments:policy", (Role.ADMIN,)),
     NavItem(_("Observations"), "assessments:observation", (Role.MANAGER, Role.ASSESSOR)),
     NavItem(
         _("Courses"),
@@ -90,6 +93,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
             "learning:question_new",
             "learning:question_edit",
             "learning:translations",
+            "learning:course_versions",
         ),
     ),
     NavItem(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.orgs import views, views_import, views_teams
+from microcred_web.orgs import views, views_audit, views_import, views_teams
 
 app_name = "orgs"
 
@@ -59,5 +59,6 @@ urlpatterns = [
     ),
     path("teams/<int:team_id>/delete/", views.team_delete, name="team_delete"),
     path("settings/", views.settings_view, name="settings"),
-    path("audit/", views.audit, name="audit"),
+    path("audit/", views_audit.audit, name="audit"),
+    path("audit/export.csv", views_audit.audit_export, name="audit_export"),
 ]

@@ -18,7 +18,6 @@ from microcred_web.accounts.models import User
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.htmx import is_htmx
 from microcred_web.common.http import client_address
-from microcred_web.common.selectors import audit_event_list
 from microcred_web.orgs import selectors, services
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.dashboard import dashboard_cards
@@ -292,14 +291,6 @@ def settings_view(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     return render(
         request, "orgs/settings.html", {"ctx": ctx, "form": form}, status=_status(bool(form.errors))
     )
-
-
-@org_view(Role.ADMIN)
-def audit(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
-    page = Paginator(audit_event_list(organisation=ctx.organisation), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "orgs/audit.html", {"ctx": ctx, "page": page})
 
 
 # --- invitations (public link) -----------------------------------------------------------------

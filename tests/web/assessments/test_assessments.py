@@ -66,6 +66,7 @@ def test_portfolio_resubmission_then_accepted_issues_verified_credential(
             decision="not_yet",
             levels=_levels(portfolio, 0),
             feedback={str(portfolio.criteria.first().public_id): "Show the lift plan."},
+            comment="Add the lift plan to your evidence.",
         )
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.NOT_YET

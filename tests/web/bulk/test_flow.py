@@ -302,11 +302,11 @@ def test_a_first_attempt_skips_the_key_lookup_and_still_stores_each_row_once(
 def test_already_holding_lookups_use_the_e_mail_index_without_statistics(org_issuer) -> None:
     """Without statistics PostgreSQL reads the whole table for ``IN (500 values)``; every
     chunk of a bulk job did, and a 300,000-row job slowed to a crawl."""
-    from microcred_web.bulk import selectors
+    from microcred_web.issuing import holders
 
     emails = [f"p{i}@example.com" for i in range(500)]
     query = Credential.objects.filter(recipient_email__in=emails).order_by()
-    with selectors._index_lookups():
+    with holders.index_lookups():
         plan = query.explain()
     assert "Seq Scan" not in plan
     assert "issuing_cre_recipie" in plan

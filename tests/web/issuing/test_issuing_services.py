@@ -184,14 +184,10 @@ def test_suspend_and_unsuspend_rewrite_the_entry_and_are_audited(world, version)
             "action", "data"
         )
     )
-    assert (
-        "issuing.credential_suspended",
-        {"reason": "Audit pending", "recipient": "a@acme.example"},
-    ) in actions
-    assert (
-        "issuing.credential_unsuspended",
-        {"reason": "Audit passed", "recipient": "a@acme.example"},
-    ) in actions
+    # the achievement's name is recorded too, for the audit log in words
+    named = {"recipient": "a@acme.example", "achievement": version.name}
+    assert ("issuing.credential_suspended", {"reason": "Audit pending", **named}) in actions
+    assert ("issuing.credential_unsuspended", {"reason": "Audit passed", **named}) in actions
 
 
 def test_revoke_requires_a_reason(world, version):

@@ -14,6 +14,9 @@ def test_demo_course_is_published_assigned_part_way_and_idempotent() -> None:
     call_command("load_demo", stdout=StringIO())
     course = Course.objects.get(organisation__slug="northwind", title="Safe manual handling")
     assert course.is_published and course.duration_minutes == 24
+    assert course.current_version.number == 2  # v2 added a video: the versions page has a diff
+    videos = [b for m in course.current_version.snapshot["modules"] for b in m["blocks"]]
+    assert "https://vimeo.com/76979871" in [b["url"] for b in videos if b["kind"] == "video"]
     enrolments = Enrolment.objects.filter(course=course)
     assert enrolments.count() == 6  # the Warehouse Operations team
     assert enrolments.filter(completed_at__isnull=False).count() == 1

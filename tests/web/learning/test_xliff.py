@@ -164,3 +164,11 @@ def test_pseudo_backend_fills_untranslated_texts(setup) -> None:
         )
         == 0
     )
+
+
+def test_the_help_text_shows_the_target_element_by_name(client, setup) -> None:
+    """The help sentence names ``<target>``; a raw tag in it vanished in the browser."""
+    client.force_login(setup.admin)
+    html = client.get(f"/o/acme/learning/courses/{setup.course.pk}/translations/").content.decode()
+    assert "translators fill in each &lt;target&gt;." in html
+    assert "each <target>" not in html
