@@ -1,0 +1,93 @@
+"""Apertium, offline: ``apertium -u -f html <mode>`` as a subprocess with a timeout.
+
+Debian packages ``apertium`` and a pair such as ``apertium-en-es`` (``make mtools``). The pair's
+mode is ``en-es`` or, in newer packages, ``eng-spa``. All segments go in one run, each in its
+own ``<p data-seg="N">`` so the HTML deformatter keeps them apart and passes the tokens through.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Sequence
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
+
+from microcred_web.learning.machine.base import MachineTranslationError, ServiceConfig
+
+TIMEOUT_SECONDS = 60
+MAX_INPUT_BYTES = 2_000_000
+_THREE_LETTERS = {
+    "ca": "cat", "de": "deu", "en": "eng", "es": "spa", "eu": "eus", "fr": "fra", "gl": "glg",
+    "it": "ita", "nl": "nld", "oc": "oci", "pt": "por", "ro": "ron",
+}  # fmt: skip
+_SEGMENT = re.compile(r'<p data-seg="(\d+)">(.*?)</p>', re.DOTALL)
+
+
+def _executable() -> str:
+    return str(getattr(settings, "MICROCRED_APERTIUM", "apertium"))
+
+
+@lru_cache(maxsize=4)
+def installed_modes(executable: str) -> frozenset[str]:
+    """The modes ``apertium -l`` lists (empty when Apertium is not installed)."""
+    try:
+        listing = subprocess.run(  # noqa: S603 (the configured executable, fixed arguments)
+            [executable, "-l"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    return frozenset(line.strip() for line in listing.stdout.splitlines() if line.strip())
+
+
+def apertium_mode(source: str, target: str) -> str | None:
+    """The installed mode translating ``source`` into ``target``, if any."""
+    modes = installed_modes(_executable())
+    for src, tgt in ((source, target), (_THREE_LETTERS.get(source), _THREE_LETTERS.get(target))):
+        if src and tgt and f"{src}-{tgt}" in modes:
+            return f"{src}-{tgt}"
+    return None
+
+
+class ApertiumBackend:
+    label = gettext_lazy("Apertium (offline, on this server)")
+    needs_endpoint = False
+
+    def __init__(self, config: ServiceConfig | None = None) -> None:
+        self.config = config or ServiceConfig()
+
+    def translate(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
+        label = str(self.label)
+        mode = apertium_mode(source_lang, target_lang)
+        if mode is None:
+            raise MachineTranslationError(
+                label,
+                gettext("no %(pair)s language pair is installed")
+                % {"pair": f"{source_lang}→{target_lang}"},
+            )
+        document = "\n".join(f'<p data-seg="{n}">{text}</p>' for n, text in enumerate(texts))
+        if len(document.encode()) > MAX_INPUT_BYTES:
+            raise MachineTranslationError(label, gettext("the course is too large to send"))
+        try:
+            run = subprocess.run(  # noqa: S603 (mode from the installed list)
+                [_executable(), "-u", "-f", "html", mode],
+                input=document,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise MachineTranslationError(
+                label, gettext("no answer within %(s)d s") % {"s": TIMEOUT_SECONDS}
+            ) from exc
+        except OSError as exc:
+            raise MachineTranslationError(label, gettext("Apertium is not installed")) from exc
+        if run.returncode != 0:
+            raise MachineTranslationError(label, run.stderr.strip()[:200] or str(run.returncode))
+        found = {int(n): text for n, text in _SEGMENT.findall(run.stdout)}
+        if sorted(found) != list(range(len(texts))):
+            raise MachineTranslationError(label, gettext("the output lost segments"))
+        return [found[n] for n in range(len(texts))]

@@ -1,0 +1,248 @@
+"""Machine translation engines: Apertium for real, the HTTP APIs against local fakes
+(tests/web/learning/mt_fakes.py), placeholders kept or the unit refused, and the review that
+publishing waits for."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from lxml import etree
+
+from microcred_web.common.errors import ApplicationError
+from microcred_web.learning import services, xliff
+from microcred_web.learning.machine.base import MachineTranslationError
+from microcred_web.learning.machine.service import service_get, service_save
+from microcred_web.learning.models import Block
+from microcred_web.learning.translation import course_translate_machine, machine_units
+from tests.web.learning import mt_fakes
+
+GREETING = "Hello {name}, read [the guide](https://example.org/guide) before you lift %(count)d."
+NS = {"x": xliff.XLIFF_NS}
+
+
+def _has_apertium_en_es() -> bool:
+    if shutil.which("apertium") is None:
+        return False
+    modes = subprocess.run(["apertium", "-l"], capture_output=True, text=True, check=False)
+    return "eng-spa" in modes.stdout or "en-es" in modes.stdout
+
+
+apertium = pytest.mark.skipif(
+    not _has_apertium_en_es(), reason="apertium with apertium-en-es missing (make mtools)"
+)
+
+
+@pytest.fixture
+def course(setup):
+    module = setup.modules[0]
+    services.block_create(module=module, actor=setup.admin, kind="text", values={"body": GREETING})
+    return setup.course
+
+
+def _configure(setup, fake, engine: str, **values) -> None:
+    service_save(
+        organisation=setup.org,
+        actor=setup.admin,
+        values={"engine": engine, "endpoint": fake.base, "language_pairs": "en-es", **values},
+    )
+
+
+def _greeting_es(course) -> str:
+    block = Block.objects.get(module__course=course, body=GREETING)
+    return block.translations["es"]["body"]
+
+
+@apertium
+def test_apertium_translates_the_course_for_real_keeping_placeholders(setup, course) -> None:
+    service_save(
+        organisation=setup.org,
+        actor=setup.admin,
+        values={"engine": "apertium", "language_pairs": "en-es"},
+    )
+    run = course_translate_machine(
+        course=course, actor=setup.admin, backend_name="service", target_language="es"
+    )
+    assert run.refused == [] and run.translated == len(xliff.course_units(course))
+    course.refresh_from_db()
+    assert course.translations["es"]["title"].lower() == "levantamiento seguro"
+    greeting = _greeting_es(course)
+    for kept in ("{name}", "](https://example.org/guide)", "%(count)d"):
+        assert kept in greeting
+    assert "Hola" in greeting or "hola" in greeting
+    assert "{nombre}" not in greeting  # what Apertium does to an unprotected placeholder
+
+
+@pytest.mark.parametrize(
+    ("engine", "key"),
+    [("libretranslate", "libre-key"), ("deepl", "deepl-secret:fx"), ("openai", "sk-local")],
+)
+def test_http_engines_translate_through_their_apis(settings, setup, course, engine, key) -> None:
+    with mt_fakes.serve(engine) as fake:
+        settings.MICROCRED_MT_ALLOWED_HOSTS = [fake.host]
+        _configure(setup, fake, engine, api_key=key, model_name="llama3.1:8b")
+        run = course_translate_machine(
+            course=course, actor=setup.admin, backend_name="service", target_language="es"
+        )
+    assert run.refused == [] and run.translated == len(xliff.course_units(course))
+    course.refresh_from_db()
+    assert course.translations["es"]["title"] == "seguro levantamiento"
+    assert _greeting_es(course) == (
+        "hola {name}, lee [la guía](https://example.org/guide) antes de tú levanta %(count)d."
+    )
+    sent = fake.requests[0]
+    if engine == "libretranslate":
+        assert sent["path"] == "/translate" and sent["json"]["format"] == "html"
+        assert sent["json"]["source"] == "en" and sent["json"]["target"] == "es"
+        assert sent["json"]["api_key"] == key
+    elif engine == "deepl":
+        assert sent["headers"]["authorization"] == f"DeepL-Auth-Key {key}"
+        assert sent["json"]["tag_handling"] == "xml" and sent["json"]["ignore_tags"] == ["x"]
+        assert sent["json"]["target_lang"] == "ES"
+    else:
+        assert sent["path"] == "/v1/chat/completions"
+        assert sent["headers"]["authorization"] == f"Bearer {key}"
+        assert sent["json"]["model"] == "llama3.1:8b"
+        assert 'keep every <x id="N"/> tag' in sent["json"]["messages"][0]["content"]
+    texts = str(sent["json"])
+    assert "{name}" not in texts and "https://example.org/guide" not in texts  # tokens only
+
+
+def test_a_unit_whose_placeholders_are_lost_stays_untranslated(settings, setup, course) -> None:
+    with mt_fakes.serve("libretranslate") as fake:
+        settings.MICROCRED_MT_ALLOWED_HOSTS = [fake.host]
+        _configure(setup, fake, "libretranslate", api_key="libre-key")
+        fake.failure = "drop_token"
+        run = course_translate_machine(
+            course=course, actor=setup.admin, backend_name="service", target_language="es"
+        )
+    assert len(run.refused) == 1
+    unit_id, reason = run.refused[0]
+    assert unit_id == "m1.b3.body" and "lost {name}" in reason
+    course.refresh_from_db()
+    assert course.translations["es"]["title"] == "seguro levantamiento"
+    assert "body" not in Block.objects.get(body=GREETING).translations.get("es", {})
+
+
+@pytest.mark.parametrize(
+    ("failure", "engine", "words"),
+    [
+        ("timeout", "libretranslate", "did not answer within 1 s"),
+        ("500", "deepl", "HTTP 500 (Internal Server Error)"),
+        ("bad_json", "openai", "not JSON"),
+        ("auth", "deepl", "HTTP 403 (Wrong endpoint"),
+        ("auth", "openai", "HTTP 401 (Incorrect API key provided)"),
+    ],
+)
+def test_engine_failures_name_the_engine_and_change_nothing(
+    settings, setup, course, failure, engine, words
+) -> None:
+    settings.MICROCRED_MT_TIMEOUT = 1
+    with mt_fakes.serve(engine) as fake:
+        settings.MICROCRED_MT_ALLOWED_HOSTS = [fake.host]
+        key = "wrong" if failure == "auth" else {"libretranslate": "libre-key"}.get(engine, "")
+        key = key or {"deepl": "deepl-secret:fx", "openai": "sk-local"}[engine]
+        _configure(setup, fake, engine, api_key=key, model_name="m")
+        fake.failure = "" if failure == "auth" else failure
+        before = course.translations
+        with pytest.raises(MachineTranslationError) as caught:
+            course_translate_machine(
+                course=course, actor=setup.admin, backend_name="service", target_language="es"
+            )
+    label = {"libretranslate": "LibreTranslate", "deepl": "DeepL", "openai": "OpenAI"}[engine]
+    assert caught.value.message.startswith(label) and words in caught.value.message
+    course.refresh_from_db()
+    assert course.translations == before and machine_units(course) == {}
+
+
+def test_a_chatty_model_is_still_understood(settings, setup, course) -> None:
+    with mt_fakes.serve("openai") as fake:
+        settings.MICROCRED_MT_ALLOWED_HOSTS = [fake.host]
+        _configure(setup, fake, "openai", api_key="sk-local", model_name="m")
+        fake.failure = "chatty"
+        run = course_translate_machine(
+            course=course, actor=setup.admin, backend_name="service", target_language="es"
+        )
+    assert run.translated == len(xliff.course_units(course))
+
+
+def test_hosts_off_the_allow_list_and_pairs_not_offered_are_refused(settings, setup) -> None:
+    with mt_fakes.serve("libretranslate") as fake:
+        settings.MICROCRED_MT_ALLOWED_HOSTS = ["libretranslate.com"]
+        with pytest.raises(ApplicationError) as caught:
+            _configure(setup, fake, "libretranslate")
+        assert caught.value.field == "endpoint" and "MICROCRED_MT_ALLOWED_HOSTS" in (
+            caught.value.message
+        )
+        settings.MICROCRED_MT_ALLOWED_HOSTS = [fake.host]
+        _configure(setup, fake, "libretranslate", api_key="libre-key")
+        settings.MICROCRED_MT_ALLOWED_HOSTS = ["libretranslate.com"]  # the operator changed it
+        with pytest.raises(MachineTranslationError, match="list of allowed services"):
+            course_translate_machine(
+                course=setup.course, actor=setup.admin, backend_name="service", target_language="es"
+            )
+        with pytest.raises(ApplicationError, match="does not offer en → fr"):
+            course_translate_machine(
+                course=setup.course, actor=setup.admin, backend_name="service", target_language="fr"
+            )
+    assert fake.requests == []
+
+
+def test_the_api_key_is_sealed_and_kept_when_left_blank(settings, setup) -> None:
+    settings.MICROCRED_MT_ALLOWED_HOSTS = ["api-free.deepl.com"]
+    values = {"engine": "deepl", "language_pairs": "en-es, en>pt-br"}
+    service_save(
+        organisation=setup.org, actor=setup.admin, values={**values, "api_key": "k-123456"}
+    )
+    service = service_get(setup.org)
+    assert service.language_pairs == [["en", "es"], ["en", "pt-br"]]
+    assert b"k-123456" not in bytes(service.api_key_sealed) and service.api_key_hint == "3456"
+    service_save(organisation=setup.org, actor=setup.admin, values=values)
+    service.refresh_from_db()
+    assert service.api_key_hint == "3456" and service.api_key_sealed
+
+
+def test_publishing_waits_for_the_review_of_machine_units(client, setup, course) -> None:
+    course_translate_machine(
+        course=course, actor=setup.admin, backend_name="pseudo", target_language="de"
+    )
+    course.refresh_from_db()
+    with pytest.raises(ApplicationError) as caught:
+        services.course_publish(course=course, actor=setup.admin)
+    assert caught.value.code == "translation_unreviewed"
+    assert "into de" in caught.value.message and "course.title" in caught.value.message
+    root = etree.fromstring(xliff.xliff_export(course=course, target_language="de"))
+    segment = root.find(".//x:unit[@id='course.title']/x:segment", NS)
+    assert (segment.get("state"), segment.get("subState")) == ("translated", "microcred:machine")
+
+    client.force_login(setup.admin)
+    url = f"/o/{setup.org.slug}/learning/courses/{course.pk}/translations/de/review/"
+    page = client.get(url + "?machine=1")
+    assert page.status_code == 200 and "Machine, needs review" in page.content.decode()
+    for unit_id in machine_units(course)["de"]:
+        text = "Sicheres Heben" if unit_id == "course.title" else None
+        unit = next(u for u in xliff.course_units(course) if u.id == unit_id)
+        response = client.post(url, {"unit": unit_id, "text": text or unit.target("de")})
+        assert response.status_code == 302
+    course.refresh_from_db()
+    assert machine_units(course) == {} and course.translations["de"]["title"] == "Sicheres Heben"
+    services.course_publish(course=course, actor=setup.admin)
+    root = etree.fromstring(xliff.xliff_export(course=course, target_language="de"))
+    assert root.find(".//x:unit[@id='course.title']/x:segment", NS).get("state") == "reviewed"
+
+
+def test_the_settings_page_never_shows_the_key(client, settings, setup) -> None:
+    settings.MICROCRED_MT_ALLOWED_HOSTS = ["api-free.deepl.com"]
+    client.force_login(setup.admin)
+    url = f"/o/{setup.org.slug}/learning/translation-service/"
+    response = client.post(
+        url, {"engine": "deepl", "api_key": "secret-abcd", "language_pairs": "en-es"}
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "secret-abcd" not in page and "…abcd" in page
+    bad = client.post(url, {"engine": "libretranslate", "language_pairs": "english"})
+    assert bad.status_code == 400 and "not a language pair" in bad.content.decode()
+    client.force_login(setup.learner)
+    assert client.get(url).status_code == 403
