@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-
 from django.utils.translation import gettext as _
 
 from microcred_web.common.errors import ApplicationError

@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 from lxml import etree
+from tests.web.learning import mt_fakes
 
 from microcred_web.common.errors import ApplicationError
 from microcred_web.learning import services, xliff
@@ -16,7 +17,6 @@ from microcred_web.learning.machine.base import MachineTranslationError
 from microcred_web.learning.machine.service import service_get, service_save
 from microcred_web.learning.models import Block
 from microcred_web.learning.translation import course_translate_machine, machine_units
-from tests.web.learning import mt_fakes
 
 GREETING = "Hello {name}, read [the guide](https://example.org/guide) before you lift %(count)d."
 NS = {"x": xliff.XLIFF_NS}
