@@ -246,3 +246,24 @@ def test_the_settings_page_never_shows_the_key(client, settings, setup) -> None:
     assert bad.status_code == 400 and "not a language pair" in bad.content.decode()
     client.force_login(setup.learner)
     assert client.get(url).status_code == 403
+
+
+def test_xliff_round_trip_keeps_the_review_state(setup, course) -> None:
+    course_translate_machine(
+        course=course, actor=setup.admin, backend_name="pseudo", target_language="de"
+    )
+    course.refresh_from_db()
+    root = etree.fromstring(xliff.xliff_export(course=course, target_language="de"))
+
+    def segment(unit_id: str):
+        return root.find(f".//x:unit[@id='{unit_id}']/x:segment", NS)
+
+    segment("course.title").set("state", "reviewed")  # the translator checked it
+    segment("course.summary").find("x:target", NS).text = "Sicher heben."  # a person rewrote it
+    xliff.xliff_import(course=course, actor=setup.admin, data=etree.tostring(root))
+    course.refresh_from_db()
+    units = {u.id: u for u in xliff.course_units(course)}
+    assert units["course.title"].state("de") == "reviewed"
+    assert units["course.summary"].state("de") == ""
+    assert units["m1.title"].state("de") == "machine"  # unchanged machine text stays machine
+    assert "course.title" not in machine_units(course)["de"]
