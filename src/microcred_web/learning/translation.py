@@ -92,6 +92,13 @@ def backend_choices(organisation: Organisation) -> list[tuple[str, str]]:
     return choices
 
 
+def offered_targets(course: Course) -> list[str]:
+    """The languages the organisation's engine translates the course's language into."""
+    service = service_get(course.organisation)
+    pairs = service.language_pairs if service is not None else []
+    return [target for source, target in pairs if source == course.language]
+
+
 def _backend(organisation: Organisation, name: str, source: str, target: str) -> Any:
     if name == SERVICE:
         service = service_get(organisation)

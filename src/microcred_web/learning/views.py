@@ -45,6 +45,7 @@ from microcred_web.learning.translation import (
     backend_choices,
     course_translate_machine,
     machine_units,
+    offered_targets,
 )
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
@@ -588,7 +589,10 @@ def translations(request: HttpRequest, ctx: OrgContext, course_id: int) -> HttpR
             "ctx": ctx,
             "course": course,
             "upload_form": upload_form,
-            "machine_form": MachineTranslateForm(backends=backend_choices(ctx.organisation)),
+            "machine_form": MachineTranslateForm(
+                backends=backend_choices(ctx.organisation),
+                initial={"language": (offered_targets(course) or ["fr"])[0]},
+            ),
             "machine_units": machine_units(course),
             "languages": xliff.translated_languages(course),
             "units": xliff.course_units(course),
