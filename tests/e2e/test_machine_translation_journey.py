@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 from browser_steps import sign_in
 from playwright.sync_api import Page, expect
-
 from tests.web.learning import mt_fakes
 
 pytestmark = pytest.mark.e2e
@@ -28,7 +27,7 @@ def course(transactional_db, settings, live_server):
     course = learning.course_create(
         organisation=org,
         actor=admin,
-        values={"title": "Safe lifting", "summary": "Plan the route first.", "duration_minutes": 10},
+        values={"title": "Safe lifting", "summary": "Plan the route first.", "duration_minutes": 9},
     )
     module = learning.module_create(course=course, actor=admin, title="Before you lift")
     learning.block_create(
