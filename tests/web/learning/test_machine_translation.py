@@ -72,6 +72,7 @@ def test_apertium_translates_the_course_for_real_keeping_placeholders(setup, cou
         assert kept in greeting
     assert "Hola" in greeting or "hola" in greeting
     assert "{nombre}" not in greeting  # what Apertium does to an unprotected placeholder
+    assert "Antes" not in greeting  # Apertium capitalises after tags; the case is put back
 
 
 @pytest.mark.parametrize(
@@ -267,3 +268,53 @@ def test_xliff_round_trip_keeps_the_review_state(setup, course) -> None:
     assert units["course.summary"].state("de") == ""
     assert units["m1.title"].state("de") == "machine"  # unchanged machine text stays machine
     assert "course.title" not in machine_units(course)["de"]
+
+
+@pytest.mark.parametrize(
+    ("url", "dns", "words"),
+    [
+        ("http://mt.example.org/translate", ["93.184.216.34"], "on the internet: use https"),
+        ("https://mt.example.org/translate", ["169.254.169.254"], "reserved address"),
+        ("https://other.example.org/translate", ["10.0.0.8"], "not on this instance's list"),
+        ("ftp://mt.example.org/translate", ["10.0.0.8"], "only https://"),
+        ("https://user:pw@mt.example.org/", ["10.0.0.8"], "user name or password"),
+    ],
+)
+def test_service_addresses_follow_the_operators_list(url, dns, words) -> None:
+    from microcred_web.common.safe_fetch import UnsafeFetch, service_post
+
+    with pytest.raises(UnsafeFetch, match=words):
+        service_post(
+            url,
+            body=b"{}",
+            headers={},
+            allowed_hosts=["mt.example.org"],
+            resolve=lambda host, port: dns,
+        )
+
+
+def test_a_service_redirect_is_not_followed(settings) -> None:
+    import http.server
+    import threading
+
+    from microcred_web.common.safe_fetch import UnsafeFetch, service_post
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.send_response(307)
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host = f"127.0.0.1:{server.server_address[1]}"
+        with pytest.raises(UnsafeFetch, match="redirected"):
+            service_post(f"http://{host}/translate", body=b"{}", headers={}, allowed_hosts=[host])
+    finally:
+        server.shutdown()
+        server.server_close()

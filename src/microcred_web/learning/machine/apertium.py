@@ -24,6 +24,24 @@ _THREE_LETTERS = {
     "it": "ita", "nl": "nld", "oc": "oci", "pt": "por", "ro": "ron",
 }  # fmt: skip
 _SEGMENT = re.compile(r'<p data-seg="(\d+)">(.*?)</p>', re.DOTALL)
+#: the start, or a token, then the first letter after it
+_AFTER_TOKEN = re.compile(r"""(^|<x\s+id=["'](\d+)["']\s*(?:/>|>\s*</x>))([^\w<]*)(\w)""")
+
+
+def _keep_case(source: str, translated: str) -> str:
+    """Apertium's HTML mode capitalises the word after every tag and at the start of a block;
+    put back the lower case the source had after the same token (or at its start)."""
+    lower_after = {
+        match.group(2) or "": match.group(4).islower() for match in _AFTER_TOKEN.finditer(source)
+    }
+
+    def fix(match: re.Match[str]) -> str:
+        letter = match.group(4)
+        if lower_after.get(match.group(2) or "") and letter.isupper():
+            letter = letter.lower()
+        return match.group(1) + match.group(3) + letter
+
+    return _AFTER_TOKEN.sub(fix, translated)
 
 
 def _executable() -> str:
@@ -90,4 +108,4 @@ class ApertiumBackend:
         found = {int(n): text for n, text in _SEGMENT.findall(run.stdout)}
         if sorted(found) != list(range(len(texts))):
             raise MachineTranslationError(label, gettext("the output lost segments"))
-        return [found[n] for n in range(len(texts))]
+        return [_keep_case(texts[n], found[n]) for n in range(len(texts))]
