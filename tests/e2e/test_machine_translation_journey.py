@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from browser_steps import sign_in
 from playwright.sync_api import Page, expect
+from test_accessibility import serious_violations
 from tests.web.learning import mt_fakes
 
 pytestmark = pytest.mark.e2e
@@ -54,6 +55,7 @@ def test_machine_translation_is_reviewed_before_publishing(
         expect(page.get_by_text("API key ending in …-key")).to_be_visible()
         expect(page.get_by_label("API key", exact=True)).to_have_value("")
         shot("mt-service")
+        assert serious_violations(page) == []
 
         base = f"/o/acme/learning/courses/{course.pk}"
         page.goto(f"{base}/translations/")
@@ -67,6 +69,7 @@ def test_machine_translation_is_reviewed_before_publishing(
         "hola {name}, lee [la guía](https://example.org/guide)."
     )
     shot("mt-review")
+    assert serious_violations(page) == []
 
     page.goto(base + "/")
     page.locator("form[action$='/publish/'] button").click()

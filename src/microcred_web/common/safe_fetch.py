@@ -13,6 +13,9 @@ fetches it only if that is safe:
 - the response content type must be in an allow-list.
 
 Every refusal or failure raises :class:`UnsafeFetch` with a message a visitor can read.
+
+:func:`service_post` is the same guard for services the operator configured (machine
+translation engines): POST, the host on an allow-list, private addresses allowed, no redirects.
 The resolver and the connection opener are parameters so tests run without the internet.
 
 :class:`GuardedResolver` adapts this to the core's :class:`microcred.did.Resolver`: our own
