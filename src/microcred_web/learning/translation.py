@@ -168,7 +168,14 @@ def course_translate_machine(
     with transaction.atomic():
         course = Course.objects.select_for_update().get(pk=course.pk)
         units = course_units(course)
-        fresh = {u.id for u in units if not u.target(target_language).strip()} & set(texts)
+        sent = {u.id: u.source for u in todo}  # a text edited meanwhile is not overwritten
+        fresh = {
+            u.id
+            for u in units
+            if u.id in texts
+            and sent.get(u.id) == u.source
+            and not u.target(target_language).strip()
+        }
         targets = {u.id: u.target(target_language) for u in units}
         targets.update({unit_id: texts[unit_id] for unit_id in fresh})
         states = {u.id: MACHINE if u.id in fresh else u.state(target_language) for u in units}

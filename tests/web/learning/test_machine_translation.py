@@ -318,3 +318,28 @@ def test_a_service_redirect_is_not_followed(settings) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class EditingDuringTranslation:
+    """A backend during whose run an author renames the course (the engine is slow)."""
+
+    label = "editing"
+
+    def translate(self, texts, source_lang, target_lang):
+        from microcred_web.learning.models import Course
+
+        Course.objects.filter(title="Safe lifting").update(title="Safe lifting, revised")
+        return [f"ES {text}" for text in texts]
+
+
+def test_a_text_edited_during_the_engine_run_is_not_overwritten(settings, setup, course) -> None:
+    settings.MICROCRED_TRANSLATION_BACKENDS = {
+        "editing": "tests.web.learning.test_machine_translation.EditingDuringTranslation"
+    }
+    run = course_translate_machine(
+        course=course, actor=setup.admin, backend_name="editing", target_language="es"
+    )
+    course.refresh_from_db()
+    assert course.title == "Safe lifting, revised" and "title" not in course.translations["es"]
+    assert course.translations["es"]["summary"] == "ES Lift safely."
+    assert run.translated == len(xliff.course_units(course)) - 1
