@@ -14,7 +14,7 @@ from tests.web.learning import mt_fakes
 from microcred_web.common.errors import ApplicationError
 from microcred_web.learning import services, xliff
 from microcred_web.learning.machine.base import MachineTranslationError
-from microcred_web.learning.machine.service import service_get, service_save
+from microcred_web.learning.machine.service import service_backend, service_get, service_save
 from microcred_web.learning.models import Block
 from microcred_web.learning.translation import course_translate_machine, machine_units
 
@@ -202,6 +202,12 @@ def test_the_api_key_is_sealed_and_kept_when_left_blank(settings, setup) -> None
     service_save(organisation=setup.org, actor=setup.admin, values=values)
     service.refresh_from_db()
     assert service.api_key_hint == "3456" and service.api_key_sealed
+    assert service_backend(service).config.api_key == "k-123456"
+    service_save(
+        organisation=setup.org, actor=setup.admin, values={**values, "clear_api_key": True}
+    )
+    service.refresh_from_db()
+    assert service.api_key_hint == "" and not service.api_key_sealed
 
 
 def test_publishing_waits_for_the_review_of_machine_units(client, setup, course) -> None:
