@@ -75,6 +75,9 @@ def test_machine_translation_is_reviewed_before_publishing(
     page.locator("form[action$='/publish/'] button").click()
     expect(page.get_by_text("need a review before publishing: course.title")).to_be_visible()
 
+    page.goto(f"{base}/translations/")
+    expect(page.get_by_text("4 machine translations need a review")).to_be_visible()
+    shot("mt-translations")
     page.goto(f"{base}/translations/es/review/?machine=1")
     page.locator("#text-course\\.title").fill("Levantar con seguridad")
     page.locator("#unit-course\\.title").get_by_role("button").click()
