@@ -4,6 +4,7 @@ publishing waits for."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -349,3 +350,35 @@ def test_a_text_edited_during_the_engine_run_is_not_overwritten(settings, setup,
     assert course.title == "Safe lifting, revised" and "title" not in course.translations["es"]
     assert course.translations["es"]["summary"] == "ES Lift safely."
     assert run.translated == len(xliff.course_units(course)) - 1
+
+
+@pytest.mark.parametrize(
+    ("script", "words"),
+    [
+        ("sleep 5", "Apertium (offline, on this server) could not translate: no answer within 1 s"),
+        ("echo 'Error: mode broken' >&2; exit 1", "Error: mode broken"),
+        ("echo '<p data-seg=\"0\">uno</p>'", "the output lost segments"),
+    ],
+)
+def test_apertium_failures_name_it_and_change_nothing(
+    settings, setup, tmp_path, script, words
+) -> None:
+    """A stand-in executable answers ``-l`` like Apertium, then misbehaves."""
+    from microcred_web.learning.machine.apertium import installed_modes
+
+    fake = tmp_path / "apertium"
+    fake.write_text(f'#!/bin/sh\nif [ "$1" = "-l" ]; then echo en-es; exit 0; fi\n{script}\n')
+    fake.chmod(0o755)
+    settings.MICROCRED_APERTIUM, settings.MICROCRED_APERTIUM_TIMEOUT = str(fake), 1
+    installed_modes.cache_clear()
+    service_save(
+        organisation=setup.org,
+        actor=setup.admin,
+        values={"engine": "apertium", "language_pairs": "en-es"},
+    )
+    with pytest.raises(MachineTranslationError, match=re.escape(words)):
+        course_translate_machine(
+            course=setup.course, actor=setup.admin, backend_name="service", target_language="es"
+        )
+    setup.course.refresh_from_db()
+    assert "es" not in setup.course.translations

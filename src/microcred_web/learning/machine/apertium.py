@@ -7,7 +7,10 @@ own ``<p data-seg="N">`` so the HTML deformatter keeps them apart and passes the
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
 import subprocess
 from collections.abc import Sequence
 from functools import lru_cache
@@ -17,7 +20,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from microcred_web.learning.machine.base import MachineTranslationError, ServiceConfig
 
-TIMEOUT_SECONDS = 60
+TIMEOUT_SECONDS = 60  # MICROCRED_APERTIUM_TIMEOUT overrides
 MAX_INPUT_BYTES = 2_000_000
 _THREE_LETTERS = {
     "ca": "cat", "de": "deu", "en": "eng", "es": "spa", "eu": "eus", "fr": "fra", "gl": "glg",
@@ -69,6 +72,33 @@ def apertium_mode(source: str, target: str) -> str | None:
     return None
 
 
+def _run(label: str, command: list[str], document: str) -> tuple[int, str, str]:
+    """Run the pipeline in its own process group, killed whole when it overruns."""
+    timeout = float(getattr(settings, "MICROCRED_APERTIUM_TIMEOUT", TIMEOUT_SECONDS))
+    try:
+        process = subprocess.Popen(  # noqa: S603 (the configured executable, an installed mode)
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise MachineTranslationError(label, gettext("Apertium is not installed")) from exc
+    with process:
+        try:
+            stdout, stderr = process.communicate(document, timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise MachineTranslationError(
+                label, gettext("no answer within %(s)d s") % {"s": timeout}
+            ) from exc
+    return process.returncode, stdout, stderr
+
+
 class ApertiumBackend:
     label = gettext_lazy("Apertium (offline, on this server)")
     needs_endpoint = False
@@ -88,24 +118,12 @@ class ApertiumBackend:
         document = "\n".join(f'<p data-seg="{n}">{text}</p>' for n, text in enumerate(texts))
         if len(document.encode()) > MAX_INPUT_BYTES:
             raise MachineTranslationError(label, gettext("the course is too large to send"))
-        try:
-            run = subprocess.run(  # noqa: S603 (mode from the installed list)
-                [_executable(), "-u", "-f", "html", mode],
-                input=document,
-                capture_output=True,
-                text=True,
-                timeout=TIMEOUT_SECONDS,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise MachineTranslationError(
-                label, gettext("no answer within %(s)d s") % {"s": TIMEOUT_SECONDS}
-            ) from exc
-        except OSError as exc:
-            raise MachineTranslationError(label, gettext("Apertium is not installed")) from exc
-        if run.returncode != 0:
-            raise MachineTranslationError(label, run.stderr.strip()[:200] or str(run.returncode))
-        found = {int(n): text for n, text in _SEGMENT.findall(run.stdout)}
+        returncode, stdout, stderr = _run(
+            label, [_executable(), "-u", "-f", "html", mode], document
+        )
+        if returncode != 0:
+            raise MachineTranslationError(label, stderr.strip()[:200] or str(returncode))
+        found = {int(n): text for n, text in _SEGMENT.findall(stdout)}
         if sorted(found) != list(range(len(texts))):
             raise MachineTranslationError(label, gettext("the output lost segments"))
         return [_keep_case(texts[n], found[n]) for n in range(len(texts))]
