@@ -39,11 +39,16 @@ _PREFIX = re.compile(r"^(\s*(?:(?:#{1,6}|>|[-*+]|\d{1,3}[.)])\s+)*)(.*?)(\s*)$",
 
 
 class PlaceholderMismatch(ValueError):
-    """The engine's output cannot be restored; ``reason`` says why in plain words."""
+    """The engine's output cannot be restored; ``reason`` says why in plain words.
 
-    def __init__(self, reason: str) -> None:
+    ``code`` (``lost``, ``repeated``, ``invented``, ``moved``, ``markup``, ``lines``) and ``span``
+    (the placeholder concerned, if one) let an interface word it in its own language."""
+
+    def __init__(self, reason: str, code: str, span: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.code = code
+        self.span = span
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,18 +64,24 @@ class Protected:
         expected = range(1, len(self.originals) + 1)
         missing = [self.originals[n - 1] for n in expected if counts[n] == 0]
         if missing:
-            raise PlaceholderMismatch(f"the translation lost {missing[0]}")
+            raise PlaceholderMismatch(f"the translation lost {missing[0]}", "lost", missing[0])
         repeated = [self.originals[n - 1] for n in expected if counts[n] > 1]
         if repeated:
-            raise PlaceholderMismatch(f"the translation repeats {repeated[0]}")
+            raise PlaceholderMismatch(
+                f"the translation repeats {repeated[0]}", "repeated", repeated[0]
+            )
         if len(found) != len(self.originals):
-            raise PlaceholderMismatch("the translation has placeholders the source does not")
+            raise PlaceholderMismatch(
+                "the translation has placeholders the source does not", "invented"
+            )
         position = {number: index for index, number in enumerate(found)}
         for opening, closing in self.pairs:
             if position[opening] > position[closing]:
                 raise PlaceholderMismatch(
                     f"the translation moved {self.originals[closing - 1]} "
-                    f"before {self.originals[opening - 1]}"
+                    f"before {self.originals[opening - 1]}",
+                    "moved",
+                    self.originals[closing - 1],
                 )
         pieces = _TOKEN.split(translated)
         out: list[str] = []
@@ -78,7 +89,7 @@ class Protected:
             if index % 2:
                 out.append(self.originals[int(piece) - 1])
             elif _RAW_MARKUP.search(piece):
-                raise PlaceholderMismatch("the translation added markup of its own")
+                raise PlaceholderMismatch("the translation added markup of its own", "markup")
             else:
                 out.append(html.unescape(piece))
         return "".join(out)
@@ -136,7 +147,7 @@ class Prepared:
     def assemble(self, translated: Sequence[str]) -> str:
         """The whole text again from the engine's segments (in :meth:`segments` order)."""
         if len(translated) != len(self.segments()):
-            raise PlaceholderMismatch("the service returned a wrong number of lines")
+            raise PlaceholderMismatch("the service returned a wrong number of lines", "lines")
         answers = iter(translated)
         out = []
         for line in self.lines:

@@ -125,6 +125,19 @@ class MachineRun:
     refused: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _mismatch_reason(mismatch: PlaceholderMismatch) -> str:
+    """The core's refusal in the interface's language."""
+    reasons = {
+        "lost": _("the translation lost %(span)s"),
+        "repeated": _("the translation repeats %(span)s"),
+        "invented": _("the translation has placeholders the source does not"),
+        "moved": _("the translation moved %(span)s out of place"),
+        "markup": _("the translation added markup of its own"),
+        "lines": _("the service returned a wrong number of lines"),
+    }
+    return reasons.get(mismatch.code, mismatch.reason) % {"span": mismatch.span}
+
+
 def _machine_texts(
     backend: Any, todo: list[TextUnit], source: str, target: str
 ) -> tuple[dict[str, str], list[tuple[str, str]]]:
@@ -142,7 +155,7 @@ def _machine_texts(
         try:
             texts[unit.id] = item.assemble(output[start : start + count])
         except PlaceholderMismatch as mismatch:
-            refused.append((unit.id, mismatch.reason))
+            refused.append((unit.id, _mismatch_reason(mismatch)))
         start += count
     return texts, refused
 
