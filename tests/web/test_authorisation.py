@@ -268,6 +268,10 @@ TABLE: dict[str, Row] = {
     "learning:translations": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
     "learning:xliff_export": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=404)),
     "learning:translate_machine": Row(org_kwargs(course_id=NO_ID), org_page(ISSUERS, ok=405)),
+    "learning:translation_review": Row(
+        org_kwargs(course_id=NO_ID, language=lambda w: "es"), org_page(ISSUERS, ok=404)
+    ),
+    "learning:machine_service": Row(org_kwargs(), org_page(ADMIN)),
     "learning:course_records_export": Row(org_kwargs(course_id=NO_ID), org_page(ADMIN, ok=404)),
     "learning:person_records_export": Row(
         org_kwargs(membership_id=lambda w: w.membership.pk), org_page(ADMIN)

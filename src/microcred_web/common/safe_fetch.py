@@ -13,6 +13,9 @@ fetches it only if that is safe:
 - the response content type must be in an allow-list.
 
 Every refusal or failure raises :class:`UnsafeFetch` with a message a visitor can read.
+
+:func:`service_post` is the same guard for services the operator configured (machine
+translation engines): POST, the host on an allow-list, private addresses allowed, no redirects.
 The resolver and the connection opener are parameters so tests run without the internet.
 
 :class:`GuardedResolver` adapts this to the core's :class:`microcred.did.Resolver`: our own
@@ -45,6 +48,7 @@ __all__ = [
     "UnsafeFetch",
     "address_is_public",
     "safe_fetch",
+    "service_post",
 ]
 
 MAX_REDIRECTS: Final = 3
@@ -236,12 +240,22 @@ def safe_fetch(
 
 
 def _fetch_once(
-    target: _Target, opener: ConnectionOpener, deadline: float, timeout: float, max_bytes: int
+    target: _Target,
+    opener: ConnectionOpener,
+    deadline: float,
+    timeout: float,
+    max_bytes: int,
+    request: _Request | None = None,
 ) -> tuple[int, str | None, FetchedDocument | None]:
+    """One exchange; a GET unless ``request`` says otherwise (then error bodies are read too)."""
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise UnsafeFetch(f"the server did not answer within {timeout:g} s")
-    connection = _PinnedConnection(target, opener, timeout=remaining)
+    connection: http.client.HTTPConnection
+    if request is not None and request.plain:
+        connection = _PinnedPlainConnection(target, timeout=remaining)
+    else:
+        connection = _PinnedConnection(target, opener, timeout=remaining)
     timed_out = threading.Event()
 
     def _expire() -> None:  # the total time cap, whatever the server drips
@@ -255,37 +269,13 @@ def _fetch_once(
     watchdog.daemon = True
     watchdog.start()
     try:
-        connection.putrequest("GET", target.path, skip_host=True, skip_accept_encoding=True)
-        default_port = target.port == 443
-        host_header = target.host if default_port else f"{target.host}:{target.port}"
-        if ":" in target.host:  # an IPv6 literal
-            host_header = f"[{target.host}]" + ("" if default_port else f":{target.port}")
-        connection.putheader("Host", host_header)
-        connection.putheader("Accept-Encoding", "identity")
-        connection.putheader("Accept", ", ".join(sorted(DEFAULT_CONTENT_TYPES)) + ", */*;q=0.1")
-        connection.putheader("User-Agent", _USER_AGENT)
-        connection.endheaders()
+        _send(connection, target, request)
         response = connection.getresponse()
         if response.status in (301, 302, 303, 307, 308):
             return response.status, response.getheader("Location"), None
-        if not 200 <= response.status < 300:
+        if not 200 <= response.status < 300 and request is None:
             return response.status, None, None
-        encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
-        if encoding != "identity":
-            raise UnsafeFetch("the server sent a compressed answer, which is not accepted")
-        declared = response.getheader("Content-Length")
-        if declared and declared.strip().isdigit() and int(declared) > max_bytes:
-            raise UnsafeFetch(f"the document is larger than {max_bytes:,} bytes")
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            chunk = response.read1(65536)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > max_bytes:
-                raise UnsafeFetch(f"the document is larger than {max_bytes:,} bytes")
-            chunks.append(chunk)
+        body = _read_capped(response, max_bytes)
         if timed_out.is_set():
             raise UnsafeFetch(f"the server did not answer within {timeout:g} s")
         return (
@@ -294,7 +284,7 @@ def _fetch_once(
             FetchedDocument(
                 url=target.url,
                 content_type=_media_type(response.getheader("Content-Type")),
-                body=b"".join(chunks),
+                body=body,
             ),
         )
     except UnsafeFetch:
@@ -308,6 +298,139 @@ def _fetch_once(
     finally:
         watchdog.cancel()
         connection.close()
+
+
+def _send(
+    connection: http.client.HTTPConnection, target: _Target, request: _Request | None
+) -> None:
+    method = "GET" if request is None else request.method
+    connection.putrequest(method, target.path, skip_host=True, skip_accept_encoding=True)
+    default_port = target.port == (80 if request is not None and request.plain else 443)
+    host_header = target.host if default_port else f"{target.host}:{target.port}"
+    if ":" in target.host:  # an IPv6 literal
+        host_header = f"[{target.host}]" + ("" if default_port else f":{target.port}")
+    connection.putheader("Host", host_header)
+    connection.putheader("Accept-Encoding", "identity")
+    if request is None:
+        connection.putheader("Accept", ", ".join(sorted(DEFAULT_CONTENT_TYPES)) + ", */*;q=0.1")
+    connection.putheader("User-Agent", _USER_AGENT)
+    for name, value in (request.headers if request is not None else {}).items():
+        connection.putheader(name, value)
+    if request is not None and request.body is not None:
+        connection.putheader("Content-Length", str(len(request.body)))
+    connection.endheaders(request.body if request is not None else None)
+
+
+def _read_capped(response: http.client.HTTPResponse, max_bytes: int) -> bytes:
+    encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
+    if encoding != "identity":
+        raise UnsafeFetch("the server sent a compressed answer, which is not accepted")
+    declared = response.getheader("Content-Length")
+    if declared and declared.strip().isdigit() and int(declared) > max_bytes:
+        raise UnsafeFetch(f"the document is larger than {max_bytes:,} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = response.read1(65536)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > max_bytes:
+            raise UnsafeFetch(f"the document is larger than {max_bytes:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# --------------------------------------------------------------------------- configured services
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    method: str
+    body: bytes | None
+    headers: Mapping[str, str]
+    plain: bool  # http:// (only to a listed host on a private network)
+
+
+class _PinnedPlainConnection(http.client.HTTPConnection):
+    """A plain HTTP connection to an already-checked IP address, named by its host."""
+
+    def __init__(self, target: _Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self._target = target
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection(
+            (self._target.ip, self._target.port), timeout=float(self.timeout or 5.0)
+        )
+
+
+def _host_listed(host: str, port: int, allowed_hosts: Iterable[str]) -> bool:
+    entries = {entry.strip().lower().rstrip(".") for entry in allowed_hosts}
+    return host.lower() in entries or f"{host.lower()}:{port}" in entries
+
+
+def _check_service_target(
+    url: str, allowed_hosts: Iterable[str], resolve: HostResolver
+) -> tuple[_Target, bool]:
+    """A configured service's URL: the host must be listed; plain http only inside."""
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        port = parts.port or (80 if scheme == "http" else 443)
+    except ValueError as exc:
+        raise UnsafeFetch(f"{url!r} is not a valid URL") from exc
+    if scheme not in ("https", "http"):
+        raise UnsafeFetch("only https:// (or http:// on a private network) services are used")
+    if parts.username is not None or parts.password is not None:
+        raise UnsafeFetch("addresses with a user name or password are not used")
+    host = (parts.hostname or "").rstrip(".")
+    if not host or not _host_listed(host, port, allowed_hosts):
+        raise UnsafeFetch(f"{host or url} is not on this instance's list of allowed services")
+    try:
+        literal: str | None = str(ipaddress.ip_address(host))
+    except ValueError:
+        literal = None
+    addresses = [literal] if literal else list(resolve(host, port))
+    if not addresses:
+        raise UnsafeFetch(f"the host {host} could not be found")
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if ip.is_link_local or ip.is_multicast or ip.is_unspecified:
+            raise UnsafeFetch(f"{host} points to a reserved address ({address}) and is not used")
+        if scheme == "http" and address_is_public(address):
+            raise UnsafeFetch(f"{host} is on the internet: use https://")
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    target = _Target(url=url.split("#", 1)[0], host=host, port=port, path=path, ip=addresses[0])
+    return target, scheme == "http"
+
+
+def service_post(
+    url: str,
+    *,
+    body: bytes,
+    headers: Mapping[str, str],
+    allowed_hosts: Iterable[str],
+    max_bytes: int = 2_000_000,
+    timeout: float = 20.0,
+    resolve: HostResolver = system_resolve,
+    opener: ConnectionOpener = tls_open,
+) -> tuple[int, FetchedDocument]:
+    """POST to a service the operator allowed (``allowed_hosts``: ``host`` or ``host:port``).
+
+    The same guard as :func:`safe_fetch` (one lookup, pinned address, size and time caps, no
+    compression) except the address policy: the host must be listed, may be on a private
+    network (a self-hosted engine), never link-local; plain http only to a private address;
+    redirects are not followed. Returns ``(HTTP status, document)`` whatever the status.
+    """
+    target, plain = _check_service_target(url, allowed_hosts, resolve)
+    request = _Request("POST", body, headers, plain)
+    deadline = time.monotonic() + timeout
+    status, _location, document = _fetch_once(target, opener, deadline, timeout, max_bytes, request)
+    if status in (301, 302, 303, 307, 308):
+        raise UnsafeFetch("the service redirected elsewhere; configure its final address")
+    assert document is not None
+    return status, document
 
 
 # --------------------------------------------------------------------------- core resolver

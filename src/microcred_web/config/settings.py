@@ -34,6 +34,16 @@ MICROCRED_EVENTS_FLUSH_SECONDS = float(os.environ.get("MICROCRED_EVENTS_FLUSH_SE
 MICROCRED_EVENTS_QUEUE_MAX = int(os.environ.get("MICROCRED_EVENTS_QUEUE_MAX", "100000"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Machine translation services the organisations may use (host or host:port, comma-separated);
+# self-hosted engines on a private network are allowed only when listed here.
+MICROCRED_MT_ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get(
+        "MICROCRED_MT_ALLOWED_HOSTS", "api.deepl.com,api-free.deepl.com,libretranslate.com"
+    ).split(",")
+    if host.strip()
+]
+MICROCRED_MT_TIMEOUT = float(os.environ.get("MICROCRED_MT_TIMEOUT", "20"))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [BASE_URL])
 
 INSTALLED_APPS = [

@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from microcred_web.accounts.models import User
 from microcred_web.learning import progress, services
-from microcred_web.learning.models import Course, Enrolment, QuizAttempt
+from microcred_web.learning.machine.apertium import apertium_mode
+from microcred_web.learning.models import (
+    Course,
+    Enrolment,
+    MachineEngine,
+    MachineTranslationService,
+    QuizAttempt,
+)
+from microcred_web.learning.translation import SERVICE, course_translate_machine
 from microcred_web.orgs.models import Organisation, Team
 
 ORG_SLUG = "northwind"
@@ -183,6 +191,19 @@ def _build(organisation: Organisation, author: User) -> Course:
     return course
 
 
+def _machine_translation(organisation: Organisation, author: User, course: Course) -> None:
+    """Apertium en→es as the organisation's engine; with Apertium installed, a Spanish
+    machine draft of the course awaiting review."""
+    if not MachineTranslationService.objects.filter(organisation=organisation).exists():
+        MachineTranslationService.objects.create(
+            organisation=organisation, engine=MachineEngine.APERTIUM, language_pairs=[["en", "es"]]
+        )
+    if "es" not in (course.translations or {}) and apertium_mode("en", "es") is not None:
+        course_translate_machine(
+            course=course, actor=author, backend_name=SERVICE, target_language="es"
+        )
+
+
 def demo_content_load() -> dict[str, int]:
     organisation = Organisation.objects.filter(slug=ORG_SLUG).first()
     author = User.objects.filter(email=AUTHOR_EMAIL).first()
@@ -220,6 +241,7 @@ def demo_content_load() -> dict[str, int]:
                 language="en",
             )
             progress.quiz_attempt_submit(attempt=attempt, answers=_answers_that_pass(attempt))
+    _machine_translation(organisation, author, course)
     return {
         "courses": Course.objects.filter(organisation=organisation).count(),
         "enrolments": Enrolment.objects.filter(course=course).count(),

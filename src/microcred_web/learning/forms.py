@@ -6,7 +6,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from microcred_web.learning.models import CalloutStyle, Course, Quiz
+from microcred_web.learning.models import CalloutStyle, Course, MachineEngine, Quiz
 from microcred_web.learning.uploads import ACCEPTED_LABELS
 
 CHOICE_ROWS = 6
@@ -207,6 +207,39 @@ class MachineTranslateForm(forms.Form):
     language = forms.CharField(label=_("Target language"), max_length=10, initial="fr")
     backend = forms.ChoiceField(label=_("Translation service"))
 
-    def __init__(self, *args: Any, backends: dict[str, Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, backends: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _set_choices(self.fields["backend"], [(name, b.label) for name, b in backends.items()])
+        _set_choices(self.fields["backend"], backends)
+
+
+class MachineServiceForm(forms.Form):
+    engine = forms.ChoiceField(label=_("Engine"), choices=MachineEngine.choices)
+    endpoint = forms.URLField(
+        label=_("Service address"),
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text=_(
+            "LibreTranslate: its base address. DeepL: leave blank for the free API or give "
+            "https://api.deepl.com. OpenAI-compatible: the base address, with or without /v1."
+        ),
+    )
+    model_name = forms.CharField(
+        label=_("Model"),
+        required=False,
+        max_length=120,
+        help_text=_("OpenAI-compatible engines only, for example llama3.1:8b."),
+    )
+    api_key = forms.CharField(
+        label=_("API key"),
+        required=False,
+        max_length=300,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Stored encrypted. Leave blank to keep the current key."),
+    )
+    clear_api_key = forms.BooleanField(label=_("Remove the stored API key"), required=False)
+    language_pairs = forms.CharField(
+        label=_("Language pairs offered"),
+        max_length=500,
+        help_text=_("Source-target pairs separated by commas, for example en-es, en-fr."),
+    )

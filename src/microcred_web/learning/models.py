@@ -353,3 +353,33 @@ class LearningRecord(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ImmutableError("Learning records are append-only.")
+
+
+class MachineEngine(models.TextChoices):
+    APERTIUM = "apertium", _("Apertium (offline, on this server)")
+    LIBRETRANSLATE = "libretranslate", _("LibreTranslate")
+    DEEPL = "deepl", _("DeepL")
+    OPENAI = "openai", _("OpenAI-compatible model")
+
+
+class MachineTranslationService(models.Model):
+    """The translation engine an organisation chose for its courses (one per organisation).
+
+    The API key is sealed (:mod:`microcred_web.common.sealing`); only its last characters are
+    kept in clear, to show which key is set.
+    """
+
+    organisation = models.OneToOneField(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="machine_translation"
+    )
+    engine = models.CharField(_("engine"), max_length=20, choices=MachineEngine.choices)
+    endpoint = models.URLField(_("endpoint"), max_length=300, blank=True)
+    model_name = models.CharField(_("model"), max_length=120, blank=True)
+    api_key_sealed = models.BinaryField(null=True, blank=True)
+    api_key_hint = models.CharField(max_length=8, blank=True)
+    #: [["en", "es"], ["en", "fr"]]: the (source, target) pairs offered to authors
+    language_pairs = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.engine}"

@@ -33,6 +33,7 @@ from microcred_web.learning.models import (
     new_key,
 )
 from microcred_web.learning.snapshot import course_snapshot
+from microcred_web.learning.translation import machine_units
 from microcred_web.learning.uploads import upload_check
 from microcred_web.learning.video import NotAVideo, NoVideoId, video_embed
 from microcred_web.orgs.models import Organisation
@@ -125,6 +126,26 @@ def _publish_problems(course: Course) -> list[ApplicationError]:
                         % {"title": module.title},
                     )
                 )
+    problems.extend(_unreviewed_machine_texts(course))
+    return problems
+
+
+def _unreviewed_machine_texts(course: Course) -> list[ApplicationError]:
+    problems = []
+    for language, ids in machine_units(course).items():
+        shown = ", ".join(ids[:5]) + (
+            _(" and %(n)d more") % {"n": len(ids) - 5} if len(ids) > 5 else ""
+        )
+        problems.append(
+            ApplicationError(
+                "translation_unreviewed",
+                _(
+                    "Machine translations into %(language)s need a review before publishing: "
+                    "%(units)s."
+                )
+                % {"language": language, "units": shown},
+            )
+        )
     return problems
 
 

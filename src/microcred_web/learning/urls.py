@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from microcred_web.learning import views, views_learner, views_team_export, views_versions
+from microcred_web.learning import (
+    views,
+    views_learner,
+    views_team_export,
+    views_translation,
+    views_versions,
+)
 
 app_name = "learning"
 
@@ -44,6 +50,16 @@ urlpatterns = [
     path(C + "translations/", views.translations, name="translations"),
     path(C + "translations/export.xlf", views.xliff_export, name="xliff_export"),
     path(C + "translations/machine/", views.translate_machine, name="translate_machine"),
+    path(
+        C + "translations/<str:language>/review/",
+        views_translation.translation_review,
+        name="translation_review",
+    ),
+    path(
+        "o/<slug:slug>/learning/translation-service/",
+        views_translation.machine_service,
+        name="machine_service",
+    ),
     path(C + "xapi.json", views.course_records_export, name="course_records_export"),
     path(
         "o/<slug:slug>/learning/people/<int:membership_id>/xapi.json",

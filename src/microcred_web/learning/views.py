@@ -42,7 +42,12 @@ from microcred_web.learning.models import (
     Quiz,
 )
 from microcred_web.learning.snapshot import course_snapshot, localised
-from microcred_web.learning.translation import course_translate_machine, translation_backends
+from microcred_web.learning.translation import (
+    backend_choices,
+    course_translate_machine,
+    machine_units,
+    offered_targets,
+)
 from microcred_web.learning.video import allows_video_frames
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
@@ -564,7 +569,6 @@ def question_delete(
 @org_view(*AUTHORS)
 def translations(request: HttpRequest, ctx: OrgContext, course_id: int) -> HttpResponse:
     course = _course(ctx, course_id)
-    backends = translation_backends()
     upload_form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and upload_form.is_valid():
         try:
@@ -594,7 +598,11 @@ def translations(request: HttpRequest, ctx: OrgContext, course_id: int) -> HttpR
             "ctx": ctx,
             "course": course,
             "upload_form": upload_form,
-            "machine_form": MachineTranslateForm(backends=backends),
+            "machine_form": MachineTranslateForm(
+                backends=backend_choices(ctx.organisation),
+                initial={"language": (offered_targets(course) or ["fr"])[0]},
+            ),
+            "machine_units": machine_units(course),
             "languages": xliff.translated_languages(course),
             "units": xliff.course_units(course),
             "export_language": request.GET.get("lang")
@@ -623,21 +631,38 @@ def xliff_export(request: HttpRequest, ctx: OrgContext, course_id: int) -> HttpR
 @require_POST
 def translate_machine(request: HttpRequest, ctx: OrgContext, course_id: int) -> HttpResponse:
     course = _course(ctx, course_id)
+    language = request.POST.get("language", "").strip()
     try:
-        count = course_translate_machine(
+        run = course_translate_machine(
             course=course,
             actor=ctx.user,
             backend_name=request.POST.get("backend", ""),
-            target_language=request.POST.get("language", "").strip(),
+            target_language=language,
         )
     except ApplicationError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            ngettext("%(n)d text translated.", "%(n)d texts translated.", count) % {"n": count},
+        return redirect("learning:translations", slug=ctx.organisation.slug, course_id=course.pk)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d text translated by machine; review it before publishing.",
+            "%(n)d texts translated by machine; review them before publishing.",
+            run.translated,
         )
-    return redirect("learning:translations", slug=ctx.organisation.slug, course_id=course.pk)
+        % {"n": run.translated},
+    )
+    for unit_id, reason in run.refused:
+        messages.warning(
+            request,
+            _("“%(unit)s” was left untranslated: %(reason)s.")
+            % {"unit": unit_id, "reason": reason},
+        )
+    return redirect(
+        "learning:translation_review",
+        slug=ctx.organisation.slug,
+        course_id=course.pk,
+        language=language,
+    )
 
 
 # --- learning records ------------------------------------------------------------------------

@@ -26,6 +26,10 @@ from microcred_web.learning.models import Course
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 MAX_BYTES = 2 * 1024 * 1024
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+#: in ``translations[language]``: {field or "choices:<key>": "machine" | "reviewed"}
+STATE_KEY = "_state"
+MACHINE, REVIEWED = "machine", "reviewed"
+MACHINE_SUBSTATE = "microcred:machine"
 
 
 @dataclass
@@ -35,6 +39,15 @@ class TextUnit:
     owner: Any  # the model instance whose ``translations`` receive the target
     field: str
     choice_key: str = ""
+
+    @property
+    def state_key(self) -> str:
+        return f"choices:{self.choice_key}" if self.field == "choices" else self.field
+
+    def state(self, language: str) -> str:
+        """``machine`` (needs review), ``reviewed``, or ``""`` (a person's or none)."""
+        entry = (self.owner.translations or {}).get(language, {})
+        return str((entry.get(STATE_KEY) or {}).get(self.state_key, ""))
 
     def target(self, language: str) -> str:
         entry = (self.owner.translations or {}).get(language, {})
@@ -102,6 +115,11 @@ def xliff_export(*, course: Course, target_language: str) -> bytes:
         segment = etree.SubElement(unit_element, f"{{{XLIFF_NS}}}segment")
         etree.SubElement(segment, f"{{{XLIFF_NS}}}source").text = unit.source
         target = unit.target(target_language)
+        state = unit.state(target_language)
+        segment.set("state", "initial" if not target else state or "translated")
+        if target and state == MACHINE:  # XLIFF 2.0: machine output is "translated", not reviewed
+            segment.set("state", "translated")
+            segment.set("subState", MACHINE_SUBSTATE)
         if target:
             etree.SubElement(segment, f"{{{XLIFF_NS}}}target").text = target
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
@@ -132,8 +150,16 @@ def _q(name: str) -> str:
     return f"{{{XLIFF_NS}}}{name}"
 
 
-def xliff_read(*, course: Course, data: bytes) -> tuple[str, dict[str, str], list[TextUnit]]:
-    """Check ``data`` against the course: (target language, {unit id: target}, units)."""
+@dataclass
+class XliffContent:
+    language: str
+    targets: dict[str, str]  # unit id: target
+    units: list[TextUnit]
+    reviewed: set[str]  # ids of units whose <segment state> is reviewed or final
+
+
+def xliff_read(*, course: Course, data: bytes) -> XliffContent:
+    """Check ``data`` against the course and read its targets."""
     root = _parse(data)
     if root.tag != _q("xliff"):
         raise _refuse(_("This is not an XLIFF 2.0 file (the root element is not <xliff>)."))
@@ -165,6 +191,7 @@ def xliff_read(*, course: Course, data: bytes) -> tuple[str, dict[str, str], lis
             "xliff_version",
         )
     targets: dict[str, str] = {}
+    reviewed: list[str] = []
     for unit in file.iter(_q("unit")):
         unit_id = str(unit.get("id") or "")
         if unit_id in targets:
@@ -183,9 +210,12 @@ def xliff_read(*, course: Course, data: bytes) -> tuple[str, dict[str, str], lis
                 "xliff_units",
             )
         targets[unit_id] = (target.text or "") if target is not None else ""
+        if segments[0].get("state") in ("reviewed", "final"):
+            reviewed.append(unit_id)
     expected = [u.id for u in units]
     missing = [unit_id for unit_id in expected if unit_id not in targets]
     extra = [unit_id for unit_id in targets if unit_id not in set(expected)]
+
     if missing:
         raise _refuse(
             _("Unit “%(id)s” is missing from the file.") % {"id": missing[0]}, "xliff_units"
@@ -194,18 +224,40 @@ def xliff_read(*, course: Course, data: bytes) -> tuple[str, dict[str, str], lis
         raise _refuse(
             _("Unit “%(id)s” is not part of this course.") % {"id": extra[0]}, "xliff_units"
         )
-    return language, targets, units
+    return XliffContent(language, targets, units, set(reviewed))
 
 
-def units_apply(units: list[TextUnit], language: str, targets: dict[str, str]) -> int:
-    """Write targets into the owners' ``translations`` (empty target: no translation)."""
+def _next_state(unit: TextUnit, language: str, text: str, given: dict[str, str] | None) -> str:
+    """A unit's state after writing ``text``: as ``given``, else kept only for unchanged text."""
+    if not text.strip():
+        return ""
+    if given is not None:
+        return given.get(unit.id, "")
+    return unit.state(language) if text == unit.target(language) else ""
+
+
+def units_apply(
+    units: list[TextUnit],
+    language: str,
+    targets: dict[str, str],
+    states: dict[str, str] | None = None,
+) -> int:
+    """Write targets into the owners' ``translations`` (empty target: no translation).
+
+    ``states`` gives each unit's review state; without it a changed text is a person's."""
     changed: dict[int, Any] = {}
     count = 0
     for unit in units:
         owner = unit.owner
+        text = targets.get(unit.id, "")
+        state = _next_state(unit, language, text, states)
         translations = dict(owner.translations or {})
         entry = dict(translations.get(language, {}))
-        text = targets.get(unit.id, "")
+        marks = {k: v for k, v in (entry.pop(STATE_KEY, None) or {}).items() if k != unit.state_key}
+        if state:
+            marks[unit.state_key] = state
+        if marks:
+            entry[STATE_KEY] = marks
         if unit.field == "choices":
             choices = dict(entry.get("choices") or {})
             if text.strip():
@@ -231,8 +283,15 @@ def units_apply(units: list[TextUnit], language: str, targets: dict[str, str]) -
 @transaction.atomic
 def xliff_import(*, course: Course, actor: Any, data: bytes) -> tuple[str, int]:
     """Import translations; returns (language, texts translated). All or nothing."""
-    language, targets, units = xliff_read(course=course, data=data)
-    count = units_apply(units, language, targets)
+    content = xliff_read(course=course, data=data)
+    language, targets, units = content.language, content.targets, content.units
+    states = {
+        u.id: REVIEWED
+        if u.id in content.reviewed
+        else (u.state(language) if targets[u.id] == u.target(language) else "")
+        for u in units
+    }
+    count = units_apply(units, language, targets, states)
     audit_record(
         action="learning.translations_import",
         actor=actor,

@@ -5,7 +5,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from microcred_web.learning.models import Course, Enrolment, LearningRecord
+from microcred_web.learning.machine.apertium import apertium_mode
+from microcred_web.learning.models import (
+    Course,
+    Enrolment,
+    LearningRecord,
+    MachineTranslationService,
+)
+from microcred_web.learning.translation import machine_units
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +28,14 @@ def test_demo_course_is_published_assigned_part_way_and_idempotent() -> None:
     assert enrolments.count() == 6  # the Warehouse Operations team
     assert enrolments.filter(completed_at__isnull=False).count() == 1
     assert enrolments.exclude(completed_blocks=[]).count() == 2
+    service = MachineTranslationService.objects.get(organisation=course.organisation)
+    assert service.engine == "apertium" and service.language_pairs == [["en", "es"]]
+    if apertium_mode("en", "es") is not None:  # make mtools
+        waiting = machine_units(course)["es"]
+        assert "course.title" in waiting and course.translations["es"]["title"]
     counts = (Course.objects.count(), Enrolment.objects.count(), LearningRecord.objects.count())
     call_command("load_demo", stdout=StringIO())
     assert (Course.objects.count(), Enrolment.objects.count(), LearningRecord.objects.count()) == (
         counts
     )
+    assert MachineTranslationService.objects.count() == 1

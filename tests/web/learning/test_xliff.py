@@ -152,16 +152,16 @@ def test_pseudo_backend_fills_untranslated_texts(setup) -> None:
     assert backend.translate(["Lift [here](https://x.example/a)"], "en", "fr") == [
         "[Ĺîƒţ [ĥéŕé](https://x.example/a)]"
     ]
-    count = course_translate_machine(
+    run = course_translate_machine(
         course=setup.course, actor=setup.admin, backend_name="pseudo", target_language="de"
     )
-    assert count == len(xliff.course_units(setup.course))
+    assert run.translated == len(xliff.course_units(setup.course)) and run.refused == []
     setup.course.refresh_from_db()
     assert setup.course.translations["de"]["title"] == "[Šàƒé ĺîƒţîñĝ]"
     assert (
         course_translate_machine(
             course=setup.course, actor=setup.admin, backend_name="pseudo", target_language="de"
-        )
+        ).translated
         == 0
     )
 

@@ -1,0 +1,1 @@
+"""Helpers for machine translation that need neither Django nor the network."""
