@@ -89,8 +89,10 @@ def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", lambda m: escapes.get(m[1], "\\" + m[1]), text)
 
 
-def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, capture_output=True, text=True, check=False, **kwargs)  # noqa: S603
+def _run(
+    args: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, capture_output=True, text=True, check=False, cwd=cwd, env=env)
 
 
 def _copy_ignoring(directory: str, names: list[str]) -> set[str]:
@@ -104,7 +106,7 @@ def _copy_ignoring(directory: str, names: list[str]) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def extracted(tmp_path_factory) -> dict[str, Path]:
+def extracted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each language's catalogue merged with the msgids the source extracts today (one run)."""
     assert shutil.which("xgettext") and shutil.which("msgfmt"), (
         "GNU gettext is missing: run `make gettext` (Debian package gettext)"
@@ -120,7 +122,10 @@ def extracted(tmp_path_factory) -> dict[str, Path]:
         env=env,
     )
     assert done.returncode == 0, done.stderr
-    return {code: root / "microcred_web" / "locale" / code / "LC_MESSAGES" / "django.po" for code in LANGUAGES}
+    return {
+        code: root / "microcred_web" / "locale" / code / "LC_MESSAGES" / "django.po"
+        for code in LANGUAGES
+    }
 
 
 def shipped_po(code: str) -> Path:
@@ -163,13 +168,14 @@ def _found(pattern: re.Pattern[str], text: str) -> list[str]:
 
 
 def _report(code: str, problems: list[str]) -> str:
-    return f"{len(problems)} problem(s) in the '{code}' catalogue {shipped_po(code)}:\n" + "\n".join(
-        problems
+    return (
+        f"{len(problems)} problem(s) in the '{code}' catalogue {shipped_po(code)}:\n"
+        + "\n".join(problems)
     )
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
-def test_every_extracted_msgid_has_a_translation(extracted, code) -> None:
+def test_every_extracted_msgid_has_a_translation(extracted: dict[str, Path], code: str) -> None:
     entries = parse_po(extracted[code])
     assert len(entries) > 500, "the extraction found too few msgids: is the source copy complete?"
     problems = problems_untranslated(entries)
@@ -177,19 +183,19 @@ def test_every_extracted_msgid_has_a_translation(extracted, code) -> None:
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
-def test_translations_keep_their_placeholders(code) -> None:
+def test_translations_keep_their_placeholders(code: str) -> None:
     problems = [p for e in parse_po(shipped_po(code)) if e.msgstr for p in problems_placeholders(e)]
     assert not problems, _report(code, problems)
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
-def test_catalogue_passes_msgfmt_check(code, tmp_path) -> None:
+def test_catalogue_passes_msgfmt_check(code: str, tmp_path: Path) -> None:
     done = _run(["msgfmt", "--check", "-o", str(tmp_path / "django.mo"), str(shipped_po(code))])
     assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
-def test_compiled_catalogue_matches_its_source(code, tmp_path) -> None:
+def test_compiled_catalogue_matches_its_source(code: str, tmp_path: Path) -> None:
     """The committed .mo holds exactly what its .po compiles to (compilemessages was run)."""
     compiled = tmp_path / "django.mo"
     done = _run(["msgfmt", "-o", str(compiled), str(shipped_po(code))])
@@ -198,8 +204,12 @@ def test_compiled_catalogue_matches_its_source(code, tmp_path) -> None:
     assert shipped.exists(), f"{shipped} is missing: run compilemessages -l {code}"
     expected, actual = _messages(compiled), _messages(shipped)
     stale = sorted(str(key) for key in expected.keys() ^ actual.keys())
-    stale += sorted(str(key) for key in expected.keys() & actual.keys() if expected[key] != actual[key])
-    assert not stale, f"{shipped} is out of date with its .po (run compilemessages -l {code}): {stale[:20]}"
+    stale += sorted(
+        str(key) for key in expected.keys() & actual.keys() if expected[key] != actual[key]
+    )
+    assert not stale, (
+        f"{shipped} is out of date with its .po (run compilemessages -l {code}): {stale[:20]}"
+    )
 
 
 def _messages(mo: Path) -> dict[object, str]:
@@ -218,7 +228,7 @@ def _messages(mo: Path) -> dict[object, str]:
         ("Hi <strong>%(e)s</strong>", "Salut %(e)s", set(), True),
     ],
 )
-def test_placeholder_check_itself(msgid, msgstr, flags, broken) -> None:
+def test_placeholder_check_itself(msgid: str, msgstr: str, flags: set[str], broken: bool) -> None:
     entry = Entry(msgid=msgid, msgstr={0: msgstr}, flags=flags)
     assert bool(problems_placeholders(entry)) is broken
 
@@ -230,4 +240,8 @@ def test_untranslated_check_itself() -> None:
         Entry(msgid="Close", msgstr={0: "Fermer"}, flags={"fuzzy"}),
         Entry(msgid="%(n)s day", msgid_plural="%(n)s days", msgstr={0: "%(n)s jour", 1: ""}),
     ]
-    assert [p.split(":")[0] for p in problems_untranslated(entries)] == ["untranslated", "fuzzy", "untranslated"]
+    assert [p.split(":")[0] for p in problems_untranslated(entries)] == [
+        "untranslated",
+        "fuzzy",
+        "untranslated",
+    ]
