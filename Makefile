@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: interop demo test test-pure install pdftools mtools assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify soak-verify-memory bench-skills clean serve
+.PHONY: interop demo test test-pure install pdftools mtools gettext assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify soak-verify-memory bench-skills clean serve
 
 # The engine modules setup.py compiles with mypyc (microcred.native.COMPILED_MODULES):
 # editing one rebuilds it.
@@ -42,6 +42,12 @@ mtools:
 	  echo "installing Debian apertium and apertium-en-es for machine translation"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apertium apertium-en-es) >/dev/null; }
 
+# Debian's gettext: the translation test extracts msgids (xgettext) and compiles catalogues (msgfmt).
+gettext:
+	@command -v xgettext >/dev/null && command -v msgfmt >/dev/null || { \
+	  echo "installing Debian gettext for the translation test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext) >/dev/null; }
+
 # Debian's Chromium for the end-to-end tests (Playwright cannot download browsers here).
 browser:
 	@command -v chromium >/dev/null || { \
@@ -68,7 +74,7 @@ contracts: $(STAMP)
 # MICROCRED_EXPECT_ENGINE=pure where no C compiler can build the compiled engine.
 PYTEST_ARGS ?= -n 2
 MICROCRED_EXPECT_ENGINE ?= compiled
-pytest: install browser pdftools mtools
+pytest: install browser pdftools mtools gettext
 	MICROCRED_EXPECT_ENGINE=$(MICROCRED_EXPECT_ENGINE) $(BIN)/pytest $(PYTEST_ARGS)
 
 # The engine's tests again on its plain-Python modules: a copy of src/microcred without the
@@ -78,7 +84,7 @@ test-pure: install
 	find var/pure -name '*.so' -delete
 	PYTHONPATH=var/pure MICROCRED_EXPECT_ENGINE=pure $(BIN)/pytest $(PYTEST_ARGS) tests/core
 
-test: install browser pdftools mtools lint typecheck contracts pytest test-pure
+test: install browser pdftools mtools gettext lint typecheck contracts pytest test-pure
 
 interop: install
 	$(BIN)/pytest -m interop tests/interop

@@ -48,6 +48,7 @@ def translated_wording() -> Wording:
         complete=_("Complete {what}"),
         hold=_("Hold {what}"),
         have_accepted=_("Have {what} accepted"),
+        # xgettext:no-python-format ("% i" is not a %-directive here)
         score_in=_("Score at least {score}% in {quiz}"),
         todo_course=_("Complete the course {label}"),
         todo_quiz_tried=_("Score at least {score}% in {quiz} (best so far {best}%)"),
