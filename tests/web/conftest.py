@@ -38,6 +38,15 @@ def _media_in_tmp(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A test that activates a language (an e-mail, a view outside a request) leaves none behind."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def make_org(db) -> Callable[..., Organisation]:
     def make(slug: str | None = None, name: str | None = None) -> Organisation:
