@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from skills_helpers import FORKLIFT_URI, STOCK_URI
 
+from microcred.skills.visibility import Viewer
 from microcred_web.achievements import services as achievement_services
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.models import AuditEvent
@@ -191,7 +192,7 @@ def test_a_confirmed_exact_crosswalk_carries_an_imported_credential(
     state = held[own_forklift.uri]
     assert state.verified and state.external and state.level == 1
     # the organisation's matrix reads the same rows
-    whole = matrix.organisation_matrix(organisation=world.org)
+    whole = matrix.organisation_matrix(organisation=world.org, reach=Viewer.SELF)
     assert whole.profiles[learner.pk][own_forklift.pk].held
     # rejecting it again withdraws the derived evidence
     with django_capture_on_commit_callbacks(execute=True):
