@@ -311,6 +311,9 @@ TABLE: dict[str, Row] = {
     ),
     "skills:alignments": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
     "skills:public": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
+    # a person's public skills page: anyone; 404 without a page or a public wallet profile
+    "skills:public_person": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
+    "skills:public_person_json": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     # skills recommendations, training needs, career paths (any member: their own; managers:
     # their teams; admins: role links); the skills API is Bearer-key only
     "skills:recommended": Row(org_kwargs(), org_page(ANY_MEMBER)),

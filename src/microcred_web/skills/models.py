@@ -456,6 +456,20 @@ class SkillVisibility(models.Model):
         return f"{self.user_id} {self.skill_id}: {self.visibility}"
 
 
+class PublicSkillsPage(models.Model):
+    """A person's public skills page, ``/skills/p/<public_id>/``: a stable address made the
+    first time they show a skill publicly (it lists only skills shown *public*)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="public_skills_page"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.public_id)
+
+
 class EndorsementStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     DETAIL = "detail", _("Detail asked")

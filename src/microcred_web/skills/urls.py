@@ -9,6 +9,7 @@ from microcred_web.skills import (
     views_alignments,
     views_crosswalk,
     views_evidence,
+    views_public_skills,
     views_recommend,
     views_roles_csv,
     views_scales,
@@ -40,6 +41,12 @@ urlpatterns = [
         name="alignments",
     ),
     path("skills/<uuid:public_id>/", views.public, name="public"),
+    path("skills/p/<uuid:public_id>/", views_public_skills.public_person, name="public_person"),
+    path(
+        "skills/p/<uuid:public_id>/skills.json",
+        views_public_skills.public_person_json,
+        name="public_person_json",
+    ),
     # recommendations, training needs, career paths (views_recommend)
     path(S + "mine/recommended/", views_recommend.recommended, name="recommended"),
     path(
