@@ -11,6 +11,7 @@ from microcred_web.skills import (
     views_evidence,
     views_public_skills,
     views_recommend,
+    views_role_suggestions,
     views_roles_csv,
     views_scales,
     views_skill_credentials,
@@ -65,6 +66,21 @@ urlpatterns = [
     path(S + "team/needs.csv", views_recommend.training_needs_export, name="training_needs_export"),
     path(S + "team/mobility/", views_recommend.mobility, name="mobility"),
     path(S + "roles/paths/", views_recommend.role_paths, name="role_paths"),
+    path(
+        S + "roles/paths/suggestions/seed/",
+        views_role_suggestions.suggestions_seed,
+        name="role_suggestions_seed",
+    ),
+    path(
+        S + "roles/paths/suggestions/<int:suggestion_id>/accept/",
+        views_role_suggestions.suggestion_accept,
+        name="role_suggestion_accept",
+    ),
+    path(
+        S + "roles/paths/suggestions/<int:suggestion_id>/hide/",
+        views_role_suggestions.suggestion_hide,
+        name="role_suggestion_hide",
+    ),
     path(
         S + "roles/paths/<int:link_id>/delete/",
         views_recommend.role_link_delete,
