@@ -5,86 +5,17 @@ cannot touch them."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from django.urls import reverse
-from skills_helpers import esco_files
+from skills_helpers import esco_related_files
 
 from microcred_web.common.models import AuditEvent
 from microcred_web.skills import importing, role_suggestions, services
 from microcred_web.skills.models import JobRole, RoleLink, SuggestedRoleLink
 
-SKILL = "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-0000000001{:02d}"
-OCCUPATION = "http://data.europa.eu/esco/occupation/00000000-0000-4000-8000-0000000002{:02d}"
-#: occupation → essential skills (numbers); "optional" adds one optional skill each
-OCCUPATIONS = {
-    1: ("forklift operator", [1, 2, 3, 4]),
-    2: ("warehouse supervisor", [1, 2, 3, 5, 6]),
-    3: ("stock controller", [2, 3, 4, 7]),
-    4: ("cook", [8, 9, 10]),
-}
-
-
-def _csv(header: list[str], rows: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header)
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
-
 
 def _slice() -> dict[str, str]:
-    """An ESCO slice in the official CSV layout (headers from the test fixture)."""
-    fixture = esco_files()
-    headers = {k: next(csv.reader(io.StringIO(v))) for k, v in fixture.items()}
-    skills = [
-        {
-            "conceptType": "KnowledgeSkillCompetence",
-            "conceptUri": SKILL.format(n),
-            "skillType": "skill/competence",
-            "reuseLevel": "sector-specific",
-            "preferredLabel": f"skill number {n}",
-            "status": "released",
-            "inScheme": "http://data.europa.eu/esco/concept-scheme/skills",
-        }
-        for n in range(1, 12)
-    ]
-    occupations = [
-        {
-            "conceptType": "Occupation",
-            "conceptUri": OCCUPATION.format(n),
-            "iscoGroup": "8344",
-            "preferredLabel": label,
-            "status": "released",
-            "code": f"8344.{n}",
-        }
-        for n, (label, _e) in OCCUPATIONS.items()
-    ]
-    relations = [
-        {
-            "occupationUri": OCCUPATION.format(n),
-            "relationType": "essential",
-            "skillType": "skill/competence",
-            "skillUri": SKILL.format(k),
-        }
-        for n, (_l, essentials) in OCCUPATIONS.items()
-        for k in essentials
-    ] + [  # an optional skill shared by all does not make roles related
-        {
-            "occupationUri": OCCUPATION.format(n),
-            "relationType": "optional",
-            "skillType": "skill/competence",
-            "skillUri": SKILL.format(11),
-        }
-        for n in OCCUPATIONS
-    ]
-    return {
-        "skills_csv": _csv(headers["skills_csv"], skills),
-        "occupations_csv": _csv(headers["occupations_csv"], occupations),
-        "relations_csv": _csv(headers["relations_csv"], relations),
-    }
+    return esco_related_files()
 
 
 @pytest.fixture
