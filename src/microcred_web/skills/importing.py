@@ -20,6 +20,7 @@ from microcred.skills import CasePackage, EscoData, esco_package, fold, read_cas
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
 from microcred_web.orgs.models import Organisation
+from microcred_web.skills import role_suggestions
 from microcred_web.skills.evidence import evidence_sync_later
 from microcred_web.skills.models import Framework, FrameworkSource, JobRole, JobRoleSkill, Skill
 from microcred_web.skills.suggestion_tasks import vectors_refresh_later
@@ -278,12 +279,20 @@ def _store_esco(
     ]
     created, updated, skills = _upsert(organisation, framework, rows)
     roles = _esco_roles(organisation, data, skills, role_level)
+    # related occupations (shared essential skills) seed suggested career steps
+    suggested = role_suggestions.role_links_seed(organisation=organisation) if roles else 0
     audit_record(
         action="skills.framework_imported",
         actor=actor,
         organisation=organisation,
         target=framework,
-        data={"format": kind, "created": created, "updated": updated, "roles": roles},
+        data={
+            "format": kind,
+            "created": created,
+            "updated": updated,
+            "roles": roles,
+            "suggested_steps": suggested,
+        },
     )
     evidence_sync_later(organisation=organisation)
     vectors_refresh_later(organisation=organisation)

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from microcred.skills import Requirement, RoleGap, fold, role_gap
 from microcred.skills.summary import Holding, summarise
+from microcred.skills.visibility import Viewer, Visibility, can_see
 from microcred_web.orgs.models import Organisation
-from microcred_web.skills.models import JobRoleSkill, PersonRole, SkillEvidence
+from microcred_web.skills.models import JobRoleSkill, PersonRole, SkillEvidence, SkillVisibility
 from microcred_web.skills.selectors import Matrix as TeamMatrix
 
 _FIELDS = (
@@ -152,6 +153,34 @@ def single_holders(coverage: Mapping[int, Coverage]) -> list[int]:
     return sorted(skill for skill, line in coverage.items() if line.holders == 1)
 
 
+def shown_pairs(*, organisation: Organisation, reach: Viewer) -> set[tuple[int, int]]:
+    """{(user id, skill id)} that people show to a viewer with this relation: one query of
+    the organisation's visibility rows (an unset skill is private, so never in the set)."""
+    wide = [v.value for v in Visibility if can_see(v, reach)]
+    rows = SkillVisibility.objects.filter(organisation=organisation, visibility__in=wide)
+    return set(rows.values_list("user_id", "skill_id"))
+
+
+def masked(
+    profiles: dict[int, dict[int, Holding]],
+    *,
+    organisation: Organisation,
+    reach: Viewer,
+    viewer_id: int | None = None,
+) -> dict[int, dict[int, Holding]]:
+    """Only the skills each person shows that far; the viewer's own row stays whole. A hidden
+    skill is *not held* (it counts in no gap, coverage or bench strength)."""
+    if reach is Viewer.SELF:
+        return profiles
+    shown = shown_pairs(organisation=organisation, reach=reach)
+    return {
+        uid: skills
+        if uid == viewer_id
+        else {sid: h for sid, h in skills.items() if (uid, sid) in shown}
+        for uid, skills in profiles.items()
+    }
+
+
 @dataclass(frozen=True)
 class OrganisationMatrix:
     profiles: dict[int, dict[int, Holding]]
@@ -162,16 +191,30 @@ class OrganisationMatrix:
 def organisation_matrix(
     *,
     organisation: Organisation,
+    reach: Viewer,
+    viewer_id: int | None = None,
+    user_ids: Iterable[int] | None = None,
     levels: Iterable[int] = (1, 2, 3, 4, 5),
     now: datetime | None = None,
 ) -> OrganisationMatrix:
-    """Everyone's profile, everyone's gap against their current role, every skill's coverage:
-    four queries whatever the size of the organisation."""
-    profiles = holdings_bulk(organisation=organisation, now=now)
+    """Everyone's profile (or ``user_ids``'s: a manager's teams), everyone's gap against their
+    current role, every skill's coverage — as a viewer with relation ``reach`` may see them
+    (administrators and managers: ``Viewer.MANAGER``; the API: ``Viewer.COLLEAGUE``;
+    ``Viewer.SELF`` reads everything, for the checks that compare with unmasked reads).
+    Five queries whatever the size of the organisation."""
+    people = None if user_ids is None else set(user_ids)
+    profiles = masked(
+        holdings_bulk(organisation=organisation, user_ids=people, now=now),
+        organisation=organisation,
+        reach=reach,
+        viewer_id=viewer_id,
+    )
     holders, requirements = current_roles(organisation=organisation)
     gaps: dict[int, RoleGap] = {}
     required: dict[int, dict[int, int]] = {}
     for uid, role_id in holders.items():
+        if people is not None and uid not in people:
+            continue
         needs = requirements.get(role_id, [])
         profile = profiles.get(uid, {})
         held = {str(k): s.level for k, s in profile.items() if s.held}

@@ -408,6 +408,31 @@ class RoleLink(models.Model):
         return f"{self.source_id} → {self.target_id}"
 
 
+class SuggestedRoleLink(models.Model):
+    """A career step *suggested* from ESCO (roles of related occupations share essential
+    skills), shown apart from administrators' links until one accepts (it becomes a
+    :class:`RoleLink`) or hides it (kept hidden: a later seeding does not bring it back)."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.ForeignKey(JobRole, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(JobRole, on_delete=models.CASCADE, related_name="+")
+    shared = models.PositiveIntegerField()  # essential skills both roles require
+    score = models.FloatField()  # Jaccard index of their essential skills
+    hidden = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["source__name", "-score", "target__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="suggested_role_link_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id} ({self.shared})"
+
+
 class SkillCredentialAchievement(models.Model):
     """The organisation's own Competency achievement for one skill at one level, issued as
     a skill credential to people an accepted assessment proved the skill for (decision 0024)."""
@@ -454,6 +479,20 @@ class SkillVisibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.skill_id}: {self.visibility}"
+
+
+class PublicSkillsPage(models.Model):
+    """A person's public skills page, ``/skills/p/<public_id>/``: a stable address made the
+    first time they show a skill publicly (it lists only skills shown *public*)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="public_skills_page"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.public_id)
 
 
 class EndorsementStatus(models.TextChoices):

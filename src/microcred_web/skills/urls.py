@@ -9,7 +9,9 @@ from microcred_web.skills import (
     views_alignments,
     views_crosswalk,
     views_evidence,
+    views_public_skills,
     views_recommend,
+    views_role_suggestions,
     views_roles_csv,
     views_scales,
     views_skill_credentials,
@@ -40,6 +42,12 @@ urlpatterns = [
         name="alignments",
     ),
     path("skills/<uuid:public_id>/", views.public, name="public"),
+    path("skills/p/<uuid:public_id>/", views_public_skills.public_person, name="public_person"),
+    path(
+        "skills/p/<uuid:public_id>/skills.json",
+        views_public_skills.public_person_json,
+        name="public_person_json",
+    ),
     # recommendations, training needs, career paths (views_recommend)
     path(S + "mine/recommended/", views_recommend.recommended, name="recommended"),
     path(
@@ -58,6 +66,21 @@ urlpatterns = [
     path(S + "team/needs.csv", views_recommend.training_needs_export, name="training_needs_export"),
     path(S + "team/mobility/", views_recommend.mobility, name="mobility"),
     path(S + "roles/paths/", views_recommend.role_paths, name="role_paths"),
+    path(
+        S + "roles/paths/suggestions/seed/",
+        views_role_suggestions.suggestions_seed,
+        name="role_suggestions_seed",
+    ),
+    path(
+        S + "roles/paths/suggestions/<int:suggestion_id>/accept/",
+        views_role_suggestions.suggestion_accept,
+        name="role_suggestion_accept",
+    ),
+    path(
+        S + "roles/paths/suggestions/<int:suggestion_id>/hide/",
+        views_role_suggestions.suggestion_hide,
+        name="role_suggestion_hide",
+    ),
     path(
         S + "roles/paths/<int:link_id>/delete/",
         views_recommend.role_link_delete,

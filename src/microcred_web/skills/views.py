@@ -21,6 +21,7 @@ from microcred_web.orgs import selectors as org_selectors
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
 from microcred_web.skills import (
+    crosswalk_reads,
     endorsements,
     exports,
     importing,
@@ -548,4 +549,15 @@ def public(request: HttpRequest, public_id: Any) -> HttpResponse:
         (row, selectors.level_descriptor(scale, skill, int(row["value"])))
         for row in (scale.levels if scale else [])
     ]
-    return render(request, "skills/public.html", {"skill": skill, "levels": levels})
+    # confirmed crosswalks: the same skill (or a related one) in other frameworks, by address
+    matches = crosswalk_reads.confirmed_matches(organisation=skill.organisation, skill=skill)
+    return render(
+        request,
+        "skills/public.html",
+        {
+            "skill": skill,
+            "levels": levels,
+            "exact": [m.skill for m in matches if m.relation == "exact"],
+            "related": [m.skill for m in matches if m.relation != "exact"],
+        },
+    )

@@ -22,7 +22,7 @@ from microcred_web.learning import selectors as learning_selectors
 from microcred_web.orgs import selectors as org_selectors
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
-from microcred_web.skills import recommend_services, recommending, selectors
+from microcred_web.skills import recommend_services, recommending, role_suggestions, selectors
 from microcred_web.skills.models import RoleLink
 
 ADMINS = (Role.ADMIN,)
@@ -273,6 +273,10 @@ def role_paths(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
             "ctx": ctx,
             "links": recommending.role_links(organisation=ctx.organisation),
             "roles": selectors.job_role_list(organisation=ctx.organisation),
+            "suggested": [
+                (row, role_suggestions.reason(row))
+                for row in role_suggestions.suggestions_of(organisation=ctx.organisation)
+            ],
         },
     )
 
@@ -307,10 +311,21 @@ def explore(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
         if chosen
         else None
     )
+    related = (
+        role_suggestions.suggestions_of(organisation=ctx.organisation, source=chosen)
+        if chosen
+        else []
+    )
     return render(
         request,
         "skills/explore.html",
-        {"ctx": ctx, "roles": roles, "chosen": chosen, "view": view},
+        {
+            "ctx": ctx,
+            "roles": roles,
+            "chosen": chosen,
+            "view": view,
+            "related": [(row, role_suggestions.reason(row)) for row in related],
+        },
     )
 
 

@@ -27,3 +27,15 @@ def esco_files() -> dict[str, str]:
         "occupations_csv": (ESCO / "occupations_en.csv").read_text(),
         "relations_csv": (ESCO / "occupationSkillRelations_en.csv").read_text(),
     }
+
+
+def esco_related_files() -> dict[str, str]:
+    """An ESCO slice (official CSV layout) whose occupations share essential skills: forklift
+    operator {1,2,3,4}, warehouse supervisor {1,2,3,5,6}, stock controller {2,3,4,7}, cook
+    {8,9,10}; every occupation also has skill 11 as optional."""
+    folder = VECTORS / "esco-related"
+    return {
+        "skills_csv": (folder / "skills_en.csv").read_text(),
+        "occupations_csv": (folder / "occupations_en.csv").read_text(),
+        "relations_csv": (folder / "occupationSkillRelations_en.csv").read_text(),
+    }

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from skills_helpers import FORKLIFT_URI, STOCK_URI
 
+from microcred.skills.visibility import Viewer
 from microcred_web.achievements import services as achievement_services
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.models import AuditEvent
@@ -191,7 +192,7 @@ def test_a_confirmed_exact_crosswalk_carries_an_imported_credential(
     state = held[own_forklift.uri]
     assert state.verified and state.external and state.level == 1
     # the organisation's matrix reads the same rows
-    whole = matrix.organisation_matrix(organisation=world.org)
+    whole = matrix.organisation_matrix(organisation=world.org, reach=Viewer.SELF)
     assert whole.profiles[learner.pk][own_forklift.pk].held
     # rejecting it again withdraws the derived evidence
     with django_capture_on_commit_callbacks(execute=True):
@@ -376,3 +377,28 @@ def test_the_review_list_pages_and_filters(client, pair):
     assert 'id="no-crosswalks"' in none
     other = client.get(url, {"framework": own_forklift.framework_id, "state": "rejected"})
     assert 'id="no-crosswalks"' in other.content.decode()
+
+
+def test_public_skill_page_shows_confirmed_crosswalks_only(client, pair):
+    """The own skill's public address (its ``targetUrl`` in credentials) names the confirmed
+    matches in other frameworks, linked by their URIs; proposals and rejections stay off."""
+    skills, own_forklift, own_stock = pair
+    world = skills.world
+    propose(skills, own_forklift.framework)
+    public = reverse("skills:public", kwargs={"public_id": own_forklift.public_id})
+    html = client.get(public).content.decode()  # nobody signed in
+    assert 'id="public-exact"' not in html and FORKLIFT_URI not in html  # only proposed
+    forklift_row = SkillCrosswalk.objects.get(source=skills.forklift, target=own_forklift)
+    stock_row = SkillCrosswalk.objects.get(source=skills.stock, target=own_stock)
+    for row, decision in ((forklift_row, "exact"), (stock_row, "reject")):
+        crosswalks.crosswalks_decide(
+            organisation=world.org,
+            actor=world.people["admin"],
+            crosswalk_ids=[row.pk],
+            decision=decision,
+        )
+    html = client.get(public).content.decode()
+    assert 'id="public-exact"' in html and f'href="{FORKLIFT_URI}"' in html
+    stock_page = reverse("skills:public", kwargs={"public_id": own_stock.public_id})
+    stock_html = client.get(stock_page).content.decode()
+    assert STOCK_URI not in stock_html and 'id="public-related"' not in stock_html

@@ -14,6 +14,7 @@ from microcred_web.orgs.models import Organisation
 from microcred_web.skills import selectors
 from microcred_web.skills.models import (
     ProficiencyScale,
+    PublicSkillsPage,
     ScaleMapping,
     SkillEvidence,
     SkillVisibility,
@@ -69,6 +70,15 @@ def test_demo_learner_sees_profile_and_gap_and_loading_again_changes_nothing(cli
         ScaleMapping.objects.count(),
     ) == counts
     assert SkillVisibility.objects.filter(user=zoe, visibility="manager").count() == shared
+
+    # Björn shows his verified skills on a public page linked from his public profile
+    profile = client.get(reverse("wallet:public_profile", kwargs={"handle": "bjorn-andersson"}))
+    page = PublicSkillsPage.objects.get(user__email="bjorn.andersson@northwind.example")
+    public_url = reverse("skills:public_person", kwargs={"public_id": page.public_id})
+    assert f'href="{public_url}"' in profile.content.decode()
+    public = client.get(public_url).content.decode()
+    assert "Verified" in public and "bjorn.andersson@" not in public
+    assert PublicSkillsPage.objects.count() == 1
 
     client.force_login(User.objects.get(email="manager@northwind.example"))
     matrix = client.get(reverse("skills:team", kwargs={"slug": "northwind"})).content.decode()

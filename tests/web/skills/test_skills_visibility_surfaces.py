@@ -14,6 +14,7 @@ from microcred_web.orgs.models import Membership
 from microcred_web.skills import (
     endorsements,
     learning_alignments,
+    matrix,
     recommending,
     selectors,
     services,
@@ -143,3 +144,34 @@ def test_training_needs_count_only_skills_shown_to_managers(client, skills, sett
     assert "Forklift refresher" in client.get(page).content.decode()  # private: a need
     _show(world, learner, skills.forklift, "manager")
     assert "Forklift refresher" not in client.get(page).content.decode()
+
+
+def test_organisation_matrix_masks_by_reach(skills, setting):
+    """The whole-organisation read (benchmark, org-wide coverage) applies each person's
+    visibility like the team matrix: a private skill is not held for an administrator, counts
+    as missing in the gap and in no coverage; the viewer's own row stays whole."""
+    world, learner, _course = setting
+    forklift = skills.forklift.pk
+
+    def read(reach, **kwargs):
+        return matrix.organisation_matrix(organisation=world.org, reach=reach, **kwargs)
+
+    assert read(Viewer.SELF).profiles[learner.pk][forklift].held
+    admin_view = read(Viewer.MANAGER)
+    assert forklift not in admin_view.profiles[learner.pk]
+    assert admin_view.gaps[learner.pk].match_percent == 0
+    assert admin_view.coverage[forklift].holders == 0
+    assert admin_view.coverage[forklift].short == 1
+    own = read(Viewer.MANAGER, viewer_id=learner.pk)
+    assert own.profiles[learner.pk][forklift].held
+    _show(world, learner, skills.forklift, "manager")
+    admin_view = read(Viewer.MANAGER)
+    assert admin_view.profiles[learner.pk][forklift].held
+    assert admin_view.gaps[learner.pk].match_percent == 100
+    assert admin_view.coverage[forklift].holders == 1
+    assert forklift not in read(Viewer.COLLEAGUE).profiles[learner.pk]  # the API's reach
+    # a manager's teams only: people outside them are not read at all
+    others = read(Viewer.MANAGER, user_ids=[world.people["admin"].pk])
+    assert learner.pk not in others.profiles and learner.pk not in others.gaps
+    _show(world, learner, skills.forklift, "organisation")
+    assert read(Viewer.COLLEAGUE).profiles[learner.pk][forklift].held
