@@ -1,7 +1,7 @@
 """When a credential ends (``validUntil``), from its achievement version's expiry policy.
 
 A renewal (recertification) is the same achievement issued again to someone whose credential
-is ending; what its end date is depends on the policy (docs/decisions/0040):
+is ending; what its end date is depends on the policy (docs/decisions/0035):
 
 - no expiry: none;
 - a number of months: counted from the renewal date (renewing early does not carry days over);

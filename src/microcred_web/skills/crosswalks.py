@@ -1,4 +1,4 @@
-"""Crosswalks between frameworks (decision 0040): proposals by the suggestion model, an
+"""Crosswalks between frameworks (decision 0028): proposals by the suggestion model, an
 administrator's decisions, manual additions.
 
 A proposal run matches every skill of a source framework with the skills of a target framework

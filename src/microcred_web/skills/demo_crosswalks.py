@@ -1,4 +1,4 @@
-"""Demo crosswalks for Northwind (decision 0040): a few of its own skills, written in its own
+"""Demo crosswalks for Northwind (decision 0028): a few of its own skills, written in its own
 words, matched to its CASE framework — three confirmed (two exact, one related) and the rest
 proposed by a lexical run for the administrator to review. The exact match of the forklift
 inspection skill makes the warehouse team's credentials count for the own skill too.

@@ -94,7 +94,7 @@ def with_exact_matches(
     organisation: Organisation, backed: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
     """(skill id, level) pairs a source backs, plus each skill's confirmed exact matches at the
-    same level (decision 0040); a skill reached twice keeps its highest level."""
+    same level (decision 0028); a skill reached twice keeps its highest level."""
     levels = dict(backed)
     matches = _exact_matches(organisation, levels)
     for skill_id, level in backed:
@@ -243,7 +243,7 @@ def _append(
     for skill_id, known in latest.items():
         if skill_id not in claimed and known.state == SourceState.ACTIVE:
             # suspended, not revoked: if the source names the skill again (an alignment or an
-            # exact crosswalk restored), a later active row counts again (decision 0040)
+            # exact crosswalk restored), a later active row counts again (decision 0028)
             new.append(
                 SkillEvidence(
                     organisation=organisation,

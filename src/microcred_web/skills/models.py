@@ -546,7 +546,7 @@ class CrosswalkState(models.TextChoices):
 
 class SkillCrosswalk(models.Model):
     """One skill of a framework matched to a skill of another (or to the organisation's own):
-    proposed by a model, confirmed or rejected by an administrator (decision 0040). A confirmed
+    proposed by a model, confirmed or rejected by an administrator (decision 0028). A confirmed
     *exact* crosswalk carries credential evidence between the two skills."""
 
     organisation = models.ForeignKey(

@@ -1,4 +1,4 @@
-"""Career steps suggested from ESCO (issue 17 item 7, decision 0040-sk-final): roles made
+"""Career steps suggested from ESCO (issue 17 item 7, decision 0031): roles made
 from ESCO occupations are related when they share essential skills (core
 :func:`microcred.skills.related.related_roles`); each related pair an administrator has not
 linked becomes a *suggested* step, shown apart from administrators' links, that an

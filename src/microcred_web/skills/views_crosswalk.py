@@ -1,4 +1,4 @@
-"""Crosswalk pages (decision 0040): the review list (issuers and admins read, admins decide),
+"""Crosswalk pages (decision 0028): the review list (issuers and admins read, admins decide),
 proposal runs, manual additions, CSV / CASE export; and a skill's own page with its place in
 the hierarchy (breadcrumb, children) and its crosswalks."""
 

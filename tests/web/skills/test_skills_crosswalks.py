@@ -1,4 +1,4 @@
-"""Crosswalks between frameworks (decision 0040): proposals, decisions, evidence, exports."""
+"""Crosswalks between frameworks (decision 0028): proposals, decisions, evidence, exports."""
 
 from __future__ import annotations
 

@@ -138,6 +138,6 @@ def test_esco_from_the_installed_package(world):
     assert found[0].label == "operate forklift" and found[0].parent is not None
     assert found[0].parent.label == "operating lifting or moving equipment"
     assert found[0].parent.code.startswith("S") and found[0].parent.skill_type == "group"
-    assert found[0].parent.parent is not None  # the hierarchy goes on up (decision 0040)
+    assert found[0].parent.parent is not None  # the hierarchy goes on up (decision 0028)
     again = importing.framework_import_esco_package(organisation=world.org, actor=admin)
     assert (again.created, again.updated) == (0, 0)
