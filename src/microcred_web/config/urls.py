@@ -20,6 +20,7 @@ urlpatterns = [
     path("o/<slug:slug>/bulk/", include("microcred_web.bulk.urls")),
     path("credentials/<uuid:public_id>/", include("microcred_web.rendering.urls")),
     path("api/v1/", api.urls),
+    path("oauth/", include("microcred_web.oauth.urls")),
     path("verify/", include("microcred_web.verifier.urls")),
     path("contexts/", verifier_contexts.context_index, name="context_index"),
     path("contexts/<path:name>", verifier_contexts.context_document, name="context"),
