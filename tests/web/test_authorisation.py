@@ -451,6 +451,14 @@ TABLE: dict[str, Row] = {
     "oauth:register": Row(NONE, site_page(405, 405)),
     "oauth:connected_apps": Row(NONE, site_page(302, 200)),
     "oauth:connected_app_revoke": Row(lambda w: {"application_id": 999_999}, site_page(302, 405)),
+    # the OB 3.0 API: OAuth bearer tokens only (a browser session is not enough: 401 for
+    # everyone); discovery is public. Per-scope, per-person access: tests/web/ob3/
+    "ob3:api-root": Row(NONE, site_page(404, 404)),
+    "ob3:discovery": Row(NONE, site_page(200, 200)),
+    "ob3:credentials": Row(NONE, site_page(401, 401)),
+    "ob3:upsert_credential": Row(NONE, site_page(401, 401)),  # same URL as credentials
+    "ob3:profile": Row(NONE, site_page(401, 401)),
+    "ob3:put_profile": Row(NONE, site_page(401, 401)),  # same URL as profile
     # public verification: anyone (the API is POST only)
     "verifier:page": Row(NONE, site_page(200, 200)),
     "verifier:api": Row(NONE, site_page(405, 405)),

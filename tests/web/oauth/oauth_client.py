@@ -50,6 +50,7 @@ class OAuthClient:
     http: Client
     client_id: str
     client_secret: str
+    scope: str = " ".join(ALL_SCOPES)
 
     @classmethod
     def register(cls, http: Client, **overrides: Any) -> OAuthClient:
@@ -60,7 +61,7 @@ class OAuthClient:
         )
         assert response.status_code == 201, response.content
         reply = response.json()
-        return cls(http, reply["client_id"], reply["client_secret"])
+        return cls(http, reply["client_id"], reply["client_secret"], reply["scope"])
 
     def basic(self) -> str:
         pair = f"{self.client_id}:{self.client_secret}".encode()
@@ -71,7 +72,7 @@ class OAuthClient:
             "response_type": "code",
             "client_id": self.client_id,
             "redirect_uri": REDIRECT_URI,
-            "scope": " ".join(ALL_SCOPES),
+            "scope": self.scope,
             "state": "xyz-state",
             "code_challenge": challenge,
             "code_challenge_method": method,
