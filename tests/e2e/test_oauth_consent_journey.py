@@ -28,9 +28,9 @@ OB = "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
 
 
 def call(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> Any:
-    request = urllib.request.Request(url, data=data, headers=headers or {})  # noqa: S310
+    request = urllib.request.Request(url, data=data, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, dict(response.headers), json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), json.loads(error.read() or b"{}")
@@ -69,15 +69,21 @@ def test_consent_then_the_app_reads_the_credentials(
     assert status == 201
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
-    authorize = flow["authorizationUrl"] + "?" + urlencode({
-        "response_type": "code",
-        "client_id": client["client_id"],
-        "redirect_uri": REDIRECT_URI,
-        "scope": registration["scope"],
-        "state": "s-42",
-        "code_challenge": challenge.decode(),
-        "code_challenge_method": "S256",
-    })
+    authorize = (
+        flow["authorizationUrl"]
+        + "?"
+        + urlencode(
+            {
+                "response_type": "code",
+                "client_id": client["client_id"],
+                "redirect_uri": REDIRECT_URI,
+                "scope": registration["scope"],
+                "state": "s-42",
+                "code_challenge": challenge.decode(),
+                "code_challenge_method": "S256",
+            }
+        )
+    )
     received: list[str] = []
 
     def capture(route: Route) -> None:
@@ -100,14 +106,18 @@ def test_consent_then_the_app_reads_the_credentials(
     basic = base64.b64encode(f"{client['client_id']}:{client['client_secret']}".encode())
     status, _headers, tokens = call(
         flow["tokenUrl"],
-        urlencode({
-            "grant_type": "authorization_code",
-            "code": query["code"][0],
-            "redirect_uri": REDIRECT_URI,
-            "code_verifier": verifier,
-        }).encode(),
-        {"Authorization": "Basic " + basic.decode(),
-         "Content-Type": "application/x-www-form-urlencoded"},
+        urlencode(
+            {
+                "grant_type": "authorization_code",
+                "code": query["code"][0],
+                "redirect_uri": REDIRECT_URI,
+                "code_verifier": verifier,
+            }
+        ).encode(),
+        {
+            "Authorization": "Basic " + basic.decode(),
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
     )
     assert status == 200
     bearer = {"Authorization": "Bearer " + tokens["access_token"]}
@@ -119,7 +129,12 @@ def test_consent_then_the_app_reads_the_credentials(
     page.goto("/oauth/connected-apps/")
     expect(page.locator("#connected-apps")).to_contain_text("Career Passport")
     shot("oauth-connected-apps")
-    page.get_by_role("button", name="Withdraw access").click()
-    expect(page.locator("#no-connected-apps")).to_be_visible()
+    passport = page.locator("section.connected-app", has_text="Career Passport").filter(
+        has_not_text="(demo)"
+    )
+    passport.get_by_role("button", name="Withdraw access").click()
+    expect(page.locator("#messages")).to_contain_text("can no longer use your account")
+    expect(page.locator("#connected-apps")).to_contain_text("Career Passport (demo)")
+    expect(passport).to_have_count(0)
     status, headers, body = call(base + "/ims/ob/v3p0/credentials", headers=bearer)
     assert status == 401 and body["imsx_codeMajor"] == "failure"

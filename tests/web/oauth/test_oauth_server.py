@@ -11,6 +11,7 @@ from django.urls import reverse
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 from oauth_client import REDIRECT_URI, OAuthClient, pkce_pair, registration_body
 
+from microcred_web.accounts.models import User
 from microcred_web.common.models import AuditEvent
 from microcred_web.oauth.models import ClientRegistration
 from microcred_web.oauth.scopes import ALL_SCOPES, CREDENTIAL_READ
@@ -193,3 +194,15 @@ def test_connected_apps_lists_and_withdraws(client, world):
     client.logout()
     refresh = app.token(grant_type="refresh_token", refresh_token=tokens["refresh_token"])
     assert refresh.status_code == 400
+
+
+def test_demo_shows_one_connected_app_and_loads_twice_alike(client, db):
+    from microcred_web.orgs.demo import demo_load
+
+    demo_load()
+    demo_load()
+    assert ClientRegistration.objects.count() == 1
+    learner = User.objects.get(email="learner@northwind.example")
+    client.force_login(learner)
+    page = client.get(reverse("oauth:connected_apps")).content.decode()
+    assert "Career Passport (demo)" in page
