@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -188,3 +190,30 @@ def put_profile(request: HttpRequest) -> HttpResponse:
         user=user, display_name=name[:150], preferred_language=user.preferred_language
     )
     return JsonResponse(profile_of(user))
+
+
+def _method_not_allowed_as_status_info(view: Callable[..., Any]) -> Callable[..., Any]:
+    """ninja answers a method a path does not offer with a plain-text 405; the spec's is an
+    Imsx_StatusInfo body (the Allow header is kept)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            answer = error_response(Ob3Error(405, f"{request.method} is not offered here."))
+            answer["Allow"] = response.get("Allow", "")
+            return answer
+        return response
+
+    return wrapped
+
+
+def ob3_urls() -> Any:
+    """The API's URL patterns for ``path("ims/ob/v3p0/", ...)``."""
+    patterns, app_name, namespace = ob3_api.urls
+    for pattern in patterns:
+        if pattern.callback is not None:
+            pattern.callback = _method_not_allowed_as_status_info(pattern.callback)
+    return patterns, app_name, namespace

@@ -12,6 +12,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from oauth_client import OAuthClient
 
 from microcred.suites import vc_jwt
@@ -259,3 +262,57 @@ def test_profile_read_and_update(client, world):
     imsx(empty, 400, "invalid_data")
     learner.refresh_from_db()
     assert learner.display_name == "Lea Martin"
+
+
+def test_methods_not_offered_get_405_status_info(client, db):
+    response = client.delete(CREDENTIALS_URL)
+    imsx(response, 405, "not_allowed")
+    assert "GET" in response["Allow"] and "POST" in response["Allow"]
+    imsx(client.post("/ims/ob/v3p0/discovery"), 405, "not_allowed")
+
+
+def test_expired_code_and_expired_token_are_refused(client, world):
+    from oauth2_provider.models import AccessToken, Grant
+    from oauth_client import pkce_pair
+
+    learner = world.people["learner"]
+    app = OAuthClient.register(client)
+    client.force_login(learner)
+    verifier, challenge = pkce_pair()
+    code = app.consent(challenge)
+    Grant.objects.update(expires=timezone.now() - timedelta(seconds=1))
+    late = app.exchange(code, verifier)
+    assert (late.status_code, late.json()["error"]) == (400, "invalid_grant")
+    tokens = app.tokens_for()
+    client.logout()
+    auth = f"Bearer {tokens['access_token']}"
+    assert client.get(CREDENTIALS_URL, HTTP_AUTHORIZATION=auth).status_code == 200
+    AccessToken.objects.update(expires=timezone.now() - timedelta(seconds=1))
+    imsx(client.get(CREDENTIALS_URL, HTTP_AUTHORIZATION=auth), 401, "unauthorizedrequest")
+
+
+def test_each_token_sees_only_its_owners_profile(client, world):
+    mine, theirs = world.people["learner"], world.others["learner"]
+    for person in (mine, theirs):
+        profile = client.get(PROFILE_URL, HTTP_AUTHORIZATION=bearer_for(client, person)).json()
+        assert profile["email"] == person.email
+    a = client.get(PROFILE_URL, HTTP_AUTHORIZATION=bearer_for(client, mine)).json()["id"]
+    b = client.get(PROFILE_URL, HTTP_AUTHORIZATION=bearer_for(client, theirs)).json()["id"]
+    assert a != b
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    body=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)),
+    content_type=st.sampled_from(["application/json", "text/plain"]),
+)
+def test_junk_bodies_never_cost_a_500(client, world, body, content_type):
+    """Hypothesis reuses the fixtures across examples: one token serves them all."""
+    if not hasattr(world, "fuzz_auth"):
+        world.fuzz_auth = bearer_for(client, world.people["learner"])
+    auth = world.fuzz_auth
+    upsert = client.post(CREDENTIALS_URL, body, content_type=content_type, HTTP_AUTHORIZATION=auth)
+    assert upsert.status_code in (400, 415)  # never 401: the token stays valid
+    put = client.put(PROFILE_URL, body, content_type="application/json", HTTP_AUTHORIZATION=auth)
+    assert 400 <= put.status_code < 500
+    assert not ImportedCredential.objects.exists()
