@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from browser_steps import sign_in
+from test_wallet_journey import serious_violations
 from playwright.sync_api import Page, Route, expect
 
 pytestmark = pytest.mark.e2e
@@ -98,6 +99,7 @@ def test_consent_then_the_app_reads_the_credentials(
     expect(page.locator("#consent-scopes li")).to_have_count(2)
     expect(page.locator("#consent-scopes")).to_contain_text("See all the credentials")
     shot("oauth-consent")
+    assert serious_violations(page) == []
     page.get_by_role("button", name="Allow", exact=True).click()
     page.wait_for_url("http://127.0.0.1:9/**")
     query = parse_qs(urlsplit(received[-1]).query)
@@ -126,9 +128,12 @@ def test_consent_then_the_app_reads_the_credentials(
     names = {c["credentialSubject"]["achievement"]["name"] for c in body["credential"]}
     assert len(names) >= 2
 
-    page.goto("/oauth/connected-apps/")
+    page.goto("/wallet/")
+    page.locator("#user-menu summary").click()
+    page.get_by_role("link", name="Connected apps").click()
     expect(page.locator("#connected-apps")).to_contain_text("Career Passport")
     shot("oauth-connected-apps")
+    assert serious_violations(page) == []
     passport = page.locator("section.connected-app", has_text="Career Passport").filter(
         has_not_text="(demo)"
     )
