@@ -151,7 +151,7 @@ def test_unregistered_scope_is_refused(client, world):
     app = OAuthClient.register(client, scope=CREDENTIAL_READ)
     client.force_login(world.people["learner"])
     _verifier, challenge = pkce_pair()
-    response = client.get(app.authorize_url(challenge))  # asks for all four
+    response = client.get(app.authorize_url(challenge, scope=" ".join(ALL_SCOPES)))
     assert response.status_code == 302 and "error=invalid_scope" in response["Location"]
 
 
@@ -206,3 +206,19 @@ def test_demo_shows_one_connected_app_and_loads_twice_alike(client, db):
     client.force_login(learner)
     page = client.get(reverse("oauth:connected_apps")).content.decode()
     assert "Career Passport (demo)" in page
+
+
+def test_a_replayed_refresh_token_revokes_the_whole_family(client, world):
+    """Refresh tokens rotate; presenting a used one again (a sign it was stolen) also ends the
+    token that replaced it (REFRESH_TOKEN_REUSE_PROTECTION)."""
+    app = OAuthClient.register(client)
+    client.force_login(world.people["learner"])
+    tokens = app.tokens_for()
+    client.logout()
+    new = app.token(grant_type="refresh_token", refresh_token=tokens["refresh_token"]).json()
+    assert (
+        app.token(grant_type="refresh_token", refresh_token=tokens["refresh_token"]).status_code
+        == 400
+    )
+    after = app.token(grant_type="refresh_token", refresh_token=new["refresh_token"])
+    assert (after.status_code, after.json()["error"]) == (400, "invalid_grant")
