@@ -445,6 +445,7 @@ TABLE: dict[str, Row] = {
     # lacks client_id: 400); token, revocation and registration are POST only; introspection
     # needs the client's own credentials; connected apps are the signed-in person's own
     "oauth:authorize": Row(NONE, site_page(302, 400)),
+    "oauth_server_metadata": Row(NONE, site_page(200, 200)),
     "oauth:token": Row(NONE, site_page(405, 405)),
     "oauth:revoke": Row(NONE, site_page(405, 405)),
     "oauth:introspect": Row(NONE, site_page(403, 403)),

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -82,3 +84,27 @@ def connected_app_revoke(request: HttpRequest, application_id: int) -> HttpRespo
         request, _("%(name)s can no longer use your account.") % {"name": application.name}
     )
     return redirect("oauth:connected_apps")
+
+
+def server_metadata(request: HttpRequest) -> HttpResponse:
+    """RFC 8414 authorization server metadata, for clients that discover the server that way."""
+    base = str(settings.BASE_URL).rstrip("/")
+    return JsonResponse(
+        {
+            "issuer": base,
+            "authorization_endpoint": base + reverse("oauth:authorize"),
+            "token_endpoint": base + reverse("oauth:token"),
+            "registration_endpoint": base + reverse("oauth:register"),
+            "revocation_endpoint": base + reverse("oauth:revoke"),
+            "introspection_endpoint": base + reverse("oauth:introspect"),
+            "scopes_supported": list(SCOPE_WORDS),
+            "response_types_supported": ["code"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "code_challenge_methods_supported": ["S256"],
+            "token_endpoint_auth_methods_supported": [
+                "client_secret_basic",
+                "client_secret_post",
+                "none",
+            ],
+        }
+    )

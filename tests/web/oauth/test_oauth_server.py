@@ -222,3 +222,11 @@ def test_a_replayed_refresh_token_revokes_the_whole_family(client, world):
     )
     after = app.token(grant_type="refresh_token", refresh_token=new["refresh_token"])
     assert (after.status_code, after.json()["error"]) == (400, "invalid_grant")
+
+
+def test_server_metadata_names_our_endpoints_and_only_s256(client, db):
+    metadata = client.get("/.well-known/oauth-authorization-server").json()
+    assert metadata["code_challenge_methods_supported"] == ["S256"]
+    assert metadata["token_endpoint"].endswith(reverse("oauth:token"))
+    assert metadata["registration_endpoint"].endswith(reverse("oauth:register"))
+    assert set(metadata["scopes_supported"]) == set(ALL_SCOPES)
