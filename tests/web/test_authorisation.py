@@ -465,6 +465,25 @@ TABLE: dict[str, Row] = {
     "instance:delete": Row(org_kwargs(), site_page(405, 405)),
     "instance:impersonate": Row(org_kwargs(), site_page(405, 405)),
     "instance:impersonation_stop": Row(NONE, site_page(405, 405)),
+    # OAuth 2.0 authorization server: the consent page needs a signed-in person (a bare GET
+    # lacks client_id: 400); token, revocation and registration are POST only; introspection
+    # needs the client's own credentials; connected apps are the signed-in person's own
+    "oauth:authorize": Row(NONE, site_page(302, 400)),
+    "oauth_server_metadata": Row(NONE, site_page(200, 200)),
+    "oauth:token": Row(NONE, site_page(405, 405)),
+    "oauth:revoke": Row(NONE, site_page(405, 405)),
+    "oauth:introspect": Row(NONE, site_page(403, 403)),
+    "oauth:register": Row(NONE, site_page(405, 405)),
+    "oauth:connected_apps": Row(NONE, site_page(302, 200)),
+    "oauth:connected_app_revoke": Row(lambda w: {"application_id": 999_999}, site_page(302, 405)),
+    # the OB 3.0 API: OAuth bearer tokens only (a browser session is not enough: 401 for
+    # everyone); discovery is public. Per-scope, per-person access: tests/web/ob3/
+    "ob3:api-root": Row(NONE, site_page(404, 404)),
+    "ob3:discovery": Row(NONE, site_page(200, 200)),
+    "ob3:credentials": Row(NONE, site_page(401, 401)),
+    "ob3:upsert_credential": Row(NONE, site_page(401, 401)),  # same URL as credentials
+    "ob3:profile": Row(NONE, site_page(401, 401)),
+    "ob3:put_profile": Row(NONE, site_page(401, 401)),  # same URL as profile
     # public verification: anyone (the API is POST only)
     "verifier:page": Row(NONE, site_page(200, 200)),
     "verifier:api": Row(NONE, site_page(405, 405)),

@@ -55,9 +55,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "oauth2_provider",
     "microcred_web.common",
     "microcred_web.accounts",
     "microcred_web.orgs",
+    "microcred_web.oauth",
     "microcred_web.notifications",
     "microcred_web.achievements",
     "microcred_web.issuing",
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "microcred_web.skills",
     "microcred_web.pathways",
     "microcred_web.api",
+    "microcred_web.ob3",
     "microcred_web.instance",
 ]
 
@@ -230,3 +233,30 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# OAuth 2.0 authorization server (django-oauth-toolkit) for the OB 3.0 API: authorization code
+# with PKCE S256 only, refresh tokens rotated (a replayed one revokes the family), tokens hashed
+# at rest, scopes limited to what each client registered (oauth/scopes.py; decision 0040-ob3api).
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "microcred_web.oauth.scopes.RegisteredScopes",
+    "OAUTH2_SERVER_CLASS": "microcred_web.oauth.server.S256OnlyServer",
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 90 * 24 * 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "REQUEST_APPROVAL_PROMPT": "force",  # the learner sees the consent page every time
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],  # http only on loopback (registration)
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"

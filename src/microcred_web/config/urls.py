@@ -7,6 +7,8 @@ from microcred_web.api.api import api
 from microcred_web.common import views as common_views
 from microcred_web.issuing import views_public as issuing_public
 from microcred_web.issuing.api import vc_api, vc_api_presentations
+from microcred_web.oauth import views as oauth_views
+from microcred_web.ob3.api import ob3_urls
 from microcred_web.orgs import views as org_views
 from microcred_web.verifier import contexts as verifier_contexts
 
@@ -20,6 +22,13 @@ urlpatterns = [
     path("o/<slug:slug>/bulk/", include("microcred_web.bulk.urls")),
     path("credentials/<uuid:public_id>/", include("microcred_web.rendering.urls")),
     path("api/v1/", api.urls),
+    path("oauth/", include("microcred_web.oauth.urls")),
+    path(
+        ".well-known/oauth-authorization-server",
+        oauth_views.server_metadata,
+        name="oauth_server_metadata",
+    ),
+    path("ims/ob/v3p0/", ob3_urls()),  # 1EdTech Open Badges 3.0 API
     path("verify/", include("microcred_web.verifier.urls")),
     path("contexts/", verifier_contexts.context_index, name="context_index"),
     path("contexts/<path:name>", verifier_contexts.context_document, name="context"),

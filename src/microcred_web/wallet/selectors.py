@@ -8,10 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from microcred.errors import Error as CoreError
 from microcred.model.eu_elements import is_eu_alignment
+from microcred.verify import decode_input
 from microcred_web.analytics.selectors import counts_for_credentials
 from microcred_web.common.hashing import token_hash
 from microcred_web.issuing.models import Credential, CredentialStatus
@@ -172,3 +175,70 @@ def share_link_by_token(*, token: str) -> ShareLink | None:
         .filter(token_hash=token_hash(token))
         .first()
     )
+
+
+# --------------------------------------------------------------------------- for other hosts
+
+#: import labels whose credential is not handed to other systems (its proof did not hold)
+_NOT_SHARED_LABELS = ("tampered", "invalid")
+
+
+@dataclass(frozen=True)
+class HeldCredential:
+    """A credential as another system receives it: JSON text or a compact JWS."""
+
+    text: str
+    is_jws: bool
+
+
+def _held_refs(*, user: Any, since: datetime | None) -> list[tuple[datetime, str, int]]:
+    issued = issued_credentials_of(user=user).order_by()
+    imported = (
+        imported_credentials_of(user=user)
+        .exclude(label__in=_NOT_SHARED_LABELS)
+        .annotate(issued=Coalesce("issued_on", "created_at"))
+        .order_by()
+    )
+    if since is not None:
+        issued = issued.filter(issued_at__gt=since)
+        imported = imported.filter(issued__gt=since)
+    refs = [(when, "issued", pk) for pk, when in issued.values_list("pk", "issued_at")]
+    refs += [(when, "imported", pk) for pk, when in imported.values_list("pk", "issued")]
+    return sorted(refs)
+
+
+def held_credentials_page(
+    *, user: Any, since: datetime | None, offset: int, limit: int
+) -> tuple[int, list[HeldCredential]]:
+    """``user``'s credentials (issued here and imported), oldest first: the total and one page.
+    Imports whose proof failed are left out."""
+    refs = _held_refs(user=user, since=since)
+    page = refs[offset : offset + limit]
+    issued_ids = [pk for _when, kind, pk in page if kind == "issued"]
+    imported_ids = [pk for _when, kind, pk in page if kind == "imported"]
+    texts = {
+        ("issued", pk): HeldCredential(text, False)
+        for pk, text in Credential.objects.filter(pk__in=issued_ids).values_list(
+            "pk", "signed_json"
+        )
+    }
+    for pk, payload in ImportedCredential.objects.filter(pk__in=imported_ids).values_list(
+        "pk", "payload"
+    ):
+        is_jws = not payload.lstrip().startswith("{")
+        texts[("imported", pk)] = HeldCredential(payload, is_jws)
+    return len(refs), [texts[(kind, pk)] for _when, kind, pk in page]
+
+
+def imported_same_as(*, user: Any, issuer_id: str, credential_id: str) -> ImportedCredential | None:
+    """The import of ``user`` that is the same credential (same issuer and id), if any."""
+    if not credential_id:
+        return None
+    for imported in imported_credentials_of(user=user).filter(issuer_id=issuer_id[:500]):
+        try:
+            document = decode_input(imported.payload.encode()).document
+        except (CoreError, ValueError, UnicodeError):
+            continue
+        if document.get("id") == credential_id:
+            return imported
+    return None

@@ -26,7 +26,7 @@ from microcred_web.common.models import AuditEvent
 from microcred_web.common.services import audit_record
 from microcred_web.issuing.identity import absolute_url
 from microcred_web.issuing.models import Credential
-from microcred_web.wallet import importing
+from microcred_web.wallet import importing, selectors
 from microcred_web.wallet.models import (
     ImportedCredential,
     ShareLink,
@@ -278,6 +278,54 @@ def credential_import_url(
     body = importing.fetch_hosted(url, field="url", fetch=fetch)
     read = importing.read_credential(body, now=timezone.now(), field="url", fetch=fetch)
     return _store_import(user=user, read=read, source_url=url.strip(), source_format="url")
+
+
+def _replace_import(
+    *, imported: ImportedCredential, user: Any, read: importing.ReadCredential
+) -> ImportedCredential:
+    now = timezone.now()
+    with transaction.atomic():
+        for name, value in importing.summary(read.document).items():
+            setattr(imported, name, value)
+        imported.source_format = read.source_format
+        imported.payload = read.payload
+        imported.label = read.label
+        imported.checks = [c.to_json() for c in read.report.checks]
+        imported.verified_at = imported.checked_at = now
+        imported.label_since = None
+        imported.save()
+        audit_record(
+            action="wallet.credential_replaced",
+            actor=user,
+            target=imported,
+            data={"format": imported.source_format, "label": imported.label},
+        )
+    return imported
+
+
+def credential_upsert(*, user: Any, data: bytes) -> tuple[ImportedCredential, bool]:
+    """A credential pushed by another system (OB 3.0 upsertCredential): verified exactly as an
+    upload is, kept only if it verifies, replacing the import of the same credential (same
+    issuer and id) if there is one. Returns the import and whether it is new."""
+    read = importing.read_credential(data, now=timezone.now(), field="credential")
+    if read.report.verdict != "valid":
+        failed = [c.reason for c in read.report.checks if c.status == "fail"]
+        raise ApplicationError(
+            "credential_not_verified",
+            _("The credential did not verify: %(reasons)s")
+            % {"reasons": " ".join(failed) or read.report.verdict},
+            field="credential",
+        )
+    facts = importing.summary(read.document)
+    credential_id = read.document.get("id")
+    existing = selectors.imported_same_as(
+        user=user,
+        issuer_id=facts["issuer_id"],
+        credential_id=credential_id if isinstance(credential_id, str) else "",
+    )
+    if existing is not None:
+        return _replace_import(imported=existing, user=user, read=read), False
+    return _store_import(user=user, read=read), True
 
 
 @transaction.atomic
