@@ -236,7 +236,7 @@ LOGGING = {
 
 # OAuth 2.0 authorization server (django-oauth-toolkit) for the OB 3.0 API: authorization code
 # with PKCE S256 only, refresh tokens rotated (a replayed one revokes the family), tokens hashed
-# at rest, scopes limited to what each client registered (oauth/scopes.py; decision 0040-ob3api).
+# at rest, scopes limited to what each client registered (oauth/scopes.py; decision 0037).
 OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "microcred_web.oauth.scopes.RegisteredScopes",
     "OAUTH2_SERVER_CLASS": "microcred_web.oauth.server.S256OnlyServer",
