@@ -33,6 +33,7 @@ from microcred_web.common.text_input import (
 )
 from microcred_web.issuing import selectors
 from microcred_web.issuing.visibility import credential_visible_in
+from microcred_web.issuing.webhook_events import credential_seen_emit
 from microcred_web.verifier import inputs
 from microcred_web.verifier.inputs import MAX_INPUT_BYTES, Submission
 from microcred_web.verifier.ratelimit import verify_buckets
@@ -75,6 +76,10 @@ def _record(request: HttpRequest, outcome: Outcome) -> None:
         viewer_organisation_id=_viewer_organisation_id(request),
         request=request,
     )
+    if credential is not None:
+        credential_seen_emit(
+            credential=credential, event_type="credential.verified", result=outcome.verdict
+        )
 
 
 def _declared_too_large(request: HttpRequest, field: str) -> ApplicationError | None:
