@@ -94,8 +94,17 @@ def deliveries_run(*, now: datetime | None = None, limit: int = 10) -> int:
         if not claimed:
             return attempted
         for delivery in claimed:
+            if not _still_ours(delivery):  # stopped meanwhile (endpoint disabled, deleted)
+                continue
             delivery_attempt(delivery, now=now)
             attempted += 1
+
+
+def _still_ours(delivery: Delivery) -> bool:
+    rows = Delivery.objects.filter(
+        pk=delivery.pk, lease_owner=delivery.lease_owner, status=DeliveryStatus.PENDING
+    )
+    return rows.exists()
 
 
 def _headers(delivery: Delivery, sent_at: datetime) -> dict[str, str]:
