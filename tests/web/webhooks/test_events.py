@@ -93,13 +93,17 @@ def test_award_earned_and_the_pathway_it_completes(world, version, subscribed) -
     pathway.published_version = PathwayVersion.objects.get(pathway=pathway)
     pathway.save()
     learner = world.people["learner"]
-    award_issue(organisation=world.org, achievement=achievement, user=learner, earned_at=timezone.now())
+    award_issue(
+        organisation=world.org, achievement=achievement, user=learner, earned_at=timezone.now()
+    )
     (earned,) = _payloads("award.earned")
     assert earned["data"]["achievement"]["id"] == str(achievement.public_id)
     assert earned["data"]["recipient"]["email"] == learner.email
     (completed,) = _payloads("pathway.completed")
     assert completed["data"]["pathway"] == {"id": str(pathway.public_id), "name": "Warehouse lead"}
-    award_issue(organisation=world.org, achievement=achievement, user=learner, earned_at=timezone.now())
+    award_issue(
+        organisation=world.org, achievement=achievement, user=learner, earned_at=timezone.now()
+    )
     assert len(_payloads("award.earned")) == 1  # awarded once, announced once
 
 

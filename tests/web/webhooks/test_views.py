@@ -20,7 +20,12 @@ def test_admin_adds_an_endpoint_and_sees_the_secret_once(client, world, receiver
     client.force_login(world.people["admin"])
     response = client.post(
         reverse("webhooks:new", kwargs={"slug": "acme"}),
-        {"url": receiver.url, "description": "HR", "event_types": ["person.joined"], "enabled": "on"},
+        {
+            "url": receiver.url,
+            "description": "HR",
+            "event_types": ["person.joined"],
+            "enabled": "on",
+        },
     )
     endpoint = Endpoint.objects.get()
     assert response.status_code == 302 and response["Location"] == _url("detail", endpoint)
