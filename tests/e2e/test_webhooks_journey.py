@@ -20,13 +20,13 @@ def receiver(settings) -> Iterator[tuple[str, list[tuple[bytes, dict[str, str]]]
     received: list[tuple[bytes, dict[str, str]]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             received.append((body, {k.lower(): v for k, v in self.headers.items()}))
             self.send_response(204)
             self.end_headers()
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

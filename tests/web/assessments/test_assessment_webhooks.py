@@ -44,9 +44,7 @@ def test_submission_and_decision_are_announced(world, portfolio) -> None:
     assert not _payloads("assessment.decided")
 
     services.assessment_assign(assessment=assessment, actor=assessor, assessor=assessor)
-    levels = {
-        str(c.public_id): str(list(c.levels.all())[0].public_id) for c in portfolio.criteria.all()
-    }
+    levels = {str(c.public_id): str(c.levels.all()[0].public_id) for c in portfolio.criteria.all()}
     services.assessment_review(
         assessment=assessment,
         actor=assessor,

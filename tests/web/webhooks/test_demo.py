@@ -1,4 +1,4 @@
-"""The demo organisation shows a webhook endpoint with a delivery log; loading twice adds nothing."""
+"""The demo organisation shows a webhook endpoint with a delivery log; loading twice: no more."""
 
 from __future__ import annotations
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from microcred_web.awards.services import award_issue
+from microcred_web.issuing.models import Credential
 from microcred_web.issuing.services import RecipientInput, credential_claim, credentials_issue
 from microcred_web.issuing.status_changes import credential_suspend, credential_unsuspend
-from microcred_web.issuing.models import Credential
 from microcred_web.orgs import services as org_services
 from microcred_web.pathways.models import PathwayVersion
 from microcred_web.pathways.services import pathway_create
