@@ -13,3 +13,10 @@ class WebhooksConfig(AppConfig):
         from microcred_web.webhooks.services import domain_event_receive
 
         domain_event.connect(domain_event_receive, dispatch_uid="webhooks.outbox")
+
+        from microcred_web.common.scheduling import daily_job_register
+        from microcred_web.webhooks.delivery import messages_prune
+
+        daily_job_register(
+            "webhooks_prune", messages_prune, "webhook messages past their retention forgotten"
+        )

@@ -27,7 +27,7 @@ from microcred_web.common.email import email_queue, email_render, language_for
 from microcred_web.common.safe_fetch import UnsafeFetch
 from microcred_web.common.safe_post import PostAnswer, safe_post
 from microcred_web.orgs.models import Membership, Role
-from microcred_web.webhooks.models import Attempt, Delivery, DeliveryStatus, Endpoint
+from microcred_web.webhooks.models import Attempt, Delivery, DeliveryStatus, Endpoint, Message
 from microcred_web.webhooks.secrets import signature_header
 from microcred_web.webhooks.services import allow_http, allow_private, endpoint_secrets
 
@@ -240,3 +240,14 @@ def _wake_later(moment: datetime) -> None:
     if not webhook_deliveries_run.get_backend().supports_defer:
         return
     transaction.on_commit(lambda: webhook_deliveries_run.using(run_after=moment).enqueue())
+
+
+def messages_prune(now: datetime) -> int:
+    """The daily job: forget messages older than the retention period (default 30 days)
+    that nothing is still trying to deliver; their deliveries and log go with them."""
+    days = _setting("MICROCRED_WEBHOOKS_RETENTION_DAYS", 30)
+    old = Message.objects.filter(created_at__lt=now - timedelta(days=days)).exclude(
+        deliveries__status=DeliveryStatus.PENDING
+    )
+    deleted, _by_model = Message.objects.filter(pk__in=old.values("pk")).delete()
+    return deleted
