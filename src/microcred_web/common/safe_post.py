@@ -14,12 +14,14 @@ tests on loopback); callers take them from operator settings, never from a visit
 from __future__ import annotations
 
 import contextlib
+import heapq
 import http.client
+import itertools
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from microcred_web.common.safe_fetch import (
@@ -36,6 +38,55 @@ from microcred_web.common.safe_fetch import (
 __all__ = ["PostAnswer", "safe_post", "target_check"]
 
 _USER_AGENT = "microcred-webhooks/1"
+
+
+class _Watchdog:
+    """One thread for every POST's time cap (a timer thread per request costs more than a
+    loopback request): deadlines in a heap, the callback run when one passes."""
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._heap: list[tuple[float, int, Callable[[], None]]] = []
+        self._active: set[int] = set()
+        self._ids = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: float, expire: Callable[[], None]) -> int:
+        with self._wake:
+            ident = next(self._ids)
+            heapq.heappush(self._heap, (deadline, ident, expire))
+            self._active.add(ident)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="safe-post-watchdog", daemon=True
+                )
+                self._thread.start()
+            self._wake.notify()
+            return ident
+
+    def forget(self, ident: int) -> None:
+        with self._wake:
+            self._active.discard(ident)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._heap and self._heap[0][1] not in self._active:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._wake.wait(1.0)
+                    continue
+                deadline, ident, expire = self._heap[0]
+                wait = deadline - time.monotonic()
+                if wait > 0:
+                    self._wake.wait(min(wait, 1.0))
+                    continue
+                heapq.heappop(self._heap)
+                self._active.discard(ident)
+            expire()
+
+
+_WATCHDOG = _Watchdog()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +149,7 @@ def safe_post(
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
-    watchdog = threading.Timer(timeout, _expire)
-    watchdog.daemon = True
-    watchdog.start()
+    watch = _WATCHDOG.watch(time.monotonic() + timeout, _expire)
     try:
         status, answer = _exchange(connection, target, body, headers, max_bytes)
         if timed_out.is_set():
@@ -114,7 +163,7 @@ def safe_post(
             raise UnsafeFetch(f"the server did not answer within {timeout:g} s") from exc
         raise UnsafeFetch(f"{target.host} could not be reached ({type(exc).__name__})") from exc
     finally:
-        watchdog.cancel()
+        _WATCHDOG.forget(watch)
         connection.close()
     return PostAnswer(status, answer, int((time.monotonic() - started) * 1000))
 

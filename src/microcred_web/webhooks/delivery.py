@@ -93,18 +93,21 @@ def deliveries_run(*, now: datetime | None = None, limit: int = 10) -> int:
         claimed = deliveries_claim(now=now or timezone.now(), limit=limit)
         if not claimed:
             return attempted
+        stopped: set[int] = set()  # endpoints disabled during this batch
         for delivery in claimed:
-            if not _still_ours(delivery):  # stopped meanwhile (endpoint disabled, deleted)
-                continue
-            delivery_attempt(delivery, now=now)
+            lease_until = delivery.lease_until
+            if delivery.endpoint_id in stopped or (
+                lease_until is not None and timezone.now() >= lease_until and now is None
+            ):
+                continue  # another worker may hold it now; it stays due for them
+            attempt = delivery_attempt(delivery, now=now)
             attempted += 1
+            if not attempt.succeeded and not _endpoint_enabled(delivery.endpoint_id):
+                stopped.add(delivery.endpoint_id)
 
 
-def _still_ours(delivery: Delivery) -> bool:
-    rows = Delivery.objects.filter(
-        pk=delivery.pk, lease_owner=delivery.lease_owner, status=DeliveryStatus.PENDING
-    )
-    return rows.exists()
+def _endpoint_enabled(endpoint_id: int) -> bool:
+    return Endpoint.objects.filter(pk=endpoint_id, enabled=True).exists()
 
 
 def _headers(delivery: Delivery, sent_at: datetime) -> dict[str, str]:
@@ -188,7 +191,8 @@ def _record(
 def _endpoint_health(endpoint: Endpoint, *, succeeded: bool, now: datetime) -> None:
     rows = Endpoint.objects.filter(pk=endpoint.pk)
     if succeeded:
-        rows.update(consecutive_failures=0, failing_since=None)
+        if endpoint.consecutive_failures or endpoint.failing_since:  # as of the claim
+            rows.update(consecutive_failures=0, failing_since=None)
         return
     rows.filter(failing_since__isnull=True).update(failing_since=now)
     rows.update(consecutive_failures=F("consecutive_failures") + 1)
