@@ -17,10 +17,13 @@ The last line is ``deliveries/s: X``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -43,29 +46,55 @@ def _django(database: Path) -> None:
 
 
 class _Receiver:
+    """One loopback receiver counting the ``webhook-id``s it saw (GET answers the counts)."""
+
     def __init__(self) -> None:
         self.seen: Counter[str] = Counter()
-        self.lock = threading.Lock()
-        seen, lock = self.seen, self.lock
+        seen, lock = self.seen, threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with lock:
                     seen[self.headers["webhook-id"]] += 1
-                self.send_response(204)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self._answer(204, b"")
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def do_GET(self) -> None:
+                with lock:
+                    counts = {
+                        "distinct": len(seen),
+                        "repeated": sum(1 for c in seen.values() if c > 1),
+                    }
+                self._answer(200, json.dumps(counts).encode())
+
+            def _answer(self, status: int, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.port = self.server.server_address[1]
+
+
+def serve(count: int) -> int:
+    """The receivers' process: print their ports, serve until stdin closes."""
+    receivers = [_Receiver() for _ in range(count)]
+    print(" ".join(str(r.port) for r in receivers), flush=True)
+    sys.stdin.read()
+    return 0
+
+
+def _counts(port: int) -> dict[str, int]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as answer:
+        return dict(json.loads(answer.read()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,7 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--endpoints", type=int, default=5)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve:
+        return serve(args.serve)
     bench = ROOT / "var" / "bench"
     bench.mkdir(parents=True, exist_ok=True)
     database = bench / "webhooks.sqlite3"
@@ -92,10 +124,21 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     organisation = organisation_create(name="Bench", slug="bench")
-    receivers = [_Receiver() for _ in range(args.endpoints)]
-    for receiver in receivers:
+    served = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.webhooks", "--serve", str(args.endpoints)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert served.stdout is not None
+    ports = [int(p) for p in served.stdout.readline().split()]
+    for port in ports:
         endpoint_create(
-            organisation=organisation, actor=None, url=receiver.url, event_types=["person.joined"]
+            organisation=organisation,
+            actor=None,
+            url=f"http://127.0.0.1:{port}/hook",
+            event_types=["person.joined"],
         )
     print(f"{'set-up':<40} {time.perf_counter() - started:8.2f} s  ({connection.vendor})")
 
@@ -131,8 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     expected = args.events * args.endpoints
     print(f"{'deliver: ' + str(expected) + ' deliveries':<40} {deliver:8.2f} s")
 
-    lost = sum(args.events - len(r.seen) for r in receivers)
-    repeated = sum(sum(1 for c in r.seen.values() if c > 1) for r in receivers)
+    counts = [_counts(port) for port in ports]
+    served.communicate("")
+    lost = sum(args.events - c["distinct"] for c in counts)
+    repeated = sum(c["repeated"] for c in counts)
     pending = Delivery.objects.exclude(status="succeeded").count()
     print(f"lost: {lost}  repeated: {repeated}  not succeeded: {pending}")
     print(f"events/s end to end: {args.events / (outbox + deliver):,.0f}")
