@@ -65,9 +65,13 @@ def _viewer_organisation_id(request: HttpRequest) -> int | None:
 
 
 def _record(request: HttpRequest, outcome: Outcome) -> None:
+    credential = outcome.credential
+    if credential is not None:
+        credential_seen_emit(
+            credential=credential, event_type="credential.verified", result=outcome.verdict
+        )
     if event_record is None:
         return
-    credential = outcome.credential
     event_record(
         kind="verify",
         credential_id=credential.pk if credential is not None else None,
@@ -76,10 +80,6 @@ def _record(request: HttpRequest, outcome: Outcome) -> None:
         viewer_organisation_id=_viewer_organisation_id(request),
         request=request,
     )
-    if credential is not None:
-        credential_seen_emit(
-            credential=credential, event_type="credential.verified", result=outcome.verdict
-        )
 
 
 def _declared_too_large(request: HttpRequest, field: str) -> ApplicationError | None:

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -238,28 +238,26 @@ def messages_record(
     return messages
 
 
-#: events of pages anyone opens (a view, a verification): their subscribers are looked up
-#: through a per-process cache, so most such requests make no query for webhooks at all
+#: events of pages anyone opens (a view, a verification): an organisation found without
+#: enabled endpoints is remembered for a moment, so most such requests make no query at all
 HOT_TYPES: Final = frozenset({EventType.CREDENTIAL_VIEWED, EventType.CREDENTIAL_VERIFIED})
 HOT_CACHE_SECONDS: Final = 2.0
-_hot_cache: dict[int, tuple[float, list[Endpoint]]] = {}
+_none_until: dict[int, float] = {}  # organisation id -> when "no endpoints" must be re-checked
 
 
 def subscribers_forget() -> None:
-    """Drop this process's cache (an endpoint changed here; other processes see it within
-    :data:`HOT_CACHE_SECONDS`)."""
-    _hot_cache.clear()
+    """Drop this process's cache (an endpoint changed here; other processes see a new
+    endpoint within :data:`HOT_CACHE_SECONDS`)."""
+    _none_until.clear()
 
 
 def _subscribers(organisation_id: int, event_type: str) -> list[Endpoint]:
     hot = event_type in HOT_TYPES
-    cached = _hot_cache.get(organisation_id) if hot else None
-    if cached is not None and cached[0] > time.monotonic():
-        enabled = cached[1]
-    else:
-        enabled = list(Endpoint.objects.filter(organisation_id=organisation_id, enabled=True))
-        if hot:
-            _hot_cache[organisation_id] = (time.monotonic() + HOT_CACHE_SECONDS, enabled)
+    if hot and _none_until.get(organisation_id, 0.0) > time.monotonic():
+        return []
+    enabled = list(Endpoint.objects.filter(organisation_id=organisation_id, enabled=True))
+    if hot and not enabled:
+        _none_until[organisation_id] = time.monotonic() + HOT_CACHE_SECONDS
     return [endpoint for endpoint in enabled if event_type in endpoint.event_types]
 
 
@@ -279,7 +277,7 @@ def domain_event_receive(
             endpoints=endpoints,
         )
         return
-    try:  # a cached endpoint may have been deleted meanwhile: never break the page
+    try:  # a view or a verification must never fail because of webhooks
         with transaction.atomic():
             messages_record(
                 organisation_id=organisation_id,
@@ -287,8 +285,8 @@ def domain_event_receive(
                 items=items,
                 endpoints=endpoints,
             )
-    except IntegrityError:
-        logger.warning("webhook event %s for a deleted endpoint dropped", event_type)
+    except DatabaseError:  # e.g. the endpoint was deleted meanwhile
+        logger.exception("webhook event %s dropped", event_type)
         subscribers_forget()
 
 

@@ -105,3 +105,13 @@ def version(world) -> AchievementVersion:
     return achievement_services.achievement_publish(
         achievement=achievement, actor=world.people["admin"]
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_subscriber_memory() -> Iterator[None]:
+    """Database ids are reused between tests: start each without remembered organisations."""
+    from microcred_web.webhooks.services import subscribers_forget
+
+    subscribers_forget()
+    yield
+    subscribers_forget()

@@ -119,3 +119,26 @@ def test_person_joined(world, subscribed, make_member) -> None:
 def test_other_organisations_events_stay_out(world, version, subscribed, make_member) -> None:
     make_member(world.other, "learner", email="elsewhere@globex.example")
     assert not Message.objects.filter(event_type="person.joined").exists()
+
+
+def test_views_of_an_organisation_without_endpoints_make_no_webhook_query(
+    client, world, version
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    credential = _issue(world, version)
+    Credential.objects.filter(pk=credential.pk).update(is_public=True)
+    page = reverse("issuing:credential", kwargs={"public_id": credential.public_id})
+    assert client.get(page).status_code == 200  # "no endpoints" is now remembered
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 200
+    assert not [q for q in queries.captured_queries if "webhooks_endpoint" in q["sql"]]
+    services.endpoint_create(  # created here: the memory is dropped at once
+        organisation=world.org,
+        actor=world.people["admin"],
+        url="https://93.184.215.14/hooks",
+        event_types=["credential.viewed"],
+    )
+    assert client.get(page).status_code == 200
+    assert Message.objects.filter(event_type="credential.viewed").count() == 1
