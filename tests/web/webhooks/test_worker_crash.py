@@ -42,7 +42,7 @@ def test_killed_worker_delivery_is_reclaimed_with_the_same_id(world, receiver, m
         "MICROCRED_WEBHOOKS_ALLOW_HTTP": "1",
         "PYTHONPATH": str(ROOT / "src"),
     }
-    worker = subprocess.Popen(  # noqa: S603
+    worker = subprocess.Popen(
         [sys.executable, "-c", f"import django; django.setup(); {WORKER}"], env=env, cwd=ROOT
     )
     try:
