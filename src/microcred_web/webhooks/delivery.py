@@ -11,9 +11,12 @@ Nothing is lost: the row was written with the event, and only a recorded answer 
 from __future__ import annotations
 
 import logging
+import queue
 import random
 import secrets as random_ids
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -93,21 +96,76 @@ def deliveries_run(*, now: datetime | None = None, limit: int = 10) -> int:
         claimed = deliveries_claim(now=now or timezone.now(), limit=limit)
         if not claimed:
             return attempted
-        stopped: set[int] = set()  # endpoints disabled during this batch
-        for delivery in claimed:
+        attempted += _batch_send(claimed, now=now)
+
+
+@dataclass
+class _Sent:
+    delivery: Delivery
+    sent_at: datetime
+    answer: PostAnswer | None
+    error: str
+    duration_ms: int
+
+    @property
+    def succeeded(self) -> bool:
+        return self.answer is not None and 200 <= self.answer.status < 300
+
+
+def _batch_send(claimed: list[Delivery], *, now: datetime | None) -> int:
+    """Send a claimed batch: endpoints in parallel (threads doing HTTP only), each endpoint's
+    deliveries in order; outcomes recorded here, on this thread's database connection."""
+    groups: dict[int, list[Delivery]] = {}
+    for delivery in claimed:
+        groups.setdefault(delivery.endpoint_id, []).append(delivery)
+    results: queue.Queue[_Sent | BaseException | None] = queue.Queue()
+    workers = max(1, min(len(groups), int(_setting("MICROCRED_WEBHOOKS_CONCURRENCY", 8))))
+    attempted: set[int] = set()
+    failure: BaseException | None = None
+    with ThreadPoolExecutor(workers, thread_name_prefix="webhook-send") as pool:
+        for group in groups.values():
+            pool.submit(_send_group, group, now, results)
+        running = len(groups)
+        while running:
+            item = results.get()
+            if isinstance(item, _Sent):
+                _record(item)
+                attempted.add(item.delivery.pk)
+            else:
+                running -= 1
+                failure = failure or item
+    leftovers = [d.pk for d in claimed if d.pk not in attempted]
+    if leftovers:  # not sent (lease over, or the endpoint is being turned off): release them
+        Delivery.objects.filter(pk__in=leftovers, lease_owner=claimed[0].lease_owner).update(
+            lease_until=None, lease_owner=""
+        )
+    if failure is not None:
+        raise failure
+    return len(attempted)
+
+
+def _send_group(
+    group: list[Delivery],
+    now: datetime | None,
+    results: queue.Queue[_Sent | BaseException | None],
+) -> None:
+    """One endpoint's deliveries in order; stops once the failures would turn it off."""
+    limit = int(_setting("MICROCRED_WEBHOOKS_DISABLE_AFTER_FAILURES", 100))
+    failures = group[0].endpoint.consecutive_failures
+    try:
+        for delivery in group:
             lease_until = delivery.lease_until
-            if delivery.endpoint_id in stopped or (
-                lease_until is not None and timezone.now() >= lease_until and now is None
-            ):
+            if now is None and lease_until is not None and timezone.now() >= lease_until:
                 continue  # another worker may hold it now; it stays due for them
-            attempt = delivery_attempt(delivery, now=now)
-            attempted += 1
-            if not attempt.succeeded and not _endpoint_enabled(delivery.endpoint_id):
-                stopped.add(delivery.endpoint_id)
-
-
-def _endpoint_enabled(endpoint_id: int) -> bool:
-    return Endpoint.objects.filter(pk=endpoint_id, enabled=True).exists()
+            sent = _send(delivery, now=now)
+            results.put(sent)
+            failures = 0 if sent.succeeded else failures + 1
+            if failures >= limit:
+                break
+    except BaseException as exc:  # handed to the recording thread, raised there
+        results.put(exc)
+        return
+    results.put(None)
 
 
 def _headers(delivery: Delivery, sent_at: datetime) -> dict[str, str]:
@@ -125,8 +183,8 @@ def _headers(delivery: Delivery, sent_at: datetime) -> dict[str, str]:
     }
 
 
-def delivery_attempt(delivery: Delivery, *, now: datetime | None = None) -> Attempt:
-    """POST one claimed delivery and record what happened."""
+def _send(delivery: Delivery, *, now: datetime | None) -> _Sent:
+    """POST one claimed delivery (no database work: safe on any thread)."""
     sent_at = now or timezone.now()
     answer: PostAnswer | None = None
     error = ""
@@ -143,19 +201,18 @@ def delivery_attempt(delivery: Delivery, *, now: datetime | None = None) -> Atte
     except UnsafeFetch as exc:
         error = exc.message
     duration = answer.duration_ms if answer else int((time.monotonic() - started) * 1000)
-    return _record(delivery, sent_at=sent_at, answer=answer, error=error, duration_ms=duration)
+    return _Sent(delivery, sent_at, answer, error, duration)
+
+
+def delivery_attempt(delivery: Delivery, *, now: datetime | None = None) -> Attempt:
+    """POST one claimed delivery and record what happened."""
+    return _record(_send(delivery, now=now))
 
 
 @transaction.atomic
-def _record(
-    delivery: Delivery,
-    *,
-    sent_at: datetime,
-    answer: PostAnswer | None,
-    error: str,
-    duration_ms: int,
-) -> Attempt:
-    succeeded = answer is not None and 200 <= answer.status < 300
+def _record(sent: _Sent) -> Attempt:
+    delivery, sent_at, answer, error = sent.delivery, sent.sent_at, sent.answer, sent.error
+    duration_ms, succeeded = sent.duration_ms, sent.succeeded
     number = delivery.attempts + 1
     attempt = Attempt.objects.create(
         delivery=delivery,
