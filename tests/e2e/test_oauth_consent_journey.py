@@ -19,8 +19,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from browser_steps import sign_in
-from test_wallet_journey import serious_violations
 from playwright.sync_api import Page, Route, expect
+from test_wallet_journey import serious_violations
 
 pytestmark = pytest.mark.e2e
 LEARNER = "learner@northwind.example"

@@ -89,6 +89,19 @@ def people_import_id(w: Any) -> int:
     return int(PeopleImport.objects.create(organisation=w.org, csv_text=text).pk)
 
 
+def webhook_endpoint_id(w: Any) -> int:
+    """A webhook endpoint of the world's organisation (outsiders ask for it by id)."""
+    from microcred_web.webhooks.services import endpoint_create
+
+    endpoint, _secret = endpoint_create(
+        organisation=w.org,
+        actor=w.people["admin"],
+        url="https://93.184.215.14/hooks",
+        event_types=["credential.issued"],
+    )
+    return int(endpoint.pk)
+
+
 TABLE: dict[str, Row] = {
     "home": Row(NONE, site_page(302, 302)),
     "healthz": Row(NONE, site_page(200, 200)),
@@ -484,6 +497,17 @@ TABLE: dict[str, Row] = {
     "ob3:upsert_credential": Row(NONE, site_page(401, 401)),  # same URL as credentials
     "ob3:profile": Row(NONE, site_page(401, 401)),
     "ob3:put_profile": Row(NONE, site_page(401, 401)),  # same URL as profile
+    # webhooks: organisation administrators only (POST-only: 405)
+    "webhooks:list": Row(org_kwargs(), org_page(ADMIN)),
+    "webhooks:new": Row(org_kwargs(), org_page(ADMIN)),
+    "webhooks:detail": Row(org_kwargs(endpoint_id=webhook_endpoint_id), org_page(ADMIN)),
+    "webhooks:edit": Row(org_kwargs(endpoint_id=webhook_endpoint_id), org_page(ADMIN)),
+    "webhooks:rotate": Row(org_kwargs(endpoint_id=webhook_endpoint_id), org_page(ADMIN, ok=405)),
+    "webhooks:test": Row(org_kwargs(endpoint_id=webhook_endpoint_id), org_page(ADMIN, ok=405)),
+    "webhooks:delete": Row(org_kwargs(endpoint_id=webhook_endpoint_id), org_page(ADMIN, ok=405)),
+    "webhooks:redeliver": Row(
+        org_kwargs(endpoint_id=webhook_endpoint_id, delivery_id=NO_ID), org_page(ADMIN, ok=405)
+    ),
     # public verification: anyone (the API is POST only)
     "verifier:page": Row(NONE, site_page(200, 200)),
     "verifier:api": Row(NONE, site_page(405, 405)),

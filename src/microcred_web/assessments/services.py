@@ -40,6 +40,7 @@ from microcred_web.assessments.models import (
 from microcred_web.assessments.referees import referee_requests_send
 from microcred_web.assessments.signals import assessment_recorded
 from microcred_web.assessments.uploads import upload_check
+from microcred_web.common.domain_events import domain_event_emit
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
 from microcred_web.issuing.models import Credential
@@ -108,7 +109,18 @@ def _notify(
     )
 
 
+#: audit action → webhook event type
+_EVENT_TYPES = {
+    "evidence_submitted": "assessment.submitted",
+    "assessment_decided": "assessment.decided",
+    "moderation_decided": "assessment.decided",
+}
+
+
 def _audit(assessment: Assessment, action: str, actor: Any, **data: Any) -> None:
+    event_type = _EVENT_TYPES.get(action)
+    if event_type:
+        _event_emit(assessment, event_type, data)
     audit_record(
         action=f"assessments.{action}",
         actor=actor,
@@ -118,6 +130,24 @@ def _audit(assessment: Assessment, action: str, actor: Any, **data: Any) -> None
             "requirement": assessment.requirement.title,
             "learner": _person(assessment.learner),
             **data,
+        },
+    )
+
+
+def _event_emit(assessment: Assessment, event_type: str, data: Mapping[str, Any]) -> None:
+    learner = assessment.learner
+    domain_event_emit(
+        organisation_id=assessment.organisation_id,
+        event_type=event_type,
+        data={
+            "assessment": {
+                "id": str(assessment.public_id),
+                "requirement": assessment.requirement.title,
+                "status": assessment.status,
+                "decision": data.get("decision"),
+                "score": data.get("score"),
+            },
+            "learner": {"email": learner.email, "name": learner.display_name or None},
         },
     )
 

@@ -34,6 +34,7 @@ from microcred_web.achievements.models import Achievement, AchievementStatus, Ac
 from microcred_web.assessments.selectors import credential_extras
 from microcred_web.awards.facts import achievement_ref, person_indexes
 from microcred_web.awards.models import Award, AwardRule
+from microcred_web.common.domain_events import domain_event_emit
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
 from microcred_web.issuing.holders import credential_held
@@ -243,6 +244,16 @@ def award_issue(
                     organisation=organisation,
                     target=achievement,
                     data={"achievement": achievement.name, "recipient": user.email},
+                )
+                domain_event_emit(
+                    organisation_id=organisation.pk,
+                    event_type="award.earned",
+                    data={
+                        "achievement": {"id": str(achievement.public_id), "name": achievement.name},
+                        "recipient": {"email": user.email, "name": user.display_name or None},
+                        "credential": {"id": str(credential.public_id)},
+                        "earned_at": earned_at,
+                    },
                 )
     except IntegrityError:  # a concurrent evaluation recorded it first
         award = Award.objects.get(achievement=achievement, user=user)

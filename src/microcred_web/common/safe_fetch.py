@@ -153,23 +153,30 @@ class _Target:
     port: int
     path: str  # path + query, never empty
     ip: str
+    scheme: str = "https"
 
 
-def _check_target(url: str, resolve: HostResolver) -> _Target:
-    """Refuse anything but https to a public address; resolves the host exactly once."""
+def _check_target(
+    url: str, resolve: HostResolver, *, allow_private: bool = False, allow_http: bool = False
+) -> _Target:
+    """Refuse anything but https to a public address; resolves the host exactly once.
+
+    ``allow_private`` / ``allow_http`` are for operator-approved on-premises receivers only."""
     try:
         parts = urlsplit(url)
-        port = parts.port or 443
+        scheme = parts.scheme.lower()
+        port = parts.port or (80 if scheme == "http" else 443)
     except ValueError as exc:
         raise UnsafeFetch(f"{url!r} is not a valid URL") from exc
-    if parts.scheme.lower() != "https":
+    if scheme != "https" and not (allow_http and scheme == "http"):
         raise UnsafeFetch("only https:// addresses are fetched")
     if parts.username is not None or parts.password is not None:
         raise UnsafeFetch("addresses with a user name or password are not fetched")
     host = (parts.hostname or "").rstrip(".")
     if not host:
         raise UnsafeFetch(f"{url!r} has no host")
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+    local_name = host == "localhost" or host.endswith((".localhost", ".local", ".internal"))
+    if local_name and not allow_private:
         raise UnsafeFetch(f"{host} is a local address and is not fetched")
     try:
         literal: str | None = str(ipaddress.ip_address(host))
@@ -178,7 +185,7 @@ def _check_target(url: str, resolve: HostResolver) -> _Target:
     addresses = [literal] if literal else list(resolve(host, port))
     if not addresses:
         raise UnsafeFetch(f"the host {host} could not be found")
-    refused = [a for a in addresses if not address_is_public(a)]
+    refused = [] if allow_private else [a for a in addresses if not address_is_public(a)]
     if refused:
         raise UnsafeFetch(
             f"{host} points to a private or reserved address ({refused[0]}) and is not fetched"
@@ -186,7 +193,9 @@ def _check_target(url: str, resolve: HostResolver) -> _Target:
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
-    return _Target(url=url.split("#", 1)[0], host=host, port=port, path=path, ip=addresses[0])
+    return _Target(
+        url=url.split("#", 1)[0], host=host, port=port, path=path, ip=addresses[0], scheme=scheme
+    )
 
 
 class _PinnedConnection(http.client.HTTPSConnection):

@@ -31,6 +31,21 @@ MICROCRED_VERIFY_CACHE_BYTES = int(os.environ.get("MICROCRED_VERIFY_CACHE_BYTES"
 # before the response (docs/decisions/0016).
 MICROCRED_EVENTS_FLUSH_SECONDS = float(os.environ.get("MICROCRED_EVENTS_FLUSH_SECONDS", "0.2"))
 # Events a process keeps queued while the database is unavailable; later ones are dropped.
+# Webhooks: receivers on private addresses / plain http only for on-premises set-ups.
+MICROCRED_WEBHOOKS_ALLOW_PRIVATE = env_bool("MICROCRED_WEBHOOKS_ALLOW_PRIVATE", default=False)
+MICROCRED_WEBHOOKS_ALLOW_HTTP = env_bool("MICROCRED_WEBHOOKS_ALLOW_HTTP", default=False)
+MICROCRED_WEBHOOKS_TIMEOUT = float(os.environ.get("MICROCRED_WEBHOOKS_TIMEOUT", "15"))
+MICROCRED_WEBHOOKS_DISABLE_AFTER_FAILURES = int(
+    os.environ.get("MICROCRED_WEBHOOKS_DISABLE_AFTER_FAILURES", "100")
+)
+MICROCRED_WEBHOOKS_DISABLE_AFTER_DAYS = float(
+    os.environ.get("MICROCRED_WEBHOOKS_DISABLE_AFTER_DAYS", "5")
+)
+MICROCRED_WEBHOOKS_CONCURRENCY = int(os.environ.get("MICROCRED_WEBHOOKS_CONCURRENCY", "8"))
+MICROCRED_WEBHOOKS_RETENTION_DAYS = float(os.environ.get("MICROCRED_WEBHOOKS_RETENTION_DAYS", "30"))
+MICROCRED_WEBHOOKS_ROTATION_GRACE_HOURS = float(
+    os.environ.get("MICROCRED_WEBHOOKS_ROTATION_GRACE_HOURS", "24")
+)
 MICROCRED_EVENTS_QUEUE_MAX = int(os.environ.get("MICROCRED_EVENTS_QUEUE_MAX", "100000"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -61,6 +76,7 @@ INSTALLED_APPS = [
     "microcred_web.orgs",
     "microcred_web.oauth",
     "microcred_web.notifications",
+    "microcred_web.webhooks",
     "microcred_web.achievements",
     "microcred_web.issuing",
     "microcred_web.learning",

@@ -74,6 +74,7 @@ from microcred_web.issuing.status_lists import (
     status_list_credential_for,
 )
 from microcred_web.issuing.storage import RowWriter
+from microcred_web.issuing.webhook_events import credentials_event_emit, issued_emit
 from microcred_web.orgs.models import Organisation
 
 __all__ = [
@@ -582,6 +583,11 @@ def credentials_store(
         if not created:
             return []
         _audit_issue(batch, created)
+        issued_emit(
+            organisation_id=batch.organisation.pk,
+            achievement=batch.achievement_version.name,
+            created=created,
+        )
         credentials_issued_on_commit(
             organisation=batch.organisation, credential_ids=[item.pk for item in created if item.pk]
         )
@@ -732,6 +738,11 @@ def credential_claim(
         actor=user,
         organisation=credential.organisation,
         target=credential,
+    )
+    credentials_event_emit(
+        organisation_id=credential.organisation_id,
+        event_type="credential.claimed",
+        credentials=[credential],
     )
     return credential
 

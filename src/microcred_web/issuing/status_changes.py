@@ -22,6 +22,7 @@ from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
 from microcred_web.issuing.models import Credential, StatusList, StatusPurpose
 from microcred_web.issuing.status_lists import status_values_set
+from microcred_web.issuing.webhook_events import credentials_event_emit
 
 __all__ = [
     "credential_revoke",
@@ -62,6 +63,13 @@ def _entry_change(credential: Credential, purpose: str) -> Change | None:
     if credential.revoked_at is not None:  # an older one-bit revocation entry
         return lambda _current: 1
     return None  # an older credential's suspension: our records only
+
+
+#: audit action → webhook event type (un-suspending has none)
+_EVENT_TYPES = {
+    "issuing.credential_revoked": "credential.revoked",
+    "issuing.credential_suspended": "credential.suspended",
+}
 
 
 def _change_status(
@@ -113,6 +121,14 @@ def _change_status(
             )
         for list_id, values in sorted(by_list.items()):
             status_values_set(status_list=StatusList(pk=list_id), values=values, now=moment)
+        event_type = _EVENT_TYPES.get(action)
+        if changed and event_type:
+            credentials_event_emit(
+                organisation_id=changed[0].organisation_id,
+                event_type=event_type,
+                credentials=changed,
+                reason=reason,
+            )
     return changed
 
 

@@ -49,6 +49,7 @@ from microcred_web.issuing.visibility import (
     credential_visible_in,
     shared_in_session,
 )
+from microcred_web.issuing.webhook_events import credential_seen_emit
 from microcred_web.orgs.forms import AcceptNewUserForm, AcceptSignInForm
 from microcred_web.orgs.models import Organisation
 
@@ -306,6 +307,7 @@ def credential_view_event(request: HttpRequest, credential: Credential, channel:
             channel=channel,
             request=request,
         )
+        credential_seen_emit(credential=credential, event_type="credential.viewed", channel=channel)
 
 
 @require_GET

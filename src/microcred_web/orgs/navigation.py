@@ -132,6 +132,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Settings"), "orgs:settings", (Role.ADMIN,)),
     NavItem(_("Issuer identity"), "issuing:settings", (Role.ADMIN,)),
     NavItem(_("API keys"), "issuing:api_keys", (Role.ADMIN,)),
+    NavItem(
+        _("Webhooks"),
+        "webhooks:list",
+        (Role.ADMIN,),
+        ("webhooks:new", "webhooks:detail", "webhooks:edit"),
+    ),
     NavItem(_("Audit log"), "orgs:audit", (Role.ADMIN,)),
     NavItem(_("Notifications"), "notifications:list", (), ("notifications:preferences",)),
 )

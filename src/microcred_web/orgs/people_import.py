@@ -36,6 +36,7 @@ from microcred_web.orgs.models import (
     Team,
 )
 from microcred_web.orgs.selectors import admin_count
+from microcred_web.orgs.services import person_joined_emit
 
 COLUMNS = ("email", "name", "role", "teams", "language")
 REQUIRED_COLUMNS = ("email", "role")
@@ -309,6 +310,9 @@ def _memberships(
         if users[r.email].pk not in existing
     ]
     Membership.objects.bulk_create(missing, batch_size=500)
+    joined = [m.user for m in missing]
+    if joined:
+        person_joined_emit(organisation=organisation, users=joined)
     inactive = [m.pk for m in existing.values() if not m.is_active]
     Membership.objects.filter(pk__in=inactive).update(is_active=True)
     for part in _chunks([u.pk for u in users.values()]):

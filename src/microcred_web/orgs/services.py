@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from microcred_web.accounts.models import User
 from microcred_web.accounts.services import user_create
+from microcred_web.common.domain_events import domain_events_emit
 from microcred_web.common.email import email_queue, email_render, language_for
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.hashing import token_hash
@@ -182,7 +183,24 @@ def membership_add(
         data={"roles": cleaned, "created": created},
         ip=ip,
     )
+    if created:
+        person_joined_emit(organisation=organisation, users=[user], roles=cleaned)
     return membership
+
+
+def person_joined_emit(
+    *, organisation: Organisation, users: Iterable[User], roles: Iterable[str] = ()
+) -> None:
+    """``person.joined`` for webhooks (in the caller's transaction)."""
+    role_list = list(roles)
+    domain_events_emit(
+        organisation_id=organisation.pk,
+        event_type="person.joined",
+        items=[
+            {"person": {"email": u.email, "name": u.display_name or None}, "roles": role_list}
+            for u in users
+        ],
+    )
 
 
 @transaction.atomic

@@ -35,3 +35,9 @@ class PathwaysConfig(AppConfig):
             imports_recheck_job,
             "imported credentials verified again (pathway recognitions first)",
         )
+
+        from microcred_web.common.domain_events import domain_event
+        from microcred_web.pathways.webhook_events import on_domain_event
+
+        # a goal awarded is a pathway completed (announced to webhooks)
+        domain_event.connect(on_domain_event, dispatch_uid="pathways.completed")

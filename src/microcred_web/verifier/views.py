@@ -33,6 +33,7 @@ from microcred_web.common.text_input import (
 )
 from microcred_web.issuing import selectors
 from microcred_web.issuing.visibility import credential_visible_in
+from microcred_web.issuing.webhook_events import credential_seen_emit
 from microcred_web.verifier import inputs
 from microcred_web.verifier.inputs import MAX_INPUT_BYTES, Submission
 from microcred_web.verifier.ratelimit import verify_buckets
@@ -64,9 +65,13 @@ def _viewer_organisation_id(request: HttpRequest) -> int | None:
 
 
 def _record(request: HttpRequest, outcome: Outcome) -> None:
+    credential = outcome.credential
+    if credential is not None:
+        credential_seen_emit(
+            credential=credential, event_type="credential.verified", result=outcome.verdict
+        )
     if event_record is None:
         return
-    credential = outcome.credential
     event_record(
         kind="verify",
         credential_id=credential.pk if credential is not None else None,

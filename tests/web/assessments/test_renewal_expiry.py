@@ -1,4 +1,4 @@
-"""What a renewal's end date is, per expiry policy (docs/decisions/0035-renewal-per-expiry-policy.md):
+"""What a renewal's end date is, per expiry policy (decision 0035):
 months → counted from the renewal date; fixed date → the date the admin set on the achievement
 when it is later than the old one, else the next yearly cycle after the old end date."""
 
