@@ -47,6 +47,16 @@ def _language_reset():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _recommendation_catalogues_forgotten():
+    """Each test's database reuses ids: a catalogue cached by organisation id must not leak."""
+    from microcred_web.skills import recommending
+
+    recommending.catalogues_forget()
+    yield
+    recommending.catalogues_forget()
+
+
 @pytest.fixture
 def make_org(db) -> Callable[..., Organisation]:
     def make(slug: str | None = None, name: str | None = None) -> Organisation:

@@ -10,11 +10,15 @@ achievements it leads to (and a course its own). The ranking itself is the core'
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -84,7 +88,60 @@ def _merge(into: dict[str, int], more: dict[str, int]) -> None:
         into[skill] = max(into.get(skill, 0), level)
 
 
+#: organisation id → (stamp, built at, catalogue): the offers are the same for every member
+_CATALOGUES: dict[int, tuple[tuple[Any, ...], float, Catalogue]] = {}
+_CATALOGUES_LOCK = threading.Lock()
+
+
+def _count_and_last(rows: QuerySet[Any], field: str = "updated_at") -> tuple[Any, ...]:
+    found = rows.aggregate(n=Count("pk"), last=Max(field))
+    return found["n"], found["last"]
+
+
+def _count_and_levels(rows: QuerySet[Any]) -> tuple[Any, ...]:
+    """Alignments have no timestamp: their number, last id and levels say when they change."""
+    found = rows.aggregate(n=Count("pk"), last=Max("pk"), levels=Sum("level"))
+    return found["n"], found["last"], found["levels"]
+
+
+def _catalogue_stamp(organisation: Organisation) -> tuple[Any, ...]:
+    """What changes when the offers change: rows added, removed or saved (cheap aggregates)."""
+    org = organisation
+    return (
+        _count_and_levels(Alignment.objects.filter(organisation=org)),
+        _count_and_last(Achievement.objects.filter(organisation=org)),
+        _count_and_last(Course.objects.filter(organisation=org)),
+        _count_and_last(AwardRule.objects.filter(organisation=org)),
+        _count_and_levels(CourseAlignment.objects.filter(organisation=org)),
+        _count_and_last(Requirement.objects.filter(organisation=org, is_active=True), "pk"),
+        _count_and_last(Quiz.objects.filter(course__organisation=org), "pk"),
+    )
+
+
 def catalogue(*, organisation: Organisation) -> Catalogue:
+    """The organisation's offers, built once and reused while nothing they read has changed
+    (and for at most ``MICROCRED_RECOMMEND_CACHE_SECONDS``, which bounds what a bulk
+    ``update()`` that saves no timestamp could leave stale)."""
+    ttl = float(getattr(settings, "MICROCRED_RECOMMEND_CACHE_SECONDS", 60))
+    stamp = _catalogue_stamp(organisation)
+    now = time.monotonic()
+    with _CATALOGUES_LOCK:
+        hit = _CATALOGUES.get(organisation.pk)
+    if hit is not None and hit[0] == stamp and now - hit[1] < ttl:
+        return hit[2]
+    built = catalogue_build(organisation=organisation)
+    with _CATALOGUES_LOCK:
+        _CATALOGUES[organisation.pk] = (stamp, now, built)
+    return built
+
+
+def catalogues_forget() -> None:
+    """Drop every cached catalogue (tests, whose databases reuse organisation ids)."""
+    with _CATALOGUES_LOCK:
+        _CATALOGUES.clear()
+
+
+def catalogue_build(*, organisation: Organisation) -> Catalogue:
     aligned: dict[int, list[Alignment]] = defaultdict(list)
     for row in Alignment.objects.filter(organisation=organisation):
         aligned[row.achievement_id].append(row)
