@@ -23,6 +23,18 @@ ROOT = Path(__file__).resolve().parents[3]
 WORKER = "from microcred_web.webhooks.delivery import deliveries_run; deliveries_run()"
 
 
+def _database_url() -> str:
+    """The test database, as the worker process must reach it (SQLite file or PostgreSQL)."""
+    db = settings.DATABASES["default"]
+    if "postgresql" in db["ENGINE"]:
+        user = db.get("USER") or ""
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        host = db.get("HOST") or "127.0.0.1"
+        port = f":{db['PORT']}" if db.get("PORT") else ""
+        return f"postgres://{user}{password}@{host}{port}/{db['NAME']}"
+    return f"sqlite:///{db['NAME']}"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_killed_worker_delivery_is_reclaimed_with_the_same_id(world, receiver, monkeypatch) -> None:
     monkeypatch.setattr(services, "_wake_on_commit", lambda: None)  # the worker below sends
@@ -37,7 +49,7 @@ def test_killed_worker_delivery_is_reclaimed_with_the_same_id(world, receiver, m
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "microcred_web.config.settings_test",
-        "DATABASE_URL": f"sqlite:///{settings.DATABASES['default']['NAME']}",
+        "DATABASE_URL": _database_url(),
         "MICROCRED_WEBHOOKS_ALLOW_PRIVATE": "1",
         "MICROCRED_WEBHOOKS_ALLOW_HTTP": "1",
         "PYTHONPATH": str(ROOT / "src"),
