@@ -22,18 +22,19 @@ _FORMAT_V1 = b"\x01"
 _NONCE_BYTES = 12
 
 
-@lru_cache(maxsize=4)
-def _aead(kek: str) -> AESGCM:
+@lru_cache(maxsize=8)
+def _aead(kek: str, purpose: str) -> AESGCM:
+    """One key per purpose ("service", "webhook"), stretched from the key-encryption key."""
     key = HKDF(
         algorithm=hashes.SHA256(),
         length=32,
-        salt=b"microcred service secrets",
-        info=b"microcred:service-secret-encryption:v1",
+        salt=f"microcred {purpose} secrets".encode(),
+        info=f"microcred:{purpose}-secret-encryption:v1".encode(),
     ).derive(kek.encode("utf-8"))
     return AESGCM(key)
 
 
-def _current() -> AESGCM:
+def _current(purpose: str) -> AESGCM:
     kek = str(getattr(settings, "MICROCRED_KEY_ENCRYPTION_KEY", "") or "")
     if len(kek) < 16:
         raise ApplicationError(
@@ -41,21 +42,21 @@ def _current() -> AESGCM:
             "MICROCRED_KEY_ENCRYPTION_KEY is not configured (at least 16 characters).",
             status=500,
         )
-    return _aead(kek)
+    return _aead(kek, purpose)
 
 
-def secret_seal(secret: str, *, aad: bytes) -> bytes:
+def secret_seal(secret: str, *, aad: bytes, purpose: str = "service") -> bytes:
     nonce = os.urandom(_NONCE_BYTES)
-    return _FORMAT_V1 + nonce + _current().encrypt(nonce, secret.encode("utf-8"), aad)
+    return _FORMAT_V1 + nonce + _current(purpose).encrypt(nonce, secret.encode("utf-8"), aad)
 
 
-def secret_unseal(sealed: bytes | memoryview, *, aad: bytes) -> str:
+def secret_unseal(sealed: bytes | memoryview, *, aad: bytes, purpose: str = "service") -> str:
     data = bytes(sealed)
     if not data.startswith(_FORMAT_V1) or len(data) < 1 + _NONCE_BYTES + 16:
         raise ApplicationError("secret_unreadable", "The stored secret is malformed.", status=500)
     nonce, body = data[1 : 1 + _NONCE_BYTES], data[1 + _NONCE_BYTES :]
     try:
-        return _current().decrypt(nonce, body, aad).decode("utf-8")
+        return _current(purpose).decrypt(nonce, body, aad).decode("utf-8")
     except InvalidTag as exc:
         raise ApplicationError(
             "secret_unreadable",
