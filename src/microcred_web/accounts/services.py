@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from microcred_web.accounts.models import SignInFailure, User
@@ -69,6 +70,16 @@ def sign_in_allowed(*, user: User) -> bool:
     if not active.exists():
         return True
     return bool(active.filter(organisation__suspended_at__isnull=True).exists())
+
+
+def password_sign_in_refusal(*, user: User) -> str | None:
+    """The first refusal of the rules in ``MICROCRED_PASSWORD_SIGN_IN_CHECKS`` (apps above
+    accounts, e.g. "single sign-on required"), or None when a password may be used."""
+    for path in getattr(settings, "MICROCRED_PASSWORD_SIGN_IN_CHECKS", ()):
+        refusal = import_string(path)(user)
+        if refusal:
+            return str(refusal)
+    return None
 
 
 @transaction.atomic

@@ -66,6 +66,10 @@ def sign_in_user(request: HttpRequest, form: SignInForm) -> tuple[User | None, i
             ),
         )
         return None, 403
+    refusal = services.password_sign_in_refusal(user=user)
+    if refusal:
+        form.add_error(None, refusal)
+        return None, 403
     login(request, user)
     services.sign_in_success_record(user=user, client=client)
     return user, 200
@@ -95,7 +99,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
+    # set at single sign-on: the identity provider's end-session URL (RP-initiated logout)
+    end_session = str(request.session.get("sso.end_session_url") or "")
     logout(request)
+    if end_session.startswith(("https://", "http://")):
+        return HttpResponseRedirect(end_session)
     messages.success(request, _("You are signed out."))
     return redirect("accounts:sign_in")
 

@@ -223,13 +223,18 @@ def safe_fetch(
     content_types: Iterable[str] = DEFAULT_CONTENT_TYPES,
     resolve: HostResolver = system_resolve,
     opener: ConnectionOpener = tls_open,
+    allow_private: bool = False,
+    allow_http: bool = False,
 ) -> FetchedDocument:
-    """GET ``url`` under the guard described in the module docstring."""
+    """GET ``url`` under the guard described in the module docstring.
+
+    ``allow_private`` / ``allow_http`` only from operator settings (on-premises services such
+    as an identity provider), never from a visitor."""
     allowed = frozenset(content_types)
     deadline = time.monotonic() + timeout
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
-        target = _check_target(current, resolve)
+        target = _check_target(current, resolve, allow_private=allow_private, allow_http=allow_http)
         status, location, document = _fetch_once(target, opener, deadline, timeout, max_bytes)
         if status in (301, 302, 303, 307, 308):
             if not location:
@@ -261,7 +266,7 @@ def _fetch_once(
     if remaining <= 0:
         raise UnsafeFetch(f"the server did not answer within {timeout:g} s")
     connection: http.client.HTTPConnection
-    if request is not None and request.plain:
+    if (request is not None and request.plain) or target.scheme == "http":
         connection = _PinnedPlainConnection(target, timeout=remaining)
     else:
         connection = _PinnedConnection(target, opener, timeout=remaining)
@@ -314,7 +319,8 @@ def _send(
 ) -> None:
     method = "GET" if request is None else request.method
     connection.putrequest(method, target.path, skip_host=True, skip_accept_encoding=True)
-    default_port = target.port == (80 if request is not None and request.plain else 443)
+    plain = (request is not None and request.plain) or target.scheme == "http"
+    default_port = target.port == (80 if plain else 443)
     host_header = target.host if default_port else f"{target.host}:{target.port}"
     if ":" in target.host:  # an IPv6 literal
         host_header = f"[{target.host}]" + ("" if default_port else f":{target.port}")

@@ -34,6 +34,11 @@ MICROCRED_EVENTS_FLUSH_SECONDS = float(os.environ.get("MICROCRED_EVENTS_FLUSH_SE
 # Webhooks: receivers on private addresses / plain http only for on-premises set-ups.
 MICROCRED_WEBHOOKS_ALLOW_PRIVATE = env_bool("MICROCRED_WEBHOOKS_ALLOW_PRIVATE", default=False)
 MICROCRED_WEBHOOKS_ALLOW_HTTP = env_bool("MICROCRED_WEBHOOKS_ALLOW_HTTP", default=False)
+# Single sign-on: identity providers on a private network / over plain http (docs/sso.md)
+MICROCRED_SSO_ALLOW_PRIVATE = env_bool("MICROCRED_SSO_ALLOW_PRIVATE", default=False)
+MICROCRED_SSO_ALLOW_HTTP = env_bool("MICROCRED_SSO_ALLOW_HTTP", default=False)
+# Extra rules for password sign-in: callables (user) -> refusal message or None
+MICROCRED_PASSWORD_SIGN_IN_CHECKS = ["microcred_web.sso.password_policy.password_sign_in_refusal"]
 MICROCRED_WEBHOOKS_TIMEOUT = float(os.environ.get("MICROCRED_WEBHOOKS_TIMEOUT", "15"))
 MICROCRED_WEBHOOKS_DISABLE_AFTER_FAILURES = int(
     os.environ.get("MICROCRED_WEBHOOKS_DISABLE_AFTER_FAILURES", "100")
@@ -77,6 +82,7 @@ INSTALLED_APPS = [
     "microcred_web.oauth",
     "microcred_web.notifications",
     "microcred_web.webhooks",
+    "microcred_web.sso",
     "microcred_web.achievements",
     "microcred_web.issuing",
     "microcred_web.learning",
