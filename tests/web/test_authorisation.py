@@ -508,6 +508,12 @@ TABLE: dict[str, Row] = {
     "webhooks:redeliver": Row(
         org_kwargs(endpoint_id=webhook_endpoint_id, delivery_id=NO_ID), org_page(ADMIN, ok=405)
     ),
+    # single sign-on: settings for administrators; the sign-in round trip is public (this
+    # world's organisation has no connection: 404)
+    "sso:settings": Row(org_kwargs(), org_page(ADMIN)),
+    "sso:find": Row(NONE, site_page(200, 200)),
+    "sso:login": Row(org_kwargs(), site_page(404, 404)),
+    "sso:callback": Row(org_kwargs(), site_page(404, 404)),
     # public verification: anyone (the API is POST only)
     "verifier:page": Row(NONE, site_page(200, 200)),
     "verifier:api": Row(NONE, site_page(405, 405)),
