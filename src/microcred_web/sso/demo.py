@@ -4,6 +4,8 @@ group → role mapping. Loading it twice changes nothing."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import transaction
 
 from microcred_web.common.sealing import secret_seal
@@ -12,7 +14,6 @@ from microcred_web.sso.models import Connection
 
 DEMO_ISSUER = "http://127.0.0.1:8765/o"
 DEMO_CLIENT_ID = "microcred-northwind"
-DEMO_CLIENT_SECRET = "northwind-demo-sso-secret"  # the local test provider's, not a real one
 DEMO_GROUP_ROLES = [
     ["Northwind-Admins", Role.ADMIN.value],
     ["Northwind-Learning-Team", Role.ISSUER.value],
@@ -34,7 +35,7 @@ def demo_content_load() -> dict[str, int]:
             issuer=DEMO_ISSUER,
             client_id=DEMO_CLIENT_ID,
             client_secret_sealed=secret_seal(
-                DEMO_CLIENT_SECRET,
+                secrets.token_urlsafe(24),  # a placeholder: enter the provider's when enabling
                 aad=f"microcred-sso-client-secret:{organisation.pk}".encode(),
                 purpose="sso",
             ),
