@@ -68,3 +68,7 @@ OAUTH2_PROVIDER = {
     },
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
 }
+
+# Browsers share cookies across ports of one host: keep clear of the relying party's names.
+SESSION_COOKIE_NAME = "idp_session"
+CSRF_COOKIE_NAME = "idp_csrftoken"

@@ -95,7 +95,7 @@ class OidcProvider:
                 raise
             body = answer.read().decode()
             if "csrfmiddlewaretoken" in body and 'name="username"' in body:
-                token = next(c.value for c in jar if c.name == "csrftoken")
+                token = next(c.value for c in jar if c.name == "idp_csrftoken")
                 next_value = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["next"][0]
                 data = urllib.parse.urlencode(
                     {
