@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -38,7 +39,9 @@ TEMPLATES = [
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("IDP_DB", str(HERE / "idp.sqlite3")),
+        "NAME": os.environ.get(
+            "IDP_DB", str(Path(tempfile.gettempdir()) / "microcred-idp.sqlite3")
+        ),
     }
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # a test fixture only
