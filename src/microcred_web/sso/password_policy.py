@@ -24,7 +24,10 @@ def password_sign_in_refusal(user: User) -> str | None:
     membership = selectors.membership_of(organisation=connection.organisation, user=user)
     if membership is not None and Role.ADMIN in membership.role_names:
         return None
-    return _("%(organisation)s requires single sign-on: use “Sign in with %(provider)s” below.") % {
+    return _(
+        "%(organisation)s requires single sign-on through %(provider)s: use “Sign in with "
+        "single sign-on” below."
+    ) % {
         "organisation": connection.organisation.name,
         "provider": connection.display_name,
     }
