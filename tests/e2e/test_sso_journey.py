@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from axe_steps import serious_violations
 from playwright.sync_api import Page, expect
 from tests.counterparts.oidc_idp.runner import OidcProvider
 
@@ -59,12 +60,14 @@ def test_a_colleague_signs_in_through_the_identity_provider(
     expect(page.get_by_text("Single sign-on settings saved.")).to_be_visible()
     expect(page.get_by_text("Status: enabled.")).to_be_visible()
     shot("sso-settings")
+    assert serious_violations(page) == []
     page.locator("#user-menu summary").click()
     page.get_by_role("button", name="Sign out").click()
 
     # a colleague who has never been here finds the provider by her e-mail
     page.goto("/accounts/sign-in/")
     page.get_by_role("link", name="Sign in with single sign-on").click()
+    assert serious_violations(page) == []
     page.get_by_label("Work e-mail address").fill("nadia.haddad@northwind.example")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Test identity provider")).to_be_visible()
