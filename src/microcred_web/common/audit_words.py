@@ -28,6 +28,7 @@ AREAS: dict[str, Promise] = {
     "pathways": _("Pathways"),
     "skills": _("Skills"),
     "notifications": _("Notifications"),
+    "sso": _("Single sign-on"),
 }
 
 
@@ -276,6 +277,12 @@ CATALOGUE: dict[str, EventWords] = {
     ),
     "notifications.preferences_set": W(
         _("Notification settings changed"), _("%(actor)s changed their notification settings")
+    ),
+    "sso.connection_saved": W(
+        _("Single sign-on settings changed"), _("%(actor)s changed the single sign-on settings")
+    ),
+    "sso.signed_in": W(
+        _("Signed in with single sign-on"), _("%(actor)s signed in with single sign-on")
     ),
 }
 

@@ -43,7 +43,10 @@ def test_an_administrator_connects_a_provider(
     assert connection.metadata["token_endpoint"] == f"{oidc_provider.issuer}/token/"
     assert connection.group_roles == [["it-admins", "admin"], ["issuers", "issuer"]]
     assert b"acme-secret-1" not in bytes(connection.client_secret_sealed)
-    assert AuditEvent.objects.filter(action="sso.connection_saved").exists()
+    from microcred_web.common.audit_words import describe
+
+    event = AuditEvent.objects.get(action="sso.connection_saved")
+    assert "changed the single sign-on settings" in describe(event)
     # the secret is never shown again, and an empty field keeps it
     assert b"acme-secret-1" not in client.get("/o/acme/sso/").content
     client.post("/o/acme/sso/", _form(oidc_provider.issuer, client_secret="", display_name="X"))
