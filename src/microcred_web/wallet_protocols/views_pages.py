@@ -58,7 +58,9 @@ def add_to_wallet_app(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 user=request.user,  # type: ignore[arg-type]
             )
         except ProtocolError as exc:
-            context["error"] = exc.description
+            context["error"] = _("This credential cannot be added to a wallet app: %(why)s") % {
+                "why": exc.description
+            }
             return render(request, "wallet_protocols/add_to_wallet_app.html", context, status=400)
         context.update(
             offer=offer,
