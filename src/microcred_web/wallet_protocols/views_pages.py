@@ -19,7 +19,7 @@ from microcred_web.common.qr import qr_svg
 from microcred_web.issuing import selectors as issuing_selectors
 from microcred_web.issuing.identity import absolute_url
 from microcred_web.issuing.models import CredentialStatus
-from microcred_web.wallet_protocols import exchanges, issuance
+from microcred_web.wallet_protocols import exchanges, issuance, selectors
 from microcred_web.wallet_protocols.issuance import ProtocolError
 from microcred_web.wallet_protocols.models import ExchangeState
 
@@ -38,6 +38,7 @@ def add_to_wallet_app(request: HttpRequest, public_id: UUID) -> HttpResponse:
         .get("achievement", {})
         .get("name", ""),
         "active": credential.status_at(timezone.now()) == CredentialStatus.ACTIVE,
+        "deliveries": selectors.deliveries_of(credential=credential),
     }
     if request.method == "POST":
         base = absolute_url(
