@@ -30,6 +30,6 @@ def deliveries_of(*, credential: Credential) -> list[Delivery]:
     exchanges = Exchange.objects.filter(
         credential=credential, purpose=ExchangePurpose.ISSUE, state=ExchangeState.COMPLETE
     ).values_list("completed_at", "holder_did")
-    found = [Delivery(at, f"OpenID4VCI ({fmt})", did) for at, fmt, did in offers]
-    found += [Delivery(at, "VC-API", did) for at, did in exchanges]
+    found = [Delivery(at, f"OpenID4VCI ({fmt})", did) for at, fmt, did in offers if at]
+    found += [Delivery(at, "VC-API", did) for at, did in exchanges if at]
     return sorted(found, key=lambda d: d.at, reverse=True)
