@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,6 +35,8 @@ from microcred_web.wallet_protocols.metadata import OB_CONTEXT, VC_CONTEXT
 from microcred_web.wallet_protocols.models import Exchange, ExchangePurpose, ExchangeState
 
 EXCHANGE_LIFETIME: Final = timedelta(minutes=15)
+MAX_REFUSED_PRESENTATIONS: Final = 5  # then the exchange fails: each try costs a verification
+MAX_VERIFY_REQUESTS_PER_CLIENT: Final = 20  # per EXCHANGE_LIFETIME, from one address
 LCW_REQUEST_PAGE: Final = "https://lcw.app/request.html"
 
 
@@ -90,9 +93,21 @@ def issue_exchange_create(*, credential: Credential, user: User) -> NewExchange:
     return new
 
 
-def verify_exchange_create(*, session_key: str) -> NewExchange:
-    """A presentation request for the public verifier page (only that session sees the result)."""
-    return _create(ExchangePurpose.VERIFY, requester_hash=requester_hash(session_key))
+def verify_exchange_create(*, session_key: str, client: str = "") -> NewExchange:
+    """A presentation request for the public verifier page (only that session sees the result).
+    One address opens at most MAX_VERIFY_REQUESTS_PER_CLIENT of them in EXCHANGE_LIFETIME."""
+    client_hash = keyed_hash(client, purpose="exchange-client") if client else ""
+    if client_hash:
+        recent = Exchange.objects.filter(
+            client_hash=client_hash, created_at__gt=timezone.now() - EXCHANGE_LIFETIME
+        ).count()
+        if recent >= MAX_VERIFY_REQUESTS_PER_CLIENT:
+            raise ProtocolError("slow_down", "Too many presentation requests.", status=429)
+    return _create(
+        ExchangePurpose.VERIFY,
+        requester_hash=requester_hash(session_key),
+        client_hash=client_hash,
+    )
 
 
 def _open_exchange(secret: str) -> Exchange:
@@ -146,6 +161,18 @@ def _close(exchange: Exchange, **fields: Any) -> None:
         raise ProtocolError("exchange_closed", "This exchange is already complete.", status=410)
 
 
+def _count_refusal(exchange: Exchange) -> None:
+    """One more refused presentation; the last allowed one closes the exchange as failed."""
+    Exchange.objects.filter(pk=exchange.pk).update(
+        refused_presentations=F("refused_presentations") + 1
+    )
+    Exchange.objects.filter(
+        pk=exchange.pk,
+        state=ExchangeState.PENDING,
+        refused_presentations__gte=MAX_REFUSED_PRESENTATIONS,
+    ).update(state=ExchangeState.FAILED, completed_at=timezone.now())
+
+
 def _credential_summary(report: Any) -> dict[str, Any]:
     document = report.document if isinstance(report.document, dict) else {}
     subject = document.get("credentialSubject")
@@ -182,6 +209,7 @@ def exchange_step(*, secret: str, body: Any) -> dict[str, Any]:
         c.status != "fail" for c in report.checks if c.name != "credentials"
     )
     if not (presentation_checks_ok and holder_signed):
+        _count_refusal(exchange)
         problems = [
             c.reason for c in report.checks if c.status == "fail" and c.name != "credentials"
         ]

@@ -91,6 +91,8 @@ class Exchange(models.Model):
         related_name="wallet_exchanges",
     )
     requester_hash = models.CharField(max_length=64, blank=True)
+    client_hash = models.CharField(max_length=64, blank=True, db_index=True)  # who asked (verify)
+    refused_presentations = models.PositiveSmallIntegerField(default=0)
     challenge = models.CharField(max_length=64)
     state = models.CharField(
         max_length=10, choices=ExchangeState.choices, default=ExchangeState.PENDING

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from microcred_web.common.http import client_address
 from microcred_web.common.qr import qr_svg
 from microcred_web.issuing import selectors as issuing_selectors
 from microcred_web.issuing.identity import absolute_url
@@ -84,7 +85,13 @@ def presentation_request_page(request: HttpRequest) -> HttpResponse:
         if not request.session.session_key:
             request.session.save()
         session_key = request.session.session_key or ""
-        new = exchanges.verify_exchange_create(session_key=session_key)
+        try:
+            new = exchanges.verify_exchange_create(
+                session_key=session_key, client=client_address(request)
+            )
+        except ProtocolError:
+            context["error"] = _("Too many requests from your network. Try again in a while.")
+            return render(request, "wallet_protocols/request_page.html", context, status=429)
         context.update(
             exchange=new,
             request_qr=mark_safe(  # noqa: S308 (segno's SVG)

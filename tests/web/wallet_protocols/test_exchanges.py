@@ -113,3 +113,20 @@ def test_verify_request_lists_open_badges_in_its_query(site, wallet):
     kinds = [q["type"] for q in request["query"]]
     assert kinds == ["QueryByExample", "DIDAuthentication"]
     assert request["challenge"] == new.exchange.challenge
+
+
+def test_five_refused_presentations_close_the_exchange(site, issue, wallet):
+    credential = issue()
+    new = exchanges.issue_exchange_create(credential=credential, user=credential.recipient_user)
+    for _ in range(exchanges.MAX_REFUSED_PRESENTATIONS):
+        assert wallet.exchange(new.deep_link, challenge="wrong").status_code == 400
+    assert Exchange.objects.get(pk=new.exchange.pk).state == ExchangeState.FAILED
+    assert wallet.http.post(new.url, json={}).status_code == 410  # even the right answer is late
+
+
+def test_one_address_opens_a_bounded_number_of_requests(db, client):
+    for _ in range(exchanges.MAX_VERIFY_REQUESTS_PER_CLIENT):
+        assert client.post(reverse("wallet_protocols:request_page")).status_code == 200
+    refused = client.post(reverse("wallet_protocols:request_page"))
+    assert refused.status_code == 429 and "Too many requests" in refused.content.decode()
+    assert Exchange.objects.count() == exchanges.MAX_VERIFY_REQUESTS_PER_CLIENT
