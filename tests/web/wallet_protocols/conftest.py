@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -50,8 +50,12 @@ def issue(site, world) -> Callable[..., Credential]:
 
 
 @pytest.fixture
-def wallet(site) -> Wallet:
-    return Wallet(site)
+def wallet(site) -> Iterator[Wallet]:
+    holder = Wallet(site)
+    yield holder
+    # keep-alive connections hold a server thread, and its database connection, open: closing
+    # them lets PostgreSQL drop the test database
+    holder.http.close()
 
 
 def link_in(page: str, element_id: str) -> str:
