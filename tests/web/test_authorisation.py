@@ -227,7 +227,7 @@ TABLE: dict[str, Row] = {
     "wallet_protocols:token": Row(org_kwargs(), site_page(405, 405)),
     "wallet_protocols:nonce": Row(org_kwargs(), site_page(405, 405)),
     "wallet_protocols:credential": Row(org_kwargs(), site_page(405, 405)),
-    "wallet_protocols:exchange": Row(lambda w: {"exchange_id": "forged"}, site_page(405, 405)),
+    "wallet_protocols:exchange": Row(lambda w: {"exchange_id": "forged"}, site_page(404, 404)),
     "wallet_protocols:add_to_wallet_app": Row(
         lambda w: {"public_id": NO_UUID(w)}, site_page(302, 404)
     ),

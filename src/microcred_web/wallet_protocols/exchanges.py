@@ -125,6 +125,13 @@ def _open_exchange(secret: str) -> Exchange:
     return exchange
 
 
+def exchange_protocols(*, secret: str) -> dict[str, Any]:
+    """The interaction document of an open exchange: ``{"protocols": {"vcapi": <its URL>}}``."""
+    _open_exchange(secret)
+    url = absolute_url(reverse("wallet_protocols:exchange", kwargs={"exchange_id": secret}))
+    return {"protocols": {"vcapi": url}}
+
+
 def presentation_request(exchange: Exchange) -> dict[str, Any]:
     query: list[dict[str, Any]] = []
     if exchange.purpose == ExchangePurpose.VERIFY:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from microcred_web.orgs.models import Organisation
 from microcred_web.wallet_protocols import exchanges, issuance, metadata
@@ -106,9 +106,13 @@ def credential(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @csrf_exempt
-@require_POST
+@require_http_methods(["GET", "POST"])
 def exchange(request: HttpRequest, exchange_id: str) -> HttpResponse:
+    """POST: one exchange step. GET (the DCC interaction URL, ``?iuv=1``): the protocols the
+    exchange speaks, for wallets that scanned the exchange URL itself."""
     try:
+        if request.method == "GET":
+            return _json(exchanges.exchange_protocols(secret=exchange_id))
         return _json(exchanges.exchange_step(secret=exchange_id, body=_json_body(request)))
     except ProtocolError as exc:
         return _error(exc)

@@ -36,6 +36,7 @@ def test_wallet_picks_up_the_credential_after_did_auth(site, world, issue, walle
     assert exchange.state == ExchangeState.COMPLETE and exchange.holder_did == wallet.did
     # replayed: the exchange is closed, for the request and for a second presentation
     url = wallet.exchange_url(deep_link)
+    assert wallet.http.get(url, params={"iuv": "1"}).status_code == 410
     assert wallet.http.post(url, json={}).status_code == 410
     assert wallet.http.post(url, json={}).json()["error"] == "exchange_closed"
 
@@ -110,6 +111,8 @@ def test_verifier_page_asks_a_wallet_and_shows_each_verdict(site, issue, wallet,
 def test_verify_request_lists_open_badges_in_its_query(site, wallet):
     new = exchanges.verify_exchange_create(session_key="session-1")
     request = wallet.http.post(new.url, json={}).json()["verifiablePresentationRequest"]
+    interaction = wallet.http.get(new.url, params={"iuv": "1"}).json()
+    assert interaction == {"protocols": {"vcapi": new.url}}
     kinds = [q["type"] for q in request["query"]]
     assert kinds == ["QueryByExample", "DIDAuthentication"]
     assert request["challenge"] == new.exchange.challenge
