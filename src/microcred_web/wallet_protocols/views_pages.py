@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from microcred_web.common.http import client_address
@@ -25,6 +26,7 @@ from microcred_web.wallet_protocols.issuance import ProtocolError
 from microcred_web.wallet_protocols.models import ExchangeState
 
 
+@never_cache  # the codes and the PIN are shown once; no cache keeps them
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_to_wallet_app(request: HttpRequest, public_id: UUID) -> HttpResponse:
@@ -77,6 +79,7 @@ def add_to_wallet_app(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "wallet_protocols/add_to_wallet_app.html", context)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def presentation_request_page(request: HttpRequest) -> HttpResponse:
     """Anyone may ask a holder to present credentials; the answer shows only in this browser."""
@@ -101,6 +104,7 @@ def presentation_request_page(request: HttpRequest) -> HttpResponse:
     return render(request, "wallet_protocols/request_page.html", context)
 
 
+@never_cache
 @require_GET
 def presentation_request_result(request: HttpRequest, exchange_pk: int) -> HttpResponse:
     exchange = exchanges.verify_result(
