@@ -29,7 +29,9 @@ def test_demo_learner_adds_a_credential_to_a_wallet_app(client):
     page_url = reverse("wallet_protocols:add_to_wallet_app", args=[delivered.credential.public_id])
     page = client.get(page_url).content.decode()
     assert "Wallet apps that received it" in page and delivered.holder_did[:30] in page
-    shown = client.post(page_url, {"pin": "on"}).content.decode()
+    response = client.post(page_url, {"pin": "on"})
+    assert "no-store" in response["Cache-Control"]  # codes and PIN are shown once
+    shown = response.content.decode()
     assert shown.count("<svg") >= 2 and 'id="tx-code"' in shown
     offer = CredentialOffer.objects.filter(user=learner, delivered_at__isnull=True).get()
     assert offer.tx_code_hash  # a PIN was asked for this offer
