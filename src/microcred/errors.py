@@ -18,7 +18,8 @@ Every exception the core raises on purpose is a subclass of :class:`Error`::
     ├── SigningError                 a credential could not be signed
     ├── ResolutionError              a resolver could not provide a DID/issuer/status document
     ├── StatusListError              a malformed Bitstring Status List (``code``: the REC's error)
-    └── BakingError                  a badge image could not be baked or read
+    ├── BakingError                  a badge image could not be baked or read
+    └── HolderProofError             an OpenID4VCI key proof refused (in microcred.holder_proof)
 
 Verification reports problems in its result object; it raises only for misuse.
 """

@@ -219,6 +219,20 @@ TABLE: dict[str, Row] = {
     "wallet:public_profile": Row(lambda w: {"handle": "nobody-here"}, site_page(404, 404)),
     "wallet:shared": Row(lambda w: {"token": "forged"}, site_page(404, 404)),
     "wallet:insights": Row(org_kwargs(), org_page(ISSUERS)),
+    # wallet apps (OpenID4VCI, VC-API exchanges): public metadata; the machine endpoints are
+    # POST only and check the secret they are given; the holder's QR page is theirs alone
+    "wallet_protocols:issuer_metadata": Row(org_kwargs(), site_page(200, 200)),
+    "wallet_protocols:server_metadata": Row(org_kwargs(), site_page(200, 200)),
+    "wallet_protocols:offer": Row(org_kwargs(secret=lambda w: "forged"), site_page(404, 404)),
+    "wallet_protocols:token": Row(org_kwargs(), site_page(405, 405)),
+    "wallet_protocols:nonce": Row(org_kwargs(), site_page(405, 405)),
+    "wallet_protocols:credential": Row(org_kwargs(), site_page(405, 405)),
+    "wallet_protocols:exchange": Row(lambda w: {"exchange_id": "forged"}, site_page(404, 404)),
+    "wallet_protocols:add_to_wallet_app": Row(
+        lambda w: {"public_id": NO_UUID(w)}, site_page(302, 404)
+    ),
+    "wallet_protocols:request_page": Row(NONE, site_page(200, 200)),
+    "wallet_protocols:request_result": Row(lambda w: {"exchange_pk": 999_999}, site_page(404, 404)),
     # bulk issuance (no job in this world: 404 for those allowed in; start is POST only)
     "bulk:upload": Row(org_kwargs(), org_page(ISSUERS)),
     "bulk:columns": Row(org_kwargs(job_id=NO_ID), org_page(ISSUERS, ok=404)),

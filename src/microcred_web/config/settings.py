@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "microcred_web.learning",
     "microcred_web.analytics",
     "microcred_web.assessments",
+    "microcred_web.wallet_protocols",
     "microcred_web.bulk",
     "microcred_web.rendering",
     "microcred_web.awards",

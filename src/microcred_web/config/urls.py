@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("ims/ob/v3p0/", ob3_urls()),  # 1EdTech Open Badges 3.0 API
     path("verify/", include("microcred_web.verifier.urls")),
+    path("", include("microcred_web.wallet_protocols.urls")),  # OpenID4VCI, VC-API exchanges
     path("contexts/", verifier_contexts.context_index, name="context_index"),
     path("contexts/<path:name>", verifier_contexts.context_document, name="context"),
     path(".well-known/did.json", issuing_public.host_did_json, name="host_did_json"),
