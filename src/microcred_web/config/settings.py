@@ -67,11 +67,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # before django_tasks_db: its ``db_worker`` command is replaced by the resilient one
+    "microcred_web.common",
     "django_tasks",
     "django_tasks_db",
     "ninja",
     "oauth2_provider",
-    "microcred_web.common",
     "microcred_web.accounts",
     "microcred_web.orgs",
     "microcred_web.oauth",
