@@ -702,9 +702,24 @@ def bulk_jobs_resume(*, now: datetime | None = None) -> list[int]:
         stale = heartbeat is None or heartbeat < stale_before
         if released or stale or (state == JobState.RUNNING and not alive):
             BulkJob.objects.filter(pk=job_id).update(heartbeat_at=moment)
-            _enqueue(job_id, 1)
+            # The task worker runs this every few seconds: one waiting task per job is enough.
+            if not _task_waits_for(job_id):
+                _enqueue(job_id, 1)
             resumed.append(job_id)
     return resumed
+
+
+def _task_waits_for(job_id: int) -> bool:
+    """A ``bulk_job_run`` task for the job is queued and not yet picked up by a worker."""
+    from django_tasks_db.models import DBTaskResult
+
+    from microcred_web.bulk.tasks import bulk_job_run  # the task module imports this one
+
+    return (
+        DBTaskResult.objects.ready()
+        .filter(task_path=bulk_job_run.module_path, args_kwargs__kwargs__job_id=job_id)
+        .exists()
+    )
 
 
 def bulk_job_resume_if_stale(*, job: BulkJob, now: datetime | None = None) -> bool:

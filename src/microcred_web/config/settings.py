@@ -152,6 +152,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'microcred.sqlite3'}"),
         conn_max_age=60,
+        # A kept connection is checked before a request (or task) first uses it: after a
+        # database restart the first request reconnects instead of failing with HTTP 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
