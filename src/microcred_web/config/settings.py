@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from microcred_web.config.env import BASE_DIR, VAR_DIR, env_bool, env_list, stored_secret
 
@@ -242,6 +244,15 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Proxies (CIDR list) whose X-Forwarded-For is believed; the client is the right-most hop that
+# is not one of them (microcred_web.common.http.client_address). Empty: the TCP peer is the
+# client. Behind a TLS proxy, set it, or every client has the proxy's address.
+MICROCRED_TRUSTED_PROXIES = env_list("MICROCRED_TRUSTED_PROXIES", [])
+for _cidr in MICROCRED_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"MICROCRED_TRUSTED_PROXIES: {_error}") from _error
 if BASE_URL.startswith("https://"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
