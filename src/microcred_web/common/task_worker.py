@@ -7,23 +7,30 @@ the broken connections, waits (1 s, 2 s, 4 s … 30 s) and carries on; a task wh
 could not be written because the connection died is recorded as failed once the database
 is back, instead of staying "running" for ever.
 
-Beside the loop, a thread runs the *sweeps* other apps register (``register_sweep``) every
-``MICROCRED_SWEEP_SECONDS`` (default 15) and once at start: e.g. bulk issuance re-queues the
-jobs whose worker was killed, so nobody has to open a page or run a command.
+Beside the loop, a thread writes the worker's heartbeat (``/readyz`` reads it) and runs the
+*sweeps* other apps register (``register_sweep``) every ``MICROCRED_SWEEP_SECONDS`` (default
+15) and once at start: e.g. bulk issuance re-queues the jobs whose worker was killed, so nobody
+has to open a page or run a command.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.db.models import Max
+from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+
+from microcred_web.common.models import WorkerHeartbeat
 
 logger = logging.getLogger("microcred.task_worker")
 
@@ -56,6 +63,22 @@ def sweeps_run() -> dict[str, object]:
             outcomes[name] = error
             connections.close_all()
     return outcomes
+
+
+def worker_heartbeat_record(*, worker_id: str) -> None:
+    """Say this worker is alive (``/readyz``); heartbeats older than a day are forgotten."""
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id[:64],
+        defaults={"host": socket.gethostname()[:255], "pid": os.getpid(), "seen_at": now},
+    )
+    WorkerHeartbeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()
+
+
+def last_worker_heartbeat() -> datetime | None:
+    """When a task worker last said it was alive (None: never)."""
+    latest: datetime | None = WorkerHeartbeat.objects.aggregate(latest=Max("seen_at"))["latest"]
+    return latest
 
 
 def close_broken_connections() -> None:
@@ -126,7 +149,7 @@ class ResilientWorker(Worker):
                 time.sleep(delay)
 
     def _start_sweeper(self) -> None:
-        if not _sweeps or self._sweeper is not None:
+        if self._sweeper is not None:
             return
         self._sweeper = threading.Thread(target=self._sweep_forever, name="sweeps", daemon=True)
         self._sweeper.start()
@@ -134,6 +157,10 @@ class ResilientWorker(Worker):
     def _sweep_forever(self) -> None:
         try:
             while self.running:
+                try:
+                    worker_heartbeat_record(worker_id=self.worker_id)
+                except DatabaseError as error:
+                    logger.warning("task worker: no heartbeat written (%s)", error)
                 sweeps_run()
                 close_broken_connections()  # a thread's connection: reopen next time
                 time.sleep(sweep_seconds())

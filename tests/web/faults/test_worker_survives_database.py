@@ -75,6 +75,9 @@ def test_worker_reconnects_after_its_backend_is_terminated(tmp_path) -> None:
             third = _enqueue(env, "probe.enqueue(marker='later')")
             wait_for(lambda: _status(env, third) == "SUCCESSFUL", timeout=90, what="third task")
             assert worker.poll() is None
+            # its sweep thread says it is alive (what /readyz reads)
+            beats = psql(env["DATABASE_URL"], "SELECT count(*) FROM common_workerheartbeat")
+            assert beats == [(1,)]
         finally:
             worker.terminate()
             try:
