@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: interop demo test test-pure install pdftools mtools gettext assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify soak-verify-memory bench-skills clean serve
+.PHONY: interop demo test test-faults test-pure install pdftools mtools gettext assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify soak-verify-memory bench-skills clean serve
 
 # The engine modules setup.py compiles with mypyc (microcred.native.COMPILED_MODULES):
 # editing one rebuilds it.
@@ -85,6 +85,14 @@ test-pure: install
 	PYTHONPATH=var/pure MICROCRED_EXPECT_ENGINE=pure $(BIN)/pytest $(PYTEST_ARGS) tests/core
 
 test: install browser pdftools mtools gettext lint typecheck contracts pytest test-pure
+
+# The fault matrix (docs/operations.md): processes killed, connections terminated, a busy
+# port, a key compromised mid-job. On PostgreSQL (each test makes its own database there).
+FAULTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+test-faults: install
+	DATABASE_URL=$${DATABASE_URL:-$(FAULTS_DATABASE_URL)} MICROCRED_EXPECT_ENGINE=$(MICROCRED_EXPECT_ENGINE) \
+	  $(BIN)/pytest -n 0 tests/web/faults tests/web/bulk/test_key_compromise.py \
+	  tests/web/bulk/test_crash.py tests/web/test_health.py
 
 interop: install
 	$(BIN)/pytest -m interop tests/interop

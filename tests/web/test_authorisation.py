@@ -105,6 +105,7 @@ def webhook_endpoint_id(w: Any) -> int:
 TABLE: dict[str, Row] = {
     "home": Row(NONE, site_page(302, 302)),
     "healthz": Row(NONE, site_page(200, 200)),
+    "readyz": Row(NONE, site_page(200, 200)),
     "language_set": Row(NONE, site_page(405, 405)),  # POST only
     "accounts:sign_in": Row(NONE, site_page(200, 302)),
     "accounts:sign_out": Row(NONE, site_page(405, 405)),  # POST only
@@ -240,6 +241,7 @@ TABLE: dict[str, Row] = {
     "bulk:start": Row(org_kwargs(job_id=NO_ID), org_page(ISSUERS, ok=405)),
     "bulk:progress": Row(org_kwargs(job_id=NO_ID), org_page(ISSUERS, ok=404)),
     "bulk:report": Row(org_kwargs(job_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "bulk:reissue": Row(org_kwargs(job_id=NO_ID), org_page(ISSUERS, ok=405)),
     # learning: authoring (issuers and admins), records (admins), learners (any member),
     # managers; unknown ids reach the view and get 404, POST-only views answer GET with 405
     "learning:course_list": Row(org_kwargs(), org_page(ISSUERS)),

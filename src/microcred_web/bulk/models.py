@@ -21,6 +21,7 @@ class JobState(models.TextChoices):
     DONE = "done", _("Finished")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
+    STOPPED = "stopped", _("Stopped: the signing key was marked compromised")
 
 
 ACTIVE_STATES = (JobState.QUEUED, JobState.RUNNING)

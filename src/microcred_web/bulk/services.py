@@ -50,6 +50,7 @@ from microcred_web.bulk.models import (
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
 from microcred_web.issuing.holders import recipients_already_holding
+from microcred_web.issuing.models import IssuerKey
 from microcred_web.issuing.services import (
     PreparedBatch,
     RecipientInput,
@@ -332,6 +333,54 @@ class LeaseLost(Exception):
     """Another worker took the chunk over (our lease expired): our work is discarded."""
 
 
+class JobStopped(Exception):
+    """The job was stopped (its signing key marked compromised): the chunk is not stored."""
+
+
+def _check_still_issuing(job: BulkJob, batches: list[PreparedBatch]) -> None:
+    """Inside the chunk's transaction: the job is still running and the key that signed the
+    chunk is not compromised. The key row is locked, so a compromise being recorded right now
+    either waits for this chunk (which then shows as invalidated) or is seen here."""
+    key_ids = {batch.issuer_key.pk for batch in batches if batch.issuer_key is not None}
+    compromised = (
+        IssuerKey.objects.select_for_update(no_key=True)
+        .filter(pk__in=key_ids, compromised_after__isnull=False)
+        .exists()
+        if key_ids
+        else False
+    )
+    stopped = not BulkJob.objects.filter(pk=job.pk, state__in=ACTIVE_STATES).exists()
+    if compromised or stopped:
+        raise JobStopped(str(job.pk))
+
+
+def bulk_jobs_stop_for_compromised_key(*, organisation_id: int, **_details: Any) -> int:
+    """Listener of ``issuer_key_compromised``, in the compromise's transaction: stop the
+    organisation's running jobs (the job page then lists what the compromise invalidated and
+    offers to re-issue it with the new key). Returns how many jobs were stopped."""
+    jobs = list(
+        BulkJob.objects.select_related("organisation").filter(
+            organisation_id=organisation_id, state__in=ACTIVE_STATES
+        )
+    )
+    for job in jobs:
+        BulkJob.objects.filter(pk=job.pk).update(
+            state=JobState.STOPPED,
+            heartbeat_at=timezone.now(),
+            error=_(
+                "The signing key was marked compromised while this job ran, so it stopped. "
+                "Re-issue the credentials it invalidated with the new key to finish it."
+            ),
+        )
+        audit_record(
+            action="bulk.stopped",
+            organisation=job.organisation,
+            target=job,
+            data={"key": "compromised"},
+        )
+    return len(jobs)
+
+
 def _chunk_claim(*, job_id: int, owner: str) -> BulkChunk | None:
     now = timezone.now()
     expires = now + timedelta(seconds=config.lease_seconds())
@@ -501,6 +550,7 @@ def _chunk_process(*, job: BulkJob, chunk: BulkChunk, owner: str) -> None:
         )
         if not finished:
             raise LeaseLost(str(chunk))
+        _check_still_issuing(job, batches)
         for batch in batches:
             credentials_store(batch=batch, render_ahead=False)
         if plan.problems:
@@ -642,6 +692,15 @@ def _work(job: BulkJob, *, who: str, poll_seconds: float, max_chunks: int | None
         except LeaseLost:
             logger.warning("bulk job %s: lost the lease on chunk %s", job_id, chunk.number)
             continue
+        except JobStopped:
+            logger.warning("bulk job %s: stopped (signing key compromised)", job_id)
+            BulkChunk.objects.filter(pk=chunk.pk, lease_owner=who).update(
+                state=ChunkState.PENDING,
+                lease_owner="",
+                lease_expires_at=None,
+                attempts=F("attempts") - 1,
+            )
+            return done
         except (IntegrityError, OperationalError):
             # A conflict with a concurrent writer (e.g. two workers creating the first status
             # list, a locked SQLite file): release the chunk and try again; ``attempts``
@@ -702,9 +761,24 @@ def bulk_jobs_resume(*, now: datetime | None = None) -> list[int]:
         stale = heartbeat is None or heartbeat < stale_before
         if released or stale or (state == JobState.RUNNING and not alive):
             BulkJob.objects.filter(pk=job_id).update(heartbeat_at=moment)
-            _enqueue(job_id, 1)
+            # The task worker runs this every few seconds: one waiting task per job is enough.
+            if not _task_waits_for(job_id):
+                _enqueue(job_id, 1)
             resumed.append(job_id)
     return resumed
+
+
+def _task_waits_for(job_id: int) -> bool:
+    """A ``bulk_job_run`` task for the job is queued and not yet picked up by a worker."""
+    from django_tasks_db.models import DBTaskResult
+
+    from microcred_web.bulk.tasks import bulk_job_run  # the task module imports this one
+
+    return (
+        DBTaskResult.objects.ready()
+        .filter(task_path=bulk_job_run.module_path, args_kwargs__kwargs__job_id=job_id)
+        .exists()
+    )
 
 
 def bulk_job_resume_if_stale(*, job: BulkJob, now: datetime | None = None) -> bool:

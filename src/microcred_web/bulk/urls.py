@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:job_id>/start/", views.bulk_start, name="start"),
     path("<int:job_id>/", views.bulk_progress, name="progress"),
     path("<int:job_id>/report.csv", views.bulk_report, name="report"),
+    path("<int:job_id>/reissue/", views.bulk_reissue, name="reissue"),
 ]

@@ -6,6 +6,7 @@ import csv
 from collections.abc import Iterator
 from typing import Any
 
+from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from microcred_web.bulk import config, csvfile, selectors, services
 from microcred_web.bulk.mapping import FIELDS, row_recipient
 from microcred_web.bulk.models import BulkJob, JobState, RowOutcome
+from microcred_web.bulk.rekey import bulk_job_rekey_start, rekey_summary
 from microcred_web.common.errors import ApplicationError
 from microcred_web.common.htmx import is_htmx
 from microcred_web.orgs.access import OrgContext, org_view
@@ -205,7 +207,23 @@ def bulk_progress(request: HttpRequest, ctx: OrgContext, job_id: int) -> HttpRes
         return redirect("bulk:preview", slug=ctx.organisation.slug, job_id=job.pk)
     services.bulk_job_resume_if_stale(job=job)
     template = "bulk/partials/_progress.html" if is_htmx(request) else "bulk/progress.html"
-    return render(request, template, {"ctx": ctx, "job": job})
+    return render(request, template, {"ctx": ctx, "job": job, "rekey": rekey_summary(job=job)})
+
+
+@org_view(*ROLES)
+@require_POST
+def bulk_reissue(request: HttpRequest, ctx: OrgContext, job_id: int) -> HttpResponse:
+    """Re-issue, with the new key, what a key compromise invalidated (in the background)."""
+    job = _job(ctx, job_id)
+    try:
+        bulk_job_rekey_start(job=job, actor=ctx.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Re-issuing with the new key. Recipients get their new credential.")
+        )
+    return redirect("bulk:progress", slug=ctx.organisation.slug, job_id=job.pk)
 
 
 def _report_lines(job: BulkJob) -> Iterator[list[str]]:

@@ -65,3 +65,15 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.day} {self.outcome or 'running'}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's sign of life, written by its sweep thread (``/readyz`` reads it)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid} {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -11,8 +11,10 @@ one more for its analytics writer, so PostgreSQL sees up to ``workers × (thread
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
+import socket
 import sys
 
 WSGI_APP = "microcred_web.config.wsgi:application"
@@ -70,6 +72,31 @@ def granian_command(
     if access_log:
         command.append("--access-log")
     return [*command, WSGI_APP]
+
+
+class PortInUse(Exception):
+    """Another program (often a second microcred server) already listens on the port."""
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse to start on a port something else listens on.
+
+    granian binds with ``SO_REUSEPORT``, so a second server on the same port started silently
+    and the kernel shared the connections between the two. A plain bind (``SO_REUSEADDR`` only,
+    which ignores connections in TIME_WAIT but not a listener) fails in that case.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno in {errno.EADDRINUSE, errno.EACCES}:
+                raise PortInUse(
+                    f"Port {port} on {host} is already in use (is another microcred server "
+                    "running?). Stop it, or choose another port with --port."
+                ) from error
+            raise
 
 
 def freeze_startup_objects() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from microcred_web.config.env import BASE_DIR, VAR_DIR, env_bool, env_list, stored_secret
 
@@ -72,11 +74,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # before django_tasks_db: its ``db_worker`` command is replaced by the resilient one
+    "microcred_web.common",
     "django_tasks",
     "django_tasks_db",
     "ninja",
     "oauth2_provider",
-    "microcred_web.common",
     "microcred_web.accounts",
     "microcred_web.orgs",
     "microcred_web.oauth",
@@ -158,6 +161,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'microcred.sqlite3'}"),
         conn_max_age=60,
+        # A kept connection is checked before a request (or task) first uses it: after a
+        # database restart the first request reconnects instead of failing with HTTP 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -245,6 +251,15 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Proxies (CIDR list) whose X-Forwarded-For is believed; the client is the right-most hop that
+# is not one of them (microcred_web.common.http.client_address). Empty: the TCP peer is the
+# client. Behind a TLS proxy, set it, or every client has the proxy's address.
+MICROCRED_TRUSTED_PROXIES = env_list("MICROCRED_TRUSTED_PROXIES", [])
+for _cidr in MICROCRED_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"MICROCRED_TRUSTED_PROXIES: {_error}") from _error
 if BASE_URL.startswith("https://"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

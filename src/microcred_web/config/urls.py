@@ -15,6 +15,7 @@ from microcred_web.verifier import contexts as verifier_contexts
 urlpatterns = [
     path("", org_views.home, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
+    path("readyz", common_views.readyz, name="readyz"),
     path("language/", account_views.language_set, name="language_set"),
     path("accounts/", include("microcred_web.accounts.urls")),
     path("invitations/<str:link_token>/", org_views.invitation_accept, name="invitation_accept"),

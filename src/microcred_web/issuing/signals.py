@@ -12,6 +12,12 @@ from django.db import transaction
 credentials_issued = django.dispatch.Signal()
 
 
+#: sent inside the transaction that marks a key compromised, with ``organisation_id`` (int),
+#: ``key_id`` (the IssuerKey's pk) and ``compromised_after`` (datetime): listeners stop work
+#: signed with it (bulk jobs) in the same transaction
+issuer_key_compromised = django.dispatch.Signal()
+
+
 def credentials_issued_on_commit(*, organisation: Any, credential_ids: list[int]) -> None:
     if not credential_ids:
         return

@@ -7,6 +7,7 @@ once per batch (:func:`signing_key_for`) and never leaves the process.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -19,6 +20,7 @@ from microcred_web.common.services import audit_record
 from microcred_web.issuing import keystore
 from microcred_web.issuing.identity import issuer_did
 from microcred_web.issuing.models import IssuerKey, StatusList
+from microcred_web.issuing.signals import issuer_key_compromised
 from microcred_web.orgs.models import Organisation
 
 
@@ -115,7 +117,22 @@ def issuer_key_mark_compromised(
     if was_active:
         _new_key(organisation=key.organisation, now=moment)
     StatusList.objects.filter(organisation_id=key.organisation_id).update(version=F("version") + 1)
+    issuer_key_compromised.send(
+        sender=IssuerKey,
+        organisation_id=key.organisation_id,
+        key_id=key.pk,
+        compromised_after=compromised_after,
+    )
     return key
+
+
+def credentials_invalidated_by_compromise() -> dict[str, Any]:
+    """Filter for credentials whose signature a compromise invalidated (signed by a
+    compromised key at or after its ``compromised_after``)."""
+    return {
+        "issuer_key__compromised_after__isnull": False,
+        "issued_at__gte": F("issuer_key__compromised_after"),
+    }
 
 
 def credentials_signed_after(*, key: IssuerKey, moment: datetime) -> int:

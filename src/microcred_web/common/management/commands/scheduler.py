@@ -4,7 +4,9 @@
 Without ``--once`` it keeps running (``make demo`` starts it beside the task worker): every
 minute it runs the jobs not yet run today once the UTC hour reaches ``--hour``
 (``MICROCRED_DAILY_JOBS_HOUR``, default 3). Several schedulers may run: each (job, day) is
-claimed in the database first.
+claimed in the database first. Each minute it also runs the sweeps the task workers run
+(``common.task_worker``: e.g. re-queueing bulk jobs whose worker died), in case no worker is
+left to do it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from microcred_web.common.scheduling import daily_jobs, daily_jobs_run
+from microcred_web.common.task_worker import (
+    CONNECTION_ERRORS,
+    close_broken_connections,
+    sweeps_run,
+)
 
 
 class Command(BaseCommand):
@@ -48,9 +55,14 @@ class Command(BaseCommand):
         self.stdout.write(f"scheduler: daily jobs ({names}) from {hour:02d}:00 UTC")
         try:
             while True:
+                close_old_connections()
+                sweeps_run()
                 if timezone.now().hour >= hour:
-                    close_old_connections()
-                    self._report(daily_jobs_run())
+                    try:
+                        self._report(daily_jobs_run())
+                    except CONNECTION_ERRORS as error:  # the database restarts: next minute
+                        self.stderr.write(f"scheduler: database unavailable ({error})")
+                        close_broken_connections()
                 time.sleep(options["interval"])
         except KeyboardInterrupt:
             return

@@ -5,9 +5,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from microcred_web.common.serving import default_threads, default_workers, granian_command
+from microcred_web.common.serving import (
+    PortInUse,
+    default_threads,
+    default_workers,
+    ensure_port_free,
+    granian_command,
+)
 
 
 class Command(BaseCommand):
@@ -47,4 +53,8 @@ class Command(BaseCommand):
         if options["print"]:
             self.stdout.write(" ".join(command))
             return
+        try:
+            ensure_port_free(options["host"], options["port"])
+        except PortInUse as error:
+            raise CommandError(str(error)) from error
         os.execv(command[0], command)  # noqa: S606 - our own argument list; granian takes over

@@ -4,28 +4,16 @@ scheduler beside it."""
 from __future__ import annotations
 
 import signal
-import subprocess
 import sys
 from types import FrameType
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from microcred_web.common.serving import granian_command
+from microcred_web.common.serving import PortInUse, ensure_port_free, granian_command
+from microcred_web.common.supervisor import Child, Supervisor
 from microcred_web.orgs.demo import DEMO_SIGN_INS, demo_password
-
-
-def _stop(process: subprocess.Popen[bytes], name: str, out: Any) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        out.write(f"{name} did not stop in time; killing it.")
-        process.kill()
-        process.wait()
 
 
 class Command(BaseCommand):
@@ -41,14 +29,24 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = options["host"], options["port"]
+        try:
+            ensure_port_free(host, port)
+        except PortInUse as error:
+            raise CommandError(str(error)) from error
         # Bulk jobs left running when the demo last stopped (or crashed) are queued again
         # before the worker starts, so it picks them up. By name: orgs sits below bulk.
         call_command("bulk_resume", stdout=self.stdout, stderr=self.stderr)
-        worker = subprocess.Popen([sys.executable, "-m", "microcred_web.manage", "db_worker"])
-        scheduler = subprocess.Popen([sys.executable, "-m", "microcred_web.manage", "scheduler"])
-        web = subprocess.Popen(  # noqa: S603 - our own argument list
-            granian_command(host=host, port=port, workers=options["workers"], threads=4)
-        )
+        admin = [sys.executable, "-m", "microcred_web.manage"]
+        children = [
+            Child(name="worker", command=[*admin, "db_worker"]),
+            Child(name="scheduler", command=[*admin, "scheduler"]),
+            Child(
+                name="web",
+                command=granian_command(
+                    host=host, port=port, workers=options["workers"], threads=4
+                ),
+            ),
+        ]
 
         def on_term(signum: int, frame: FrameType | None) -> None:
             raise KeyboardInterrupt
@@ -59,24 +57,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Sign in with any of these, password: {demo_password()}")
         for role, email in DEMO_SIGN_INS:
             self.stdout.write(f"  {role:<30} {email}")
-        self.stdout.write("Ctrl-C stops the web server, the task worker and the scheduler.\n")
-        try:
-            while True:
-                try:
-                    code = web.wait(timeout=1)
-                    self.stderr.write(f"The web server stopped (exit status {code}).")
-                    break
-                except subprocess.TimeoutExpired:
-                    if worker.poll() is not None:
-                        self.stderr.write("The task worker stopped; stopping the demo.")
-                        break
-                    if scheduler.poll() is not None:
-                        self.stderr.write("The scheduler stopped; stopping the demo.")
-                        break
-        except KeyboardInterrupt:
-            self.stdout.write("\nStopping…")
-        finally:
-            _stop(web, "web server", self.stderr)
-            _stop(worker, "task worker", self.stderr)
-            _stop(scheduler, "scheduler", self.stderr)
-            self.stdout.write("Stopped.")
+        self.stdout.write(
+            "Ctrl-C stops the web server, the task worker and the scheduler "
+            "(any of them that crashes is restarted).\n"
+        )
+        Supervisor(children, out=self.stdout).run()
+        self.stdout.write("Stopped.")
