@@ -138,6 +138,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         (Role.ADMIN,),
         ("webhooks:new", "webhooks:detail", "webhooks:edit"),
     ),
+    NavItem(_("Provisioning (SCIM)"), "scim:tokens", (Role.ADMIN,)),
     NavItem(_("Audit log"), "orgs:audit", (Role.ADMIN,)),
     NavItem(_("Notifications"), "notifications:list", (), ("notifications:preferences",)),
 )
