@@ -94,6 +94,8 @@ def body_check(
 def _attributes(values: dict[str, Any], schema: Schema, *, prefix: str) -> dict[str, Any]:
     checked: dict[str, Any] = {}
     for key, value in values.items():
+        if prefix and key.lower() == "schemas":  # an extension object naming its schema
+            continue
         attribute = schema.attribute(key)
         if attribute is None:
             raise invalid_syntax(f"Unknown attribute '{prefix}{key}'.")

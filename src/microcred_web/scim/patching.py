@@ -23,6 +23,8 @@ from microcred_web.scim.errors import ScimError, invalid_syntax, invalid_value
 from microcred_web.scim.schemas import PATCH_SCHEMA
 
 READ_ONLY = frozenset({"id", "meta", "schemas"})
+#: a membership is always either active or not: there is no "unassigned"
+NOT_REMOVABLE = frozenset({"active"})
 
 
 def no_target(detail: str) -> ScimError:
@@ -121,6 +123,12 @@ def _apply_path(
         return
     if path.attr.name.lower() in READ_ONLY and path.attr.schema is None:
         raise ScimError(400, f"'{path.attr.name}' cannot be changed.", "mutability")
+    if op == "remove" and path.attr.name.lower() in NOT_REMOVABLE and not path.attr.sub:
+        raise ScimError(
+            400,
+            f"'{path.attr.name}' cannot be removed: replace it with true or false.",
+            "mutability",
+        )
     container = _container(document, path, extensions)
     if path.value_filter is None:
         _plain(container, op, path, value)

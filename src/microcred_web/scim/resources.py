@@ -61,7 +61,6 @@ def user_json(person: ScimPerson, base: str) -> dict[str, Any]:
                 {
                     "value": str(manager.public_id),
                     "$ref": location(base, "Users", str(manager.public_id)),
-                    "displayName": manager.display_name or manager.user_name,
                 }
                 if manager is not None and manager.deleted_at is None
                 else None
@@ -96,7 +95,6 @@ def group_json(team: Team, members: list[ScimPerson], base: str) -> dict[str, An
                 {
                     "value": str(p.public_id),
                     "$ref": location(base, "Users", str(p.public_id)),
-                    "display": p.display_name or p.user_name,
                     "type": "User",
                 }
                 for p in members

@@ -13,6 +13,7 @@ USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
 LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+SEARCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
 PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 SCHEMA_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Schema"
 RESOURCE_TYPE_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
@@ -33,6 +34,7 @@ class Attribute:
     canonical_values: tuple[str, ...] = ()
     reference_types: tuple[str, ...] = ()
     max_length: int = 150
+    returned: str = "default"  # "request": only when asked for (we never send those)
 
     def sub(self, name: str) -> Attribute | None:
         return next((a for a in self.sub_attributes if a.name.lower() == name.lower()), None)
@@ -45,7 +47,7 @@ class Attribute:
             "description": self.description,
             "required": self.required,
             "mutability": self.mutability,
-            "returned": "default",
+            "returned": self.returned,
         }
         if self.type in ("string", "reference"):
             body["caseExact"] = self.case_exact
@@ -141,7 +143,12 @@ ENTERPRISE = Schema(
                 Attribute(
                     "$ref", "reference", reference_types=("User",), description="The manager."
                 ),
-                Attribute("displayName", mutability="readOnly", description="Their name."),
+                Attribute(
+                    "displayName",
+                    mutability="readOnly",
+                    returned="request",
+                    description="Their name (accepted, not stored).",
+                ),
             ),
         ),
     ),
@@ -173,7 +180,12 @@ GROUP = Schema(
                     reference_types=("User",),
                     description="The User.",
                 ),
-                Attribute("display", mutability="readOnly", description="Their name."),
+                Attribute(
+                    "display",
+                    mutability="readOnly",
+                    returned="request",
+                    description="Their name (accepted, not stored).",
+                ),
                 Attribute(
                     "type",
                     mutability="immutable",

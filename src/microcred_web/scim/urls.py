@@ -19,6 +19,8 @@ urlpatterns = [
     path(V2 + "Schemas", views.schemas, name="schemas"),
     path(V2 + "Schemas/<str:schema_id>", views.schema, name="schema"),
     re_path(r"^scim/v2/(?P<kind>Users|Groups)$", views.collection, name="collection"),
+    re_path(r"^scim/v2/(?P<kind>Users|Groups)/\.search$", views.search, name="search"),
+    path(V2 + ".search", views.search, name="search_all"),
     re_path(
         r"^scim/v2/(?P<kind>Users|Groups)/(?P<resource_id>[^/]+)$",
         views.resource,

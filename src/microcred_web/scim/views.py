@@ -19,7 +19,7 @@ from microcred_web.scim.patching import patch_apply
 from microcred_web.scim.projection import project
 from microcred_web.scim.query import filter_q
 from microcred_web.scim.resources import group_data, group_json, user_data, user_json
-from microcred_web.scim.schemas import ENTERPRISE_SCHEMA, LIST_SCHEMA
+from microcred_web.scim.schemas import ENTERPRISE_SCHEMA, LIST_SCHEMA, SEARCH_SCHEMA
 from microcred_web.scim.tokens import token_authenticate
 
 CONTENT_TYPE = "application/scim+json"
@@ -79,21 +79,21 @@ def _body(request: HttpRequest) -> Any:
         raise invalid_syntax(f"The body is not valid JSON: {exc}") from exc
 
 
-def _int_param(request: HttpRequest, name: str, default: int) -> int:
-    raw = request.GET.get(name)
+def _int_param(params: dict[str, Any], name: str, default: int) -> int:
+    raw = params.get(name)
     if raw in (None, ""):
         return default
     try:
-        return int(raw)
+        return int(str(raw))
     except ValueError as exc:
         raise invalid_value(f"'{name}' must be an integer.") from exc
 
 
-def _projected(request: HttpRequest, document: dict[str, Any]) -> dict[str, Any]:
+def _projected(params: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
     return project(
         document,
-        attributes=request.GET.get("attributes", ""),
-        excluded=request.GET.get("excludedAttributes", ""),
+        attributes=str(params.get("attributes") or ""),
+        excluded=str(params.get("excludedAttributes") or ""),
     )
 
 
@@ -147,10 +147,19 @@ def collection(request: HttpRequest, organisation: Organisation, kind: str) -> H
             return scim_response(user_json(_person(organisation, str(person.public_id)), base), 201)
         team = services.group_create(organisation=organisation, data=group_data(_body(request)))
         return scim_response(_group_document(organisation, str(team.pk), base), 201)
-    start = max(_int_param(request, "startIndex", 1), 1)
-    count = min(max(_int_param(request, "count", 100), 0), discovery.MAX_RESULTS)
-    text = request.GET.get("filter", "").strip()
-    where = filter_q(text, kind.lower()) if text else None
+    return _list(request, organisation, kind, request.GET.dict())
+
+
+def _list(
+    request: HttpRequest, organisation: Organisation, kind: str, params: dict[str, Any]
+) -> HttpResponse:
+    base = _base(request)
+    start = max(_int_param(params, "startIndex", 1), 1)
+    count = min(max(_int_param(params, "count", 100), 0), discovery.MAX_RESULTS)
+    text = params.get("filter") or ""
+    if not isinstance(text, str):
+        raise invalid_value("'filter' must be a string.")
+    where = filter_q(text.strip(), kind.lower()) if text.strip() else None
     documents: list[dict[str, Any]]
     if kind == "Users":
         total, people = selectors.people_page(
@@ -169,9 +178,39 @@ def collection(request: HttpRequest, organisation: Organisation, kind: str) -> H
             "totalResults": total,
             "startIndex": start,
             "itemsPerPage": len(documents),
-            "Resources": [_projected(request, d) for d in documents],
+            "Resources": [_projected(params, d) for d in documents],
         }
     )
+
+
+SEARCH_KEYS = {
+    "schemas",
+    "attributes",
+    "excludedattributes",
+    "filter",
+    "sortby",
+    "sortorder",
+    "startindex",
+    "count",
+}
+
+
+@scim_endpoint("POST")
+def search(request: HttpRequest, organisation: Organisation, kind: str = "") -> HttpResponse:
+    """``POST /Users/.search`` (RFC 7644 §3.4.3); searching every type at once is not offered."""
+    if not kind:
+        raise ScimError(501, "Search /Users/.search or /Groups/.search, one type at a time.")
+    body = _body(request)
+    if not isinstance(body, dict) or SEARCH_SCHEMA not in (body.get("schemas") or []):
+        raise invalid_syntax(f"A search body lists the schema {SEARCH_SCHEMA}.")
+    unknown = sorted(k for k in body if k.lower() not in SEARCH_KEYS)
+    if unknown:
+        raise invalid_syntax(f"Unknown attribute '{unknown[0]}' in the search body.")
+    params = {key: body[key] for key in body}
+    for key in ("attributes", "excludedAttributes"):
+        if isinstance(params.get(key), list):
+            params[key] = ",".join(str(v) for v in params[key])
+    return _list(request, organisation, kind, params)
 
 
 def _or_all(where: Any) -> Any:
@@ -226,7 +265,7 @@ def _user_resource(
         changed = patch_apply(user_json(person, base), _body(request), (ENTERPRISE_SCHEMA,))
         services.user_replace(person=person, data=user_data(changed))
     else:
-        return scim_response(_projected(request, user_json(person, base)))
+        return scim_response(_projected(request.GET.dict(), user_json(person, base)))
     return scim_response(user_json(_person(organisation, resource_id), base))
 
 
@@ -245,7 +284,8 @@ def _group_resource(
         current = _group_document(organisation, resource_id, base)
         services.group_replace(team=team, data=group_data(patch_apply(current, _body(request))))
     else:
-        return scim_response(_projected(request, _group_document(organisation, resource_id, base)))
+        document = _group_document(organisation, resource_id, base)
+        return scim_response(_projected(request.GET.dict(), document))
     return scim_response(_group_document(organisation, resource_id, base))
 
 
