@@ -83,10 +83,10 @@ class ScimEmail(models.Model):
     person = models.ForeignKey(ScimPerson, on_delete=models.CASCADE, related_name="emails")
     value = models.CharField(max_length=254)
     type = models.CharField(max_length=20, blank=True)
-    primary = models.BooleanField(default=False)
+    primary = models.BooleanField(null=True)  # as sent: true, false or not given
 
     class Meta:
-        ordering = ["-primary", "id"]
+        ordering = ["id"]  # as sent
 
     def __str__(self) -> str:
         return self.value

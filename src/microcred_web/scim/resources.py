@@ -47,7 +47,7 @@ def user_json(person: ScimPerson, base: str) -> dict[str, Any]:
         "name": _drop_empty({"givenName": person.given_name, "familyName": person.family_name}),
         "displayName": person.display_name,
         "emails": [
-            _drop_empty({"value": e.value, "type": e.type, "primary": e.primary or None})
+            _drop_empty({"value": e.value, "type": e.type, "primary": e.primary})
             for e in person.emails.all()
         ],
         "active": person.membership.is_active,
@@ -115,7 +115,7 @@ def group_json(team: Team, members: list[ScimPerson], base: str) -> dict[str, An
 class EmailData:
     value: str
     type: str = ""
-    primary: bool = False
+    primary: bool | None = None
 
 
 @dataclass
@@ -147,11 +147,11 @@ def user_data(document: Any) -> UserData:
         EmailData(
             value=_email(item.get("value", "")),
             type=item.get("type", ""),
-            primary=bool(item.get("primary", False)),
+            primary=item.get("primary"),
         )
         for item in checked.get("emails") or []
     ]
-    if sum(e.primary for e in emails) > 1:
+    if sum(bool(e.primary) for e in emails) > 1:
         raise invalid_value("Only one of 'emails' can be primary.")
     manager = enterprise.get("manager") or {}
     data = UserData(
