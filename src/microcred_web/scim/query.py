@@ -94,7 +94,9 @@ USER_FIELDS: dict[str, Field | MultiValued] = {
 def _members() -> QuerySet[Any]:
     from microcred_web.orgs.models import Team
 
-    return Team.members.through.objects.filter(membership__scim_person__deleted_at__isnull=True)
+    return Team.members.through.objects.filter(
+        membership__scim_person__isnull=False, membership__scim_person__deleted_at__isnull=True
+    )
 
 
 GROUP_FIELDS: dict[str, Field | MultiValued] = {

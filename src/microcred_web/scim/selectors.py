@@ -61,7 +61,9 @@ def team_members(*, team_ids: list[int]) -> dict[int, list[ScimPerson]]:
     """The provisioned people in each team (one query for a whole page of teams)."""
     through = Team.members.through
     links = through.objects.filter(
-        team_id__in=team_ids, membership__scim_person__deleted_at__isnull=True
+        team_id__in=team_ids,
+        membership__scim_person__isnull=False,
+        membership__scim_person__deleted_at__isnull=True,
     ).values_list("team_id", "membership__scim_person")
     person_ids = {pid for _t, pid in links}
     found = ScimPerson.objects.in_bulk(person_ids)

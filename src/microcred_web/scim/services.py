@@ -215,7 +215,9 @@ def _group_write(team: Team, data: GroupData) -> Team:
     team_members_sync(
         team=team,
         memberships=[found[w].membership for w in wanted],
-        managed=team.members.filter(scim_person__deleted_at__isnull=True),
+        managed=team.members.filter(
+            scim_person__isnull=False, scim_person__deleted_at__isnull=True
+        ),
         via=VIA,
     )
     scim_group, _created = ScimGroup.objects.get_or_create(team=team)
