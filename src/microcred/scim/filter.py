@@ -140,7 +140,7 @@ class _Parser:
         return token
 
     def expect(self, value: str) -> None:
-        kind, text = self.take()
+        _kind, text = self.take()
         if text != value:
             raise FilterError(f"Expected {value!r}, found {text!r}.")
 
@@ -215,7 +215,9 @@ class _Parser:
             return {"true": True, "false": False, "null": None}[lowered]
         if kind == "word" and _NUMBER.match(text):
             return json.loads(text)
-        raise FilterError(f"Expected a value (a quoted string, number, true, false or null): {text!r}")
+        raise FilterError(
+            f"Expected a value (a quoted string, number, true, false or null): {text!r}"
+        )
 
 
 def filter_parse(text: str) -> Filter:

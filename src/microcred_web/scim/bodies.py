@@ -57,9 +57,7 @@ def value_check(value: Any, attribute: Attribute, where: str) -> Any:
     return _single(value, attribute, where)
 
 
-def body_check(
-    document: Any, core: Schema, extensions: tuple[Schema, ...] = ()
-) -> dict[str, Any]:
+def body_check(document: Any, core: Schema, extensions: tuple[Schema, ...] = ()) -> dict[str, Any]:
     """The body as ``{canonical name: value, extension urn: {name: value}}``."""
     if not isinstance(document, dict):
         raise invalid_syntax("The body must be a JSON object.")

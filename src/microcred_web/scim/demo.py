@@ -14,15 +14,17 @@ from microcred_web.common.hashing import token_hash
 from microcred_web.orgs.models import Membership, Organisation, Team
 from microcred_web.scim.models import ScimEmail, ScimGroup, ScimPerson, ScimToken
 
-DEMO_TOKEN_NAME = "Workday HR (demo)"
+DEMO_TOKEN_NAME = "Workday HR (demo)"  # noqa: S105 - a label
 #: like the demo password: a documented value for the demo organisation only (so the curl
 #: lines of docs/scim.md run as written); DEMO_SCIM_TOKEN overrides it
-DEMO_TOKEN = "mcscim_northwind-demo-hr-system-token"
+DEMO_TOKEN = "mcscim_northwind-demo-hr-system-token"  # noqa: S105 - demo only
 
 
 def demo_token() -> str:
     value = os.environ.get("DEMO_SCIM_TOKEN") or DEMO_TOKEN
     return value if value.startswith("mcscim_") else "mcscim_" + value
+
+
 MANAGER_EMAIL = "manager@northwind.example"
 PEOPLE = (
     ("manager@northwind.example", "NW-1001"),

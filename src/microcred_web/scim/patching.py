@@ -89,7 +89,9 @@ def _merge(target: Any, value: Any) -> Any:
     return value
 
 
-def _apply_whole(document: dict[str, Any], op: str, value: Any, extensions: tuple[str, ...]) -> None:
+def _apply_whole(
+    document: dict[str, Any], op: str, value: Any, extensions: tuple[str, ...]
+) -> None:
     if not isinstance(value, dict):
         raise invalid_value("An operation without 'path' needs an object as 'value'.")
     for key, item in value.items():
@@ -152,7 +154,8 @@ def _plain(container: dict[str, Any], op: str, path: PatchPath, value: Any) -> N
         return
     if isinstance(current, list):
         raise ScimError(
-            400, f"Use {name}[filter].{path.attr.sub} to change one of several values.",
+            400,
+            f"Use {name}[filter].{path.attr.sub} to change one of several values.",
             "invalidPath",
         )
     inner = dict(current) if isinstance(current, dict) else {}
@@ -161,7 +164,11 @@ def _plain(container: dict[str, Any], op: str, path: PatchPath, value: Any) -> N
         if key is not None:
             del inner[key]
     else:
-        _set(inner, path.attr.sub, _merge(_get(inner, path.attr.sub), value) if op == "add" else value)
+        _set(
+            inner,
+            path.attr.sub,
+            _merge(_get(inner, path.attr.sub), value) if op == "add" else value,
+        )
     _set(container, name, inner)
 
 
@@ -171,7 +178,8 @@ def _filtered(container: dict[str, Any], op: str, path: PatchPath, value: Any) -
     current = _get(container, name)
     items = list(current) if isinstance(current, list) else []
     matches = [
-        i for i, item in enumerate(items)
+        i
+        for i, item in enumerate(items)
         if isinstance(item, dict) and filter_match(path.value_filter, item)
     ]
     if op == "remove":

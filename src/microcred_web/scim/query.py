@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -16,7 +16,6 @@ from django.utils.dateparse import parse_datetime
 from microcred.scim.filter import (
     And,
     AttrPath,
-    Compare,
     Filter,
     FilterError,
     Not,
@@ -142,7 +141,7 @@ def _compare_q(spec: Field, op: str, value: Any, where: str) -> Q:
         return Q(**{column: value})
     if spec.kind == "datetime":
         when = parse_datetime(value) if isinstance(value, str) else None
-        if when is None or op not in ORDER and op != "eq":
+        if when is None or (op not in ORDER and op != "eq"):
             raise invalid_filter(f"'{where}' takes a date-time and eq, gt, ge, lt or le.")
         return Q(**{f"{column}__{ORDER.get(op, 'exact')}": _aware(when)})
     if spec.kind == "id":
@@ -163,9 +162,7 @@ def _compare_q(spec: Field, op: str, value: Any, where: str) -> Q:
 
 
 def _aware(when: datetime) -> datetime:
-    from django.utils import timezone
-
-    return when if timezone.is_aware(when) else timezone.make_aware(when, timezone.utc)
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _resolve(node: Filter, fields: dict[str, Field | MultiValued], schemas: tuple[str, ...]) -> Q:

@@ -121,9 +121,7 @@ USER = Schema(
                 Attribute("primary", "boolean", description="The sign-in address."),
             ),
         ),
-        Attribute(
-            "active", "boolean", description="false: cannot sign in; credentials are kept."
-        ),
+        Attribute("active", "boolean", description="false: cannot sign in; credentials are kept."),
     ),
 )
 

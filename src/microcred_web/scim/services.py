@@ -64,9 +64,7 @@ def _user_create(organisation: Organisation, data: UserData) -> ScimPerson:
     if same_name is not None:
         return _person_write(same_name, data)
     if user is not None:
-        known = ScimPerson.objects.filter(
-            organisation=organisation, membership__user=user
-        ).first()
+        known = ScimPerson.objects.filter(organisation=organisation, membership__user=user).first()
         if known is not None and known.deleted_at is None:
             raise _uniqueness(
                 f"'emails': {email} is already provisioned as userName {known.user_name!r}."
@@ -91,9 +89,7 @@ def _user_create(organisation: Organisation, data: UserData) -> ScimPerson:
     membership, _created = membership_provision(
         organisation=organisation, user=user, active=data.active, via=VIA
     )
-    person = ScimPerson(
-        organisation=organisation, membership=membership, owns_account=owns_account
-    )
+    person = ScimPerson(organisation=organisation, membership=membership, owns_account=owns_account)
     return _person_write(person, data)
 
 
@@ -108,11 +104,11 @@ def _manager(person: ScimPerson, manager_id: str) -> ScimPerson | None:
     try:
         wanted = uuid.UUID(manager_id)
     except ValueError:
-        wanted = None
+        raise invalid_value(f"'manager.value': no other User has the id {manager_id!r}.") from None
     manager = ScimPerson.objects.filter(
         organisation_id=person.organisation_id, public_id=wanted, deleted_at__isnull=True
     ).first()
-    if manager is None or manager.pk == person.pk and person.pk is not None:
+    if manager is None or (manager.pk == person.pk and person.pk is not None):
         raise invalid_value(f"'manager.value': no other User has the id {manager_id!r}.")
     return manager
 
@@ -158,7 +154,10 @@ def _person_write(person: ScimPerson, data: UserData) -> ScimPerson:
         raise _uniqueness(f"'userName' {data.user_name!r} is already provisioned.") from exc
     ScimEmail.objects.filter(person=person).delete()
     ScimEmail.objects.bulk_create(
-        [ScimEmail(person=person, value=e.value, type=e.type, primary=e.primary) for e in data.emails]
+        [
+            ScimEmail(person=person, value=e.value, type=e.type, primary=e.primary)
+            for e in data.emails
+        ]
     )
     membership_active_set(membership=person.membership, active=data.active, via=VIA)
     if revived:

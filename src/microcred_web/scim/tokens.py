@@ -17,7 +17,7 @@ from microcred_web.common.services import audit_record
 from microcred_web.orgs.models import Organisation
 from microcred_web.scim.models import ScimToken
 
-TOKEN_PREFIX = "mcscim_"
+TOKEN_PREFIX = "mcscim_"  # noqa: S105 - a public prefix
 #: ``last_used_at`` is written at most this often per token (not on every request)
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 

@@ -13,7 +13,9 @@ urlpatterns = [
     path("o/<slug:slug>/scim/", views_tokens.token_list, name="tokens"),
     path("o/<slug:slug>/scim/<int:token_id>/revoke/", views_tokens.token_revoke, name="revoke"),
     # the SCIM 2.0 service (RFC 7644), organisation chosen by the bearer token
-    path(V2 + "ServiceProviderConfig", views.service_provider_config, name="service_provider_config"),
+    path(
+        V2 + "ServiceProviderConfig", views.service_provider_config, name="service_provider_config"
+    ),
     path(V2 + "ResourceTypes", views.resource_types, name="resource_types"),
     path(V2 + "ResourceTypes/<str:name>", views.resource_type, name="resource_type"),
     path(V2 + "Schemas", views.schemas, name="schemas"),

@@ -34,7 +34,10 @@ RFC_EXAMPLES = [
     ('name.familyName co "O\'Malley"', cmp("name", "co", "O'Malley", "familyName")),
     ('userName sw "J"', cmp("userName", "sw", "J")),
     ("title pr", cmp("title", "pr")),
-    ('meta.lastModified gt "2011-05-13T04:42:34Z"', cmp("meta", "gt", "2011-05-13T04:42:34Z", "lastModified")),
+    (
+        'meta.lastModified gt "2011-05-13T04:42:34Z"',
+        cmp("meta", "gt", "2011-05-13T04:42:34Z", "lastModified"),
+    ),
     (
         'title pr and userType eq "Employee"',
         And(cmp("title", "pr"), cmp("userType", "eq", "Employee")),
@@ -66,7 +69,10 @@ RFC_EXAMPLES = [
         Compare(AttrPath("employeeNumber", None, ENTERPRISE), "eq", "701984"),
     ),
     ("active eq false", cmp("active", "eq", False)),
-    ("a eq 1 or b eq 2 and c eq 3", Or(cmp("a", "eq", 1), And(cmp("b", "eq", 2), cmp("c", "eq", 3)))),
+    (
+        "a eq 1 or b eq 2 and c eq 3",
+        Or(cmp("a", "eq", 1), And(cmp("b", "eq", 2), cmp("c", "eq", 3))),
+    ),
     ('x eq "say \\"hi\\""', cmp("x", "eq", 'say "hi"')),
     ("x eq null", cmp("x", "eq", None)),
 ]
@@ -115,7 +121,10 @@ def test_bad_filters_raise_filter_error(text: str) -> None:
             'emails[type eq "work"].value',
             PatchPath(AttrPath("emails"), cmp("type", "eq", "work"), "value"),
         ),
-        ('members[value eq "2819c223"]', PatchPath(AttrPath("members"), cmp("value", "eq", "2819c223"))),
+        (
+            'members[value eq "2819c223"]',
+            PatchPath(AttrPath("members"), cmp("value", "eq", "2819c223")),
+        ),
         (f"{ENTERPRISE}:manager", PatchPath(AttrPath("manager", None, ENTERPRISE))),
     ],
 )
@@ -123,7 +132,9 @@ def test_patch_paths(text: str, expected: PatchPath) -> None:
     assert patch_path_parse(text) == expected
 
 
-@pytest.mark.parametrize("text", ['emails[type eq "work"', 'emails[type eq "work"]value', "a..b", ""])
+@pytest.mark.parametrize(
+    "text", ['emails[type eq "work"', 'emails[type eq "work"]value', "a..b", ""]
+)
 def test_bad_patch_paths(text: str) -> None:
     with pytest.raises(FilterError):
         patch_path_parse(text)
@@ -159,7 +170,12 @@ VALUES = st.one_of(
 )
 ATTRS = st.builds(AttrPath, NAMES, st.none() | NAMES, st.none() | st.just(ENTERPRISE))
 COMPARES = st.one_of(
-    st.builds(Compare, ATTRS, st.sampled_from(["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"]), VALUES),
+    st.builds(
+        Compare,
+        ATTRS,
+        st.sampled_from(["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"]),
+        VALUES,
+    ),
     st.builds(lambda a: Compare(a, "pr"), ATTRS),
 )
 SIMPLE = st.one_of(

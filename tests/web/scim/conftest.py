@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from tests.web.scim.scim_client import ScimClient
 
 from microcred_web.orgs.models import Organisation
 from microcred_web.scim.tokens import token_create
-from tests.web.scim.scim_client import ScimClient
 
 
 @pytest.fixture

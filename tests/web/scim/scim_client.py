@@ -71,5 +71,3 @@ def user_body(user_name: str, email: str | None = None, **extra: Any) -> dict[st
     }
     body.update(extra)
     return body
-
-

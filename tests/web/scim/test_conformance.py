@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import pytest
 from scim2_tester import Status, check_server
+from tests.web.scim.loopback_engine import LoopbackSCIMClient
 
 from microcred_web.scim.models import ScimPerson
 from microcred_web.scim.tokens import token_create
-from tests.web.scim.loopback_engine import LoopbackSCIMClient
 
 
 def _documented_deviation(result) -> bool:

@@ -27,9 +27,10 @@ def test_demo_token_page_and_provisioned_people(client) -> None:
     assert DEMO_TOKEN not in page  # never shown again
     assert "/o/northwind/scim/" in client.get("/o/northwind/").content.decode()  # in the menu
     client.logout()
+    enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
     answer = client.get(
         "/scim/v2/Users",
-        {"filter": 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "NW-1042"'},
+        {"filter": f'{enterprise}:employeeNumber eq "NW-1042"'},
         HTTP_AUTHORIZATION=f"Bearer {DEMO_TOKEN}",
     ).json()
     assert [r["userName"] for r in answer["Resources"]] == ["learner@northwind.example"]

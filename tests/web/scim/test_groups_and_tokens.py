@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from tests.web.scim.scim_client import GROUP, ScimClient, user_body
 
 from microcred_web.orgs.models import Membership, Team
 from microcred_web.scim.models import ScimToken
-from tests.web.scim.scim_client import GROUP, ScimClient, user_body
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,9 @@ def test_patch_adds_and_removes_members(scim) -> None:
     )
     assert removed.status == 200
     # the Azure AD style: remove with a list of values
-    scim.patch(f"Groups/{group['id']}", {"op": "remove", "path": "members", "value": [{"value": li}]})
+    scim.patch(
+        f"Groups/{group['id']}", {"op": "remove", "path": "members", "value": [{"value": li}]}
+    )
     assert _team_emails("Night shift") == {"bo@acme.example"}
     renamed = scim.patch(
         f"Groups/{group['id']}", {"op": "replace", "path": "displayName", "value": "Nights"}
@@ -115,13 +117,13 @@ def test_a_token_never_reaches_another_organisation(scim, other_scim: ScimClient
     group = scim.post("Groups", _group("Warehouse", ana)).body
     assert other_scim.get(f"Users/{ana}").status == 404
     assert other_scim.get("Users").body["totalResults"] == 0
-    assert other_scim.get("Users", filter='userName eq "ana@acme.example"').body[
-        "Resources"
-    ] == []
+    assert other_scim.get("Users", filter='userName eq "ana@acme.example"').body["Resources"] == []
     assert other_scim.get(f"Groups/{group['id']}").status == 404
     assert other_scim.get("Groups").body["totalResults"] == 0
     assert other_scim.delete(f"Users/{ana}").status == 404
-    assert other_scim.patch(f"Groups/{group['id']}", {"op": "remove", "path": "members"}).status == 404
+    assert (
+        other_scim.patch(f"Groups/{group['id']}", {"op": "remove", "path": "members"}).status == 404
+    )
     foreign = other_scim.post("Groups", _group("Globex team", ana))
     assert foreign.scim_type == "invalidValue"  # our person is unknown there
     assert scim.get(f"Users/{ana}").body["active"] is True

@@ -4,11 +4,11 @@ the person's credentials and history."""
 from __future__ import annotations
 
 import pytest
+from tests.web.scim.scim_client import ENTERPRISE, user_body
 
 from microcred_web.accounts.models import User
 from microcred_web.common.models import AuditEvent
 from microcred_web.orgs.models import Membership
-from tests.web.scim.scim_client import ENTERPRISE, user_body
 
 pytestmark = pytest.mark.django_db
 

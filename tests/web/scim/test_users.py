@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from tests.web.scim.scim_client import ENTERPRISE, USER, user_body
 
 from microcred_web.accounts.models import User
 from microcred_web.orgs.models import Membership
 from microcred_web.scim.models import ScimPerson
-from tests.web.scim.scim_client import ENTERPRISE, USER, user_body
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +49,7 @@ def test_enterprise_extension_round_trip(scim) -> None:
     assert created[ENTERPRISE]["department"] == "Warehouse"
     assert created[ENTERPRISE]["manager"]["value"] == boss["id"]
     assert ENTERPRISE in created["schemas"]
-    unknown_manager = user_body(
-        "x@acme.example", **{ENTERPRISE: {"manager": {"value": "nobody"}}}
-    )
+    unknown_manager = user_body("x@acme.example", **{ENTERPRISE: {"manager": {"value": "nobody"}}})
     unknown_manager["schemas"] = [USER, ENTERPRISE]
     answer = scim.post("Users", unknown_manager)
     assert (answer.status, answer.scim_type) == (400, "invalidValue")
@@ -67,9 +65,7 @@ def test_enterprise_extension_round_trip(scim) -> None:
         ({ENTERPRISE: {"costCenter": "4130"}}, f"{ENTERPRISE}:costCenter"),
     ],
 )
-def test_unknown_attributes_are_refused_and_nothing_is_written(
-    scim, body_change, named
-) -> None:
+def test_unknown_attributes_are_refused_and_nothing_is_written(scim, body_change, named) -> None:
     body = user_body("ana@acme.example")
     body.update(body_change)
     if ENTERPRISE in body_change:
