@@ -32,6 +32,8 @@ def _single(value: Any, attribute: Attribute, where: str) -> Any:
     if attribute.type == "boolean":
         return _boolean(value, where)
     if attribute.type == "complex":
+        if isinstance(value, str) and not attribute.multi_valued and attribute.sub("value"):
+            value = {"value": value}  # Entra ID sends the manager as a bare id
         if not isinstance(value, dict):
             raise invalid_value(f"'{where}' must be an object.")
         checked: dict[str, Any] = {}

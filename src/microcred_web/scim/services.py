@@ -79,7 +79,11 @@ def _user_create(organisation: Organisation, data: UserData) -> ScimPerson:
             preferred_language=organisation.default_language,
         )
         user.set_unusable_password()
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:  # a concurrent request created the account
+            raise _uniqueness(f"'emails': another account uses {email}.") from exc
         audit_record(
             action="accounts.user_created",
             organisation=organisation,

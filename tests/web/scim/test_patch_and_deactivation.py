@@ -200,3 +200,14 @@ def test_the_last_administrator_cannot_be_deactivated(scim) -> None:
     assert (answer.status, answer.scim_type) == (400, "mutability")
     admin.refresh_from_db()
     assert admin.is_active
+
+
+def test_manager_given_as_a_bare_id_like_entra_id_sends_it(scim, ana) -> None:
+    boss = scim.post("Users", user_body("boss@acme.example")).body
+    answer = scim.patch(
+        f"Users/{ana['id']}",
+        {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": boss["id"]},
+    )
+    assert answer.status == 200, answer.body
+    assert answer.body[ENTERPRISE]["manager"]["value"] == boss["id"]
+    assert scim.get("Users", filter=f'manager.value eq "{boss["id"]}"').body["totalResults"] == 1
