@@ -10,6 +10,7 @@ from microcred_web.scim.errors import ScimError, invalid_syntax, invalid_value
 from microcred_web.scim.schemas import Attribute, Schema
 
 COMMON = {"schemas": "schemas", "id": "id", "externalid": "externalId", "meta": "meta"}
+EXTERNAL_ID = Attribute("externalId", case_exact=True, max_length=254)
 
 
 def _boolean(value: Any, where: str) -> bool:
@@ -23,6 +24,8 @@ def _boolean(value: Any, where: str) -> bool:
 def _string(value: Any, attribute: Attribute, where: str) -> str:
     if not isinstance(value, str):
         raise invalid_value(f"'{where}' must be a string.")
+    if "\x00" in value:
+        raise invalid_value(f"'{where}' contains a NUL character.")
     if len(value) > attribute.max_length:
         raise invalid_value(f"'{where}' is longer than {attribute.max_length} characters.")
     return value
@@ -86,8 +89,8 @@ def body_check(document: Any, core: Schema, extensions: tuple[Schema, ...] = ())
         else:
             checked.update(_attributes({key: value}, core, prefix=""))
     external_id = checked.get("externalId")
-    if external_id is not None and not isinstance(external_id, str):
-        raise invalid_value("'externalId' must be a string.")
+    if external_id is not None:
+        _string(external_id, EXTERNAL_ID, "externalId")
     return checked
 
 

@@ -140,7 +140,10 @@ def _compare_q(spec: Field, op: str, value: Any, where: str) -> Q:
             raise invalid_filter(f"'{where}' is compared with eq true or eq false.")
         return Q(**{column: value})
     if spec.kind == "datetime":
-        when = parse_datetime(value) if isinstance(value, str) else None
+        try:
+            when = parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:  # well-formed but impossible, e.g. month 13
+            when = None
         if when is None or (op not in ORDER and op != "eq"):
             raise invalid_filter(f"'{where}' takes a date-time and eq, gt, ge, lt or le.")
         return Q(**{f"{column}__{ORDER.get(op, 'exact')}": _aware(when)})
@@ -194,6 +197,8 @@ def _resolve(node: Filter, fields: dict[str, Field | MultiValued], schemas: tupl
 
 def filter_q(text: str, kind: str) -> Q:
     """The filter ``text`` for ``kind`` ("users" or "groups") as a Q (400 invalidFilter)."""
+    if "\x00" in text:
+        raise invalid_filter("The filter contains a NUL character.")
     try:
         tree = filter_parse(text)
     except FilterError as exc:

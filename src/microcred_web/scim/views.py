@@ -77,6 +77,8 @@ def _body(request: HttpRequest) -> Any:
         return json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
         raise invalid_syntax(f"The body is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise invalid_syntax("The body is nested too deeply.") from exc
 
 
 def _int_param(params: dict[str, Any], name: str, default: int) -> int:
