@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from tests.web.scim.scim_client import ENTERPRISE, PATCH, USER, user_body
+from tests.web.scim.scim_client import ENTERPRISE, PATCH, user_body
 
 pytestmark = pytest.mark.django_db
 
