@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from microcred_web.accounts.models import User
@@ -15,6 +15,51 @@ from microcred_web.common.services import audit_record
 from microcred_web.orgs import selectors
 from microcred_web.orgs.models import Membership, MembershipRole, Organisation, Role, Team
 from microcred_web.orgs.services import person_joined_emit
+
+
+@transaction.atomic
+def account_provision(
+    *, organisation: Organisation, email: str, display_name: str, via: str
+) -> User:
+    """A new account with no usable password (the person signs in through SSO, or chooses
+    a password with "forgot password"); ``email_taken`` if the address is used."""
+    user = User(
+        email=email.strip().lower(),
+        display_name=display_name[:150],
+        preferred_language=organisation.default_language,
+    )
+    user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent request created the account
+        raise _email_taken(user.email) from exc
+    audit_record(
+        action="accounts.user_created", organisation=organisation, target=user, data={"via": via}
+    )
+    return user
+
+
+@transaction.atomic
+def account_rename(*, user: User, email: str, display_name: str) -> User:
+    """Change the sign-in address and name of an account the provisioning client created."""
+    email = email.strip().lower()
+    if email != user.email.lower():
+        if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+            raise _email_taken(email)
+        user.email = email
+    user.display_name = display_name[:150]
+    user.save(update_fields=["email", "display_name"])
+    return user
+
+
+def _email_taken(email: str) -> ApplicationError:
+    return ApplicationError(
+        "email_taken",
+        _("An account with this e-mail address already exists."),
+        "emails",
+        status=409,
+    )
 
 
 @transaction.atomic

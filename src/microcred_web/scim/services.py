@@ -14,6 +14,8 @@ from microcred_web.common.errors import ApplicationError
 from microcred_web.common.services import audit_record
 from microcred_web.orgs.models import Organisation, Team
 from microcred_web.orgs.services_provisioning import (
+    account_provision,
+    account_rename,
     membership_active_set,
     membership_provision,
     team_members_sync,
@@ -34,6 +36,8 @@ def _uniqueness(detail: str) -> ScimError:
 def _from_application_error(exc: ApplicationError) -> ScimError:
     if exc.code == "team_name_taken":
         return _uniqueness(f"'displayName': {exc.message}")
+    if exc.code == "email_taken":
+        return _uniqueness(f"'emails': {exc.message}")
     if exc.code == "last_admin":
         return ScimError(400, exc.message, "mutability")
     return invalid_value(f"'{exc.field}': {exc.message}" if exc.field else exc.message)
@@ -73,22 +77,8 @@ def _user_create(organisation: Organisation, data: UserData) -> ScimPerson:
             return _person_write(known, data)
     owns_account = user is None
     if user is None:
-        user = User(
-            email=email,
-            display_name=_display_name(data),
-            preferred_language=organisation.default_language,
-        )
-        user.set_unusable_password()
-        try:
-            with transaction.atomic():
-                user.save()
-        except IntegrityError as exc:  # a concurrent request created the account
-            raise _uniqueness(f"'emails': another account uses {email}.") from exc
-        audit_record(
-            action="accounts.user_created",
-            organisation=organisation,
-            target=user,
-            data={"via": VIA},
+        user = account_provision(
+            organisation=organisation, email=email, display_name=_display_name(data), via=VIA
         )
     membership, _created = membership_provision(
         organisation=organisation, user=user, active=data.active, via=VIA
@@ -122,14 +112,9 @@ def _account_sync(person: ScimPerson, data: UserData) -> None:
     its own address and name (they may belong to other organisations too)."""
     if not person.owns_account:
         return
-    user = person.membership.user
-    email = data.sign_in_email
-    if email != user.email.lower():
-        if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-            raise _uniqueness(f"'emails': another account uses {email}.")
-        user.email = email
-    user.display_name = _display_name(data)
-    user.save(update_fields=["email", "display_name"])
+    account_rename(
+        user=person.membership.user, email=data.sign_in_email, display_name=_display_name(data)
+    )
 
 
 def _person_write(person: ScimPerson, data: UserData) -> ScimPerson:
