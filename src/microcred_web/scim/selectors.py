@@ -77,3 +77,12 @@ def team_members(*, team_ids: list[int]) -> dict[int, list[ScimPerson]]:
 
 def tokens(*, organisation: Organisation) -> QuerySet[ScimToken]:
     return ScimToken.objects.filter(organisation=organisation).select_related("created_by")
+
+
+def person_lock(*, person_id: int) -> None:
+    """Hold the person's row until the transaction ends (PATCH reads, then writes)."""
+    list(ScimPerson.objects.select_for_update().filter(pk=person_id).values_list("pk"))
+
+
+def team_lock(*, team_id: int) -> None:
+    list(Team.objects.select_for_update().filter(pk=team_id).values_list("pk"))

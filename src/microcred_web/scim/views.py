@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -161,16 +162,16 @@ def _list(
     text = params.get("filter") or ""
     if not isinstance(text, str):
         raise invalid_value("'filter' must be a string.")
-    where = filter_q(text.strip(), kind.lower()) if text.strip() else None
+    where = filter_q(text.strip(), kind.lower()) if text.strip() else Q()
     documents: list[dict[str, Any]]
     if kind == "Users":
         total, people = selectors.people_page(
-            organisation=organisation, where=_or_all(where), start=start, count=count
+            organisation=organisation, where=where, start=start, count=count
         )
         documents = [user_json(p, base) for p in people]
     else:
         total, teams = selectors.teams_page(
-            organisation=organisation, where=_or_all(where), start=start, count=count
+            organisation=organisation, where=where, start=start, count=count
         )
         members = selectors.team_members(team_ids=[t.pk for t in teams])
         documents = [group_json(t, members.get(t.pk, []), base) for t in teams]
@@ -215,12 +216,6 @@ def search(request: HttpRequest, organisation: Organisation, kind: str = "") -> 
     return _list(request, organisation, kind, params)
 
 
-def _or_all(where: Any) -> Any:
-    from django.db.models import Q
-
-    return where if where is not None else Q()
-
-
 def _person(organisation: Organisation, resource_id: str) -> Any:
     person = selectors.person_get(organisation=organisation, public_id=resource_id)
     if person is None:
@@ -256,6 +251,9 @@ def _user_resource(
     request: HttpRequest, organisation: Organisation, resource_id: str, base: str
 ) -> HttpResponse:
     person = _person(organisation, resource_id)
+    if request.method != "GET":  # read again under a row lock: no lost concurrent update
+        selectors.person_lock(person_id=person.pk)
+        person = _person(organisation, resource_id)
     if request.method == "DELETE":
         services.user_delete(person=person)
         return scim_response(None, 204)
@@ -275,6 +273,9 @@ def _group_resource(
     request: HttpRequest, organisation: Organisation, resource_id: str, base: str
 ) -> HttpResponse:
     team = _team(organisation, resource_id)
+    if request.method != "GET":
+        selectors.team_lock(team_id=team.pk)
+        team = _team(organisation, resource_id)
     if request.method == "DELETE":
         services.group_delete(team=team)
         return scim_response(None, 204)
