@@ -530,6 +530,23 @@ TABLE: dict[str, Row] = {
     "sso:find": Row(NONE, site_page(200, 200)),
     "sso:login": Row(org_kwargs(), site_page(404, 404)),
     "sso:callback": Row(org_kwargs(), site_page(404, 404)),
+    # SCIM: the token page is for administrators (revoke is POST only); the SCIM service
+    # answers only a SCIM bearer token (a browser session gets 401). Per-organisation
+    # scoping of tokens: tests/web/scim/test_groups_and_tokens.py
+    "scim:tokens": Row(org_kwargs(), org_page(ADMIN)),
+    "scim:revoke": Row(org_kwargs(token_id=NO_ID), org_page(ADMIN, ok=405)),
+    "scim:service_provider_config": Row(NONE, site_page(401, 401)),
+    "scim:resource_types": Row(NONE, site_page(401, 401)),
+    "scim:resource_type": Row(lambda w: {"name": "User"}, site_page(401, 401)),
+    "scim:schemas": Row(NONE, site_page(401, 401)),
+    "scim:schema": Row(lambda w: {"schema_id": "urn:x"}, site_page(401, 401)),
+    "scim:collection": Row(lambda w: {"kind": "Users"}, site_page(401, 401)),
+    "scim:search": Row(lambda w: {"kind": "Users"}, site_page(401, 401)),
+    "scim:search_all": Row(NONE, site_page(401, 401)),
+    "scim:resource": Row(
+        lambda w: {"kind": "Users", "resource_id": NO_UUID(w)}, site_page(401, 401)
+    ),
+    "scim:unknown": Row(lambda w: {"rest": "Other"}, site_page(401, 401)),
     # public verification: anyone (the API is POST only)
     "verifier:page": Row(NONE, site_page(200, 200)),
     "verifier:api": Row(NONE, site_page(405, 405)),

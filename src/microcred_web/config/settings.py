@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "microcred_web.notifications",
     "microcred_web.webhooks",
     "microcred_web.sso",
+    "microcred_web.scim",
     "microcred_web.achievements",
     "microcred_web.issuing",
     "microcred_web.learning",

@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("microcred_web.notifications.urls")),
     path("", include("microcred_web.webhooks.urls")),
     path("", include("microcred_web.sso.urls")),
+    path("", include("microcred_web.scim.urls")),  # SCIM 2.0 at /scim/v2/
     path("", include("microcred_web.instance.urls")),
     path("credentials/", vc_api.urls),  # W3C VC-API: /credentials/issue, /credentials/verify
     path("presentations/", vc_api_presentations.urls),  # W3C VC-API: /presentations/verify

@@ -139,6 +139,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ("webhooks:new", "webhooks:detail", "webhooks:edit"),
     ),
     NavItem(_("Single sign-on"), "sso:settings", (Role.ADMIN,)),
+    NavItem(_("Provisioning (SCIM)"), "scim:tokens", (Role.ADMIN,)),
     NavItem(_("Audit log"), "orgs:audit", (Role.ADMIN,)),
     NavItem(_("Notifications"), "notifications:list", (), ("notifications:preferences",)),
 )
