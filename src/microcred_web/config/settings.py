@@ -34,6 +34,9 @@ MICROCRED_EVENTS_FLUSH_SECONDS = float(os.environ.get("MICROCRED_EVENTS_FLUSH_SE
 # Webhooks: receivers on private addresses / plain http only for on-premises set-ups.
 MICROCRED_WEBHOOKS_ALLOW_PRIVATE = env_bool("MICROCRED_WEBHOOKS_ALLOW_PRIVATE", default=False)
 MICROCRED_WEBHOOKS_ALLOW_HTTP = env_bool("MICROCRED_WEBHOOKS_ALLOW_HTTP", default=False)
+# LTI platforms on a private network / over plain http (an on-premises LMS; tests on loopback)
+MICROCRED_LTI_ALLOW_PRIVATE = env_bool("MICROCRED_LTI_ALLOW_PRIVATE", default=False)
+MICROCRED_LTI_ALLOW_HTTP = env_bool("MICROCRED_LTI_ALLOW_HTTP", default=False)
 MICROCRED_WEBHOOKS_TIMEOUT = float(os.environ.get("MICROCRED_WEBHOOKS_TIMEOUT", "15"))
 MICROCRED_WEBHOOKS_DISABLE_AFTER_FAILURES = int(
     os.environ.get("MICROCRED_WEBHOOKS_DISABLE_AFTER_FAILURES", "100")
@@ -92,6 +95,7 @@ INSTALLED_APPS = [
     "microcred_web.api",
     "microcred_web.ob3",
     "microcred_web.instance",
+    "microcred_web.lti",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -103,6 +107,8 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # LTI-launched sessions only: framed by their LMS (see microcred_web/lti/middleware.py)
+    "microcred_web.lti.middleware.LtiFrameMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

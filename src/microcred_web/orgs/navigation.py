@@ -138,6 +138,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         (Role.ADMIN,),
         ("webhooks:new", "webhooks:detail", "webhooks:edit"),
     ),
+    NavItem(
+        _("LMS (LTI)"),
+        "lti:platforms",
+        (Role.ADMIN,),
+        ("lti:platform_new", "lti:platform", "lti:platform_edit"),
+    ),
     NavItem(_("Audit log"), "orgs:audit", (Role.ADMIN,)),
     NavItem(_("Notifications"), "notifications:list", (), ("notifications:preferences",)),
 )
