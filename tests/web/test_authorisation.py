@@ -102,6 +102,26 @@ def webhook_endpoint_id(w: Any) -> int:
     return int(endpoint.pk)
 
 
+def lti_platform_id(w: Any) -> int:
+    """An LMS registered by the world's organisation (outsiders ask for it by id)."""
+    from microcred_web.lti.services import platform_create
+
+    platform = platform_create(
+        organisation=w.org,
+        actor=w.people["admin"],
+        values={
+            "name": "World LMS",
+            "issuer": "https://lms.world.example",
+            "client_id": f"client-{w.org.pk}",
+            "deployment_ids": ["1"],
+            "auth_login_url": "https://lms.world.example/auth",
+            "token_url": "https://lms.world.example/token",
+            "jwks_url": "https://lms.world.example/jwks",
+        },
+    )
+    return int(platform.pk)
+
+
 TABLE: dict[str, Row] = {
     "home": Row(NONE, site_page(302, 302)),
     "healthz": Row(NONE, site_page(200, 200)),
@@ -507,6 +527,20 @@ TABLE: dict[str, Row] = {
     "webhooks:delete": Row(org_kwargs(endpoint_id=webhook_endpoint_id), org_page(ADMIN, ok=405)),
     "webhooks:redeliver": Row(
         org_kwargs(endpoint_id=webhook_endpoint_id, delivery_id=NO_ID), org_page(ADMIN, ok=405)
+    ),
+    # LTI 1.3: the tool endpoints platforms call (a login without parameters: 400; the
+    # launch is POST only; a deep linking picker needs a launch in this session: 404), and
+    # the registrations, for organisation administrators only
+    "lti:jwks": Row(NONE, site_page(200, 200)),
+    "lti:login": Row(NONE, site_page(400, 400)),
+    "lti:launch": Row(NONE, site_page(405, 405)),
+    "lti:deep_link_pick": Row(lambda w: {"token": "none"}, site_page(404, 404)),
+    "lti:platforms": Row(org_kwargs(), org_page(ADMIN)),
+    "lti:platform_new": Row(org_kwargs(), org_page(ADMIN)),
+    "lti:platform": Row(org_kwargs(platform_id=lti_platform_id), org_page(ADMIN)),
+    "lti:platform_edit": Row(org_kwargs(platform_id=lti_platform_id), org_page(ADMIN)),
+    "lti:roster_sync": Row(
+        org_kwargs(platform_id=lti_platform_id, link_id=NO_ID), org_page(ADMIN, ok=405)
     ),
     # public verification: anyone (the API is POST only)
     "verifier:page": Row(NONE, site_page(200, 200)),

@@ -21,6 +21,7 @@ from microcred_web.lti.tokens import ServiceError, access_token
 from microcred_web.orgs import selectors as org_selectors
 from microcred_web.orgs import services as org_services
 from microcred_web.orgs import services_teams
+from microcred_web.orgs.models import Membership
 
 logger = logging.getLogger("microcred.lti")
 
@@ -74,7 +75,8 @@ def roster_sync(*, link: ResourceLink, actor: User) -> RosterResult:
     the members of a team named after the LMS course (instructors become its managers)."""
     organisation = link.platform.organisation
     fetched = _members_fetch(link)
-    learners, teachers = [], []
+    learners: list[Membership] = []
+    teachers: list[Membership] = []
     created = 0
     for member in fetched:
         subject = str(member.get("user_id") or "")

@@ -8,7 +8,7 @@ import json
 import secrets
 import threading
 import time
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.utils import timezone
@@ -65,8 +65,8 @@ def platform_key_set(platform: Platform, *, refresh: bool = False) -> KeySet:
         raise LaunchRefused("jwks", "the platform has neither a key set URL nor pasted keys")
     document = _fetch_key_set(platform)
     try:
-        key_set = KeySet.import_key_set(document)
-    except (JoseError, ValueError, TypeError) as exc:
+        key_set = KeySet.import_key_set(cast("Any", document))
+    except (JoseError, ValueError, TypeError, KeyError) as exc:
         raise LaunchRefused("jwks", "the platform's key set holds unreadable keys") from exc
     with _keys_lock:
         _key_sets[platform.pk] = (time.monotonic(), key_set)
