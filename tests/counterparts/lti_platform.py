@@ -13,10 +13,13 @@ signatures (joserfc); no part of the tool's code is used. It implements:
   LtiDeepLinkingResponse checked on return: iss, aud, message type, version, deployment);
 - Assignment and Grade Services 2.0: line items container (GET/POST), the Score service
   (``application/vnd.ims.lis.v1.score+json``, the required fields and enumerations);
-- Names and Role Provisioning Services 2.0: the membership container.
+- Names and Role Provisioning Services 2.0: the membership container;
+- LTI Dynamic Registration 1.0 §3.4–3.6: the OpenID configuration and the registration
+  endpoint (bearer registration token, the tool's registration checked, client_id and
+  deployment_id answered).
 
 It does NOT implement: platform-side storage beyond memory, paging (Link headers), results
-service, LTI 1.1 migration claims, dynamic registration.
+service, LTI 1.1 migration claims.
 """
 
 from __future__ import annotations
@@ -80,6 +83,8 @@ class LtiPlatform:
     fail_scores: int = 0  # answer 503 to this many score posts first
     jwks_requests: int = 0
     errors: list[str] = field(default_factory=list)
+    registration_token: str = "reg-token-1"
+    registrations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def issuer(self) -> str:
@@ -209,6 +214,28 @@ class _Handler(BaseHTTPRequestHandler):
                 200,
                 {"keys": [platform.key.as_dict(private=False) | {"alg": "RS256", "use": "sig"}]},
             )
+        elif parts.path == "/.well-known/openid-configuration":
+            self._json(
+                200,
+                {
+                    "issuer": platform.issuer,
+                    "authorization_endpoint": platform.base_url + "/auth",
+                    "token_endpoint": platform.base_url + "/token",
+                    "jwks_uri": platform.base_url + "/jwks",
+                    "registration_endpoint": platform.base_url + "/register",
+                    "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+                    "id_token_signing_alg_values_supported": ["RS256"],
+                    "scopes_supported": ["openid", *AGS_SCOPES, NRPS_SCOPE],
+                    "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                        "product_family_code": "test-lms",
+                        "version": "1.0",
+                        "messages_supported": [
+                            {"type": "LtiResourceLinkRequest"},
+                            {"type": "LtiDeepLinkingRequest"},
+                        ],
+                    },
+                },
+            )
         elif parts.path == "/auth":
             self._auth(parse_qs(parts.query))
         elif parts.path == f"/contexts/{platform.context_id}/memberships":
@@ -255,6 +282,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body()
         if path == "/token":
             self._token(parse_qs(body.decode()))
+        elif path == "/register":
+            self._register(body)
         elif path == "/deep-link-return":
             self._deep_link_return(parse_qs(body.decode()))
         elif path == f"/contexts/{platform.context_id}/lineitems":
@@ -364,6 +393,50 @@ class _Handler(BaseHTTPRequestHandler):
                 "scope": " ".join(scopes),
             },
         )
+
+    def _register(self, body: bytes) -> None:
+        platform = self.server.platform
+        if self.headers.get("Authorization") != f"Bearer {platform.registration_token}":
+            self._json(401, {"error": "invalid registration token"})
+            return
+        request = json.loads(body)
+        tool = request.get("https://purl.imsglobal.org/spec/lti-tool-configuration") or {}
+        problems = [
+            name
+            for name, ok in (
+                ("application_type", request.get("application_type") == "web"),
+                ("response_types", request.get("response_types") == ["id_token"]),
+                (
+                    "grant_types",
+                    set(request.get("grant_types") or []) >= {"implicit", "client_credentials"},
+                ),
+                (
+                    "initiate_login_uri",
+                    str(request.get("initiate_login_uri", "")).startswith("http"),
+                ),
+                ("redirect_uris", bool(request.get("redirect_uris"))),
+                ("jwks_uri", str(request.get("jwks_uri", "")).startswith("http")),
+                (
+                    "token_endpoint_auth_method",
+                    request.get("token_endpoint_auth_method") == "private_key_jwt",
+                ),
+                ("domain", bool(tool.get("domain"))),
+                ("target_link_uri", bool(tool.get("target_link_uri"))),
+            )
+            if not ok
+        ]
+        if problems:
+            self._json(400, {"error": "invalid_client_metadata", "fields": problems})
+            return
+        platform.client_id = f"dyn-{len(platform.registrations) + 1}"
+        platform.deployment_id = f"dyn-dep-{len(platform.registrations) + 1}"
+        platform.registrations.append(request)
+        answer = dict(request) | {
+            "client_id": platform.client_id,
+            "https://purl.imsglobal.org/spec/lti-tool-configuration": tool
+            | {"deployment_id": platform.deployment_id},
+        }
+        self._json(200, answer)
 
     def _deep_link_return(self, form: dict[str, list[str]]) -> None:
         platform = self.server.platform

@@ -537,6 +537,7 @@ TABLE: dict[str, Row] = {
     "lti:deep_link_pick": Row(lambda w: {"token": "none"}, site_page(404, 404)),
     "lti:platforms": Row(org_kwargs(), org_page(ADMIN)),
     "lti:platform_new": Row(org_kwargs(), org_page(ADMIN)),
+    "lti:register": Row(org_kwargs(), org_page(ADMIN, ok=400)),  # opened by an LMS only
     "lti:platform": Row(org_kwargs(platform_id=lti_platform_id), org_page(ADMIN)),
     "lti:platform_edit": Row(org_kwargs(platform_id=lti_platform_id), org_page(ADMIN)),
     "lti:roster_sync": Row(

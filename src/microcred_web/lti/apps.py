@@ -13,3 +13,12 @@ class LtiConfig(AppConfig):
         from microcred_web.lti.grades import on_learning_recorded
 
         learning_recorded.connect(on_learning_recorded, dispatch_uid="lti.grades")
+
+        from microcred_web.common.scheduling import daily_job_register
+        from microcred_web.lti.services import states_prune
+
+        daily_job_register(
+            "lti_states_prune",
+            lambda now: states_prune(),
+            "forget LTI login states and nonces older than a day",
+        )

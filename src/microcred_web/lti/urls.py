@@ -17,6 +17,7 @@ urlpatterns = [
     path("lti/deep-linking/<str:token>/", views.deep_link_pick, name="deep_link_pick"),
     path("o/<slug:slug>/lti/", views.platform_list, name="platforms"),
     path("o/<slug:slug>/lti/new/", views.platform_new, name="platform_new"),
+    path("o/<slug:slug>/lti/register/", views.dynamic_registration, name="register"),
     path(_ONE, views.platform_detail, name="platform"),
     path(_ONE + "edit/", views.platform_edit, name="platform_edit"),
     path(_ONE + "links/<int:link_id>/roster/", views.roster_sync, name="roster_sync"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from microcred.lti.claims import DEEP_LINKING_REQUEST
 from microcred_web.common.errors import ApplicationError
 from microcred_web.learning import selectors as learning_selectors
-from microcred_web.lti import roster, selectors, services
+from microcred_web.lti import registration, roster, selectors, services
 from microcred_web.lti.keys import published_key_set
 from microcred_web.lti.middleware import SESSION_KEY
 from microcred_web.lti.models import Platform
@@ -302,3 +302,40 @@ def roster_sync(
             % {"count": result.people, "team": result.team_name},
         )
     return redirect("lti:platform", slug=ctx.organisation.slug, platform_id=platform.pk)
+
+
+@org_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def dynamic_registration(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
+    """LTI Dynamic Registration: the LMS opens this page; the administrator confirms."""
+    source = request.POST if request.method == "POST" else request.GET
+    configuration_url = source.get("openid_configuration", "")
+    registration_token = source.get("registration_token", "")
+    if not configuration_url:
+        error = ApplicationError(
+            "lti_field_required",
+            _("Open this page from your LMS's tool registration."),
+            "openid_configuration",
+        )
+        return _error(request, error)
+    if request.method == "POST":
+        try:
+            platform = registration.platform_register(
+                organisation=ctx.organisation,
+                actor=ctx.user,
+                configuration_url=configuration_url,
+                registration_token=registration_token,
+                tool=_tool_urls(request),
+            )
+        except ApplicationError as error:
+            return _error(request, error)
+        return render(request, "lti/registered.html", {"ctx": ctx, "platform": platform})
+    return render(
+        request,
+        "lti/register.html",
+        {
+            "ctx": ctx,
+            "configuration_url": configuration_url,
+            "registration_token": registration_token,
+        },
+    )
