@@ -188,3 +188,55 @@ def test_tool_keys_are_sealed_at_rest_and_published(client, place) -> None:
     kids = [key["kid"] for key in tool_keys(client)["keys"]]
     assert len(kids) == 2 and first[0]["kid"] in kids  # the retired key is still published
     assert all("d" not in key for key in tool_keys(client)["keys"])
+
+
+def test_a_completion_in_the_lms_frame_earns_the_credential_of_the_award_rule(
+    client, place
+) -> None:
+    from microcred.rules import CourseCompleted
+    from microcred_web.achievements import services as achievement_services
+    from microcred_web.awards import services as award_services
+    from microcred_web.issuing.models import Credential
+
+    achievement = achievement_services.achievement_create(
+        organisation=place.org,
+        actor=place.admin,
+        values={
+            "name": "Forklift driver",
+            "description": "Drives forklifts safely.",
+            "criteria": "Completes **Forklift basics**.",
+            "achievement_type": "Badge",
+        },
+    )
+    achievement_services.achievement_publish(achievement=achievement, actor=place.admin)
+    award_services.award_rule_save(
+        organisation=place.org,
+        achievement=achievement,
+        rule=CourseCompleted(f"course:{place.course.public_id}", place.course.title),
+        actor=place.admin,
+        enabled=True,
+    )
+    link_id = _deep_link(client, place, module=False)
+    client.logout()
+    launched = launch_through_platform(client, place.lms, sub="student-2", hint={"link": link_id})
+    player_url = launched["Location"]
+    student = Identity.objects.get(platform=place.registration, subject="student-2").user
+    enrolment = Enrolment.objects.get(user=student, course=place.course)
+    snapshot = place.course.current_version.snapshot
+    # the learner works in the launched frame: the player's own buttons, signed in by the launch
+    for module in snapshot["modules"]:
+        done = client.post(
+            player_url.split("?")[0] + f"modules/{module['key']}/complete/", follow=False
+        )
+        assert done.status_code in (200, 302)
+    attempt = progress.quiz_attempt_start(
+        enrolment=enrolment, quiz_public_id=next(iter(snapshot["quizzes"])), language="en"
+    )
+    progress.quiz_attempt_submit(
+        attempt=attempt, answers={"q0": attempt.questions[0]["correct"][0]}
+    )
+    earned = Credential.objects.filter(
+        organisation=place.org, achievement_version__achievement=achievement
+    )
+    assert [credential.recipient_user_id for credential in earned] == [student.pk]
+    assert place.lms.gradebook()["student-2"]["activityProgress"] == "Completed"
