@@ -84,11 +84,20 @@ class LtiPlatform:
     jwks_requests: int = 0
     errors: list[str] = field(default_factory=list)
     registration_token: str = "reg-token-1"
+    #: where browsers reach the platform (its auth endpoint, course pages, deep link return);
+    #: server-to-server calls use ``base_url``
+    browser_base_url: str = ""
+    #: the tool's login initiation URL, for the course page that launches the tool in a frame
+    tool_login_url: str = ""
     registrations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def issuer(self) -> str:
         return self.base_url
+
+    @property
+    def browser_url(self) -> str:
+        return self.browser_base_url or self.base_url
 
     # --- registration as the tool sees it -----------------------------------------------
 
@@ -98,7 +107,7 @@ class LtiPlatform:
             "issuer": self.issuer,
             "client_id": self.client_id,
             "deployment_ids": [self.deployment_id],
-            "auth_login_url": self.base_url + "/auth",
+            "auth_login_url": self.browser_url + "/auth",
             "token_url": self.base_url + "/token",
             "jwks_url": self.base_url + "/jwks",
         }
@@ -145,7 +154,7 @@ class LtiPlatform:
         if message == "deep_linking":
             claims[CLAIM + "message_type"] = "LtiDeepLinkingRequest"
             claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
-                "deep_link_return_url": self.base_url + "/deep-link-return",
+                "deep_link_return_url": self.browser_url + "/deep-link-return",
                 "accept_types": ["ltiResourceLink"],
                 "accept_presentation_document_targets": ["iframe", "window"],
                 "data": "opaque-42",
@@ -238,6 +247,8 @@ class _Handler(BaseHTTPRequestHandler):
             )
         elif parts.path == "/auth":
             self._auth(parse_qs(parts.query))
+        elif parts.path == "/course":
+            self._course_page(parse_qs(parts.query))
         elif parts.path == f"/contexts/{platform.context_id}/memberships":
             if not self._bearer(NRPS_SCOPE):
                 return
@@ -346,6 +357,35 @@ class _Handler(BaseHTTPRequestHandler):
             f'<input type="hidden" name="id_token" value="{token}">'
             f'<input type="hidden" name="state" value="{html.escape(one["state"])}">'
             "</form><script>document.forms[0].submit()</script>"
+        )
+        self._send(200, page.encode(), "text/html; charset=utf-8")
+
+    def _course_page(self, query: dict[str, list[str]]) -> None:
+        """An LMS course page that launches the tool in an iframe (third-party initiated
+        login posted into the frame, LTI Core 1.3 §4.1 / Security Framework §5.1.1.1)."""
+        platform = self.server.platform
+        one = {k: v[0] for k, v in query.items()}
+        hint = json.dumps({"message": one.get("message", "resource"), "link": one.get("link", "")})
+        fields = {
+            "iss": platform.issuer,
+            "login_hint": one.get("user", ""),
+            "target_link_uri": platform.redirect_uri,
+            "lti_message_hint": hint,
+            "client_id": platform.client_id,
+            "lti_deployment_id": platform.deployment_id,
+        }
+        inputs = "".join(
+            f'<input type="hidden" name="{name}" value="{html.escape(value)}">'
+            for name, value in fields.items()
+        )
+        page = (
+            f"<!doctype html><title>{html.escape(platform.context_title)}</title>"
+            f"<h1>{html.escape(platform.context_title)}</h1>"
+            '<form id="launch" method="post" target="tool" '
+            f'action="{html.escape(platform.tool_login_url)}">{inputs}</form>'
+            '<iframe name="tool" id="tool" title="microcred" '
+            'style="width:1000px;height:800px"></iframe>'
+            "<script>document.getElementById('launch').submit()</script>"
         )
         self._send(200, page.encode(), "text/html; charset=utf-8")
 

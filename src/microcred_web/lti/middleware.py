@@ -31,7 +31,11 @@ class LtiFrameMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        origin = session.get(SESSION_KEY, "") if session is not None else ""
+        if session is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return response
+        accessed = session.accessed  # peeking must not add "Vary: Cookie" to public pages
+        origin = session.get(SESSION_KEY, "")
+        session.accessed = accessed
         if not origin:
             return response
         if "X-Frame-Options" in response:
