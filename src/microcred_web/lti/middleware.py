@@ -10,7 +10,9 @@ platform's origin (``lti_frame_origin``); only its responses are relaxed:
 - over HTTPS, the session and CSRF cookies are re-issued ``SameSite=None; Secure`` so the
   browser sends them inside the LMS frame (CSRF tokens still guard every form).
 
-Sessions started by signing in on microcred itself keep ``DENY`` and ``Lax``.
+Sessions started by signing in on microcred itself keep ``DENY`` and ``Lax``. (The
+refusal page of a failed launch may be framed by anyone, so the LMS shows why; it has no
+controls worth clickjacking: see ``views._error``.)
 Placed before SessionMiddleware, so its response phase runs after every other one.
 """
 
@@ -31,7 +33,9 @@ class LtiFrameMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        if session is None:
+            return response
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES and not session.modified:
             return response
         accessed = session.accessed  # peeking must not add "Vary: Cookie" to public pages
         origin = session.get(SESSION_KEY, "")

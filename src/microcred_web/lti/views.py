@@ -31,7 +31,9 @@ _DEEP_LINKING_KEY = "lti_deep_linking"
 
 
 def _error(request: HttpRequest, error: ApplicationError) -> HttpResponse:
-    return render(request, "lti/error.html", {"error": error}, status=error.status)
+    response = render(request, "lti/error.html", {"error": error}, status=error.status)
+    response.xframe_options_exempt = True  # type: ignore[attr-defined]  # shown in the LMS
+    return response
 
 
 @require_GET

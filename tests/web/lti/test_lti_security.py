@@ -186,3 +186,16 @@ def test_pages_outside_lti_sessions_stay_unframeable(client, place) -> None:
     page = client.get(f"/o/{place.org.slug}/lti/")
     assert page["X-Frame-Options"] == "DENY"
     assert "frame-ancestors" not in page.get("Content-Security-Policy", "")
+
+
+def test_a_launch_landing_page_may_be_framed_by_its_lms_only(client, place) -> None:
+    response, _t, _s = _launch(client, place)
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response
+    assert response["Content-Security-Policy"] == f"frame-ancestors 'self' {place.lms.base_url}"
+
+
+def test_a_refused_launch_is_shown_inside_the_lms_frame(client, place) -> None:
+    response, _t, _s = _launch(client, place, lambda c: c.__setitem__("aud", "x"))
+    assert response.status_code == 401
+    assert "X-Frame-Options" not in response
