@@ -30,12 +30,16 @@ def _aad(kid: str) -> bytes:
 @transaction.atomic
 def tool_key_rotate() -> ToolKey:
     """Make a new 2048-bit RSA signing key and retire the current ones."""
+    now = timezone.now()
+    ToolKey.objects.filter(retired_at__isnull=True).update(retired_at=now)
+    return _tool_key_create()
+
+
+def _tool_key_create() -> ToolKey:
     kid = secrets.token_urlsafe(12)
     key = RSAKey.generate_key(2048, parameters={"kid": kid, "use": "sig", "alg": "RS256"})
     pem = key.as_pem(private=True)
     pem_text = pem.decode() if isinstance(pem, bytes) else str(pem)
-    now = timezone.now()
-    ToolKey.objects.filter(retired_at__isnull=True).update(retired_at=now)
     return ToolKey.objects.create(
         kid=kid,
         private_pem_sealed=secret_seal(pem_text, aad=_aad(kid), purpose=SEALING_PURPOSE),
@@ -44,10 +48,11 @@ def tool_key_rotate() -> ToolKey:
 
 
 def signing_key() -> RSAKey:
-    """The current signing key (made on first use)."""
+    """The current signing key (the newest unretired one; made on first use — requests
+    racing to make the first key each add one, all published, the newest signs)."""
     current = ToolKey.objects.filter(retired_at__isnull=True).first()
     if current is None:
-        current = tool_key_rotate()
+        current = _tool_key_create()
     cached = _signing_cache.get(current.kid)
     if cached is None:
         pem = secret_unseal(

@@ -60,30 +60,18 @@ class ToolKey(models.Model):
 
 
 class LoginState(models.Model):
-    """An OIDC login in progress: the state and nonce sent to the platform, used once."""
+    """An OIDC login in progress: the state and nonce sent to the platform. A launch claims
+    it once (``used_at``): a replayed id_token finds it used."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     state = models.CharField(max_length=64, unique=True)
     nonce = models.CharField(max_length=64)
     target_link_uri = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"login {self.pk} for {self.platform_id}"
-
-
-class UsedNonce(models.Model):
-    """A nonce a launch has used (replays are refused); old rows are pruned."""
-
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    nonce = models.CharField(max_length=200)
-    used_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["platform", "nonce"], name="lti_nonce_once")]
-
-    def __str__(self) -> str:
-        return f"nonce {self.pk} of {self.platform_id}"
 
 
 class Identity(models.Model):

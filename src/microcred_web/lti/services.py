@@ -7,12 +7,12 @@ import logging
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +31,7 @@ from microcred_web.learning import progress
 from microcred_web.learning import selectors as learning_selectors
 from microcred_web.learning.models import Course
 from microcred_web.lti import grades
-from microcred_web.lti.models import Identity, LoginState, Platform, ResourceLink, UsedNonce
+from microcred_web.lti.models import Identity, LoginState, Platform, ResourceLink
 from microcred_web.lti.tokens import id_token_verify, unverified_issuer
 from microcred_web.orgs import services as org_services
 from microcred_web.orgs.models import Membership, Organisation
@@ -233,6 +233,9 @@ class LaunchOutcome:
     identity: Identity
     membership: Membership
     link: ResourceLink | None
+    #: where a resource link launch lands: ("player", {"enrolment_id", "module"}) for a
+    #: placed course (the person is enrolled), ("unplaced", {}) if nothing is placed yet
+    destination: tuple[str, dict[str, Any]] = ("unplaced", {})
 
     @property
     def user(self) -> User:
@@ -287,14 +290,18 @@ def launch_accept(*, id_token: str, state: str, now: float | None = None) -> Lau
         )
     except LaunchRefused as error:
         raise _refuse(platform, error) from error
-    try:
-        with transaction.atomic():
-            UsedNonce.objects.create(platform=platform, nonce=login.nonce, used_at=timezone.now())
-    except IntegrityError as exc:
-        raise _refuse(
-            platform, LaunchRefused("nonce", "this launch was already used (replayed nonce)")
-        ) from exc
-    return _launch_apply(platform, launch)
+    with transaction.atomic():
+        claimed = LoginState.objects.filter(pk=login.pk, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if not claimed:
+            raise _refuse(
+                platform, LaunchRefused("nonce", "this launch was already used (replayed nonce)")
+            )
+        outcome = _launch_apply(platform, launch)
+        if outcome.link is not None:
+            outcome = replace(outcome, destination=_destination(outcome))
+    return outcome
 
 
 @transaction.atomic
@@ -405,14 +412,21 @@ def _is_uuid(text: str) -> bool:
 
 
 def _link_record(platform: Platform, launch: Launch) -> ResourceLink:
-    link, _created = ResourceLink.objects.select_for_update().get_or_create(
-        platform=platform,
-        resource_link_id=launch.resource_link_id,
-        defaults={"deployment_id": launch.deployment_id},
+    """The placement of this launch, kept current (written only when something changed)."""
+    link, created = (
+        ResourceLink.objects.select_for_update()
+        .select_related("course__current_version")
+        .get_or_create(
+            platform=platform,
+            resource_link_id=launch.resource_link_id,
+            defaults={"deployment_id": launch.deployment_id},
+        )
     )
-    course = _course_from_custom(platform, launch)
-    if course is not None:
-        link.course = course
+    before = {f.attname: getattr(link, f.attname) for f in ResourceLink._meta.concrete_fields}
+    wanted_course = launch.custom.get("course", "")
+    if wanted_course and (link.course is None or str(link.course.public_id) != wanted_course):
+        link.course = _course_from_custom(platform, launch)
+    if wanted_course:
         link.module_key = launch.custom.get("module", "")[:12]
     link.deployment_id = launch.deployment_id
     link.context_id = launch.context_id[:255]
@@ -422,12 +436,13 @@ def _link_record(platform: Platform, launch: Launch) -> ResourceLink:
     link.lineitems_url = str(ags.get("lineitems") or "")[:500]
     link.ags_scopes = [str(scope) for scope in ags.get("scope") or []]
     link.memberships_url = launch.nrps_url[:500]
-    link.save()
+    after = {f.attname: getattr(link, f.attname) for f in ResourceLink._meta.concrete_fields}
+    if created or after != before:
+        link.save()
     return link
 
 
-@transaction.atomic
-def launch_destination(outcome: LaunchOutcome) -> tuple[str, dict[str, Any]]:
+def _destination(outcome: LaunchOutcome) -> tuple[str, dict[str, Any]]:
     """Where a resource link launch lands: ``("player", {...})`` for a placed course (the
     person is enrolled), ``("unplaced", {})`` if nothing is placed yet."""
     link = outcome.link
@@ -464,8 +479,7 @@ def launch_destination(outcome: LaunchOutcome) -> tuple[str, dict[str, Any]]:
 
 
 def states_prune(*, older_than_seconds: int = 86_400) -> int:
-    """Forget login states and used nonces past any launch's lifetime."""
+    """Forget login states (and so their nonces) past any launch's lifetime."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     removed, _detail = LoginState.objects.filter(created_at__lt=cutoff).delete()
-    nonces, _detail = UsedNonce.objects.filter(used_at__lt=cutoff).delete()
-    return removed + nonces
+    return removed

@@ -8,6 +8,7 @@ import json
 import secrets
 import threading
 import time
+from functools import lru_cache
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -53,10 +54,18 @@ def _fetch_key_set(platform: Platform) -> dict[str, Any]:
     return document
 
 
+@lru_cache(maxsize=64)
+def _static_key_set(document: str) -> KeySet:
+    try:
+        return KeySet.import_key_set(json.loads(document))
+    except (JoseError, ValueError, TypeError, KeyError) as exc:
+        raise LaunchRefused("jwks", "the platform's pasted key set holds unreadable keys") from exc
+
+
 def platform_key_set(platform: Platform, *, refresh: bool = False) -> KeySet:
     """The platform's public keys: pasted ones, else fetched (cached in memory and in the DB)."""
     if platform.jwks_static.get("keys"):
-        return KeySet.import_key_set(platform.jwks_static)
+        return _static_key_set(json.dumps(platform.jwks_static, sort_keys=True))
     with _keys_lock:
         cached = _key_sets.get(platform.pk)
     if cached is not None and not refresh and time.monotonic() - cached[0] < KEYS_FRESH_SECONDS:

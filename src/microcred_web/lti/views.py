@@ -85,10 +85,7 @@ def launch(request: HttpRequest) -> HttpResponse:
             }
         }
         return redirect("lti:deep_link_pick", token=token)
-    try:
-        where, values = services.launch_destination(outcome)
-    except ApplicationError as error:
-        return _error(request, error)
+    where, values = outcome.destination
     if where == "unplaced":
         return render(request, "lti/unplaced.html", {"platform": outcome.platform}, status=200)
     url = reverse("learning:player", kwargs={"slug": slug, "enrolment_id": values["enrolment_id"]})
