@@ -413,14 +413,12 @@ def _is_uuid(text: str) -> bool:
 
 def _link_record(platform: Platform, launch: Launch) -> ResourceLink:
     """The placement of this launch, kept current (written only when something changed)."""
-    link, created = (
-        ResourceLink.objects.select_for_update()
-        .select_related("course__current_version")
-        .get_or_create(
-            platform=platform,
-            resource_link_id=launch.resource_link_id,
-            defaults={"deployment_id": launch.deployment_id},
-        )
+    # no row lock: every launch of a placement would queue behind the others; the unique
+    # (platform, resource_link_id) makes creation safe, and a write happens only on change
+    link, created = ResourceLink.objects.select_related("course__current_version").get_or_create(
+        platform=platform,
+        resource_link_id=launch.resource_link_id,
+        defaults={"deployment_id": launch.deployment_id},
     )
     before = {f.attname: getattr(link, f.attname) for f in ResourceLink._meta.concrete_fields}
     wanted_course = launch.custom.get("course", "")
