@@ -199,3 +199,22 @@ def test_a_refused_launch_is_shown_inside_the_lms_frame(client, place) -> None:
     response, _t, _s = _launch(client, place, lambda c: c.__setitem__("aud", "x"))
     assert response.status_code == 401
     assert "X-Frame-Options" not in response
+
+
+def test_over_https_the_launched_session_cookies_work_inside_the_lms_frame(client, place) -> None:
+    state, nonce = state_and_nonce(
+        login_to_platform(client, place.lms, sub="student-1", hint={"link": "l1"})
+    )
+    claims = place.lms.launch_claims(sub="student-1", nonce=nonce, link_id="l1")
+    response = client.post(
+        "/lti/launch/", {"id_token": place.lms.sign(claims), "state": state}, secure=True
+    )
+    assert response.status_code == 200
+    cookie = response.cookies["sessionid"]
+    assert cookie["samesite"] == "None" and cookie["secure"]
+    # a person signing in on microcred itself keeps Lax cookies
+    other = type(client)()
+    other.force_login(place.admin)
+    page = other.get(f"/o/{place.org.slug}/lti/", secure=True)
+    assert "sessionid" not in page.cookies or page.cookies["sessionid"]["samesite"] == "Lax"
+    assert page["X-Frame-Options"] == "DENY"
