@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+from urllib.request import urlopen
 
 import pytest
-import requests
 
 from counterparts.lti_platform import INSTRUCTOR, LEARNER, LmsUser, LtiPlatform, running_platform
 from microcred_web.accounts.models import User
@@ -129,7 +129,8 @@ def launch_through_platform(
 ) -> Any:
     """Login → the platform's real auth endpoint over HTTP → the form post to the tool."""
     auth_url = login_to_platform(client, lms, sub=sub, hint=hint)
-    answer = requests.get(auth_url, timeout=5)
-    assert answer.status_code == 200, answer.text
-    fields = dict(re.findall(r'name="(id_token|state)" value="([^"]+)"', answer.text))
+    with urlopen(auth_url, timeout=5) as answer:
+        assert answer.status == 200
+        page = answer.read().decode()
+    fields = dict(re.findall(r'name="(id_token|state)" value="([^"]+)"', page))
     return client.post("/lti/launch/", fields)
