@@ -39,9 +39,6 @@ from microcred_web.orgs.models import Membership, Organisation
 logger = logging.getLogger("microcred.lti")
 
 LOGIN_STATE_SECONDS = 600
-SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
-SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
-SCOPE_NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 
 
 # --- registrations ---------------------------------------------------------------------------
