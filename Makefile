@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: interop demo test test-faults test-pure install pdftools mtools gettext assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify soak-verify-memory bench-skills clean serve
+.PHONY: interop demo test test-faults test-pure install pdftools mtools gettext assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify soak-verify-memory bench-skills bench-lti clean serve
 
 # The engine modules setup.py compiles with mypyc (microcred.native.COMPILED_MODULES):
 # editing one rebuilds it.
@@ -117,6 +117,15 @@ bench-pathways: install
 # with precision@5 on the labelled set (DATABASE_URL picks PostgreSQL; default a fresh SQLite).
 bench-skills: install
 	$(BIN)/python -m benchmarks.skills
+
+# LTI 1.3 launches under load: granian + PostgreSQL + wrk at 32 connections (last line
+# "launches/s: X").
+LTI_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/microcred
+bench-lti: install
+	@command -v wrk >/dev/null || { \
+	  echo "installing Debian wrk (HTTP load generator)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; }
+	DATABASE_URL=$${DATABASE_URL:-$(LTI_DATABASE_URL)} $(BIN)/python -m benchmarks.lti
 
 # Public verification API under load: granian + PostgreSQL + wrk (Debian) at 64 connections.
 VERIFY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/microcred

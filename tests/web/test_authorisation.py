@@ -102,6 +102,26 @@ def webhook_endpoint_id(w: Any) -> int:
     return int(endpoint.pk)
 
 
+def lti_platform_id(w: Any) -> int:
+    """An LMS registered by the world's organisation (outsiders ask for it by id)."""
+    from microcred_web.lti.services import platform_create
+
+    platform = platform_create(
+        organisation=w.org,
+        actor=w.people["admin"],
+        values={
+            "name": "World LMS",
+            "issuer": "https://lms.world.example",
+            "client_id": f"client-{w.org.pk}",
+            "deployment_ids": ["1"],
+            "auth_login_url": "https://lms.world.example/auth",
+            "token_url": "https://lms.world.example/token",
+            "jwks_url": "https://lms.world.example/jwks",
+        },
+    )
+    return int(platform.pk)
+
+
 TABLE: dict[str, Row] = {
     "home": Row(NONE, site_page(302, 302)),
     "healthz": Row(NONE, site_page(200, 200)),
@@ -547,6 +567,21 @@ TABLE: dict[str, Row] = {
         lambda w: {"kind": "Users", "resource_id": NO_UUID(w)}, site_page(401, 401)
     ),
     "scim:unknown": Row(lambda w: {"rest": "Other"}, site_page(401, 401)),
+    # LTI 1.3: the tool endpoints platforms call (a login without parameters: 400; the
+    # launch is POST only; a deep linking picker needs a launch in this session: 404), and
+    # the registrations, for organisation administrators only
+    "lti:jwks": Row(NONE, site_page(200, 200)),
+    "lti:login": Row(NONE, site_page(400, 400)),
+    "lti:launch": Row(NONE, site_page(405, 405)),
+    "lti:deep_link_pick": Row(lambda w: {"token": "none"}, site_page(404, 404)),
+    "lti:platforms": Row(org_kwargs(), org_page(ADMIN)),
+    "lti:platform_new": Row(org_kwargs(), org_page(ADMIN)),
+    "lti:register": Row(org_kwargs(), org_page(ADMIN, ok=400)),  # opened by an LMS only
+    "lti:platform": Row(org_kwargs(platform_id=lti_platform_id), org_page(ADMIN)),
+    "lti:platform_edit": Row(org_kwargs(platform_id=lti_platform_id), org_page(ADMIN)),
+    "lti:roster_sync": Row(
+        org_kwargs(platform_id=lti_platform_id, link_id=NO_ID), org_page(ADMIN, ok=405)
+    ),
     # public verification: anyone (the API is POST only)
     "verifier:page": Row(NONE, site_page(200, 200)),
     "verifier:api": Row(NONE, site_page(405, 405)),

@@ -41,6 +41,9 @@ MICROCRED_SSO_ALLOW_PRIVATE = env_bool("MICROCRED_SSO_ALLOW_PRIVATE", default=Fa
 MICROCRED_SSO_ALLOW_HTTP = env_bool("MICROCRED_SSO_ALLOW_HTTP", default=False)
 # Extra rules for password sign-in: callables (user) -> refusal message or None
 MICROCRED_PASSWORD_SIGN_IN_CHECKS = ["microcred_web.sso.password_policy.password_sign_in_refusal"]
+# LTI platforms on a private network / over plain http (an on-premises LMS; tests on loopback)
+MICROCRED_LTI_ALLOW_PRIVATE = env_bool("MICROCRED_LTI_ALLOW_PRIVATE", default=False)
+MICROCRED_LTI_ALLOW_HTTP = env_bool("MICROCRED_LTI_ALLOW_HTTP", default=False)
 MICROCRED_WEBHOOKS_TIMEOUT = float(os.environ.get("MICROCRED_WEBHOOKS_TIMEOUT", "15"))
 MICROCRED_WEBHOOKS_DISABLE_AFTER_FAILURES = int(
     os.environ.get("MICROCRED_WEBHOOKS_DISABLE_AFTER_FAILURES", "100")
@@ -103,6 +106,7 @@ INSTALLED_APPS = [
     "microcred_web.api",
     "microcred_web.ob3",
     "microcred_web.instance",
+    "microcred_web.lti",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -114,6 +118,8 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # LTI-launched sessions only: framed by their LMS (see microcred_web/lti/middleware.py)
+    "microcred_web.lti.middleware.LtiFrameMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -140,6 +140,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem(_("Single sign-on"), "sso:settings", (Role.ADMIN,)),
     NavItem(_("Provisioning (SCIM)"), "scim:tokens", (Role.ADMIN,)),
+    NavItem(
+        _("LMS (LTI)"),
+        "lti:platforms",
+        (Role.ADMIN,),
+        ("lti:platform_new", "lti:platform", "lti:platform_edit"),
+    ),
     NavItem(_("Audit log"), "orgs:audit", (Role.ADMIN,)),
     NavItem(_("Notifications"), "notifications:list", (), ("notifications:preferences",)),
 )
