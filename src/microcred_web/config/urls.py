@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("microcred_web.assessments.urls")),
     path("", include("microcred_web.notifications.urls")),
     path("", include("microcred_web.webhooks.urls")),
+    path("", include("microcred_web.reports.urls")),
     path("", include("microcred_web.instance.urls")),
     path("credentials/", vc_api.urls),  # W3C VC-API: /credentials/issue, /credentials/verify
     path("presentations/", vc_api_presentations.urls),  # W3C VC-API: /presentations/verify

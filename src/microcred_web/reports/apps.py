@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "microcred_web.reports"
+    label = "reports"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from microcred_web.common.scheduling import daily_job_register
+        from microcred_web.reports.delivery import scheduled_reports_deliver
+
+        daily_job_register(
+            "reports_deliver",
+            scheduled_reports_deliver,
+            "weekly and monthly saved reports e-mailed (once per period)",
+        )

@@ -1,0 +1,103 @@
+"""A hand-counted fixture: two achievements, three credentials in Acme (one in Globex that
+must never count), and their events at known dates.
+
+    c1  Forklift   learner (team Depot)  issued 2026-10-05  claimed 2026-10-06
+    c2  Forklift   outsider (no member)  issued 2026-10-20  not claimed
+    c3  First aid  learner (team Depot)  issued 2026-11-03  not claimed
+    g1  Forklift   Globex                issued 2026-10-07  (other organisation)
+
+    views   c1 ×3 (2026-10-06, 2026-10-13, 2026-11-02); g1 ×5
+    shares  c1 linkedin (2026-10-06); c3 email ×2 (2026-11-04, 2026-11-05)
+    verify  c1 by Globex (2026-10-14); c2 anonymous (2026-10-21)
+    enrolments  learner in a course (created 2026-10-02, completed 2026-10-30)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+
+from microcred_web.achievements import services as achievement_services
+from microcred_web.analytics.models import CredentialEvent
+from microcred_web.issuing import services as issuing
+from microcred_web.issuing.models import Credential
+
+
+def at(day: str, hour: int = 12) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
+
+
+def _version(organisation, actor, name: str):
+    achievement = achievement_services.achievement_create(
+        organisation=organisation,
+        actor=actor,
+        values={
+            "name": name,
+            "description": f"{name} description.",
+            "criteria": "Passed.",
+            "achievement_type": "Badge",
+        },
+    )
+    return achievement_services.achievement_publish(achievement=achievement, actor=actor)
+
+
+def _issue(organisation, version, actor, email: str, name: str, issued: str) -> Credential:
+    (credential,) = issuing.credentials_issue(
+        organisation=organisation,
+        achievement_version=version,
+        recipients=[issuing.RecipientInput(email=email, name=name)],
+        actor=actor,
+        source="ui",
+        deliver=False,
+    )
+    Credential.objects.filter(pk=credential.pk).update(issued_at=at(issued))
+    credential.refresh_from_db()
+    return credential
+
+
+def _event(kind: str, credential: Credential, day: str, **extra) -> None:
+    event = CredentialEvent.objects.create(
+        kind=kind, credential=credential, organisation=credential.organisation, **extra
+    )
+    CredentialEvent.objects.filter(pk=event.pk).update(created_at=at(day))
+
+
+@dataclass
+class Activity:
+    world: object
+    forklift: object
+    first_aid: object
+    c1: Credential
+    c2: Credential
+    c3: Credential
+    g1: Credential
+
+
+@pytest.fixture
+def activity(world) -> Activity:
+    admin, learner = world.people["admin"], world.people["learner"]
+    forklift = _version(world.org, admin, "Forklift")
+    first_aid = _version(world.org, admin, "First aid")
+    other_version = _version(world.other, world.others["admin"], "Forklift")
+    c1 = _issue(world.org, forklift, admin, learner.email, "Lea", "2026-10-05")
+    c2 = _issue(world.org, forklift, admin, "outsider@example.com", "Out", "2026-10-20")
+    c3 = _issue(world.org, first_aid, admin, learner.email, "Lea", "2026-11-03")
+    g1 = _issue(
+        world.other, other_version, world.others["admin"], "x@globex.example", "X", "2026-10-07"
+    )
+    Credential.objects.filter(pk__in=[c1.pk, c3.pk]).update(recipient_user=learner)
+    Credential.objects.filter(pk=c1.pk).update(claimed_at=at("2026-10-06"))
+    for day in ("2026-10-06", "2026-10-13", "2026-11-02"):
+        _event("view", c1, day)
+    for _n in range(5):
+        _event("view", g1, "2026-10-08")
+    _event("share", c1, "2026-10-06", channel="linkedin")
+    _event("share", c3, "2026-11-04", channel="email")
+    _event("share", c3, "2026-11-05", channel="email")
+    _event("verify", c1, "2026-10-14", result="valid", viewer_organisation=world.other)
+    _event("verify", c2, "2026-10-21", result="valid")
+    for credential in (c1, c2, c3):
+        credential.refresh_from_db()
+    return Activity(world, forklift, first_aid, c1, c2, c3, g1)
