@@ -7,7 +7,7 @@ always shows the same numbers as a table beside it. Every text is escaped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -68,7 +68,7 @@ def bars(*, chart_id: str, title: str, labels: Sequence[str], values: Sequence[i
 
 
 def line(
-    *, chart_id: str, title: str, labels: Sequence[str], series: dict[str, Sequence[int]]
+    *, chart_id: str, title: str, labels: Sequence[str], series: Mapping[str, Sequence[int]]
 ) -> SafeString:
     """One line per series over ``labels`` (periods in order)."""
     if not labels:
@@ -111,7 +111,7 @@ def line(
 
 
 def stacked(
-    *, chart_id: str, title: str, labels: Sequence[str], series: dict[str, Sequence[int]]
+    *, chart_id: str, title: str, labels: Sequence[str], series: Mapping[str, Sequence[int]]
 ) -> SafeString:
     """Vertical bars per label, each stacked by series, with a legend."""
     if not labels:
@@ -127,7 +127,7 @@ def stacked(
     parts = _open(chart_id, title, desc)
     for i, label in enumerate(labels):
         x = 50 + i * step + step * 0.15
-        y = TOP + plot_h
+        y: float = TOP + plot_h
         for n, (name, values) in enumerate(series.items()):
             h = plot_h * values[i] / top
             y -= h

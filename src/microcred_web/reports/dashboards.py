@@ -136,8 +136,9 @@ def delivery_problems(*, organisation: Organisation, today: date | None = None) 
             & Q(issued_at__lt=cutoff),
         ),
     )
-    recent = list(
-        active.filter(delivery_status=DeliveryStatus.BOUNCED)
+    recent: list[dict[str, Any]] = [
+        dict(row)
+        for row in active.filter(delivery_status=DeliveryStatus.BOUNCED)
         .order_by("-issued_at")
         .values(
             "recipient_email",
@@ -145,7 +146,7 @@ def delivery_problems(*, organisation: Organisation, today: date | None = None) 
             "issued_at",
             "achievement_version__achievement__name",
         )[:10]
-    )
+    ]
     return DeliveryProblems(
         bounced=int(counts["bounced"]),
         not_sent=int(counts["not_sent"]),

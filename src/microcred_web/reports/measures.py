@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from microcred_web.common.errors import ApplicationError
@@ -145,7 +146,7 @@ def _optional_id(values: Mapping[str, Any], name: str) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        raise ApplicationError("report_invalid", _("Choose one from the list."), name)
+        raise ApplicationError("report_invalid", gettext("Choose one from the list."), name)
     return int(text)
 
 
@@ -156,7 +157,9 @@ def _day(values: Mapping[str, Any], name: str, default: date) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ApplicationError("report_invalid", _("Enter a date as YYYY-MM-DD."), name) from None
+        raise ApplicationError(
+            "report_invalid", gettext("Enter a date as YYYY-MM-DD."), name
+        ) from None
 
 
 def report_spec_parse(values: Mapping[str, Any], *, today: date | None = None) -> ReportSpec:
@@ -166,7 +169,9 @@ def report_spec_parse(values: Mapping[str, Any], *, today: date | None = None) -
     measure_key = _text(values, "measure") or "issued"
     measure = MEASURES.get(measure_key)
     if measure is None:
-        raise ApplicationError("report_invalid", _("Choose a measure from the list."), "measure")
+        raise ApplicationError(
+            "report_invalid", gettext("Choose a measure from the list."), "measure"
+        )
     raw = values.get("dimensions")
     if isinstance(raw, list | tuple):
         names = [str(name).strip() for name in raw if str(name).strip()]
@@ -174,33 +179,39 @@ def report_spec_parse(values: Mapping[str, Any], *, today: date | None = None) -
         names = [n for n in (_text(values, "dimension"), _text(values, "dimension2")) if n]
     names = list(dict.fromkeys(names)) or ["month"]
     if len(names) > 2:
-        raise ApplicationError("report_invalid", _("Choose at most two dimensions."), "dimension2")
+        raise ApplicationError(
+            "report_invalid", gettext("Choose at most two dimensions."), "dimension2"
+        )
     for position, name in enumerate(names):
         if name not in measure.dimensions:
             raise ApplicationError(
                 "report_invalid",
-                _("%(measure)s cannot be broken down by this dimension.")
+                gettext("%(measure)s cannot be broken down by this dimension.")
                 % {"measure": measure.label},
                 "dimension" if position == 0 else "dimension2",
             )
     chart = _text(values, "chart") or ("line" if names[0] in TIME_DIMENSIONS else "bar")
     if chart not in CHARTS:
-        raise ApplicationError("report_invalid", _("Choose a chart from the list."), "chart")
+        raise ApplicationError("report_invalid", gettext("Choose a chart from the list."), "chart")
     end = _day(values, "end", today)
     start = _day(values, "start", end - timedelta(days=DEFAULT_DAYS - 1))
     if start > end:
-        raise ApplicationError("report_invalid", _("The start is after the end."), "start")
+        raise ApplicationError("report_invalid", gettext("The start is after the end."), "start")
     if (end - start).days > MAX_DAYS:
-        raise ApplicationError("report_invalid", _("A report covers at most three years."), "start")
+        raise ApplicationError(
+            "report_invalid", gettext("A report covers at most three years."), "start"
+        )
     team = _optional_id(values, "team")
     if team is not None and "team" not in measure.paths:
         raise ApplicationError(
-            "report_invalid", _("This measure cannot be filtered by team."), "team"
+            "report_invalid", gettext("This measure cannot be filtered by team."), "team"
         )
     achievement = _optional_id(values, "achievement")
     if achievement is not None and "achievement" not in measure.paths:
         raise ApplicationError(
-            "report_invalid", _("This measure cannot be filtered by achievement."), "achievement"
+            "report_invalid",
+            gettext("This measure cannot be filtered by achievement."),
+            "achievement",
         )
     return ReportSpec(
         measure=measure.key,

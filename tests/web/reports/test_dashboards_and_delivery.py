@@ -97,7 +97,7 @@ def test_periods_due() -> None:
 
 def test_scheduled_report_is_sent_once_per_period_with_csv_and_xlsx(activity) -> None:
     world = activity.world
-    report = SavedReport.objects.create(
+    SavedReport.objects.create(
         organisation=world.org,
         owner=world.people["admin"],
         name="Monthly shares",
