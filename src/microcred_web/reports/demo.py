@@ -57,15 +57,19 @@ def demo_content_load() -> dict[str, int]:
 
 
 def _events(organisation: Organisation) -> None:
-    seeded = random.Random(2025)  # noqa: S311 - demo data, not security
+    seeded = random.Random(2025)  # demo data, not security
     now = timezone.now()
     verifier = Organisation.objects.filter(slug="contoso").first()
     events: list[CredentialEvent] = []
     for credential in Credential.objects.filter(organisation=organisation).order_by("pk"):
-        age = max((now - credential.issued_at).days, 1)
-        window = min(age, 90)
-
-        def add(kind: str, count: int, channels: tuple[str, ...] = ("",)) -> None:
+        window = min(max((now - credential.issued_at).days, 1), 90)
+        for kind, count, channels in (
+            ("view", seeded.randint(2, 14), ("",)),
+            ("share", seeded.randint(0, 3), SHARE_CHANNELS),
+            ("download", seeded.randint(0, 3), DOWNLOAD_FORMATS),
+            ("linkedin", seeded.randint(0, 1), ("",)),
+            ("verify", seeded.randint(0, 4), ("",)),
+        ):
             for _n in range(count):
                 event = CredentialEvent(
                     kind=kind,
@@ -81,12 +85,6 @@ def _events(organisation: Organisation) -> None:
                     days=seeded.randrange(window), minutes=seeded.randrange(1440)
                 )
                 events.append(event)
-
-        add("view", seeded.randint(2, 14))
-        add("share", seeded.randint(0, 3), SHARE_CHANNELS)
-        add("download", seeded.randint(0, 3), DOWNLOAD_FORMATS)
-        add("linkedin", seeded.randint(0, 1))
-        add("verify", seeded.randint(0, 4))
     stamps = [event.created_at for event in events]
     created = CredentialEvent.objects.bulk_create(events)
     for event, stamp in zip(created, stamps, strict=True):
