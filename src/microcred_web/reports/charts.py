@@ -16,8 +16,12 @@ from django.utils.translation import gettext as _
 from microcred_web.reports.selectors import ReportResult
 
 WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 150, 16, 12, 40
+LEFT, RIGHT, TOP, BOTTOM = 200, 16, 12, 40
 PALETTE = ("#1f4e79", "#2e7d32", "#ad1457", "#8d4e00", "#6a1b9a", "#00695c", "#0a66c2", "#555")
+
+
+def _short(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _open(chart_id: str, title: str, desc: str, height: int = HEIGHT) -> list[str]:
@@ -59,7 +63,7 @@ def bars(*, chart_id: str, title: str, labels: Sequence[str], values: Sequence[i
         w = plot * value / top
         parts.append(
             f'<text x="{LEFT - 6}" y="{y + 15}" text-anchor="end" class="chart-axis">'
-            f"{escape(label[:24])}</text>"
+            f"{escape(_short(label, 30))}</text>"
             f'<rect x="{LEFT}" y="{y + 3}" width="{w:.1f}" height="{row - 6}" fill="{PALETTE[0]}">'
             f"<title>{escape(label)}: {int(value)}</title></rect>"
             f'<text x="{LEFT + w + 4:.1f}" y="{y + 15}" class="chart-axis">{int(value)}</text>'
@@ -138,14 +142,14 @@ def stacked(
             )
         parts.append(
             f'<text x="{x + step * 0.35:.1f}" y="{TOP + plot_h + 14}" text-anchor="middle" '
-            f'class="chart-axis">{escape(label[:14])}</text>'
+            f'class="chart-axis">{escape(_short(label, 14))}</text>'
         )
     for n, name in enumerate(series):
         x = 50 + n * 120
         parts.append(
             f'<rect x="{x}" y="{HEIGHT - 14}" width="10" height="10" '
             f'fill="{PALETTE[n % len(PALETTE)]}"/><text x="{x + 14}" y="{HEIGHT - 5}" '
-            f'class="chart-axis">{escape(name[:16])}</text>'
+            f'class="chart-axis">{escape(_short(name, 16))}</text>'
         )
     return _close(parts)
 
@@ -173,13 +177,13 @@ def heatmap(
     for j, column in enumerate(columns):
         parts.append(
             f'<text x="{LEFT + j * cell_w + cell_w / 2:.1f}" y="{TOP + 12}" text-anchor="middle" '
-            f'class="chart-axis">{escape(column[:10])}</text>'
+            f'class="chart-axis">{escape(_short(column, 10))}</text>'
         )
     for i, row in enumerate(rows):
         y = TOP + 20 + i * cell_h
         parts.append(
             f'<text x="{LEFT - 6}" y="{y + 15}" text-anchor="end" class="chart-axis">'
-            f"{escape(row[:24])}</text>"
+            f"{escape(_short(row, 30))}</text>"
         )
         for j, column in enumerate(columns):
             value = cells.get((row, column), 0)
