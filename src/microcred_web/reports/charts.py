@@ -20,6 +20,10 @@ LEFT, RIGHT, TOP, BOTTOM = 200, 16, 12, 40
 PALETTE = ("#1f4e79", "#2e7d32", "#ad1457", "#8d4e00", "#6a1b9a", "#00695c", "#0a66c2", "#555")
 
 
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
 def _short(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
@@ -45,7 +49,9 @@ def _empty(chart_id: str, title: str) -> SafeString:
     return _close(parts)
 
 
-def bars(*, chart_id: str, title: str, labels: Sequence[str], values: Sequence[int]) -> SafeString:
+def bars(
+    *, chart_id: str, title: str, labels: Sequence[str], values: Sequence[float]
+) -> SafeString:
     """Horizontal bars, one per label."""
     if not values:
         return _empty(chart_id, title)
@@ -65,14 +71,14 @@ def bars(*, chart_id: str, title: str, labels: Sequence[str], values: Sequence[i
             f'<text x="{LEFT - 6}" y="{y + 15}" text-anchor="end" class="chart-axis">'
             f"{escape(_short(label, 30))}</text>"
             f'<rect x="{LEFT}" y="{y + 3}" width="{w:.1f}" height="{row - 6}" fill="{PALETTE[0]}">'
-            f"<title>{escape(label)}: {int(value)}</title></rect>"
-            f'<text x="{LEFT + w + 4:.1f}" y="{y + 15}" class="chart-axis">{int(value)}</text>'
+            f"<title>{escape(label)}: {_num(value)}</title></rect>"
+            f'<text x="{LEFT + w + 4:.1f}" y="{y + 15}" class="chart-axis">{_num(value)}</text>'
         )
     return _close(parts)
 
 
 def line(
-    *, chart_id: str, title: str, labels: Sequence[str], series: Mapping[str, Sequence[int]]
+    *, chart_id: str, title: str, labels: Sequence[str], series: Mapping[str, Sequence[float]]
 ) -> SafeString:
     """One line per series over ``labels`` (periods in order)."""
     if not labels:
@@ -104,7 +110,7 @@ def line(
         for (x, y), label, value in zip(points, labels, values, strict=True):
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"><title>'
-                f"{escape(name)} {escape(label)}: {int(value)}</title></circle>"
+                f"{escape(name)} {escape(label)}: {_num(value)}</title></circle>"
             )
     for label, anchor, x in ((labels[0], "start", 50), (labels[-1], "end", WIDTH - RIGHT)):
         parts.append(
@@ -115,7 +121,7 @@ def line(
 
 
 def stacked(
-    *, chart_id: str, title: str, labels: Sequence[str], series: Mapping[str, Sequence[int]]
+    *, chart_id: str, title: str, labels: Sequence[str], series: Mapping[str, Sequence[float]]
 ) -> SafeString:
     """Vertical bars per label, each stacked by series, with a legend."""
     if not labels:
@@ -138,7 +144,7 @@ def stacked(
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{step * 0.7:.1f}" height="{h:.1f}" '
                 f'fill="{PALETTE[n % len(PALETTE)]}"><title>{escape(label)}, {escape(name)}: '
-                f"{int(values[i])}</title></rect>"
+                f"{_num(values[i])}</title></rect>"
             )
         parts.append(
             f'<text x="{x + step * 0.35:.1f}" y="{TOP + plot_h + 14}" text-anchor="middle" '
@@ -160,7 +166,7 @@ def heatmap(
     title: str,
     rows: Sequence[str],
     columns: Sequence[str],
-    cells: dict[tuple[str, str], int],
+    cells: dict[tuple[str, str], float],
 ) -> SafeString:
     """A grid of ``rows`` × ``columns``; darker is more."""
     if not rows or not columns:
@@ -191,7 +197,7 @@ def heatmap(
             parts.append(
                 f'<rect x="{LEFT + j * cell_w:.1f}" y="{y}" width="{cell_w - 2:.1f}" '
                 f'height="{cell_h - 2}" fill="{PALETTE[0]}" fill-opacity="{opacity:.2f}">'
-                f"<title>{escape(row)}, {escape(column)}: {int(value)}</title></rect>"
+                f"<title>{escape(row)}, {escape(column)}: {_num(value)}</title></rect>"
             )
     return _close(parts)
 

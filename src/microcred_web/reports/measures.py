@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from microcred_web.common.errors import ApplicationError
 
-CREDENTIAL, EVENT, ENROLMENT = "credential", "event", "enrolment"
+CREDENTIAL, EVENT, ENROLMENT, ATTEMPT = "credential", "event", "enrolment", "attempt"
 TIME_DIMENSIONS = ("week", "month")
 
 
@@ -34,6 +34,9 @@ class Measure:
     date_field: str
     conditions: Mapping[str, Any]
     paths: Mapping[str, str]
+    organisation_path: str = "organisation"
+    #: a rate: the share (in %) of rows matching ``passed_when`` instead of a count
+    passed_when: Mapping[str, Any] | None = None
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -73,7 +76,13 @@ MEASURES: dict[str, Measure] = {
         _event("shared", _("Shares"), "share"),
         _event("downloaded", _("Downloads"), "download"),
         _event("linkedin", _("LinkedIn adds"), "linkedin"),
-        _event("verified", _("Verifications"), "verify", verifier="viewer_organisation"),
+        _event(
+            "verified",
+            _("Verifications"),
+            "verify",
+            verifier="viewer_organisation",
+            verifier_country="viewer_organisation__country",
+        ),
         _event("claims_recorded", _("Claim events"), "claim"),
         Measure("enrolments", _("Enrolments"), ENROLMENT, "created_at", {}, {"team": "team"}),
         Measure(
@@ -84,6 +93,16 @@ MEASURES: dict[str, Measure] = {
             {"completed_at__isnull": False},
             {"team": "team"},
         ),
+        Measure(
+            "pass_rate",
+            _("Assessment pass rate (%)"),
+            ATTEMPT,
+            "submitted_at",
+            {"submitted_at__isnull": False},
+            {"team": "enrolment__team"},
+            organisation_path="enrolment__organisation",
+            passed_when={"passed": True},
+        ),
     )
 }
 
@@ -93,6 +112,7 @@ DIMENSION_LABELS: dict[str, Promise] = {
     "issuer": _("Issued by"),
     "channel": _("Channel"),
     "verifier": _("Verifying organisation"),
+    "verifier_country": _("Country of the verifying organisation"),
     "week": _("Week"),
     "month": _("Month"),
 }

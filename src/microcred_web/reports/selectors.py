@@ -16,10 +16,11 @@ from microcred_web.accounts.models import User
 from microcred_web.achievements.models import Achievement
 from microcred_web.analytics.models import CredentialEvent
 from microcred_web.issuing.models import Credential
-from microcred_web.learning.models import Enrolment
+from microcred_web.learning.models import Enrolment, QuizAttempt
 from microcred_web.orgs.access import OrgContext
 from microcred_web.orgs.models import Organisation, Role, Team
 from microcred_web.reports.measures import (
+    ATTEMPT,
     CREDENTIAL,
     DIMENSION_LABELS,
     ENROLMENT,
@@ -34,6 +35,7 @@ _SOURCES: dict[str, Any] = {
     CREDENTIAL: Credential.objects,
     EVENT: CredentialEvent.objects,
     ENROLMENT: Enrolment.objects,
+    ATTEMPT: QuizAttempt.objects,
 }
 
 
@@ -41,7 +43,9 @@ _SOURCES: dict[str, Any] = {
 class ReportRow:
     keys: tuple[Any, ...]  # the dimension values as grouped (ids, dates, channels)
     labels: tuple[str, ...]  # as shown
-    value: int
+    value: int | float  # a count, or a rate in % (one decimal)
+    count: int = 0  # a rate's rows matching
+    of: int = 0  # a rate's rows in all
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,16 @@ class ReportResult:
         return [[*row.labels, row.value] for row in self.rows]
 
     @property
-    def total(self) -> int:
+    def total(self) -> int | float:
+        """The sum of the counts; for a rate, the rate over all rows."""
+        if self.spec.measure_def.passed_when is not None:
+            of = sum(row.of for row in self.rows)
+            return _rate(sum(row.count for row in self.rows), of)
         return sum(row.value for row in self.rows)
+
+
+def _rate(count: int, of: int) -> float:
+    return round(100 * count / of, 1) if of else 0.0
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -77,7 +89,7 @@ def _queryset(spec: ReportSpec, organisation: Organisation, teams: Iterable[int]
     low, high = _bounds(spec.start, spec.end)
     date_field = measure.date_field
     rows: QuerySet[Any] = _SOURCES[measure.source].filter(
-        organisation=organisation,
+        **{measure.organisation_path: organisation},
         **{f"{date_field}__gte": low, f"{date_field}__lt": high},
         **measure.conditions,
     )
@@ -112,13 +124,22 @@ def report_run(
             group.append("month")
         else:
             group.append(measure.paths[name])
-    grouped = rows.values(*group).annotate(n=Count("id", distinct=True)).order_by()
-    raw = [(tuple(item[g] for g in group), int(item["n"])) for item in grouped]
-    labels = _labels(spec, organisation, raw)
-    result = [
-        ReportRow(keys, tuple(labels[i].get(key, _("(none)")) for i, key in enumerate(keys)), value)
-        for keys, value in raw
+    counts: dict[str, Any] = {"n": Count("id", distinct=True)}
+    if measure.passed_when is not None:
+        counts["passed"] = Count("id", filter=Q(**measure.passed_when), distinct=True)
+    grouped = rows.values(*group).annotate(**counts).order_by()
+    raw = [
+        (tuple(item[g] for g in group), int(item["n"]), int(item.get("passed", 0)))
+        for item in grouped
     ]
+    labels = _labels(spec, organisation, [(keys, n) for keys, n, _p in raw])
+    result = []
+    for keys, n, passed in raw:
+        names = tuple(labels[i].get(key, _("(none)")) for i, key in enumerate(keys))
+        if measure.passed_when is not None:
+            result.append(ReportRow(keys, names, _rate(passed, n), count=passed, of=n))
+        else:
+            result.append(ReportRow(keys, names, n))
     result.sort(key=lambda row: _order(spec, row))
     return ReportResult(spec=spec, rows=result)
 

@@ -9,7 +9,10 @@ must never count), and their events at known dates.
     views   c1 ×3 (2026-10-06, 2026-10-13, 2026-11-02); g1 ×5
     shares  c1 linkedin (2026-10-06); c3 email ×2 (2026-11-04, 2026-11-05)
     verify  c1 by Globex (2026-10-14); c2 anonymous (2026-10-21)
-    enrolments  learner in a course (created 2026-10-02, completed 2026-10-30)
+    enrolments  learner (Depot) and admin (no team) in "Safe lifting"; the learner's
+                completed 2026-10-30
+    quiz attempts  learner: failed 2026-10-10, passed 2026-10-12; admin: failed 2026-11-02
+    Globex's country is DE
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from microcred_web.achievements import services as achievement_services
 from microcred_web.analytics.models import CredentialEvent
 from microcred_web.issuing import services as issuing
 from microcred_web.issuing.models import Credential
+from microcred_web.learning.models import Course, Enrolment, Quiz, QuizAttempt
 
 
 def at(day: str, hour: int = 12) -> datetime:
@@ -98,6 +102,42 @@ def activity(world) -> Activity:
     _event("share", c3, "2026-11-05", channel="email")
     _event("verify", c1, "2026-10-14", result="valid", viewer_organisation=world.other)
     _event("verify", c2, "2026-10-21", result="valid")
+    world.other.country = "DE"
+    world.other.save(update_fields=["country"])
+    _learning(world)
     for credential in (c1, c2, c3):
         credential.refresh_from_db()
     return Activity(world, forklift, first_aid, c1, c2, c3, g1)
+
+
+def _learning(world) -> None:
+    course = Course.objects.create(organisation=world.org, title="Safe lifting")
+    quiz = Quiz.objects.create(course=course, title="Lifting quiz")
+    learner, admin = world.people["learner"], world.people["admin"]
+    enrolments = {
+        learner: Enrolment.objects.create(
+            organisation=world.org, course=course, user=learner, source="assigned", team=world.team
+        ),
+        admin: Enrolment.objects.create(
+            organisation=world.org, course=course, user=admin, source="self"
+        ),
+    }
+    Enrolment.objects.filter(course=course).update(created_at=at("2026-10-02"))
+    Enrolment.objects.filter(user=learner).update(completed_at=at("2026-10-30"))
+    for number, (person, day, passed) in enumerate(
+        (
+            (learner, "2026-10-10", False),
+            (learner, "2026-10-12", True),
+            (admin, "2026-11-02", False),
+        ),
+        start=1,
+    ):
+        QuizAttempt.objects.create(
+            quiz=quiz,
+            enrolment=enrolments[person],
+            user=person,
+            number=number,
+            questions=[],
+            passed=passed,
+            submitted_at=at(day),
+        )

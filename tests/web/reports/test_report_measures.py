@@ -45,6 +45,32 @@ def test_events_by_achievement_channel_and_verifier(activity) -> None:
     }
 
 
+def test_verifications_by_country_of_the_verifying_organisation(activity) -> None:
+    # known only when a signed-in organisation verified (no IP address is ever stored)
+    assert run(activity, measure="verified", dimension="verifier_country") == {
+        "DE": 1,
+        "(none)": 1,
+    }
+
+
+def test_enrolments_completions_and_pass_rate(activity) -> None:
+    assert run(activity, measure="enrolments", dimension="month") == {"2026-10": 2}
+    assert run(activity, measure="enrolments", dimension="team") == {"Depot": 1, "(none)": 1}
+    assert run(activity, measure="completions", dimension="month") == {"2026-10": 1}
+    # 1 of 2 October attempts passed, 0 of 1 in November; 1 of 3 overall
+    assert run(activity, measure="pass_rate", dimension="month") == {
+        "2026-10": 50.0,
+        "2026-11": 0.0,
+    }
+    spec = report_spec_parse({**PERIOD, "measure": "pass_rate", "dimension": "team"})
+    result = report_run(spec=spec, organisation=activity.world.org)
+    assert {row.labels[0]: (row.count, row.of) for row in result.rows} == {
+        "Depot": (1, 2),
+        "(none)": (0, 1),
+    }
+    assert result.total == 33.3
+
+
 def test_two_dimensions(activity) -> None:
     assert run(activity, measure="shared", dimension="achievement", dimension2="channel") == {
         ("First aid", "email"): 2,
