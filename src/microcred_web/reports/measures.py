@@ -35,6 +35,8 @@ class Measure:
     conditions: Mapping[str, Any]
     paths: Mapping[str, str]
     organisation_path: str = "organisation"
+    #: the person the row is about (for the job-role dimension)
+    user_path: str = ""
     #: a rate: the share (in %) of rows matching ``passed_when`` instead of a count
     passed_when: Mapping[str, Any] | None = None
 
@@ -43,14 +45,21 @@ class Measure:
         return (*self.paths, *TIME_DIMENSIONS)
 
 
+#: the job-role dimension is looked up per person (skills.PersonRole), not joined
+ROLE = "role"
+
 _CREDENTIAL_PATHS = {
     "achievement": "achievement_version__achievement",
     "team": "recipient_user__memberships__teams",
+    ROLE: "recipient_user",
+    "skill": "achievement_version__achievement__skill_alignments__skill",
     "issuer": "issued_by",
 }
 _EVENT_PATHS = {
     "achievement": "credential__achievement_version__achievement",
     "team": "credential__recipient_user__memberships__teams",
+    ROLE: "credential__recipient_user",
+    "skill": "credential__achievement_version__achievement__skill_alignments__skill",
     "issuer": "credential__issued_by",
     "channel": "channel",
 }
@@ -84,14 +93,21 @@ MEASURES: dict[str, Measure] = {
             verifier_country="viewer_organisation__country",
         ),
         _event("claims_recorded", _("Claim events"), "claim"),
-        Measure("enrolments", _("Enrolments"), ENROLMENT, "created_at", {}, {"team": "team"}),
+        Measure(
+            "enrolments",
+            _("Enrolments"),
+            ENROLMENT,
+            "created_at",
+            {},
+            {"team": "team", ROLE: "user"},
+        ),
         Measure(
             "completions",
             _("Course completions"),
             ENROLMENT,
             "completed_at",
             {"completed_at__isnull": False},
-            {"team": "team"},
+            {"team": "team", ROLE: "user"},
         ),
         Measure(
             "pass_rate",
@@ -99,7 +115,7 @@ MEASURES: dict[str, Measure] = {
             ATTEMPT,
             "submitted_at",
             {"submitted_at__isnull": False},
-            {"team": "enrolment__team"},
+            {"team": "enrolment__team", ROLE: "user"},
             organisation_path="enrolment__organisation",
             passed_when={"passed": True},
         ),
@@ -109,6 +125,8 @@ MEASURES: dict[str, Measure] = {
 DIMENSION_LABELS: dict[str, Promise] = {
     "achievement": _("Achievement"),
     "team": _("Team"),
+    "role": _("Job role"),
+    "skill": _("Skill"),
     "issuer": _("Issued by"),
     "channel": _("Channel"),
     "verifier": _("Verifying organisation"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,11 +25,13 @@ from microcred_web.reports.measures import (
     DIMENSION_LABELS,
     ENROLMENT,
     EVENT,
+    ROLE,
     TIME_DIMENSIONS,
     ReportSpec,
     report_spec_parse,
 )
 from microcred_web.reports.models import SavedReport, Visibility
+from microcred_web.skills.models import JobRole, PersonRole, Skill
 
 _SOURCES: dict[str, Any] = {
     CREDENTIAL: Credential.objects,
@@ -122,6 +124,12 @@ def report_run(
         elif name == "month":
             rows = rows.annotate(month=TruncMonth(measure.date_field))
             group.append("month")
+        elif name == ROLE:  # the person's current job role in this organisation
+            current = PersonRole.objects.filter(
+                organisation=organisation, user=OuterRef(measure.paths[ROLE])
+            ).values("current")[:1]
+            rows = rows.annotate(job_role=Subquery(current))
+            group.append("job_role")
         else:
             group.append(measure.paths[name])
     counts: dict[str, Any] = {"n": Count("id", distinct=True)}
@@ -182,6 +190,14 @@ def _labels(
             names = dict(
                 Team.objects.filter(organisation=organisation, pk__in=ids).values_list("pk", "name")
             )
+        elif name == ROLE:
+            names = dict(
+                JobRole.objects.filter(organisation=organisation, pk__in=ids).values_list(
+                    "pk", "name"
+                )
+            )
+        elif name == "skill":
+            names = dict(Skill.objects.filter(pk__in=ids).values_list("pk", "label"))
         elif name == "issuer":
             names = {
                 user.pk: user.display_name or user.email for user in User.objects.filter(pk__in=ids)

@@ -13,6 +13,8 @@ must never count), and their events at known dates.
                 completed 2026-10-30
     quiz attempts  learner: failed 2026-10-10, passed 2026-10-12; admin: failed 2026-11-02
     Globex's country is DE
+    skills  Forklift aligned to "Operate forklift" and "Load safely"; First aid to none
+    job roles  the learner is a "Warehouse operative"; nobody else has a role
 """
 
 from __future__ import annotations
@@ -105,6 +107,7 @@ def activity(world) -> Activity:
     world.other.country = "DE"
     world.other.save(update_fields=["country"])
     _learning(world)
+    _skills_and_roles(world, forklift.achievement)
     for credential in (c1, c2, c3):
         credential.refresh_from_db()
     return Activity(world, forklift, first_aid, c1, c2, c3, g1)
@@ -141,3 +144,20 @@ def _learning(world) -> None:
             passed=passed,
             submitted_at=at(day),
         )
+
+
+def _skills_and_roles(world, achievement) -> None:
+    from microcred_web.skills.models import Alignment, Framework, JobRole, PersonRole, Skill
+
+    framework = Framework.objects.create(
+        organisation=world.org, name="Ours", source="own", uri="urn:ours"
+    )
+    for label in ("Operate forklift", "Load safely"):
+        skill = Skill.objects.create(
+            organisation=world.org, framework=framework, uri=f"urn:ours:{label}", label=label
+        )
+        Alignment.objects.create(
+            organisation=world.org, achievement=achievement, skill=skill, level=2
+        )
+    role = JobRole.objects.create(organisation=world.org, name="Warehouse operative")
+    PersonRole.objects.create(organisation=world.org, user=world.people["learner"], current=role)

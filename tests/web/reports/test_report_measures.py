@@ -71,6 +71,28 @@ def test_enrolments_completions_and_pass_rate(activity) -> None:
     assert result.total == 33.3
 
 
+def test_skill_and_job_role_dimensions(activity) -> None:
+    # a Forklift credential counts once under each of its two skills
+    assert run(activity, measure="issued", dimension="skill") == {
+        "Load safely": 2,
+        "Operate forklift": 2,
+        "(none)": 1,
+    }
+    assert run(activity, measure="viewed", dimension="skill") == {
+        "Load safely": 3,
+        "Operate forklift": 3,
+    }
+    # the learner's credentials (c1, c3) under their role; c2's recipient has none
+    assert run(activity, measure="issued", dimension="role") == {
+        "Warehouse operative": 2,
+        "(none)": 1,
+    }
+    assert run(activity, measure="pass_rate", dimension="role") == {
+        "Warehouse operative": 50.0,
+        "(none)": 0.0,
+    }
+
+
 def test_two_dimensions(activity) -> None:
     assert run(activity, measure="shared", dimension="achievement", dimension2="channel") == {
         ("First aid", "email"): 2,
