@@ -21,7 +21,7 @@ from microcred_web.analytics.models import EventKind
 from microcred_web.issuing.models import Credential, DeliveryStatus
 from microcred_web.orgs.access import OrgContext
 from microcred_web.orgs.models import Organisation, Team
-from microcred_web.reports.selectors import _bounds
+from microcred_web.reports.periods import day_bounds as _bounds
 
 STAGES = ("issued", "claimed", "viewed", "shared", "verified")
 

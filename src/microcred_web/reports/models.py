@@ -66,3 +66,37 @@ class ReportDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.period_start}"
+
+
+class EventRollup(models.Model):
+    """Credential events counted per organisation, day, kind, channel, achievement and
+    verifying organisation (decision 0049): a report over event measures reads these sums
+    instead of the event rows once every day of its period is rolled up. Rebuilt per day by
+    :func:`~.rollups.rollups_refresh`; no foreign keys (a derived table, like the events)."""
+
+    organisation_id = models.BigIntegerField()
+    day = models.DateField()
+    kind = models.CharField(max_length=12)
+    channel = models.CharField(max_length=20, blank=True)
+    achievement_id = models.BigIntegerField(null=True)
+    viewer_organisation_id = models.BigIntegerField(null=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation_id", "kind", "day"], name="rollup_org_kind_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.day} {self.kind} {self.count}"
+
+
+class RollupDay(models.Model):
+    """A day whose rollups were rebuilt after it ended (``complete``): reports may read it."""
+
+    day = models.DateField(unique=True)
+    complete = models.BooleanField(default=False)
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.day} {'complete' if self.complete else 'partial'}"

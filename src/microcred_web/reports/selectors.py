@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -31,6 +31,8 @@ from microcred_web.reports.measures import (
     report_spec_parse,
 )
 from microcred_web.reports.models import SavedReport, Visibility
+from microcred_web.reports.periods import day_bounds
+from microcred_web.reports.rollups import ROLLUP_COLUMNS, rollup_counts, rollups_cover
 from microcred_web.skills.models import JobRole, PersonRole, Skill
 
 _SOURCES: dict[str, Any] = {
@@ -54,6 +56,7 @@ class ReportRow:
 class ReportResult:
     spec: ReportSpec
     rows: list[ReportRow]
+    source: str = "live"  # or "rollup": read from the daily rollups
 
     @property
     def header(self) -> list[str]:
@@ -77,18 +80,11 @@ def _rate(count: int, of: int) -> float:
     return round(100 * count / of, 1) if of else 0.0
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    return (
-        timezone.make_aware(datetime.combine(start, time.min)),
-        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min)),
-    )
-
-
 def _queryset(spec: ReportSpec, organisation: Organisation, teams: Iterable[int] | None) -> Any:
     """The measure's rows in the organisation, the period and the filters. ``teams`` (a
     manager's) keeps only rows of people in those teams."""
     measure = spec.measure_def
-    low, high = _bounds(spec.start, spec.end)
+    low, high = day_bounds(spec.start, spec.end)
     date_field = measure.date_field
     rows: QuerySet[Any] = _SOURCES[measure.source].filter(
         **{measure.organisation_path: organisation},
@@ -109,11 +105,23 @@ def _queryset(spec: ReportSpec, organisation: Organisation, teams: Iterable[int]
     return rows
 
 
-def report_run(
-    *, spec: ReportSpec, organisation: Organisation, teams: Iterable[int] | None = None
-) -> ReportResult:
-    """Run ``spec`` over ``organisation``'s data: one ``GROUP BY`` query, counting distinct
-    rows (a person in two teams counts once in each)."""
+def _rollup_usable(spec: ReportSpec, teams: Iterable[int] | None) -> bool:
+    """Event measures by achievement, channel, verifier, week or month, without a team
+    filter, over days all rolled up."""
+    measure = spec.measure_def
+    return (
+        measure.source == EVENT
+        and spec.team is None
+        and teams is None
+        and all(name in ROLLUP_COLUMNS or name in TIME_DIMENSIONS for name in spec.dimensions)
+        and rollups_cover(spec.start, spec.end)
+    )
+
+
+def _live_counts(
+    spec: ReportSpec, organisation: Organisation, teams: Iterable[int] | None
+) -> list[tuple[tuple[Any, ...], int, int]]:
+    """``[(dimension values, rows, rows passed)]`` from the measure's own table."""
     measure = spec.measure_def
     rows = _queryset(spec, organisation, teams)
     group: list[str] = []
@@ -136,10 +144,39 @@ def report_run(
     if measure.passed_when is not None:
         counts["passed"] = Count("id", filter=Q(**measure.passed_when), distinct=True)
     grouped = rows.values(*group).annotate(**counts).order_by()
-    raw = [
+    return [
         (tuple(item[g] for g in group), int(item["n"]), int(item.get("passed", 0)))
         for item in grouped
     ]
+
+
+def report_run(
+    *,
+    spec: ReportSpec,
+    organisation: Organisation,
+    teams: Iterable[int] | None = None,
+    rollups: bool = True,
+) -> ReportResult:
+    """Run ``spec`` over ``organisation``'s data: one ``GROUP BY`` query, counting distinct
+    rows (a person in two teams counts once in each). Event measures read the daily
+    rollups when they cover the period (``rollups=False``: always the events)."""
+    measure = spec.measure_def
+    source = "live"
+    if rollups and _rollup_usable(spec, teams):
+        source = "rollup"
+        raw = [
+            (keys, n, 0)
+            for keys, n in rollup_counts(
+                organisation_id=organisation.pk,
+                kind=measure.conditions["kind"],
+                dimensions=spec.dimensions,
+                start=spec.start,
+                end=spec.end,
+                achievement=spec.achievement,
+            )
+        ]
+    else:
+        raw = _live_counts(spec, organisation, teams)
     labels = _labels(spec, organisation, [(keys, n) for keys, n, _p in raw])
     result = []
     for keys, n, passed in raw:
@@ -149,7 +186,7 @@ def report_run(
         else:
             result.append(ReportRow(keys, names, n))
     result.sort(key=lambda row: _order(spec, row))
-    return ReportResult(spec=spec, rows=result)
+    return ReportResult(spec=spec, rows=result, source=source)
 
 
 def _order(spec: ReportSpec, row: ReportRow) -> tuple[Any, ...]:
