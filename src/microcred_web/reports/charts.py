@@ -154,7 +154,8 @@ def stacked(
         x = 50 + n * 120
         parts.append(
             f'<rect x="{x}" y="{HEIGHT - 14}" width="10" height="10" '
-            f'fill="{PALETTE[n % len(PALETTE)]}"/><text x="{x + 14}" y="{HEIGHT - 5}" '
+            f'fill="{PALETTE[n % len(PALETTE)]}"><title>{escape(name)}</title></rect>'
+            f'<text x="{x + 14}" y="{HEIGHT - 5}" '
             f'class="chart-axis">{escape(_short(name, 16))}</text>'
         )
     return _close(parts)
