@@ -101,7 +101,7 @@ def _generate(events: int) -> Any:
                 INSERT INTO analytics_credentialevent
                     (kind, credential_id, organisation_id, channel, result,
                      viewer_organisation_id, visitor_hash, created_at)
-                SELECT (%s::text[])[1 + i %% 8], (%s::bigint[])[1 + (i * 7919) %% %s], %s,
+                SELECT (%s::text[])[1 + i %% 8], (%s::bigint[])[1 + (i::bigint * 7919) %% %s], %s,
                        CASE WHEN i %% 8 = 4 THEN (%s::text[])[1 + i %% 4] ELSE '' END,
                        CASE WHEN i %% 8 = 7 THEN 'valid' ELSE '' END,
                        NULL, '',
