@@ -126,3 +126,27 @@ def test_api_reads_reports_of_its_organisation_only(client, activity) -> None:
     private.save()
     shared = client.get(url, **auth)
     assert shared.status_code == 200 and shared.json()["name"] == "Mine"
+
+
+def test_only_the_owner_or_an_admin_changes_a_shared_report(client, activity) -> None:
+    world = activity.world
+    report = SavedReport.objects.create(
+        organisation=world.org,
+        owner=world.people["admin"],
+        name="Shared",
+        definition={"measure": "issued", "dimensions": ["month"]},
+        visibility=Visibility.ORGANISATION,
+    )
+    client.force_login(world.people["issuer"])
+    changed = client.post(
+        reverse("reports:save", args=[world.org.slug]),
+        {**QUERY, "name": "Mine now", "report_id": report.pk},
+    )
+    assert changed.status_code == 400 and b"Only its owner" in changed.content
+    deleted = client.post(reverse("reports:delete", args=[world.org.slug, report.pk]))
+    assert deleted.status_code == 403  # the error page (ApplicationErrorMiddleware)
+    report.refresh_from_db()
+    assert report.name == "Shared"
+    client.force_login(world.people["admin"])
+    client.post(reverse("reports:delete", args=[world.org.slug, report.pk]))
+    assert not SavedReport.objects.filter(pk=report.pk).exists()
