@@ -48,8 +48,8 @@ def _environment(run_dir: Path) -> None:
         base, name = url.rsplit("/", 1)
         bench = f"{name or 'microcred'}_reports_bench"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')  # type: ignore[arg-type]
-            connection.execute(f'CREATE DATABASE "{bench}"')  # type: ignore[arg-type]
+            connection.execute(f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{bench}"')
         os.environ["DATABASE_URL"] = f"{base}/{bench}"
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{run_dir / 'reports.sqlite3'}"
