@@ -12,9 +12,12 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from microcred_web.common.scheduling import daily_job_register
+        from microcred_web.orgs.dashboard import dashboard_card_register
+        from microcred_web.reports.cards import reports_card
         from microcred_web.reports.delivery import scheduled_reports_deliver
         from microcred_web.reports.rollups import rollups_refresh
 
+        dashboard_card_register("reports", reports_card, order=45)
         daily_job_register(
             "reports_deliver",
             scheduled_reports_deliver,

@@ -149,3 +149,21 @@ def test_a_failed_send_is_retried_next_run(activity, settings) -> None:
     assert scheduled_reports_deliver(now) == {"sent": 1, "failed": 0}
     body = _text(mail.outbox[-1].attachments[0][1])
     assert body.splitlines() == ["Achievement,Credentials issued", "First aid,1"]  # 2–8 Nov
+
+
+def test_home_card_counts_the_last_30_days_per_role(client, activity) -> None:
+    world = activity.world
+    now = timezone.now()
+    Credential.objects.filter(pk__in=[activity.c1.pk, activity.c2.pk]).update(issued_at=now)
+    home = reverse("orgs:dashboard", kwargs={"slug": world.org.slug})
+    client.force_login(world.people["admin"])
+    admin_page = client.get(home).content.decode()
+    card = admin_page.split('id="dash-reports"', 1)[1].split("</section>", 1)[0]
+    assert 'class="stat">2 ' in card and "Build a report" in card  # c1 and c2
+    client.force_login(world.people["manager"])
+    manager_page = client.get(home).content.decode()
+    card = manager_page.split('id="dash-reports"', 1)[1].split("</section>", 1)[0]
+    assert 'class="stat">1 ' in card  # c1 only: c2 is an outsider's
+    assert "Build a report" not in card
+    client.force_login(world.people["learner"])
+    assert 'id="dash-reports"' not in client.get(home).content.decode()
