@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: interop demo test test-faults test-pure install pdftools mtools gettext assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify soak-verify-memory bench-skills bench-lti clean serve
+.PHONY: interop demo test test-faults test-pure install pdftools mtools gettext assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify soak-verify-memory bench-skills bench-lti bench-reports clean serve
 
 # The engine modules setup.py compiles with mypyc (microcred.native.COMPILED_MODULES):
 # editing one rebuilds it.
@@ -126,6 +126,10 @@ bench-lti: install
 	  echo "installing Debian wrk (HTTP load generator)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; }
 	DATABASE_URL=$${DATABASE_URL:-$(LTI_DATABASE_URL)} $(BIN)/python -m benchmarks.lti
+# Reports: 10,000,000 credential events; report queries from the events (baseline) and from the
+# daily rollups (target <= 1 s on PostgreSQL: DATABASE_URL=postgres://...).
+bench-reports: install
+	$(BIN)/python -m benchmarks.reports
 
 # Public verification API under load: granian + PostgreSQL + wrk (Debian) at 64 connections.
 VERIFY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/microcred

@@ -582,6 +582,19 @@ TABLE: dict[str, Row] = {
     "lti:roster_sync": Row(
         org_kwargs(platform_id=lti_platform_id, link_id=NO_ID), org_page(ADMIN, ok=405)
     ),
+    # reports: the builder, saved reports and downloads (issuers and admins; POST-only: 405);
+    # dashboards also for managers (their teams only: tests/web/reports/)
+    "reports:builder": Row(org_kwargs(), org_page(ISSUERS)),
+    "reports:dashboard": Row(org_kwargs(), org_page(frozenset({"issuer", "manager", "admin"}))),
+    "reports:save": Row(org_kwargs(), org_page(ISSUERS, ok=405)),
+    "reports:download": Row(org_kwargs(fmt=lambda w: "csv"), org_page(ISSUERS)),
+    "reports:saved": Row(org_kwargs(report_id=NO_ID), org_page(ISSUERS, ok=404)),
+    "reports:delete": Row(org_kwargs(report_id=NO_ID), org_page(ISSUERS, ok=405)),
+    "reports:saved_download": Row(
+        org_kwargs(report_id=NO_ID, fmt=lambda w: "xlsx"), org_page(ISSUERS, ok=404)
+    ),
+    "api-v1:reports_run": Row(org_kwargs(), site_page(401, 401)),
+    "api-v1:reports_saved": Row(org_kwargs(report_id=NO_ID), site_page(401, 401)),
     # public verification: anyone (the API is POST only)
     "verifier:page": Row(NONE, site_page(200, 200)),
     "verifier:api": Row(NONE, site_page(405, 405)),

@@ -13,6 +13,7 @@ from microcred_web.issuing.api import router as issuing_router
 from microcred_web.orgs import selectors
 from microcred_web.orgs.access import OrgContext
 from microcred_web.orgs.models import Role
+from microcred_web.reports.api import router as reports_router
 from microcred_web.skills.api import router as skills_router
 
 api = NinjaAPI(
@@ -25,6 +26,7 @@ api = NinjaAPI(
 
 api.add_router("/", issuing_router)  # API-key (Bearer) issuing endpoints
 api.add_router("/", skills_router)  # API-key (Bearer) skills reads
+api.add_router("/", reports_router)  # API-key (Bearer) report reads
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 

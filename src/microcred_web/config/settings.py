@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "microcred_web.webhooks",
     "microcred_web.sso",
     "microcred_web.scim",
+    "microcred_web.reports",
     "microcred_web.achievements",
     "microcred_web.issuing",
     "microcred_web.learning",

@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("microcred_web.webhooks.urls")),
     path("", include("microcred_web.sso.urls")),
     path("", include("microcred_web.scim.urls")),  # SCIM 2.0 at /scim/v2/
+    path("", include("microcred_web.reports.urls")),
     path("", include("microcred_web.instance.urls")),
     path("", include("microcred_web.lti.urls")),
     path("credentials/", vc_api.urls),  # W3C VC-API: /credentials/issue, /credentials/verify

@@ -156,6 +156,7 @@ DEMO_CONTENT = (
     ("microcred_web.wallet_protocols", "microcred_web.wallet_protocols.demo.demo_content_load"),
     ("microcred_web.scim", "microcred_web.scim.demo.demo_content_load"),
     ("microcred_web.lti", "microcred_web.lti.demo.demo_content_load"),
+    ("microcred_web.reports", "microcred_web.reports.demo.demo_content_load"),
 )
 
 

@@ -122,6 +122,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ("skills:roles", "skills:role", "skills:alignments", "skills:role_paths"),
     ),
     NavItem(_("Insights"), "wallet:insights", ISSUING_ROLES),
+    NavItem(_("Reports"), "reports:builder", ISSUING_ROLES, ("reports:saved",)),
+    NavItem(_("Dashboards"), "reports:dashboard", (*ISSUING_ROLES, Role.MANAGER)),
     NavItem(
         _("People"),
         "orgs:people",
