@@ -213,6 +213,12 @@ TABLE: dict[str, Row] = {
     "wallet:share_link_create": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
     "wallet:share_link_revoke": Row(lambda w: {"link_id": 999_999}, site_page(302, 405)),
     "wallet:imported": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 404)),
+    "ob3client:hosts": Row(NONE, site_page(302, 200)),
+    "ob3client:callback": Row(NONE, site_page(302, 302)),  # no such request: back to the list
+    "ob3client:host": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 404)),
+    "ob3client:send": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
+    "ob3client:receive": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
+    "ob3client:disconnect": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
     "wallet:imported_visibility": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
     "wallet:imported_recheck": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
     "wallet:imported_delete": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),

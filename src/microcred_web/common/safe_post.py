@@ -1,6 +1,7 @@
-"""POST through the guarded fetcher's rules (:mod:`~microcred_web.common.safe_fetch`).
+"""POST (or another method) under the guarded fetcher's rules (:mod:`.safe_fetch`).
 
-For outbound notifications such as webhooks: the target is checked the same way (https, a
+For outbound notifications such as webhooks, and calls to another system's API on a person's
+behalf (an OB 3.0 host: :func:`safe_request`): the target is checked the same way (https, a
 public address, resolved once and connected to that address, a total time cap), redirects are
 never followed (a 3xx is an answer like any other), and the answer body is read up to
 ``max_bytes`` (the rest is dropped, not an error). A status that is not 2xx is returned, not
@@ -22,7 +23,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from microcred_web.common.safe_fetch import (
     ConnectionOpener,
@@ -35,7 +36,7 @@ from microcred_web.common.safe_fetch import (
     tls_open,
 )
 
-__all__ = ["PostAnswer", "safe_post", "target_check"]
+__all__ = ["PostAnswer", "safe_post", "safe_request", "target_check"]
 
 _USER_AGENT = "microcred-webhooks/1"
 
@@ -94,6 +95,8 @@ class PostAnswer:
     status: int
     body: bytes  # at most max_bytes
     duration_ms: int
+    headers: Mapping[str, str] = field(default_factory=dict)  # names in lower case
+    truncated: bool = False  # the answer was longer than max_bytes (the rest was dropped)
 
 
 def target_check(
@@ -133,6 +136,36 @@ def safe_post(
     opener: ConnectionOpener = tls_open,
 ) -> PostAnswer:
     """POST ``body`` to ``url`` under the guard; the answer's status and first bytes."""
+    return safe_request(
+        "POST",
+        url,
+        body=body,
+        headers=headers,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        allow_private=allow_private,
+        allow_http=allow_http,
+        resolve=resolve,
+        opener=opener,
+    )
+
+
+def safe_request(
+    method: str,
+    url: str,
+    *,
+    body: bytes | None = None,
+    headers: Mapping[str, str],
+    timeout: float = 10.0,
+    max_bytes: int = 64_000,
+    allow_private: bool = False,
+    allow_http: bool = False,
+    user_agent: str = _USER_AGENT,
+    resolve: HostResolver = system_resolve,
+    opener: ConnectionOpener = tls_open,
+) -> PostAnswer:
+    """``method`` ``url`` under the guard (redirects are answers, not followed); the answer's
+    status, headers and first ``max_bytes`` bytes (``truncated`` says if there were more)."""
     started = time.monotonic()
     target = _check_target(url, resolve, allow_private=allow_private, allow_http=allow_http)
     connection: http.client.HTTPConnection
@@ -151,7 +184,9 @@ def safe_post(
 
     watch = _WATCHDOG.watch(time.monotonic() + timeout, _expire)
     try:
-        status, answer = _exchange(connection, target, body, headers, max_bytes)
+        status, answer, answer_headers, truncated = _exchange(
+            connection, target, _Outgoing(method, body, headers, user_agent), max_bytes
+        )
         if timed_out.is_set():
             raise UnsafeFetch(f"the server did not answer within {timeout:g} s")
     except UnsafeFetch:
@@ -165,26 +200,35 @@ def safe_post(
     finally:
         _WATCHDOG.forget(watch)
         connection.close()
-    return PostAnswer(status, answer, int((time.monotonic() - started) * 1000))
+    duration_ms = int((time.monotonic() - started) * 1000)
+    return PostAnswer(status, answer, duration_ms, answer_headers, truncated)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outgoing:
+    method: str
+    body: bytes | None
+    headers: Mapping[str, str]
+    user_agent: str
 
 
 def _exchange(
     connection: http.client.HTTPConnection,
     target: _Target,
-    body: bytes,
-    headers: Mapping[str, str],
+    outgoing: _Outgoing,
     max_bytes: int,
-) -> tuple[int, bytes]:
-    connection.putrequest("POST", target.path, skip_host=True, skip_accept_encoding=True)
+) -> tuple[int, bytes, dict[str, str], bool]:
+    connection.putrequest(outgoing.method, target.path, skip_host=True, skip_accept_encoding=True)
     default_port = target.port == (80 if target.scheme == "http" else 443)
     host = f"[{target.host}]" if ":" in target.host else target.host
     connection.putheader("Host", host if default_port else f"{host}:{target.port}")
     connection.putheader("Accept-Encoding", "identity")
-    connection.putheader("User-Agent", _USER_AGENT)
-    connection.putheader("Content-Length", str(len(body)))
-    for name, value in headers.items():
+    connection.putheader("User-Agent", outgoing.user_agent)
+    if outgoing.body is not None:
+        connection.putheader("Content-Length", str(len(outgoing.body)))
+    for name, value in outgoing.headers.items():
         connection.putheader(name, value)
-    connection.endheaders(body)
+    connection.endheaders(outgoing.body)
     response = connection.getresponse()
     chunks: list[bytes] = []
     size = 0
@@ -194,4 +238,6 @@ def _exchange(
             break
         size += len(chunk)
         chunks.append(chunk)
-    return response.status, b"".join(chunks)
+    truncated = size >= max_bytes and bool(response.read1(1))
+    answer_headers = {name.lower(): value for name, value in response.getheaders()}
+    return response.status, b"".join(chunks), answer_headers, truncated

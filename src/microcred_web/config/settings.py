@@ -47,6 +47,11 @@ MICROCRED_WEBHOOKS_ROTATION_GRACE_HOURS = float(
     os.environ.get("MICROCRED_WEBHOOKS_ROTATION_GRACE_HOURS", "24")
 )
 MICROCRED_EVENTS_QUEUE_MAX = int(os.environ.get("MICROCRED_EVENTS_QUEUE_MAX", "100000"))
+# OB 3.0 client (a learner connecting an external host): private addresses / plain http only
+# for on-premises hosts (and tests on loopback).
+MICROCRED_OB3_CLIENT_ALLOW_PRIVATE = env_bool("MICROCRED_OB3_CLIENT_ALLOW_PRIVATE", default=False)
+MICROCRED_OB3_CLIENT_ALLOW_HTTP = env_bool("MICROCRED_OB3_CLIENT_ALLOW_HTTP", default=False)
+MICROCRED_OB3_CLIENT_TIMEOUT = float(os.environ.get("MICROCRED_OB3_CLIENT_TIMEOUT", "15"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Machine translation services the organisations may use (host or host:port, comma-separated);
@@ -91,6 +96,7 @@ INSTALLED_APPS = [
     "microcred_web.pathways",
     "microcred_web.api",
     "microcred_web.ob3",
+    "microcred_web.ob3client",
     "microcred_web.instance",
 ]
 

@@ -230,6 +230,29 @@ def held_credentials_page(
     return len(refs), [texts[(kind, pk)] for _when, kind, pk in page]
 
 
+def held_credential_of(*, user: Any, origin: str, public_id: Any) -> HeldCredential | None:
+    """One of ``user``'s credentials as another system receives it (None if not theirs, or an
+    import whose proof failed)."""
+    if origin == "issued":
+        credential = issued_credential_of(user=user, public_id=public_id)
+        return HeldCredential(credential.signed_json, False) if credential else None
+    if origin == "imported":
+        imported = (
+            imported_credentials_of(user=user)
+            .exclude(label__in=_NOT_SHARED_LABELS)
+            .filter(public_id=public_id)
+            .first()
+        )
+        if imported is not None:
+            return HeldCredential(imported.payload, not imported.payload.lstrip().startswith("{"))
+    return None
+
+
+def shareable_items(*, user: Any) -> list[WalletItem]:
+    """The wallet's items that may be handed to another system (proof not failed)."""
+    return [i for i in wallet_items(user=user) if i.status not in _NOT_SHARED_LABELS]
+
+
 def imported_same_as(*, user: Any, issuer_id: str, credential_id: str) -> ImportedCredential | None:
     """The import of ``user`` that is the same credential (same issuer and id), if any."""
     if not credential_id:
