@@ -35,9 +35,9 @@ if not User.objects.filter(email={LEARNER_EMAIL!r}).exists():
 """
 
 
-def free_port() -> int:
+def free_port(address: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((address, 0))
         return int(sock.getsockname()[1])
 
 
@@ -97,7 +97,7 @@ class MicrocredHost:
             self.process.wait()
 
 
-def _environment(directory: Path, port: int) -> dict[str, str]:
+def _environment(directory: Path, address: str, port: int) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -107,8 +107,8 @@ def _environment(directory: Path, port: int) -> dict[str, str]:
         PYTHONPATH=str(SRC),
         DJANGO_SETTINGS_MODULE="microcred_web.config.settings",
         DATABASE_URL=f"sqlite:///{directory / 'host.sqlite3'}",
-        BASE_URL=f"http://127.0.0.1:{port}",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
+        BASE_URL=f"http://{address}:{port}",
+        ALLOWED_HOSTS=f"{address},localhost",
         MICROCRED_VAR_DIR=str(directory / "var"),
         SECRET_KEY="host-instance-secret-key-for-tests-only",
         MICROCRED_KEY_ENCRYPTION_KEY="host-instance-kek-for-tests-only",
@@ -117,21 +117,23 @@ def _environment(directory: Path, port: int) -> dict[str, str]:
     return env
 
 
-def host_start(directory: Path) -> MicrocredHost:
-    """Migrate, seed and serve a fresh instance on a free loopback port."""
+def host_start(directory: Path, address: str = "127.0.0.1") -> MicrocredHost:
+    """Migrate, seed and serve a fresh instance on a free loopback port. A browser test gives
+    another loopback address (127.0.0.2): cookies ignore ports, so two instances on one address
+    would share one session cookie in the browser."""
     from microcred_web.common.serving import granian_command
 
-    port = free_port()
-    env = _environment(directory, port)
+    port = free_port(address)
+    env = _environment(directory, address, port)
     python = sys.executable
     for args in (["migrate", "--noinput"], ["shell", "-c", SEED]):
         subprocess.run(
             [python, str(MANAGE), *args], env=env, check=True, capture_output=True, timeout=300
         )
     log = (directory / "host.log").open("wb")
-    command = granian_command(host="127.0.0.1", port=port, workers=1, threads=4)
+    command = granian_command(host=address, port=port, workers=1, threads=4)
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=SRC)
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://{address}:{port}"
     deadline = time.monotonic() + 60
     while True:
         try:
