@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from oauth_client import OAuthClient
 from oauth2_provider.models import AccessToken
+from oauth_client import OAuthClient
 
 from microcred_web.oauth import token_cache
 
