@@ -469,6 +469,10 @@ TABLE: dict[str, Row] = {
     "notifications:preferences": Row(org_kwargs(), org_page(ANY_MEMBER)),
     "vc-api:api-root": Row(NONE, site_page(404, 404)),
     "vc-api:vc_issue": Row(NONE, site_page(405, 405)),
+    "vc-api:openapi-json": Row(NONE, site_page(200, 200)),
+    "vc-api:openapi-view": Row(NONE, site_page(200, 200)),
+    "vc-api-presentations:openapi-json": Row(NONE, site_page(200, 200)),
+    "vc-api-presentations:openapi-view": Row(NONE, site_page(200, 200)),
     "vc-api:vc_verify": Row(NONE, site_page(405, 405)),
     "vc-api-presentations:api-root": Row(NONE, site_page(404, 404)),
     "vc-api-presentations:vp_verify": Row(NONE, site_page(405, 405)),
@@ -499,6 +503,8 @@ TABLE: dict[str, Row] = {
     # everyone); discovery is public. Per-scope, per-person access: tests/web/ob3/
     "ob3:api-root": Row(NONE, site_page(404, 404)),
     "ob3:discovery": Row(NONE, site_page(200, 200)),
+    "ob3:openapi-json": Row(NONE, site_page(200, 200)),
+    "ob3:openapi-view": Row(NONE, site_page(200, 200)),
     "ob3:credentials": Row(NONE, site_page(401, 401)),
     "ob3:upsert_credential": Row(NONE, site_page(401, 401)),  # same URL as credentials
     "ob3:profile": Row(NONE, site_page(401, 401)),

@@ -255,8 +255,8 @@ def _vc_api(namespace: str, title: str) -> NinjaAPI:
         description="W3C VC-API endpoints (API key: Authorization: Bearer).",
         auth=ApiKeyAuth(),
         urls_namespace=namespace,
-        docs_url=None,
-        openapi_url=None,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
         parser=StrictJsonParser(),  # duplicate keys are refused (400), never silently merged
     )
 
