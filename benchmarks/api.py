@@ -50,8 +50,8 @@ def _environment(run_dir: Path) -> str:
     base, name = url.rsplit("/", 1)
     bench = f"{name or 'microcred'}_api_bench"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')  # type: ignore[arg-type]
-        connection.execute(f'CREATE DATABASE "{bench}"')  # type: ignore[arg-type]
+        connection.execute(f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{bench}"')
     os.environ["DATABASE_URL"] = f"{base}/{bench}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "microcred_web.config.settings"
     os.environ["MICROCRED_VAR_DIR"] = str(run_dir)
