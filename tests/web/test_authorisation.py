@@ -179,6 +179,7 @@ TABLE: dict[str, Row] = {
     "issuing:key_compromise": Row(org_kwargs(key_id=NO_ID), org_page(ADMIN, ok=404)),
     "issuing:api_keys": Row(org_kwargs(), org_page(ADMIN)),
     "issuing:api_key_revoke": Row(org_kwargs(api_key_id=NO_ID), org_page(ADMIN, ok=405)),
+    "issuing:org_client_delete": Row(org_kwargs(client_id=NO_ID), org_page(ADMIN, ok=405)),
     # public issuer documents and credentials (no credentials issued in this world: 404)
     "host_did_json": Row(NONE, site_page(200, 200)),
     # the project's JSON-LD contexts, served as published documents (decision 0022)

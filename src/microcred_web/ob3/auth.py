@@ -29,9 +29,11 @@ class ScopedBearer(HttpOAuth2):  # type: ignore[misc]
         token = token_cached(raw)
         if token is None:
             token = super().__call__(request)
-            if token is None or token.user is None or not token.user.is_active:
+            if token is None:
                 raise token_invalid()
             token_remember(raw, token)
+        if token.user is None or not token.user.is_active:  # e.g. an organisation client's
+            raise token_invalid()
         if not token.allow_scopes([self.scope]):
             raise scope_insufficient(self.scope)
         return token
