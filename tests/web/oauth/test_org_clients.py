@@ -154,3 +154,18 @@ def test_registration_form_refuses_no_scope(client, world):
     from microcred_web.oauth.models import OrganisationClient
 
     assert not OrganisationClient.objects.exists()
+
+
+def test_demo_organisation_has_an_api_client(client, db):
+    from microcred_web.oauth.models import OrganisationClient
+    from microcred_web.orgs.demo import demo_load
+
+    demo_load()
+    demo_load()
+    (registered,) = OrganisationClient.objects.filter(organisation__slug="northwind")
+    assert registered.scope == "org.achievements.read org.credentials.read"
+    from microcred_web.accounts.models import User
+
+    client.force_login(User.objects.get(email="admin@northwind.example"))
+    page = client.get(reverse("issuing:api_keys", kwargs={"slug": "northwind"}))
+    assert "HR system sync (demo)" in page.content.decode()
