@@ -22,13 +22,14 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from microcred_web.common.safe_fetch import (
     ConnectionOpener,
     HostResolver,
     UnsafeFetch,
+    _check_service_target,
     _check_target,
     _PinnedConnection,
     _Target,
@@ -160,14 +161,23 @@ def safe_request(
     max_bytes: int = 64_000,
     allow_private: bool = False,
     allow_http: bool = False,
+    allowed_hosts: Iterable[str] | None = None,
     user_agent: str = _USER_AGENT,
     resolve: HostResolver = system_resolve,
     opener: ConnectionOpener = tls_open,
 ) -> PostAnswer:
     """``method`` ``url`` under the guard (redirects are answers, not followed); the answer's
-    status, headers and first ``max_bytes`` bytes (``truncated`` says if there were more)."""
+    status, headers and first ``max_bytes`` bytes (``truncated`` says if there were more).
+
+    ``allowed_hosts`` switches to the policy of services the operator configured
+    (:func:`~microcred_web.common.safe_fetch.service_post`): the host must be listed, may be
+    private, never link-local; plain http only to a private address."""
     started = time.monotonic()
-    target = _check_target(url, resolve, allow_private=allow_private, allow_http=allow_http)
+    if allowed_hosts is not None:
+        listed, plain = _check_service_target(url, allowed_hosts, resolve)
+        target = replace(listed, scheme="http" if plain else "https")
+    else:
+        target = _check_target(url, resolve, allow_private=allow_private, allow_http=allow_http)
     connection: http.client.HTTPConnection
     if target.scheme == "http":
         connection = _PinnedPlainConnection(target, timeout)
