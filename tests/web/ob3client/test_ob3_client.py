@@ -205,3 +205,39 @@ def test_nobody_else_reaches_a_persons_host(client, world):
         url = reverse(name, kwargs={"public_id": host.public_id})
         assert client.post(url, {"credential": "issued:x"}).status_code == 404
     assert ConnectedHost.objects.filter(pk=host.pk).exists()
+
+
+def test_a_site_without_the_api_is_explained(client, world, external_host, loopback_hosts_allowed):
+    client.force_login(world.people["learner"])
+    answer = client.post(reverse("ob3client:hosts"), {"base_url": f"{external_host.url}/nothing/"})
+    assert answer.status_code == 200
+    assert "The host answered with HTTP status 404." in html.unescape(answer.content.decode())
+    assert not ConnectedHost.objects.exists()
+
+
+def test_access_withdrawn_at_the_host_marks_the_connection_expired(
+    client, world, external_host, loopback_hosts_allowed
+):
+    learner = world.people["learner"]
+    host = connect(client, external_host, learner)
+    # the learner withdraws our access on the host's own "Connected apps" page
+    session = external_host.signed_in_session()
+    page = session.get(f"{external_host.url}/oauth/connected-apps/", timeout=10).text
+    action = re.search(r'action="(/oauth/connected-apps/\d+/revoke/)"', page)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert action and token
+    withdrawn = session.post(
+        external_host.url + action[1],
+        data={"csrfmiddlewaretoken": token[1]},
+        headers={"Referer": f"{external_host.url}/oauth/connected-apps/"},
+        timeout=10,
+    )
+    assert withdrawn.status_code == 200 and external_host.live_tokens() == 0
+    answer = client.post(
+        reverse("ob3client:receive", kwargs={"public_id": host.public_id}), follow=True
+    )
+    text = html.unescape(answer.content.decode())
+    assert "The host no longer accepts this connection: connect again." in text
+    host.refresh_from_db()
+    assert host.state == HostState.EXPIRED and not host.access_token_sealed
+    assert "Connection expired: connect again" in text
