@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: interop demo test test-faults test-pure install pdftools mtools gettext assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify soak-verify-memory bench-skills bench-lti bench-reports clean serve
+.PHONY: interop demo test test-faults test-pure install pdftools mtools gettext assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify bench-api soak-verify-memory bench-skills bench-lti bench-reports clean serve
 
 # The engine modules setup.py compiles with mypyc (microcred.native.COMPILED_MODULES):
 # editing one rebuilds it.
@@ -138,6 +138,13 @@ bench-verify: install
 	  echo "installing Debian wrk (HTTP load generator)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; }
 	DATABASE_URL=$${DATABASE_URL:-$(VERIFY_DATABASE_URL)} $(BIN)/python -m benchmarks.verify
+
+# OB 3.0 getCredentials with an OAuth bearer token (granian + PostgreSQL, wrk at 64 connections).
+bench-api: install
+	@command -v wrk >/dev/null || { \
+	  echo "installing Debian wrk (HTTP load generator)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; }
+	DATABASE_URL=$${DATABASE_URL:-$(VERIFY_DATABASE_URL)} $(BIN)/python -m benchmarks.api
 
 # The verifier's memory under a long flood of distinct large requests (decision 0023): a
 # granian server on a fresh SQLite database gets 20,000 distinct ~900 kB requests (minutes).

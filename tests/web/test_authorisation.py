@@ -200,6 +200,7 @@ TABLE: dict[str, Row] = {
     "issuing:key_compromise": Row(org_kwargs(key_id=NO_ID), org_page(ADMIN, ok=404)),
     "issuing:api_keys": Row(org_kwargs(), org_page(ADMIN)),
     "issuing:api_key_revoke": Row(org_kwargs(api_key_id=NO_ID), org_page(ADMIN, ok=405)),
+    "issuing:org_client_delete": Row(org_kwargs(client_id=NO_ID), org_page(ADMIN, ok=405)),
     # public issuer documents and credentials (no credentials issued in this world: 404)
     "host_did_json": Row(NONE, site_page(200, 200)),
     # the project's JSON-LD contexts, served as published documents (decision 0022)
@@ -234,6 +235,12 @@ TABLE: dict[str, Row] = {
     "wallet:share_link_create": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
     "wallet:share_link_revoke": Row(lambda w: {"link_id": 999_999}, site_page(302, 405)),
     "wallet:imported": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 404)),
+    "ob3client:hosts": Row(NONE, site_page(302, 200)),
+    "ob3client:callback": Row(NONE, site_page(302, 302)),  # no such request: back to the list
+    "ob3client:host": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 404)),
+    "ob3client:send": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
+    "ob3client:receive": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
+    "ob3client:disconnect": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
     "wallet:imported_visibility": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
     "wallet:imported_recheck": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
     "wallet:imported_delete": Row(lambda w: {"public_id": NO_UUID(w)}, site_page(302, 405)),
@@ -499,6 +506,10 @@ TABLE: dict[str, Row] = {
     "notifications:preferences": Row(org_kwargs(), org_page(ANY_MEMBER)),
     "vc-api:api-root": Row(NONE, site_page(404, 404)),
     "vc-api:vc_issue": Row(NONE, site_page(405, 405)),
+    "vc-api:openapi-json": Row(NONE, site_page(200, 200)),
+    "vc-api:openapi-view": Row(NONE, site_page(200, 200)),
+    "vc-api-presentations:openapi-json": Row(NONE, site_page(200, 200)),
+    "vc-api-presentations:openapi-view": Row(NONE, site_page(200, 200)),
     "vc-api:vc_verify": Row(NONE, site_page(405, 405)),
     "vc-api-presentations:api-root": Row(NONE, site_page(404, 404)),
     "vc-api-presentations:vp_verify": Row(NONE, site_page(405, 405)),
@@ -529,6 +540,8 @@ TABLE: dict[str, Row] = {
     # everyone); discovery is public. Per-scope, per-person access: tests/web/ob3/
     "ob3:api-root": Row(NONE, site_page(404, 404)),
     "ob3:discovery": Row(NONE, site_page(200, 200)),
+    "ob3:openapi-json": Row(NONE, site_page(200, 200)),
+    "ob3:openapi-view": Row(NONE, site_page(200, 200)),
     "ob3:credentials": Row(NONE, site_page(401, 401)),
     "ob3:upsert_credential": Row(NONE, site_page(401, 401)),  # same URL as credentials
     "ob3:profile": Row(NONE, site_page(401, 401)),

@@ -37,7 +37,11 @@ def _error(request: HttpRequest, error: ApplicationError) -> HttpResponse:
 
 @api.exception_handler(ApplicationError)
 def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return _error(request, exc)
+    response = _error(request, exc)
+    challenge = getattr(exc, "challenge", "")  # RFC 6750 (an OAuth token without the scope)
+    if challenge:
+        response["WWW-Authenticate"] = challenge
+    return response
 
 
 @api.exception_handler(ValidationError)

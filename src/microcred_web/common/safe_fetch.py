@@ -16,6 +16,8 @@ Every refusal or failure raises :class:`UnsafeFetch` with a message a visitor ca
 
 :func:`service_post` is the same guard for services the operator configured (machine
 translation engines): POST, the host on an allow-list, private addresses allowed, no redirects.
+Its exchange, like every guarded POST (webhooks, OB 3.0 client calls), is
+:func:`microcred_web.common.safe_post.safe_request`.
 The resolver and the connection opener are parameters so tests run without the internet.
 
 :class:`GuardedResolver` adapts this to the core's :class:`microcred.did.Resolver`: our own
@@ -259,15 +261,14 @@ def _fetch_once(
     deadline: float,
     timeout: float,
     max_bytes: int,
-    request: _Request | None = None,
 ) -> tuple[int, str | None, FetchedDocument | None]:
-    """One exchange; a GET unless ``request`` says otherwise (then error bodies are read too)."""
+    """One GET exchange (other methods: :func:`~microcred_web.common.safe_post.safe_request`)."""
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise UnsafeFetch(f"the server did not answer within {timeout:g} s")
     connection: http.client.HTTPConnection
-    if (request is not None and request.plain) or target.scheme == "http":
-        connection = _PinnedPlainConnection(target, timeout=remaining)
+    if target.scheme == "http":  # operator-allowed only (see _check_target)
+        connection = PinnedPlainConnection(target, timeout=remaining)
     else:
         connection = _PinnedConnection(target, opener, timeout=remaining)
     timed_out = threading.Event()
@@ -283,11 +284,11 @@ def _fetch_once(
     watchdog.daemon = True
     watchdog.start()
     try:
-        _send(connection, target, request)
+        _send(connection, target)
         response = connection.getresponse()
         if response.status in (301, 302, 303, 307, 308):
             return response.status, response.getheader("Location"), None
-        if not 200 <= response.status < 300 and request is None:
+        if not 200 <= response.status < 300:
             return response.status, None, None
         body = _read_capped(response, max_bytes)
         if timed_out.is_set():
@@ -314,26 +315,30 @@ def _fetch_once(
         connection.close()
 
 
-def _send(
-    connection: http.client.HTTPConnection, target: _Target, request: _Request | None
-) -> None:
-    method = "GET" if request is None else request.method
-    connection.putrequest(method, target.path, skip_host=True, skip_accept_encoding=True)
-    plain = (request is not None and request.plain) or target.scheme == "http"
-    default_port = target.port == (80 if plain else 443)
+class PinnedPlainConnection(http.client.HTTPConnection):
+    """A plain HTTP connection to an already-checked IP address (operator-allowed only)."""
+
+    def __init__(self, target: _Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self._target = target
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection(
+            (self._target.ip, self._target.port), timeout=float(self.timeout or 5.0)
+        )
+
+
+def _send(connection: http.client.HTTPConnection, target: _Target) -> None:
+    connection.putrequest("GET", target.path, skip_host=True, skip_accept_encoding=True)
+    default_port = target.port == (80 if target.scheme == "http" else 443)
     host_header = target.host if default_port else f"{target.host}:{target.port}"
     if ":" in target.host:  # an IPv6 literal
         host_header = f"[{target.host}]" + ("" if default_port else f":{target.port}")
     connection.putheader("Host", host_header)
     connection.putheader("Accept-Encoding", "identity")
-    if request is None:
-        connection.putheader("Accept", ", ".join(sorted(DEFAULT_CONTENT_TYPES)) + ", */*;q=0.1")
+    connection.putheader("Accept", ", ".join(sorted(DEFAULT_CONTENT_TYPES)) + ", */*;q=0.1")
     connection.putheader("User-Agent", _USER_AGENT)
-    for name, value in (request.headers if request is not None else {}).items():
-        connection.putheader(name, value)
-    if request is not None and request.body is not None:
-        connection.putheader("Content-Length", str(len(request.body)))
-    connection.endheaders(request.body if request is not None else None)
+    connection.endheaders()
 
 
 def _read_capped(response: http.client.HTTPResponse, max_bytes: int) -> bytes:
@@ -357,27 +362,6 @@ def _read_capped(response: http.client.HTTPResponse, max_bytes: int) -> bytes:
 
 
 # --------------------------------------------------------------------------- configured services
-
-
-@dataclass(frozen=True, slots=True)
-class _Request:
-    method: str
-    body: bytes | None
-    headers: Mapping[str, str]
-    plain: bool  # http:// (only to a listed host on a private network)
-
-
-class _PinnedPlainConnection(http.client.HTTPConnection):
-    """A plain HTTP connection to an already-checked IP address, named by its host."""
-
-    def __init__(self, target: _Target, timeout: float) -> None:
-        super().__init__(target.host, target.port, timeout=timeout)
-        self._target = target
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection(
-            (self._target.ip, self._target.port), timeout=float(self.timeout or 5.0)
-        )
 
 
 def _host_listed(host: str, port: int, allowed_hosts: Iterable[str]) -> bool:
@@ -437,15 +421,31 @@ def service_post(
     compression) except the address policy: the host must be listed, may be on a private
     network (a self-hosted engine), never link-local; plain http only to a private address;
     redirects are not followed. Returns ``(HTTP status, document)`` whatever the status.
+    The exchange itself is :func:`~microcred_web.common.safe_post.safe_request`, the one
+    guarded engine for requests that are not plain GETs of documents.
     """
-    target, plain = _check_service_target(url, allowed_hosts, resolve)
-    request = _Request("POST", body, headers, plain)
-    deadline = time.monotonic() + timeout
-    status, _location, document = _fetch_once(target, opener, deadline, timeout, max_bytes, request)
-    if status in (301, 302, 303, 307, 308):
+    from microcred_web.common.safe_post import safe_request  # it imports this module
+
+    answer = safe_request(
+        "POST",
+        url,
+        body=body,
+        headers=headers,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        allowed_hosts=list(allowed_hosts),
+        user_agent=_USER_AGENT,
+        resolve=resolve,
+        opener=opener,
+    )
+    if answer.status in (301, 302, 303, 307, 308):
         raise UnsafeFetch("the service redirected elsewhere; configure its final address")
-    assert document is not None
-    return status, document
+    if answer.truncated:
+        raise UnsafeFetch(f"the document is larger than {max_bytes:,} bytes")
+    if answer.headers.get("content-encoding", "identity").strip().lower() != "identity":
+        raise UnsafeFetch("the server sent a compressed answer, which is not accepted")
+    content_type = _media_type(answer.headers.get("content-type"))
+    return answer.status, FetchedDocument(url.split("#", 1)[0], content_type, answer.body)
 
 
 # --------------------------------------------------------------------------- core resolver

@@ -1,6 +1,7 @@
-"""POST through the guarded fetcher's rules (:mod:`~microcred_web.common.safe_fetch`).
+"""POST (or another method) under the guarded fetcher's rules (:mod:`.safe_fetch`).
 
-For outbound notifications such as webhooks: the target is checked the same way (https, a
+For outbound notifications such as webhooks, and calls to another system's API on a person's
+behalf (an OB 3.0 host: :func:`safe_request`): the target is checked the same way (https, a
 public address, resolved once and connected to that address, a total time cap), redirects are
 never followed (a 3xx is an answer like any other), and the answer body is read up to
 ``max_bytes`` (the rest is dropped, not an error). A status that is not 2xx is returned, not
@@ -21,13 +22,15 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from microcred_web.common.safe_fetch import (
     ConnectionOpener,
     HostResolver,
+    PinnedPlainConnection,
     UnsafeFetch,
+    _check_service_target,
     _check_target,
     _PinnedConnection,
     _Target,
@@ -35,7 +38,7 @@ from microcred_web.common.safe_fetch import (
     tls_open,
 )
 
-__all__ = ["PostAnswer", "safe_post", "target_check"]
+__all__ = ["PostAnswer", "safe_post", "safe_request", "target_check"]
 
 _USER_AGENT = "microcred-webhooks/1"
 
@@ -94,6 +97,8 @@ class PostAnswer:
     status: int
     body: bytes  # at most max_bytes
     duration_ms: int
+    headers: Mapping[str, str] = field(default_factory=dict)  # names in lower case
+    truncated: bool = False  # the answer was longer than max_bytes (the rest was dropped)
 
 
 def target_check(
@@ -105,19 +110,6 @@ def target_check(
 ) -> None:
     """Raise :class:`UnsafeFetch` if ``url`` may not be posted to (resolves the host once)."""
     _check_target(url, resolve, allow_private=allow_private, allow_http=allow_http)
-
-
-class _PinnedPlainConnection(http.client.HTTPConnection):
-    """A plain HTTP connection to an already-checked IP address (operator-allowed only)."""
-
-    def __init__(self, target: _Target, timeout: float) -> None:
-        super().__init__(target.host, target.port, timeout=timeout)
-        self._target = target
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection(
-            (self._target.ip, self._target.port), timeout=float(self.timeout or 5.0)
-        )
 
 
 def safe_post(
@@ -133,11 +125,50 @@ def safe_post(
     opener: ConnectionOpener = tls_open,
 ) -> PostAnswer:
     """POST ``body`` to ``url`` under the guard; the answer's status and first bytes."""
+    return safe_request(
+        "POST",
+        url,
+        body=body,
+        headers=headers,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        allow_private=allow_private,
+        allow_http=allow_http,
+        resolve=resolve,
+        opener=opener,
+    )
+
+
+def safe_request(
+    method: str,
+    url: str,
+    *,
+    body: bytes | None = None,
+    headers: Mapping[str, str],
+    timeout: float = 10.0,
+    max_bytes: int = 64_000,
+    allow_private: bool = False,
+    allow_http: bool = False,
+    allowed_hosts: Iterable[str] | None = None,
+    user_agent: str = _USER_AGENT,
+    resolve: HostResolver = system_resolve,
+    opener: ConnectionOpener = tls_open,
+) -> PostAnswer:
+    """``method`` ``url`` under the guard (redirects are answers, not followed); the answer's
+    status, headers and first ``max_bytes`` bytes (``truncated`` says if there were more).
+
+    ``allowed_hosts`` switches to the policy of services the operator configured
+    (:func:`~microcred_web.common.safe_fetch.service_post`): the host must be listed, may be
+    private, never link-local; plain http only to a private address."""
     started = time.monotonic()
-    target = _check_target(url, resolve, allow_private=allow_private, allow_http=allow_http)
+    if allowed_hosts is not None:
+        listed, plain = _check_service_target(url, allowed_hosts, resolve)
+        target = replace(listed, scheme="http" if plain else "https")
+    else:
+        target = _check_target(url, resolve, allow_private=allow_private, allow_http=allow_http)
     connection: http.client.HTTPConnection
     if target.scheme == "http":
-        connection = _PinnedPlainConnection(target, timeout)
+        connection = PinnedPlainConnection(target, timeout)
     else:
         connection = _PinnedConnection(target, opener, timeout=timeout)
     timed_out = threading.Event()
@@ -151,7 +182,9 @@ def safe_post(
 
     watch = _WATCHDOG.watch(time.monotonic() + timeout, _expire)
     try:
-        status, answer = _exchange(connection, target, body, headers, max_bytes)
+        status, answer, answer_headers, truncated = _exchange(
+            connection, target, _Outgoing(method, body, headers, user_agent), max_bytes
+        )
         if timed_out.is_set():
             raise UnsafeFetch(f"the server did not answer within {timeout:g} s")
     except UnsafeFetch:
@@ -165,26 +198,35 @@ def safe_post(
     finally:
         _WATCHDOG.forget(watch)
         connection.close()
-    return PostAnswer(status, answer, int((time.monotonic() - started) * 1000))
+    duration_ms = int((time.monotonic() - started) * 1000)
+    return PostAnswer(status, answer, duration_ms, answer_headers, truncated)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outgoing:
+    method: str
+    body: bytes | None
+    headers: Mapping[str, str]
+    user_agent: str
 
 
 def _exchange(
     connection: http.client.HTTPConnection,
     target: _Target,
-    body: bytes,
-    headers: Mapping[str, str],
+    outgoing: _Outgoing,
     max_bytes: int,
-) -> tuple[int, bytes]:
-    connection.putrequest("POST", target.path, skip_host=True, skip_accept_encoding=True)
+) -> tuple[int, bytes, dict[str, str], bool]:
+    connection.putrequest(outgoing.method, target.path, skip_host=True, skip_accept_encoding=True)
     default_port = target.port == (80 if target.scheme == "http" else 443)
     host = f"[{target.host}]" if ":" in target.host else target.host
     connection.putheader("Host", host if default_port else f"{host}:{target.port}")
     connection.putheader("Accept-Encoding", "identity")
-    connection.putheader("User-Agent", _USER_AGENT)
-    connection.putheader("Content-Length", str(len(body)))
-    for name, value in headers.items():
+    connection.putheader("User-Agent", outgoing.user_agent)
+    if outgoing.body is not None:
+        connection.putheader("Content-Length", str(len(outgoing.body)))
+    for name, value in outgoing.headers.items():
         connection.putheader(name, value)
-    connection.endheaders(body)
+    connection.endheaders(outgoing.body)
     response = connection.getresponse()
     chunks: list[bytes] = []
     size = 0
@@ -194,4 +236,6 @@ def _exchange(
             break
         size += len(chunk)
         chunks.append(chunk)
-    return response.status, b"".join(chunks)
+    truncated = size >= max_bytes and bool(response.read1(1))
+    answer_headers = {name.lower(): value for name, value in response.getheaders()}
+    return response.status, b"".join(chunks), answer_headers, truncated

@@ -57,6 +57,16 @@ MICROCRED_WEBHOOKS_ROTATION_GRACE_HOURS = float(
     os.environ.get("MICROCRED_WEBHOOKS_ROTATION_GRACE_HOURS", "24")
 )
 MICROCRED_EVENTS_QUEUE_MAX = int(os.environ.get("MICROCRED_EVENTS_QUEUE_MAX", "100000"))
+# OB 3.0 client (a learner connecting an external host): private addresses / plain http only
+# for on-premises hosts (and tests on loopback).
+MICROCRED_OB3_CLIENT_ALLOW_PRIVATE = env_bool("MICROCRED_OB3_CLIENT_ALLOW_PRIVATE", default=False)
+MICROCRED_OB3_CLIENT_ALLOW_HTTP = env_bool("MICROCRED_OB3_CLIENT_ALLOW_HTTP", default=False)
+MICROCRED_OB3_CLIENT_TIMEOUT = float(os.environ.get("MICROCRED_OB3_CLIENT_TIMEOUT", "15"))
+# Seconds a process reuses a validated OAuth bearer token before reading it again (at most 1:
+# a revocation made by another process takes effect within this time; decision 0045).
+MICROCRED_OAUTH_TOKEN_CACHE_SECONDS = float(
+    os.environ.get("MICROCRED_OAUTH_TOKEN_CACHE_SECONDS", "1")
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Machine translation services the organisations may use (host or host:port, comma-separated);
@@ -106,6 +116,7 @@ INSTALLED_APPS = [
     "microcred_web.pathways",
     "microcred_web.api",
     "microcred_web.ob3",
+    "microcred_web.ob3client",
     "microcred_web.instance",
     "microcred_web.lti",
 ]

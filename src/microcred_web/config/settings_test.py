@@ -27,3 +27,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # them calls skills.suggesting.vectors_refresh itself).
 SKILL_VECTORS_DIR = VAR_DIR / f"test-skill-vectors-{os.getpid()}"
 SKILL_VECTORS_AUTO = False
+
+# Bearer tokens are read from the database on every request in tests, so a test that changes a
+# token row sees the change at once; the per-process cache has its own tests
+# (tests/web/ob3/test_token_cache.py), which turn it on.
+MICROCRED_OAUTH_TOKEN_CACHE_SECONDS = 0.0

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("microcred_web.learning.urls")),
     path("", include("microcred_web.awards.urls")),
     path("", include("microcred_web.pathways.urls")),
+    path("", include("microcred_web.ob3client.urls")),  # before the wallet's own wallet/ URLs
     path("", include("microcred_web.wallet.urls")),
     path("", include("microcred_web.skills.urls")),
     path("", include("microcred_web.assessments.urls")),

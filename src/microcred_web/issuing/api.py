@@ -1,7 +1,9 @@
 """Machine access to issuing: ``/api/v1/orgs/<slug>/...`` and the W3C VC-API endpoints.
 
-Both authenticate with an organisation API key (``Authorization: Bearer mck_…``). A key only
-reaches its own organisation: any other organisation's objects are 404.
+Both authenticate with an organisation API key (``Authorization: Bearer mck_…``); the
+``/api/v1`` endpoints also take an OAuth 2.0 access token of an organisation client
+(client-credentials grant), limited to its scopes (403 ``insufficient_scope``, RFC 6750). A key
+or token only reaches its own organisation: any other organisation's objects are 404.
 """
 
 from __future__ import annotations
@@ -29,6 +31,14 @@ from microcred_web.issuing.verification import (
     presentation_verify,
     site_resolver,
 )
+from microcred_web.oauth.org_clients import OrgCaller, org_caller_for
+from microcred_web.oauth.scopes import (
+    ORG_ACHIEVEMENTS_READ,
+    ORG_CREDENTIALS_ISSUE,
+    ORG_CREDENTIALS_MANAGE,
+    ORG_CREDENTIALS_READ,
+    ORG_DELIVERIES_WRITE,
+)
 
 
 class ApiKeyAuth(HttpBearer):
@@ -38,13 +48,34 @@ class ApiKeyAuth(HttpBearer):
         return selectors.api_key_authenticate(key=token)
 
 
-def _key(request: HttpRequest, slug: str | None = None) -> ApiKey:
-    api_key = getattr(request, "auth", None)
-    if not isinstance(api_key, ApiKey):  # pragma: no cover - ninja guarantees authentication
+class OrgApiAuth(HttpBearer):
+    """An API key, or an organisation client's OAuth access token (an :class:`OrgCaller`)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiKey | OrgCaller | None:
+        return selectors.api_key_authenticate(key=token) or org_caller_for(token)
+
+
+class InsufficientScope(ApplicationError):
+    """RFC 6750 §3.1: the token is valid but lacks the scope the endpoint needs."""
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(
+            "insufficient_scope", f"The access token does not grant the scope {scope}.", status=403
+        )
+        self.challenge = f'Bearer error="insufficient_scope", scope="{scope}"'
+
+
+def _key(request: HttpRequest, slug: str | None = None, scope: str = "") -> ApiKey | OrgCaller:
+    """The caller, checked: its own organisation only (else 404), and for an OAuth token the
+    endpoint's ``scope`` (else 403 insufficient_scope). An API key may do everything."""
+    caller = getattr(request, "auth", None)
+    if not isinstance(caller, ApiKey | OrgCaller):  # pragma: no cover - ninja authenticates
         raise ApplicationError("unauthenticated", "An API key is required.", status=401)
-    if slug is not None and api_key.organisation.slug != slug:
+    if slug is not None and caller.organisation.slug != slug:
         raise ApplicationError("not_found", "Not found.", status=404)
-    return api_key
+    if isinstance(caller, OrgCaller) and scope not in caller.scopes:
+        raise InsufficientScope(scope)
+    return caller
 
 
 # --------------------------------------------------------------------------- /api/v1
@@ -120,12 +151,12 @@ def credential_out(credential: Credential, *, document: bool = False) -> Credent
     )
 
 
-router = Router(auth=ApiKeyAuth(), tags=["issuing"])
+router = Router(auth=OrgApiAuth(), tags=["issuing"])
 
 
 @router.get("/orgs/{slug}/achievements", response=list[AchievementOut])
 def achievements(request: HttpRequest, slug: str) -> list[AchievementOut]:
-    api_key = _key(request, slug)
+    api_key = _key(request, slug, ORG_ACHIEVEMENTS_READ)
     return [
         AchievementOut(
             id=a.pk,
@@ -140,7 +171,7 @@ def achievements(request: HttpRequest, slug: str) -> list[AchievementOut]:
 @router.post("/orgs/{slug}/credentials", response={201: list[CredentialOut]})
 def credentials_issue(request: HttpRequest, slug: str, body: IssueIn) -> Any:
     """Issue one credential per recipient (all or nothing; ``source_key`` makes it idempotent)."""
-    api_key = _key(request, slug)
+    api_key = _key(request, slug, ORG_CREDENTIALS_ISSUE)
     version = achievement_selectors.achievement_version_current(
         organisation=api_key.organisation, achievement_id=body.achievement_id
     )
@@ -170,7 +201,7 @@ def credentials_issue(request: HttpRequest, slug: str, body: IssueIn) -> Any:
     return Status(201, [credential_out(c, document=True) for c in issued])
 
 
-def _credential(api_key: ApiKey, public_id: UUID) -> Credential:
+def _credential(api_key: ApiKey | OrgCaller, public_id: UUID) -> Credential:
     credential = selectors.credential_get(organisation=api_key.organisation, public_id=public_id)
     if credential is None:
         raise ApplicationError("not_found", "No such credential.", status=404)
@@ -179,14 +210,15 @@ def _credential(api_key: ApiKey, public_id: UUID) -> Credential:
 
 @router.get("/orgs/{slug}/credentials/{public_id}", response=CredentialOut)
 def credential_get(request: HttpRequest, slug: str, public_id: UUID) -> CredentialOut:
-    return credential_out(_credential(_key(request, slug), public_id), document=True)
+    caller = _key(request, slug, ORG_CREDENTIALS_READ)
+    return credential_out(_credential(caller, public_id), document=True)
 
 
 @router.post("/orgs/{slug}/credentials/{public_id}/revoke", response=CredentialOut)
 def credential_revoke(
     request: HttpRequest, slug: str, public_id: UUID, body: ReasonIn
 ) -> CredentialOut:
-    credential = _credential(_key(request, slug), public_id)
+    credential = _credential(_key(request, slug, ORG_CREDENTIALS_MANAGE), public_id)
     return credential_out(
         services.credential_revoke(credential=credential, actor=None, reason=body.reason)
     )
@@ -196,7 +228,7 @@ def credential_revoke(
 def credential_suspend(
     request: HttpRequest, slug: str, public_id: UUID, body: ReasonIn
 ) -> CredentialOut:
-    credential = _credential(_key(request, slug), public_id)
+    credential = _credential(_key(request, slug, ORG_CREDENTIALS_MANAGE), public_id)
     return credential_out(
         services.credential_suspend(credential=credential, actor=None, reason=body.reason)
     )
@@ -206,7 +238,7 @@ def credential_suspend(
 def credential_unsuspend(
     request: HttpRequest, slug: str, public_id: UUID, body: ReasonIn
 ) -> CredentialOut:
-    credential = _credential(_key(request, slug), public_id)
+    credential = _credential(_key(request, slug, ORG_CREDENTIALS_MANAGE), public_id)
     return credential_out(
         services.credential_unsuspend(credential=credential, actor=None, reason=body.reason)
     )
@@ -236,7 +268,7 @@ def delivery_bounce(request: HttpRequest, body: BounceIn) -> Any:
     organisation to it. Other organisations' credentials are not touched. Answers 201 with the
     number of credentials marked (0 is not an error), 400 for a malformed address.
     """
-    api_key = _key(request)
+    api_key = _key(request, scope=ORG_DELIVERIES_WRITE)
     count = services.delivery_bounce_record(
         email=body.email, reason=body.reason, organisation=api_key.organisation
     )
@@ -255,8 +287,8 @@ def _vc_api(namespace: str, title: str) -> NinjaAPI:
         description="W3C VC-API endpoints (API key: Authorization: Bearer).",
         auth=ApiKeyAuth(),
         urls_namespace=namespace,
-        docs_url=None,
-        openapi_url=None,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
         parser=StrictJsonParser(),  # duplicate keys are refused (400), never silently merged
     )
 

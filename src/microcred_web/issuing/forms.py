@@ -114,6 +114,26 @@ class ApiKeyForm(forms.Form):
     name = forms.CharField(label=_("Key name"), max_length=120)
 
 
+class OrgClientForm(forms.Form):
+    """An OAuth 2.0 client for the organisation API (client-credentials grant)."""
+
+    prefix = "client"
+    name = forms.CharField(label=_("Client name"), max_length=100)
+    scopes = forms.MultipleChoiceField(
+        label=_("What it may do"),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from microcred_web.oauth.scopes import ORG_SCOPE_WORDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = [  # type: ignore[attr-defined]
+            (scope, f"{scope}: {words}") for scope, words in ORG_SCOPE_WORDS.items()
+        ]
+
+
 class KeyCompromiseForm(forms.Form):
     compromised_after = forms.DateTimeField(
         label=_("Compromised since"),

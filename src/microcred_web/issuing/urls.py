@@ -53,6 +53,11 @@ urlpatterns = [
     ),
     path("o/<slug:slug>/api-keys/", views.api_keys, name="api_keys"),
     path(
+        "o/<slug:slug>/api-keys/clients/<int:client_id>/delete/",
+        views.org_client_delete,
+        name="org_client_delete",
+    ),
+    path(
         "o/<slug:slug>/api-keys/<int:api_key_id>/revoke/",
         views.api_key_revoke,
         name="api_key_revoke",

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,6 +24,7 @@ from microcred_web.issuing.forms import (
     IssueForm,
     IssuerProfileForm,
     KeyCompromiseForm,
+    OrgClientForm,
     ReasonForm,
 )
 from microcred_web.issuing.identity import issuer_did
@@ -32,6 +34,7 @@ from microcred_web.issuing.signing import (
     issuer_key_mark_compromised,
     issuer_key_rotate,
 )
+from microcred_web.oauth import org_clients
 from microcred_web.orgs.access import OrgContext, org_view
 from microcred_web.orgs.models import Role
 
@@ -337,9 +340,27 @@ def key_compromise(request: HttpRequest, ctx: OrgContext, key_id: int) -> HttpRe
 
 @org_view(Role.ADMIN)
 def api_keys(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
-    form = ApiKeyForm(request.POST or None)
+    posted_client = request.method == "POST" and request.POST.get("form") == "client"
+    form = ApiKeyForm(request.POST if request.method == "POST" and not posted_client else None)
+    client_form = OrgClientForm(request.POST if posted_client else None)
     new_key = None
-    if request.method == "POST" and form.is_valid():
+    new_client: tuple[str, str] | None = None
+    if posted_client and client_form.is_valid():
+        try:
+            client, secret = org_clients.org_client_create(
+                organisation=ctx.organisation,
+                actor=ctx.user,
+                name=client_form.cleaned_data["name"],
+                scopes=client_form.cleaned_data["scopes"],
+            )
+        except ApplicationError as error:
+            client_form.add_error(
+                error.field if error.field in ("name", "scopes") else None, error.message
+            )
+        else:
+            new_client = (client.application.client_id, secret)
+            client_form = OrgClientForm()
+    if request.method == "POST" and not posted_client and form.is_valid():
         try:
             _key, new_key = services.api_key_create(
                 organisation=ctx.organisation, actor=ctx.user, name=form.cleaned_data["name"]
@@ -356,11 +377,28 @@ def api_keys(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
             "form": form,
             "new_key": new_key,
             "keys": selectors.api_key_list(organisation=ctx.organisation),
+            "client_form": client_form,
+            "new_client": new_client,
+            "clients": org_clients.org_clients_of(organisation=ctx.organisation),
+            "token_url": reverse("oauth:token"),
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or client_form.errors else 200,
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@org_view(Role.ADMIN)
+@require_POST
+def org_client_delete(request: HttpRequest, ctx: OrgContext, client_id: int) -> HttpResponse:
+    try:
+        org_clients.org_client_delete(
+            organisation=ctx.organisation, actor=ctx.user, client_pk=client_id
+        )
+    except ApplicationError as error:
+        raise Http404(error.message) from error
+    messages.success(request, _("OAuth client deleted: its tokens no longer work."))
+    return redirect("issuing:api_keys", slug=ctx.organisation.slug)
 
 
 @org_view(Role.ADMIN)

@@ -8,21 +8,14 @@ off) let an on-premises LMS on a private network (and the tests' platform on loo
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 
-from microcred_web.common.safe_fetch import (
-    UnsafeFetch,
-    _check_target,
-    _fetch_once,
-    _Request,
-    system_resolve,
-    tls_open,
-)
+from microcred_web.common.safe_fetch import UnsafeFetch, _media_type
+from microcred_web.common.safe_post import safe_request
 
 __all__ = ["PlatformAnswer", "UnsafeFetch", "platform_request"]
 
@@ -57,12 +50,19 @@ def platform_request(
     """One request to a platform; the answer whatever its status (UnsafeFetch if refused)."""
     allow_private = bool(getattr(settings, "MICROCRED_LTI_ALLOW_PRIVATE", False))
     allow_http = bool(getattr(settings, "MICROCRED_LTI_ALLOW_HTTP", False))
-    target = _check_target(url, system_resolve, allow_private=allow_private, allow_http=allow_http)
-    request = _Request(method, body, dict(headers or {}), target.scheme == "http")
-    deadline = time.monotonic() + _TIMEOUT_SECONDS
-    status, _location, document = _fetch_once(
-        target, tls_open, deadline, _TIMEOUT_SECONDS, _MAX_BYTES, request
+    answer = safe_request(
+        method,
+        url,
+        body=body,
+        headers=dict(headers or {}),
+        timeout=_TIMEOUT_SECONDS,
+        max_bytes=_MAX_BYTES,
+        allow_private=allow_private,
+        allow_http=allow_http,
     )
-    if document is None:
-        raise UnsafeFetch(f"the platform answered HTTP {status} without a body we can use")
-    return PlatformAnswer(status, document.content_type, document.body)
+    if answer.status in (301, 302, 303, 307, 308):
+        raise UnsafeFetch(f"the platform answered HTTP {answer.status} (a redirect; not followed)")
+    if answer.truncated:
+        raise UnsafeFetch(f"the platform's answer is larger than {_MAX_BYTES:,} bytes")
+    content_type = _media_type(answer.headers.get("content-type"))
+    return PlatformAnswer(answer.status, content_type, answer.body)

@@ -1,4 +1,5 @@
-"""Demo: an OB 3.0 client the demo learner has allowed, so "Connected apps" shows one."""
+"""Demo: an OB 3.0 client the demo learner has allowed, so "Connected apps" shows one, and an
+organisation API client Northwind's admin registered (client-credentials grant)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,38 @@ DEMO_SOFTWARE_ID = "microcred-demo-career-passport"
 DEMO_LEARNER = "learner@northwind.example"
 
 
+DEMO_ORG_CLIENT = "HR system sync (demo)"
+
+
+def _org_client_load() -> int:
+    from microcred_web.oauth.models import OrganisationClient
+    from microcred_web.oauth.org_clients import org_client_create
+    from microcred_web.oauth.scopes import ORG_ACHIEVEMENTS_READ, ORG_CREDENTIALS_READ
+    from microcred_web.orgs.models import Organisation
+
+    organisation = Organisation.objects.filter(slug="northwind").first()
+    if organisation is None:
+        return 0
+    existing = OrganisationClient.objects.filter(
+        organisation=organisation, application__name=DEMO_ORG_CLIENT
+    )
+    if not existing.exists():
+        org_client_create(
+            organisation=organisation,
+            actor=None,
+            name=DEMO_ORG_CLIENT,
+            scopes=[ORG_ACHIEVEMENTS_READ, ORG_CREDENTIALS_READ],
+        )
+    return OrganisationClient.objects.filter(organisation=organisation).count()
+
+
 @transaction.atomic
 def demo_content_load() -> dict[str, int]:
+    counts = {"organisation API clients": _org_client_load()}
+    return {**counts, **_connected_app_load()}
+
+
+def _connected_app_load() -> dict[str, int]:
     learner = User.objects.filter(email=DEMO_LEARNER).first()
     if learner is None or ClientRegistration.objects.filter(software_id=DEMO_SOFTWARE_ID).exists():
         return {"oauth_clients": 0}

@@ -31,3 +31,28 @@ class ClientRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"registration {self.pk}"
+
+
+class OrganisationClient(models.Model):
+    """A confidential client an organisation's admin registered for the organisation API
+    (client-credentials grant, RFC 6749 §4.4): its tokens act for the organisation, limited to
+    the organisation scopes registered here."""
+
+    application = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organisation_client",
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="oauth_clients"
+    )
+    scope = models.CharField(max_length=1000)  # space-separated organisation scopes
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager[OrganisationClient]] = models.Manager()
+
+    def __str__(self) -> str:
+        return f"organisation client {self.pk}"

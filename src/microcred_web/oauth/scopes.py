@@ -33,9 +33,28 @@ SCOPE_DESCRIPTIONS = {
 
 ALL_SCOPES = tuple(SCOPE_WORDS)
 
+#: organisation API scopes (client-credentials grant), and what each lets a client do
+ORG_ACHIEVEMENTS_READ = "org.achievements.read"
+ORG_CREDENTIALS_READ = "org.credentials.read"
+ORG_CREDENTIALS_ISSUE = "org.credentials.issue"
+ORG_CREDENTIALS_MANAGE = "org.credentials.manage"
+ORG_DELIVERIES_WRITE = "org.deliveries.write"
+ORG_PEOPLE_READ = "org.people.read"
+ORG_SCOPE_WORDS: dict[str, Any] = {
+    ORG_ACHIEVEMENTS_READ: _("List the organisation's published achievements."),
+    ORG_CREDENTIALS_READ: _("Read credentials the organisation issued."),
+    ORG_CREDENTIALS_ISSUE: _("Issue credentials in the organisation's name."),
+    ORG_CREDENTIALS_MANAGE: _("Revoke, suspend and reinstate the organisation's credentials."),
+    ORG_DELIVERIES_WRITE: _("Report bounced e-mails of credential deliveries."),
+    ORG_PEOPLE_READ: _("Read members' skills profiles, gaps and recommendations."),
+}
+
 
 def registered_scopes(application: Any) -> list[str]:
     """The scopes ``application`` registered (all of ours when it has no registration row)."""
+    organisation_client = getattr(application, "organisation_client", None) if application else None
+    if organisation_client is not None:
+        return [s for s in organisation_client.scope.split() if s in ORG_SCOPE_WORDS]
     registration = getattr(application, "registration", None) if application else None
     if registration is None:
         return list(ALL_SCOPES)
@@ -46,7 +65,8 @@ class RegisteredScopes:
     """django-oauth-toolkit scopes backend: a client may ask only for what it registered."""
 
     def get_all_scopes(self) -> dict[str, str]:
-        return {scope: str(words) for scope, words in SCOPE_WORDS.items()}
+        every = {**SCOPE_WORDS, **ORG_SCOPE_WORDS}
+        return {scope: str(words) for scope, words in every.items()}
 
     def get_available_scopes(
         self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any

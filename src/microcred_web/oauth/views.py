@@ -23,7 +23,7 @@ from oauth2_provider.views import AuthorizationView
 from microcred_web.common.errors import ApplicationError
 from microcred_web.oauth import selectors, services
 from microcred_web.oauth.registration import client_register, registration_reply
-from microcred_web.oauth.scopes import SCOPE_WORDS
+from microcred_web.oauth.scopes import ORG_SCOPE_WORDS, SCOPE_WORDS
 
 
 class ConsentView(AuthorizationView):  # type: ignore[misc]
@@ -97,9 +97,9 @@ def server_metadata(request: HttpRequest) -> HttpResponse:
             "registration_endpoint": base + reverse("oauth:register"),
             "revocation_endpoint": base + reverse("oauth:revoke"),
             "introspection_endpoint": base + reverse("oauth:introspect"),
-            "scopes_supported": list(SCOPE_WORDS),
+            "scopes_supported": [*SCOPE_WORDS, *ORG_SCOPE_WORDS],
             "response_types_supported": ["code"],
-            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
             "code_challenge_methods_supported": ["S256"],
             "token_endpoint_auth_methods_supported": [
                 "client_secret_basic",

@@ -41,8 +41,12 @@ ob3_api = NinjaAPI(
     title="Open Badges 3.0 API",
     version="3.0",
     urls_namespace="ob3",
-    docs_url=None,
-    openapi_url=None,  # the discovery document is this API's OpenAPI description
+    description=(
+        "The 1EdTech Open Badges 3.0 REST API (OB 3.0 §6). OAuth 2.0 bearer tokens from this "
+        "instance's authorization server; the service description is at /ims/ob/v3p0/discovery."
+    ),
+    docs_url="/docs",  # interactive page; the discovery document stays the OB 3.0 description
+    openapi_url="/openapi.json",
 )
 
 

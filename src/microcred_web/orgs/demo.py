@@ -157,6 +157,7 @@ DEMO_CONTENT = (
     ("microcred_web.scim", "microcred_web.scim.demo.demo_content_load"),
     ("microcred_web.lti", "microcred_web.lti.demo.demo_content_load"),
     ("microcred_web.reports", "microcred_web.reports.demo.demo_content_load"),
+    ("microcred_web.ob3client", "microcred_web.ob3client.demo.demo_content_load"),
 )
 
 

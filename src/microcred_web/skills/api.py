@@ -1,8 +1,9 @@
 """Read-only skills API: a person's profile, role gaps and recommendations.
 
 ``/api/v1/orgs/<slug>/skills/people/<member id>/…`` with the organisation's API key
-(``Authorization: Bearer mck_…``); ``member id`` is the id ``/orgs/<slug>/members`` lists. A key
-reaches only its own organisation's people: anything else is 404.
+(``Authorization: Bearer mck_…``) or an organisation client's token with ``org.people.read``;
+``member id`` is the id ``/orgs/<slug>/members`` lists. A key reaches only its own
+organisation's people: anything else is 404.
 
 The key acts for the organisation: it reads only the skills each person shows to their
 organisation (visibility *organisation* or *public*; private and manager-only skills are left
@@ -18,18 +19,19 @@ from ninja import Router
 
 from microcred.skills.visibility import Viewer
 from microcred_web.common.errors import ApplicationError
-from microcred_web.issuing.api import ApiKeyAuth, _key
+from microcred_web.issuing.api import OrgApiAuth, _key
+from microcred_web.oauth.scopes import ORG_PEOPLE_READ
 from microcred_web.orgs.models import Membership
 from microcred_web.skills import recommending, selectors
 
 #: what an organisation's key sees of a person's skills
 REACH = Viewer.COLLEAGUE
 
-router = Router(auth=ApiKeyAuth(), tags=["skills"])
+router = Router(auth=OrgApiAuth(), tags=["skills"])
 
 
 def _member(request: HttpRequest, slug: str, member_id: int) -> Membership:
-    api_key = _key(request, slug)
+    api_key = _key(request, slug, ORG_PEOPLE_READ)
     membership = (
         Membership.objects.filter(organisation=api_key.organisation, pk=member_id)
         .select_related("user", "organisation")

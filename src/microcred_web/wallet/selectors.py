@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -191,43 +191,59 @@ class HeldCredential:
     is_jws: bool
 
 
-def _held_refs(*, user: Any, since: datetime | None) -> list[tuple[datetime, str, int]]:
-    issued = issued_credentials_of(user=user).order_by()
-    imported = (
-        imported_credentials_of(user=user)
-        .exclude(label__in=_NOT_SHARED_LABELS)
-        .annotate(issued=Coalesce("issued_on", "created_at"))
-        .order_by()
-    )
-    if since is not None:
-        issued = issued.filter(issued_at__gt=since)
-        imported = imported.filter(issued__gt=since)
-    refs = [(when, "issued", pk) for pk, when in issued.values_list("pk", "issued_at")]
-    refs += [(when, "imported", pk) for pk, when in imported.values_list("pk", "issued")]
-    return sorted(refs)
-
-
 def held_credentials_page(
     *, user: Any, since: datetime | None, offset: int, limit: int
 ) -> tuple[int, list[HeldCredential]]:
     """``user``'s credentials (issued here and imported), oldest first: the total and one page.
-    Imports whose proof failed are left out."""
-    refs = _held_refs(user=user, since=since)
-    page = refs[offset : offset + limit]
-    issued_ids = [pk for _when, kind, pk in page if kind == "issued"]
-    imported_ids = [pk for _when, kind, pk in page if kind == "imported"]
-    texts = {
-        ("issued", pk): HeldCredential(text, False)
-        for pk, text in Credential.objects.filter(pk__in=issued_ids).values_list(
-            "pk", "signed_json"
+    Imports whose proof failed are left out. One query (issued UNION ALL imported, paged in the
+    database); a second one counts only when the page does not tell the total."""
+    issued = Credential.objects.filter(recipient_user_id=user.pk)
+    imported = (
+        imported_credentials_of(user=user)
+        .exclude(label__in=_NOT_SHARED_LABELS)
+        .annotate(held_at=Coalesce("issued_on", "created_at"))
+    )
+    if since is not None:
+        issued = issued.filter(issued_at__gt=since)
+        imported = imported.filter(held_at__gt=since)
+    issued_rows = issued.annotate(
+        held_at=F("issued_at"), kind=Value("issued", CharField()), text=F("signed_json")
+    ).values_list("held_at", "kind", "pk", "text")
+    imported_rows = imported.annotate(
+        kind=Value("imported", CharField()), text=F("payload")
+    ).values_list("held_at", "kind", "pk", "text")
+    rows = issued_rows.order_by().union(imported_rows.order_by(), all=True)
+    page = list(rows.order_by("held_at", "kind", "pk")[offset : offset + limit])
+    page_tells_total = len(page) < limit and (page or offset == 0)
+    total = offset + len(page) if page_tells_total else rows.count()
+    held = [
+        HeldCredential(text, kind == "imported" and not text.lstrip().startswith("{"))
+        for _when, kind, _pk, text in page
+    ]
+    return total, held
+
+
+def held_credential_of(*, user: Any, origin: str, public_id: Any) -> HeldCredential | None:
+    """One of ``user``'s credentials as another system receives it (None if not theirs, or an
+    import whose proof failed)."""
+    if origin == "issued":
+        credential = issued_credential_of(user=user, public_id=public_id)
+        return HeldCredential(credential.signed_json, False) if credential else None
+    if origin == "imported":
+        imported = (
+            imported_credentials_of(user=user)
+            .exclude(label__in=_NOT_SHARED_LABELS)
+            .filter(public_id=public_id)
+            .first()
         )
-    }
-    for pk, payload in ImportedCredential.objects.filter(pk__in=imported_ids).values_list(
-        "pk", "payload"
-    ):
-        is_jws = not payload.lstrip().startswith("{")
-        texts[("imported", pk)] = HeldCredential(payload, is_jws)
-    return len(refs), [texts[(kind, pk)] for _when, kind, pk in page]
+        if imported is not None:
+            return HeldCredential(imported.payload, not imported.payload.lstrip().startswith("{"))
+    return None
+
+
+def shareable_items(*, user: Any) -> list[WalletItem]:
+    """The wallet's items that may be handed to another system (proof not failed)."""
+    return [i for i in wallet_items(user=user) if i.status not in _NOT_SHARED_LABELS]
 
 
 def imported_same_as(*, user: Any, issuer_id: str, credential_id: str) -> ImportedCredential | None:

@@ -303,12 +303,17 @@ def _replace_import(
     return imported
 
 
-def credential_upsert(*, user: Any, data: bytes) -> tuple[ImportedCredential, bool]:
+def credential_upsert(
+    *, user: Any, data: bytes, require_valid: bool = True
+) -> tuple[ImportedCredential, bool]:
     """A credential pushed by another system (OB 3.0 upsertCredential): verified exactly as an
     upload is, kept only if it verifies, replacing the import of the same credential (same
-    issuer and id) if there is one. Returns the import and whether it is new."""
+    issuer and id) if there is one. Returns the import and whether it is new.
+
+    ``require_valid=False`` is for credentials the person takes from another host themselves
+    (OB 3.0 getCredentials): kept with their label, as an upload is."""
     read = importing.read_credential(data, now=timezone.now(), field="credential")
-    if read.report.verdict != "valid":
+    if require_valid and read.report.verdict != "valid":
         failed = [c.reason for c in read.report.checks if c.status == "fail"]
         raise ApplicationError(
             "credential_not_verified",

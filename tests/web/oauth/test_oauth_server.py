@@ -14,7 +14,7 @@ from oauth_client import REDIRECT_URI, OAuthClient, pkce_pair, registration_body
 from microcred_web.accounts.models import User
 from microcred_web.common.models import AuditEvent
 from microcred_web.oauth.models import ClientRegistration
-from microcred_web.oauth.scopes import ALL_SCOPES, CREDENTIAL_READ
+from microcred_web.oauth.scopes import ALL_SCOPES, CREDENTIAL_READ, ORG_SCOPE_WORDS
 
 
 def register(client, **overrides):
@@ -229,4 +229,6 @@ def test_server_metadata_names_our_endpoints_and_only_s256(client, db):
     assert metadata["code_challenge_methods_supported"] == ["S256"]
     assert metadata["token_endpoint"].endswith(reverse("oauth:token"))
     assert metadata["registration_endpoint"].endswith(reverse("oauth:register"))
-    assert set(metadata["scopes_supported"]) == set(ALL_SCOPES)
+    # the OB 3.0 scopes, and the organisation API's (client-credentials grant)
+    assert set(metadata["scopes_supported"]) == set(ALL_SCOPES) | set(ORG_SCOPE_WORDS)
+    assert "client_credentials" in metadata["grant_types_supported"]
