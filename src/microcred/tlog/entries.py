@@ -1,0 +1,68 @@
+"""What one entry of a microcred log says: an event about a credential or a key.
+
+An entry is canonical JSON (RFC 8785) of ``{"at", "digest", "kind", "subject"}``: the credential
+id (or key id), the SHA-256 of the credential's canonical JSON, the event, the time. No name or
+e-mail address is ever logged: the digest reveals nothing without the credential itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from microcred.canon.jcs import canonicalize_json
+from microcred.tlog.errors import LogError
+
+ENTRY_KINDS = (
+    "credential.issued",
+    "credential.revoked",
+    "credential.suspended",
+    "credential.reinstated",
+    "key.rotated",
+)
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+_FIELDS = {"at", "digest", "kind", "subject"}
+
+
+def credential_digest(document: Mapping[str, Any]) -> str:
+    """``sha256:<hex>`` of the credential's RFC 8785 canonical JSON (proof included)."""
+    return "sha256:" + hashlib.sha256(canonicalize_json(dict(document))).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    kind: str
+    subject: str
+    digest: str
+    at: str
+
+    def encode(self) -> bytes:
+        return canonicalize_json(
+            {"at": self.at, "digest": self.digest, "kind": self.kind, "subject": self.subject}
+        )
+
+    @classmethod
+    def parse(cls, data: bytes) -> LogEntry:
+        """Read an entry; anything else raises :class:`LogError` naming the field."""
+        try:
+            value = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise LogError("the entry is not UTF-8 JSON") from exc
+        if not isinstance(value, dict) or set(value) != _FIELDS:
+            raise LogError(f"an entry has exactly the fields {sorted(_FIELDS)}")
+        if not all(isinstance(value[name], str) for name in _FIELDS):
+            raise LogError("every field of an entry is a string")
+        if value["kind"] not in ENTRY_KINDS:
+            raise LogError(f"kind: {value['kind']!r} is not one of {', '.join(ENTRY_KINDS)}")
+        if value["digest"] and not _DIGEST.fullmatch(value["digest"]):
+            raise LogError("digest: not sha256:<64 hexadecimal digits>")
+        entry = cls(
+            kind=value["kind"], subject=value["subject"], digest=value["digest"], at=value["at"]
+        )
+        if entry.encode() != data:
+            raise LogError("the entry is not in canonical JSON form")
+        return entry
