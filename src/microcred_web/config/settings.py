@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "microcred_web.oauth",
     "microcred_web.notifications",
     "microcred_web.webhooks",
+    "microcred_web.transparency",
     "microcred_web.achievements",
     "microcred_web.issuing",
     "microcred_web.learning",

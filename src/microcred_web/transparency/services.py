@@ -1,0 +1,155 @@
+"""Writes of the transparency log: appends (strictly ordered) and signed checkpoints.
+
+An append reserves its indexes with one ``UPDATE … SET size = size + n`` and inserts the
+entries in the caller's transaction: the credential and its log entries commit or vanish
+together, two appends never share an index (the UPDATE serialises them: a row lock on
+PostgreSQL, the write lock on SQLite) and a killed process leaves no hole and no fork.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from microcred.tlog import Checkpoint, LogEntry, checkpoint_sign, credential_digest, leaf_hash
+from microcred_web.orgs.models import Organisation
+from microcred_web.transparency.keys import log_key_create, log_origin, log_signer
+from microcred_web.transparency.models import LogRecord, SignedCheckpoint, TransparencyLog
+from microcred_web.transparency.tree import log_tree
+
+_BATCH = 5000
+
+
+def log_ensure(*, organisation_id: int) -> TransparencyLog:
+    """The organisation's log, created with a new key the first time."""
+    existing = TransparencyLog.objects.filter(organisation_id=organisation_id).first()
+    if existing is not None:
+        return existing
+    slug = Organisation.objects.values_list("slug", flat=True).get(pk=organisation_id)
+    origin = log_origin(slug)
+    signer, sealed = log_key_create(origin)
+    try:
+        with transaction.atomic():
+            return TransparencyLog.objects.create(
+                organisation_id=organisation_id,
+                origin=origin,
+                verifier_key=signer.verifier.encode(),
+                secret_sealed=sealed,
+            )
+    except IntegrityError:  # created meanwhile by a concurrent first append
+        return TransparencyLog.objects.get(organisation_id=organisation_id)
+
+
+def log_append(
+    *, organisation_id: int, entries: Sequence[LogEntry], credentials: Sequence[Any] | None = None
+) -> range:
+    """Append ``entries`` in order; returns their indexes. ``credentials`` (public ids) are
+    stored beside the entries of the same position so proofs can be found by credential."""
+    if not entries or not getattr(settings, "MICROCRED_TRANSPARENCY_LOG", True):
+        return range(0)
+    log = log_ensure(organisation_id=organisation_id)
+    count = len(entries)
+    with transaction.atomic():
+        TransparencyLog.objects.filter(pk=log.pk).update(size=F("size") + count)
+        end = TransparencyLog.objects.values_list("size", flat=True).get(pk=log.pk)
+        start = end - count
+        rows = []
+        for offset, entry in enumerate(entries):
+            data = entry.encode()
+            rows.append(
+                LogRecord(
+                    log_id=log.pk,
+                    index=start + offset,
+                    kind=entry.kind,
+                    subject=entry.subject,
+                    credential=credentials[offset] if credentials else None,
+                    data=data,
+                    leaf_hash=leaf_hash(data),
+                )
+            )
+        LogRecord.objects.bulk_create(rows, batch_size=_BATCH)
+    return range(start, end)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def credentials_issued_log(
+    *, organisation_id: int, signed: Iterable[tuple[Any, str]], now: datetime | None = None
+) -> range:
+    """Log the issuance of each ``(public_id, signed JSON)``: its id and digest, nothing else."""
+    at = _stamp(now or timezone.now())
+    entries, public_ids = [], []
+    for public_id, signed_json in signed:
+        document = json.loads(signed_json)
+        entries.append(
+            LogEntry(
+                kind="credential.issued",
+                subject=str(document.get("id", "")),
+                digest=credential_digest(document),
+                at=at,
+            )
+        )
+        public_ids.append(public_id)
+    return log_append(organisation_id=organisation_id, entries=entries, credentials=public_ids)
+
+
+def credentials_status_log(
+    *, organisation_id: int, kind: str, credentials: Iterable[Any], now: datetime | None = None
+) -> range:
+    """Log a status change (``credential.revoked`` / ``suspended`` / ``reinstated``) of each
+    credential row, identified like its issuance entry."""
+    at = _stamp(now or timezone.now())
+    entries, public_ids = [], []
+    for credential in credentials:
+        document = json.loads(credential.signed_json)
+        entries.append(
+            LogEntry(
+                kind=kind,
+                subject=str(document.get("id", "")),
+                digest=credential_digest(document),
+                at=at,
+            )
+        )
+        public_ids.append(credential.public_id)
+    return log_append(organisation_id=organisation_id, entries=entries, credentials=public_ids)
+
+
+def key_rotation_log(
+    *, organisation_id: int, key_id: str, public_multibase: str, now: datetime | None = None
+) -> range:
+    """Log a new issuer key: its id and the digest of its public key."""
+    import hashlib
+
+    digest = "sha256:" + hashlib.sha256(public_multibase.encode()).hexdigest()
+    entry = LogEntry(
+        kind="key.rotated", subject=key_id, digest=digest, at=_stamp(now or timezone.now())
+    )
+    return log_append(organisation_id=organisation_id, entries=[entry])
+
+
+def checkpoint_publish(*, log: TransparencyLog, now: datetime | None = None) -> SignedCheckpoint:
+    """The signed checkpoint of the log's committed size (signed once per size)."""
+    size = TransparencyLog.objects.values_list("size", flat=True).get(pk=log.pk)
+    existing = SignedCheckpoint.objects.filter(log=log, size=size).first()
+    if existing is not None:
+        return existing
+    root = log_tree(log.pk, size).root(size)
+    note = checkpoint_sign(
+        Checkpoint(log.origin, size, root), log_signer(log.origin, log.secret_sealed)
+    )
+    try:
+        with transaction.atomic():
+            return SignedCheckpoint.objects.create(
+                log=log, size=size, root_hash=root, note=note, signed_at=now or timezone.now()
+            )
+    except IntegrityError:  # signed meanwhile by another request
+        return SignedCheckpoint.objects.get(log=log, size=size)
