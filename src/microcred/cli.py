@@ -22,6 +22,7 @@ from microcred.errors import Error, InvalidInput
 from microcred.keys import KeyPair
 from microcred.model import parse_datetime
 from microcred.strict_json import loads_strict
+from microcred.tlog.commands import UrlFetch, add_log_parser, log_command
 from microcred.verify import (
     SUITES,
     VerificationReport,
@@ -87,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
 
     extract = sub.add_parser("extract", help="print the credential baked into an image")
     extract.add_argument("image")
+    add_log_parser(sub)
     return parser
 
 
@@ -368,13 +370,22 @@ def main(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     stdin: Any = None,
+    fetch_url: UrlFetch | None = None,
 ) -> int:
-    """Run the command line; returns the exit code (the console script exits with it)."""
+    """Run the command line; returns the exit code (the console script exits with it).
+
+    ``fetch_url`` (URL → bytes) lets ``microcred log audit --url`` read a remote log; the core
+    has no network code of its own.
+    """
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     source = stdin if stdin is not None else sys.stdin
     try:
         args = _parser().parse_args(list(argv) if argv is not None else sys.argv[1:])
+        if args.command == "log":
+            return log_command(
+                args, out, lambda name: _read_json(name, source), fetch_url, UsageError
+            )
         return COMMANDS[args.command](args, out, err, source)
     except UsageError as exc:
         err.write(f"microcred: {exc}\n")
