@@ -52,7 +52,9 @@ def _fetcher(args: argparse.Namespace, fetch_url: UrlFetch | None, usage: type[E
     if args.dir:
         return folder_fetcher(args.dir)
     if fetch_url is None:
-        raise usage("--url needs a network fetcher: run `manage.py log_fetch_audit`, or use --dir")
+        raise usage(
+            "--url needs a network fetcher: use `manage.py log_fetch_audit audit --url …` or --dir"
+        )
     base = args.url.rstrip("/")
 
     def fetch(path: str) -> bytes:
