@@ -28,9 +28,41 @@ _DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 _FIELDS = {"at", "digest", "kind", "subject"}
 
 
+_SAFE_INTEGER = 2**53
+
+
+def _plain(value: Any) -> bool:
+    """True when ``json.dumps`` (sorted keys, no spaces, raw text) writes the RFC 8785 bytes:
+    no floating-point number, no integer beyond 2**53, no key outside the BMP (JCS sorts keys
+    by UTF-16 units, Python by code points: they agree inside the BMP)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key in item:
+                if not key.isascii() and any(ord(c) > 0xFFFF for c in key):
+                    return False
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, float) or (
+            isinstance(item, int) and not isinstance(item, bool) and abs(item) >= _SAFE_INTEGER
+        ):
+            return False
+    return True
+
+
+def canonical_bytes(document: Mapping[str, Any]) -> bytes:
+    """RFC 8785 canonical JSON of ``document``, the fast way when that is the same bytes."""
+    value = dict(document)
+    if _plain(value):
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return canonicalize_json(value)
+
+
 def credential_digest(document: Mapping[str, Any]) -> str:
     """``sha256:<hex>`` of the credential's RFC 8785 canonical JSON (proof included)."""
-    return "sha256:" + hashlib.sha256(canonicalize_json(dict(document))).hexdigest()
+    return "sha256:" + hashlib.sha256(canonical_bytes(document)).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +73,14 @@ class LogEntry:
     at: str
 
     def encode(self) -> bytes:
-        return canonicalize_json(
-            {"at": self.at, "digest": self.digest, "kind": self.kind, "subject": self.subject}
-        )
+        """RFC 8785 form. For an object of four strings under ASCII keys, ``json.dumps`` with
+        sorted keys, no spaces and raw non-ASCII text writes exactly the JCS bytes."""
+        return json.dumps(
+            {"at": self.at, "digest": self.digest, "kind": self.kind, "subject": self.subject},
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        ).encode("utf-8")
 
     @classmethod
     def parse(cls, data: bytes) -> LogEntry:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -47,6 +47,15 @@ def log_ensure(*, organisation_id: int) -> TransparencyLog:
         return TransparencyLog.objects.get(organisation_id=organisation_id)
 
 
+def _insert_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = ("log_id", "index", "kind", "subject", "credential", "data", "leaf_hash")
+    return (
+        f"INSERT INTO {quote(LogRecord._meta.db_table)} "  # noqa: S608 - fixed, quoted names
+        f"({', '.join(quote(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+
+
 def log_append(
     *, organisation_id: int, entries: Sequence[LogEntry], credentials: Sequence[Any] | None = None
 ) -> range:
@@ -56,6 +65,7 @@ def log_append(
         return range(0)
     log = log_ensure(organisation_id=organisation_id)
     count = len(entries)
+    uuid_field = LogRecord._meta.get_field("credential")
     with transaction.atomic():
         TransparencyLog.objects.filter(pk=log.pk).update(size=F("size") + count)
         end = TransparencyLog.objects.values_list("size", flat=True).get(pk=log.pk)
@@ -63,18 +73,21 @@ def log_append(
         rows = []
         for offset, entry in enumerate(entries):
             data = entry.encode()
+            public_id = credentials[offset] if credentials else None
             rows.append(
-                LogRecord(
-                    log_id=log.pk,
-                    index=start + offset,
-                    kind=entry.kind,
-                    subject=entry.subject,
-                    credential=credentials[offset] if credentials else None,
-                    data=data,
-                    leaf_hash=leaf_hash(data),
+                (
+                    log.pk,
+                    start + offset,
+                    entry.kind,
+                    entry.subject,
+                    uuid_field.get_db_prep_value(public_id, connection),
+                    data,
+                    leaf_hash(data),
                 )
             )
-        LogRecord.objects.bulk_create(rows, batch_size=_BATCH)
+        with connection.cursor() as cursor:  # bulk_create's SQL compiler costs 10× the insert
+            for first in range(0, len(rows), _BATCH):
+                cursor.executemany(_insert_sql(), rows[first : first + _BATCH])
     return range(start, end)
 
 

@@ -107,3 +107,45 @@ def test_a_rewritten_history_fails_the_consistency_proof(
             new_root=tree.root(),
             proof=tree.consistency_proof(old),
         )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.text(), st.sampled_from(["credential.issued", "key.rotated"]))
+def test_entry_encoding_is_rfc8785(subject: str, at: str, kind: str) -> None:
+    from microcred.canon.jcs import canonicalize_json
+    from microcred.tlog import LogEntry
+
+    entry = LogEntry(kind=kind, subject=subject, digest="", at=at)
+    fields = {"at": at, "digest": "", "kind": kind, "subject": subject}
+    try:
+        expected = canonicalize_json(fields)
+    except Exception:
+        return
+    assert entry.encode() == expected
+    assert LogEntry.parse(entry.encode()) == entry
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**60), 2**60)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=4), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=4), json_values, max_size=5))
+def test_credential_digest_bytes_are_rfc8785(document: dict) -> None:
+    from microcred.canon.jcs import canonicalize_json
+    from microcred.tlog.entries import canonical_bytes
+
+    try:
+        expected = canonicalize_json(document)
+    except Exception:
+        return
+    assert canonical_bytes(document) == expected
