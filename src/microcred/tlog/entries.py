@@ -60,6 +60,31 @@ def canonical_bytes(document: Mapping[str, Any]) -> bytes:
     return canonicalize_json(value)
 
 
+def credential_digest_of_text(text: str) -> tuple[dict[str, Any], str]:
+    """Parse a credential's JSON text and digest it in one pass (the issuing hot path): the
+    parser's hooks notice floats and large integers, a scan of the text non-BMP characters."""
+    unusual: list[str] = []
+
+    def on_float(literal: str) -> float:
+        unusual.append(literal)
+        return float(literal)
+
+    def on_int(literal: str) -> int:
+        value = int(literal)
+        if abs(value) >= _SAFE_INTEGER:
+            unusual.append(literal)
+        return value
+
+    document = json.loads(text, parse_float=on_float, parse_int=on_int)
+    if not isinstance(document, dict):
+        raise LogError("a credential is a JSON object")
+    simple_text = "\\u" not in text and (text.isascii() or max(text) <= "\uffff")
+    if unusual or not simple_text:
+        return document, credential_digest(document)
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return document, "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def credential_digest(document: Mapping[str, Any]) -> str:
     """``sha256:<hex>`` of the credential's RFC 8785 canonical JSON (proof included)."""
     return "sha256:" + hashlib.sha256(canonical_bytes(document)).hexdigest()

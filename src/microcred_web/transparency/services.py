@@ -8,7 +8,6 @@ PostgreSQL, the write lock on SQLite) and a killed process leaves no hole and no
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +17,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from microcred.tlog import Checkpoint, LogEntry, checkpoint_sign, credential_digest, leaf_hash
+from microcred.tlog import Checkpoint, LogEntry, checkpoint_sign, leaf_hash
+from microcred.tlog.entries import credential_digest_of_text
 from microcred_web.orgs.models import Organisation
 from microcred_web.transparency.keys import log_key_create, log_origin, log_signer
 from microcred_web.transparency.models import LogRecord, SignedCheckpoint, TransparencyLog
@@ -102,13 +102,10 @@ def credentials_issued_log(
     at = _stamp(now or timezone.now())
     entries, public_ids = [], []
     for public_id, signed_json in signed:
-        document = json.loads(signed_json)
+        document, digest = credential_digest_of_text(signed_json)
         entries.append(
             LogEntry(
-                kind="credential.issued",
-                subject=str(document.get("id", "")),
-                digest=credential_digest(document),
-                at=at,
+                kind="credential.issued", subject=str(document.get("id", "")), digest=digest, at=at
             )
         )
         public_ids.append(public_id)
@@ -123,14 +120,9 @@ def credentials_status_log(
     at = _stamp(now or timezone.now())
     entries, public_ids = [], []
     for credential in credentials:
-        document = json.loads(credential.signed_json)
+        document, digest = credential_digest_of_text(credential.signed_json)
         entries.append(
-            LogEntry(
-                kind=kind,
-                subject=str(document.get("id", "")),
-                digest=credential_digest(document),
-                at=at,
-            )
+            LogEntry(kind=kind, subject=str(document.get("id", "")), digest=digest, at=at)
         )
         public_ids.append(credential.public_id)
     return log_append(organisation_id=organisation_id, entries=entries, credentials=public_ids)

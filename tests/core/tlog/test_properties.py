@@ -149,3 +149,19 @@ def test_credential_digest_bytes_are_rfc8785(document: dict) -> None:
     except Exception:
         return
     assert canonical_bytes(document) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=4), json_values, max_size=5), st.booleans())
+def test_digest_of_text_equals_digest_of_document(document: dict, ascii_only: bool) -> None:
+    import json
+
+    from microcred.tlog import credential_digest
+    from microcred.tlog.entries import credential_digest_of_text
+
+    try:
+        expected = credential_digest(document)
+    except Exception:
+        return
+    text = json.dumps(document, ensure_ascii=ascii_only)
+    assert credential_digest_of_text(text) == (json.loads(text), expected)
