@@ -23,6 +23,7 @@ from microcred.keys import KeyPair
 from microcred.model import parse_datetime
 from microcred.strict_json import loads_strict
 from microcred.tlog.commands import UrlFetch, add_log_parser, log_command
+from microcred.tlog.verdict import report_with_transparency
 from microcred.verify import (
     SUITES,
     VerificationReport,
@@ -73,6 +74,17 @@ def _parser() -> argparse.ArgumentParser:
         "--allow-unknown-status",
         action="store_true",
         help="a status list that cannot be retrieved is a warning, not the STATUS-UNKNOWN verdict",
+    )
+    verify.add_argument(
+        "--log-proof",
+        help="the credential's transparency log inclusion bundle (JSON): reported as "
+        "'logged at index N, checkpoint T'",
+    )
+    verify.add_argument("--log-key", help="the issuer's log verifier key to trust")
+    verify.add_argument(
+        "--require-log",
+        action="store_true",
+        help="a credential not shown to be in its issuer's log is invalid (default: a warning)",
     )
     _context_option(verify)
     verify.add_argument("files", nargs="+", help="files to verify, - for stdin")
@@ -294,6 +306,7 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Any) -> i
         else:
             inputs.append((name, data))
     status = EXIT_OK
+    log_proof = _read_json(args.log_proof, stdin) if args.log_proof else None
     for label, data in inputs:
         report = verify_credential(
             data,
@@ -302,6 +315,10 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Any) -> i
             registry=registry,
             allow_unknown_status=args.allow_unknown_status,
         )
+        if log_proof is not None or args.require_log:
+            report_with_transparency(
+                report, log_proof, log_key=args.log_key, required=args.require_log
+            )
         if not report.ok:
             status = EXIT_INVALID
         if args.json:
