@@ -12,7 +12,7 @@ from typing import Any
 
 from microcred.errors import Error
 from microcred.tlog.inclusion import inclusion_check
-from microcred.verification.report import Check, VerificationReport
+from microcred.verification.report import Check, Status, VerificationReport
 
 CHECK_NAME = "transparency"
 
@@ -28,7 +28,7 @@ def transparency_check(
     proof = report.check("proof")
     if report.document is None or proof is None or proof.status != "pass":
         return Check(CHECK_NAME, "skip", "not checked: the credential is not validly signed")
-    absent = "fail" if required else "warn"
+    absent: Status = "fail" if required else "warn"
     if bundle is None:
         return Check(
             CHECK_NAME,
