@@ -22,6 +22,7 @@ from microcred.tlog.entries import credential_digest_of_text
 from microcred_web.orgs.models import Organisation
 from microcred_web.transparency.keys import log_key_create, log_origin, log_signer
 from microcred_web.transparency.models import LogRecord, SignedCheckpoint, TransparencyLog
+from microcred_web.transparency.selectors import LogReadError, inclusion_of_credential
 from microcred_web.transparency.tree import log_tree
 
 _BATCH = 5000
@@ -158,3 +159,16 @@ def checkpoint_publish(*, log: TransparencyLog, now: datetime | None = None) -> 
             )
     except IntegrityError:  # signed meanwhile by another request
         return SignedCheckpoint.objects.get(log=log, size=size)
+
+
+def credential_inclusion(*, organisation_id: int, public_id: Any) -> dict[str, Any] | None:
+    """The inclusion bundle of a credential of this instance under the log's latest
+    checkpoint (signed now if the log grew), or None when it is not in the log."""
+    log = TransparencyLog.objects.filter(organisation_id=organisation_id).first()
+    if log is None:
+        return None
+    checkpoint_publish(log=log)
+    try:
+        return inclusion_of_credential(log, public_id=public_id)
+    except LogReadError:
+        return None

@@ -37,6 +37,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from microcred.contexts import default_registry
+from microcred.tlog.verdict import transparency_check
 from microcred.verification.common import VerifyContext
 from microcred.verification.dates import check_valid_from, check_valid_until
 from microcred.verification.pipeline import run_checks
@@ -63,6 +64,7 @@ from microcred_web.issuing.models import Credential, StatusList
 from microcred_web.issuing.signing import retired_keys_for
 from microcred_web.issuing.verification import LocalResolver, credential_verify
 from microcred_web.orgs.models import Organisation
+from microcred_web.transparency.services import credential_inclusion
 from microcred_web.verifier import inputs
 from microcred_web.verifier.inputs import Submission
 
@@ -577,8 +579,8 @@ def verify_submission(submission: Submission, *, now: datetime | None = None) ->
                 (float("inf"), status_checks),
                 _checks_weight(entry.status_key, status_checks),
             )
-    if entry.document is None:
-        dynamic = []
+    logged = _transparency_checks(entry, credential) if entry.document is not None else []
+    dynamic = [*dynamic, *logged] if entry.document is not None else []
     # Everything the outcome is built from: the input, the issuer's key cut-offs, the checks
     # run now, what our records say of the credential and the language. The same key always
     # builds the same outcome, so it is built once (per process) and copied.
@@ -606,6 +608,24 @@ def verify_submission(submission: Submission, *, now: datetime | None = None) ->
         credential=credential,
         cached=cached,
     )
+
+
+def _transparency_checks(entry: _Static, credential: Credential | None) -> list[Check]:
+    """Is the credential in its issuer's log? Known for credentials of this instance; for
+    others only a policy requiring the log (``MICROCRED_VERIFIER_REQUIRE_LOG``) adds the check
+    (and fails it: their logs are not fetched yet)."""
+    required = bool(getattr(settings, "MICROCRED_VERIFIER_REQUIRE_LOG", False))
+    if credential is None and not required:
+        return []
+    bundle = (
+        credential_inclusion(
+            organisation_id=credential.organisation_id, public_id=credential.public_id
+        )
+        if credential is not None
+        else None
+    )
+    report = VerificationReport(checks=list(entry.checks), document=entry.document)
+    return [transparency_check(report, bundle, required=required)]
 
 
 def _checks_weight(key: str, checks: Sequence[Check]) -> int:

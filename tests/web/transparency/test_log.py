@@ -26,6 +26,7 @@ from microcred_web.issuing.status_changes import (
     credential_unsuspend,
 )
 from microcred_web.transparency.models import LogRecord, TransparencyLog
+from microcred_web.transparency.tree import log_trees_forget
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +155,21 @@ def test_unknown_credential_and_tiles_beyond_the_log(client, world, version) -> 
     assert client.get(f"/o/{world.org.slug}/log/tile/0/005").json()["field"] == "path"
     assert client.get(f"/o/{world.org.slug}/log/tile/0/x000/1").status_code == 404
     assert client.get(f"/o/{world.org.slug}/log/consistency?old=2&new=1").json()["field"] == "old"
+
+
+def test_the_verifier_reports_the_log_inclusion(client, world, version, settings) -> None:
+    (credential,) = _issue(world, version)
+    body = client.post(
+        "/verify/api", data=credential.signed_json, content_type="application/json"
+    ).json()
+    checks = {c["id"]: c for c in body["checks"]}
+    assert checks["transparency"]["ok"] is True
+    assert checks["transparency"]["detail"].startswith("logged at index ")
+    LogRecord.objects.all().delete()  # as if the issuer had kept it out of its log
+    log_trees_forget()
+    settings.MICROCRED_VERIFIER_REQUIRE_LOG = True
+    body = client.post(
+        "/verify/api", data=credential.signed_json, content_type="application/json"
+    ).json()
+    checks = {c["id"]: c for c in body["checks"]}
+    assert checks["transparency"]["ok"] is False and body["verdict"] == "invalid"
