@@ -173,3 +173,14 @@ def test_the_verifier_reports_the_log_inclusion(client, world, version, settings
     ).json()
     checks = {c["id"]: c for c in body["checks"]}
     assert checks["transparency"]["ok"] is False and body["verdict"] == "invalid"
+
+
+def test_the_public_credential_page_shows_the_inclusion(client, world, version) -> None:
+    (credential,) = _issue(world, version)
+    credential.is_public = True
+    credential.save(update_fields=["is_public"])
+    page = client.get(f"/credentials/{credential.public_id}").content.decode()
+    assert "of the issuer&#x27;s public log" in page or "of the issuer's public log" in page
+    proof_url = f"/o/{world.org.slug}/log/proof/{credential.public_id}"
+    assert f'href="{proof_url}"' in page
+    assert client.get(proof_url).json()["type"] == "TransparencyLogInclusion"
