@@ -260,6 +260,8 @@ _retired_cache = Lru(256)
 _ours_cache = Lru(CACHE_SIZE)
 _outcome_cache = Lru(CACHE_SIZE)
 _json_cache = Lru(CACHE_SIZE)
+#: credential public id → its passed transparency check (a log only grows: it stays true)
+_logged_cache = Lru(CACHE_SIZE, max_bytes=4 << 20)
 #: SHA-256 of JSON bodies that were read before and were the credential itself (views.py)
 whole_bodies = Lru(CACHE_SIZE)
 _CACHES: Final = {
@@ -287,6 +289,7 @@ def caches_clear() -> None:
     """Forget every remembered result (tests; the benchmark's uncached baseline) and take
     the byte budget from the settings again."""
     budget = cache_budget()
+    _logged_cache.clear()
     for name, cache in _CACHES.items():
         cache.limit(int(budget * CACHE_SHARES[name]))
 
@@ -617,6 +620,10 @@ def _transparency_checks(entry: _Static, credential: Credential | None) -> list[
     required = bool(getattr(settings, "MICROCRED_VERIFIER_REQUIRE_LOG", False))
     if credential is None and not required:
         return []
+    if credential is not None:
+        known: Check | None = _logged_cache.get(credential.public_id)
+        if known is not None:
+            return [known]
     bundle = (
         credential_inclusion(
             organisation_id=credential.organisation_id, public_id=credential.public_id
@@ -625,7 +632,10 @@ def _transparency_checks(entry: _Static, credential: Credential | None) -> list[
         else None
     )
     report = VerificationReport(checks=list(entry.checks), document=entry.document)
-    return [transparency_check(report, bundle, required=required)]
+    check = transparency_check(report, bundle, required=required)
+    if credential is not None and check.status == "pass":
+        _logged_cache.put(credential.public_id, check, ENTRY_OVERHEAD + len(check.reason))
+    return [check]
 
 
 def _checks_weight(key: str, checks: Sequence[Check]) -> int:

@@ -27,6 +27,7 @@ from microcred_web.issuing.status_changes import (
 )
 from microcred_web.transparency.models import LogRecord, TransparencyLog
 from microcred_web.transparency.tree import log_trees_forget
+from microcred_web.verifier.verification import caches_clear
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +168,7 @@ def test_the_verifier_reports_the_log_inclusion(client, world, version, settings
     assert checks["transparency"]["detail"].startswith("logged at index ")
     LogRecord.objects.all().delete()  # as if the issuer had kept it out of its log
     log_trees_forget()
+    caches_clear()
     settings.MICROCRED_VERIFIER_REQUIRE_LOG = True
     body = client.post(
         "/verify/api", data=credential.signed_json, content_type="application/json"
