@@ -152,6 +152,7 @@ DEMO_CONTENT = (
     ("microcred_web.skills", "microcred_web.skills.demo_crosswalks.demo_content_load"),
     ("microcred_web.oauth", "microcred_web.oauth.demo.demo_content_load"),
     ("microcred_web.webhooks", "microcred_web.webhooks.demo.demo_content_load"),
+    ("microcred_web.transparency", "microcred_web.transparency.demo.demo_content_load"),
 )
 
 
