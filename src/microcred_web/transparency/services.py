@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from microcred.tlog import Checkpoint, LogEntry, checkpoint_sign, leaf_hash
@@ -57,19 +56,40 @@ def _insert_sql() -> str:
     )
 
 
+def log_enabled() -> bool:
+    """``MICROCRED_TRANSPARENCY_LOG`` (default on); the benchmark turns it off to compare."""
+    return bool(getattr(settings, "MICROCRED_TRANSPARENCY_LOG", True))
+
+
+def _reserve(log_id: int, count: int) -> int:
+    """Raise the log's size by ``count`` and return the new size, in one statement: the row
+    (PostgreSQL) or the database (SQLite) stays write-locked until the transaction ends."""
+    quote = connection.ops.quote_name
+    table = quote(TransparencyLog._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {quote('size')} = {quote('size')} + %s "  # noqa: S608 - fixed names
+            f"WHERE {quote('id')} = %s RETURNING {quote('size')}",
+            [count, log_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise LookupError(f"transparency log {log_id} is gone")
+    return int(row[0])
+
+
 def log_append(
     *, organisation_id: int, entries: Sequence[LogEntry], credentials: Sequence[Any] | None = None
 ) -> range:
     """Append ``entries`` in order; returns their indexes. ``credentials`` (public ids) are
     stored beside the entries of the same position so proofs can be found by credential."""
-    if not entries or not getattr(settings, "MICROCRED_TRANSPARENCY_LOG", True):
+    if not entries or not log_enabled():
         return range(0)
     log = log_ensure(organisation_id=organisation_id)
     count = len(entries)
     uuid_field = LogRecord._meta.get_field("credential")
     with transaction.atomic():
-        TransparencyLog.objects.filter(pk=log.pk).update(size=F("size") + count)
-        end = TransparencyLog.objects.values_list("size", flat=True).get(pk=log.pk)
+        end = _reserve(log.pk, count)
         start = end - count
         rows = []
         for offset, entry in enumerate(entries):
@@ -100,6 +120,8 @@ def credentials_issued_log(
     *, organisation_id: int, signed: Iterable[tuple[Any, str]], now: datetime | None = None
 ) -> range:
     """Log the issuance of each ``(public_id, signed JSON)``: its id and digest, nothing else."""
+    if not log_enabled():
+        return range(0)
     at = _stamp(now or timezone.now())
     entries, public_ids = [], []
     for public_id, signed_json in signed:
@@ -118,6 +140,8 @@ def credentials_status_log(
 ) -> range:
     """Log a status change (``credential.revoked`` / ``suspended`` / ``reinstated``) of each
     credential row, identified like its issuance entry."""
+    if not log_enabled():
+        return range(0)
     at = _stamp(now or timezone.now())
     entries, public_ids = [], []
     for credential in credentials:
