@@ -43,7 +43,7 @@ def _size(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()) or len(value) > 19:
         raise LogReadError(f"{name} must be a whole number", name)
     return int(value)
 

@@ -140,7 +140,12 @@ def test_a_rewritten_entry_is_caught_by_the_audit(client, world, version) -> Non
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("?size=abc", "size"), ("?size=999", "size")],
+    [
+        ("?size=abc", "size"),
+        ("?size=999", "size"),
+        ("?size=%C2%B2", "size"),
+        ("?size=" + "9" * 30, "size"),
+    ],
 )
 def test_bad_proof_requests_name_the_field(client, world, version, query: str, field: str) -> None:
     (credential,) = _issue(world, version)
