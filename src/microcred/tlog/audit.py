@@ -181,7 +181,7 @@ def log_audit(
     if entries is None:
         return report
     report.entries = entries
-    tree = MerkleTree(leaf_hash(entry) for entry in entries)
+    tree = MerkleTree.from_leaf_hashes([leaf_hash(entry) for entry in entries])
     if tree.root() != checkpoint.root_hash:
         report.findings.append(
             Finding(

@@ -29,12 +29,26 @@ def _still_valid(log_id: int, tree: MerkleTree) -> bool:
     return stored is not None and bytes(stored) == tree.leaf(tree.size - 1)
 
 
+def _built(log_id: int, size: int) -> MerkleTree:
+    """The first ``size`` entries' tree, built level by level from the stored leaf hashes."""
+    hashes = [
+        bytes(hashed)
+        for hashed in LogRecord.objects.filter(log_id=log_id, index__lt=size)
+        .order_by("index")
+        .values_list("leaf_hash", flat=True)
+        .iterator(chunk_size=_CHUNK)
+    ]
+    if len(hashes) != size:
+        raise LookupError(f"log {log_id} has {len(hashes)} of its first {size} entries")
+    return MerkleTree.from_leaf_hashes(hashes)
+
+
 def log_tree(log_id: int, size: int) -> MerkleTree:
     """A tree holding at least the first ``size`` entries of log ``log_id``."""
     with _lock:
         tree = _trees.get(log_id)
         if tree is None or not _still_valid(log_id, tree):
-            tree = _trees[log_id] = MerkleTree()
+            tree = _trees[log_id] = _built(log_id, size)
         while tree.size < size:
             rows = (
                 LogRecord.objects.filter(log_id=log_id, index__gte=tree.size, index__lt=size)

@@ -165,3 +165,15 @@ def test_digest_of_text_equals_digest_of_document(document: dict, ascii_only: bo
         return
     text = json.dumps(document, ensure_ascii=ascii_only)
     assert credential_digest_of_text(text) == (json.loads(text), expected)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.binary(max_size=4), max_size=300), st.lists(st.binary(max_size=4), max_size=20))
+def test_bulk_built_tree_equals_appended_tree(data: list[bytes], more: list[bytes]) -> None:
+    hashes = [leaf_hash(d) for d in data]
+    bulk, appended = MerkleTree.from_leaf_hashes(hashes), MerkleTree(hashes)
+    for extra in more:  # and keeps growing the same way
+        bulk.append(leaf_hash(extra))
+        appended.append(leaf_hash(extra))
+    for size in range(bulk.size + 1):
+        assert bulk.root(size) == appended.root(size)
