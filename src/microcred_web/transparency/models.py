@@ -28,10 +28,12 @@ class TransparencyLog(models.Model):
 class LogRecord(models.Model):
     """One entry at ``index``: its canonical bytes and leaf hash, never personal data."""
 
-    log = models.ForeignKey(TransparencyLog, on_delete=models.CASCADE, related_name="records")
+    log = models.ForeignKey(  # (log, index) is unique: that index serves log_id too
+        TransparencyLog, on_delete=models.CASCADE, related_name="records", db_index=False
+    )
     index = models.PositiveBigIntegerField()
     kind = models.CharField(max_length=40)
-    subject = models.CharField(max_length=500, db_index=True)  # the credential (or key) id
+    subject = models.CharField(max_length=500)  # the credential (or key) id
     credential = models.UUIDField(null=True, blank=True, db_index=True)  # its public id
     data = models.BinaryField()
     leaf_hash = models.BinaryField()

@@ -92,16 +92,6 @@ def inclusion_of_credential(
     )
 
 
-def issuance_record(*, subject: str) -> tuple[TransparencyLog, Any] | None:
-    """The log and public id of the credential whose document id is ``subject``, if logged."""
-    record = (
-        LogRecord.objects.filter(subject=subject, kind="credential.issued")
-        .select_related("log")
-        .first()
-    )
-    return (record.log, record.credential) if record is not None else None
-
-
 def consistency_between(log: TransparencyLog, *, old: int, new: int) -> list[bytes]:
     size = log_committed_size(log)
     if not 0 <= old <= new:
