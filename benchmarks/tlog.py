@@ -24,6 +24,7 @@ import os
 import random
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 _BATCH = 1000
@@ -41,7 +42,7 @@ def _django(database: Path) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
-def _entries(count: int, start: int) -> list:
+def _entries(count: int, start: int) -> list[Any]:
     from microcred.tlog import LogEntry
 
     return [
@@ -106,7 +107,7 @@ def _proofs(log_id: int, size: int, count: int = 10_000) -> tuple[float, float, 
     return load_seconds, proof_seconds, hash_seconds
 
 
-def _audit(log) -> tuple[float, float, int]:
+def _audit(log: Any) -> tuple[float, float, int]:
     from microcred.tlog import NoteVerifier, TileMissing, log_audit
     from microcred.tlog.tiles import entry_bundles_for_size, hash_tiles_for_size
     from microcred_web.transparency.selectors import tile_content
@@ -133,7 +134,7 @@ def _audit(log) -> tuple[float, float, int]:
     return publish_seconds, audit_seconds, len(files)
 
 
-def _issuance(organisation, total: int) -> tuple[float, float]:
+def _issuance(organisation: Any, total: int) -> tuple[float, float]:
     from django.conf import settings
 
     from microcred_web.achievements import services as achievements
