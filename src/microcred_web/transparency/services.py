@@ -61,21 +61,20 @@ def log_enabled() -> bool:
     return bool(getattr(settings, "MICROCRED_TRANSPARENCY_LOG", True))
 
 
-def _reserve(log_id: int, count: int) -> int:
-    """Raise the log's size by ``count`` and return the new size, in one statement: the row
-    (PostgreSQL) or the database (SQLite) stays write-locked until the transaction ends."""
+def _reserve(organisation_id: int, count: int) -> tuple[int, int] | None:
+    """Raise the organisation's log size by ``count``; its id and new size (None: no log yet).
+    One statement: the row (PostgreSQL) or the database (SQLite) stays write-locked until the
+    transaction ends, so concurrent appends queue up behind it."""
     quote = connection.ops.quote_name
     table = quote(TransparencyLog._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {quote('size')} = {quote('size')} + %s "  # noqa: S608 - fixed names
-            f"WHERE {quote('id')} = %s RETURNING {quote('size')}",
-            [count, log_id],
+            f"WHERE {quote('organisation_id')} = %s RETURNING {quote('id')}, {quote('size')}",
+            [count, organisation_id],
         )
         row = cursor.fetchone()
-    if row is None:
-        raise LookupError(f"transparency log {log_id} is gone")
-    return int(row[0])
+    return (int(row[0]), int(row[1])) if row is not None else None
 
 
 def log_append(
@@ -85,11 +84,16 @@ def log_append(
     stored beside the entries of the same position so proofs can be found by credential."""
     if not entries or not log_enabled():
         return range(0)
-    log = log_ensure(organisation_id=organisation_id)
     count = len(entries)
     uuid_field = LogRecord._meta.get_field("credential")
     with transaction.atomic():
-        end = _reserve(log.pk, count)
+        reserved = _reserve(organisation_id, count)
+        if reserved is None:  # the organisation's first entry: create its log (and key)
+            log_ensure(organisation_id=organisation_id)
+            reserved = _reserve(organisation_id, count)
+            if reserved is None:
+                raise LookupError(f"organisation {organisation_id} has no transparency log")
+        log_id, end = reserved
         start = end - count
         rows = []
         for offset, entry in enumerate(entries):
@@ -97,7 +101,7 @@ def log_append(
             public_id = credentials[offset] if credentials else None
             rows.append(
                 (
-                    log.pk,
+                    log_id,
                     start + offset,
                     entry.kind,
                     entry.subject,
