@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: interop demo test test-faults test-pure install pdftools mtools gettext assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify bench-api soak-verify-memory bench-skills bench-lti bench-reports clean serve
+.PHONY: interop demo test test-faults test-pure install pdftools mtools gettext assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify bench-api soak-verify-memory bench-skills bench-lti bench-reports bench-log clean serve
 
 # The engine modules setup.py compiles with mypyc (microcred.native.COMPILED_MODULES):
 # editing one rebuilds it.
@@ -104,6 +104,10 @@ bench: install
 N ?= 300000
 bench-issue: install
 	$(BIN)/python -m benchmarks.issue --n $(N)
+
+# Transparency log: 1,000,000 appends, inclusion proofs, a full audit, issuance log on/off.
+bench-log: install
+	$(BIN)/python -m benchmarks.tlog
 
 # Award rules: 1,000,000 learning events, 100,000 learners x 10 achievements.
 bench-rules: install

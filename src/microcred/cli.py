@@ -22,6 +22,8 @@ from microcred.errors import Error, InvalidInput
 from microcred.keys import KeyPair
 from microcred.model import parse_datetime
 from microcred.strict_json import loads_strict
+from microcred.tlog.commands import UrlFetch, add_log_parser, log_command
+from microcred.tlog.verdict import report_with_transparency
 from microcred.verify import (
     SUITES,
     VerificationReport,
@@ -73,6 +75,17 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a status list that cannot be retrieved is a warning, not the STATUS-UNKNOWN verdict",
     )
+    verify.add_argument(
+        "--log-proof",
+        help="the credential's transparency log inclusion bundle (JSON): reported as "
+        "'logged at index N, checkpoint T'",
+    )
+    verify.add_argument("--log-key", help="the issuer's log verifier key to trust")
+    verify.add_argument(
+        "--require-log",
+        action="store_true",
+        help="a credential not shown to be in its issuer's log is invalid (default: a warning)",
+    )
     _context_option(verify)
     verify.add_argument("files", nargs="+", help="files to verify, - for stdin")
 
@@ -87,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
 
     extract = sub.add_parser("extract", help="print the credential baked into an image")
     extract.add_argument("image")
+    add_log_parser(sub)
     return parser
 
 
@@ -292,6 +306,7 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Any) -> i
         else:
             inputs.append((name, data))
     status = EXIT_OK
+    log_proof = _read_json(args.log_proof, stdin) if args.log_proof else None
     for label, data in inputs:
         report = verify_credential(
             data,
@@ -300,6 +315,10 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Any) -> i
             registry=registry,
             allow_unknown_status=args.allow_unknown_status,
         )
+        if log_proof is not None or args.require_log:
+            report_with_transparency(
+                report, log_proof, log_key=args.log_key, required=args.require_log
+            )
         if not report.ok:
             status = EXIT_INVALID
         if args.json:
@@ -368,13 +387,22 @@ def main(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     stdin: Any = None,
+    fetch_url: UrlFetch | None = None,
 ) -> int:
-    """Run the command line; returns the exit code (the console script exits with it)."""
+    """Run the command line; returns the exit code (the console script exits with it).
+
+    ``fetch_url`` (URL → bytes) lets ``microcred log audit --url`` read a remote log; the core
+    has no network code of its own.
+    """
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     source = stdin if stdin is not None else sys.stdin
     try:
         args = _parser().parse_args(list(argv) if argv is not None else sys.argv[1:])
+        if args.command == "log":
+            return log_command(
+                args, out, lambda name: _read_json(name, source), fetch_url, UsageError
+            )
         return COMMANDS[args.command](args, out, err, source)
     except UsageError as exc:
         err.write(f"microcred: {exc}\n")

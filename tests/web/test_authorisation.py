@@ -546,6 +546,12 @@ TABLE: dict[str, Row] = {
     "ob3:upsert_credential": Row(NONE, site_page(401, 401)),  # same URL as credentials
     "ob3:profile": Row(NONE, site_page(401, 401)),
     "ob3:put_profile": Row(NONE, site_page(401, 401)),  # same URL as profile
+    # transparency log: public by design (no personal data); no log yet in this world
+    "transparency:checkpoint": Row(org_kwargs(), site_page(200, 200)),  # creates the log
+    "transparency:key": Row(org_kwargs(), site_page(404, 404)),
+    "transparency:tile": Row(org_kwargs(path=lambda w: "0/000"), site_page(404, 404)),
+    "transparency:proof": Row(org_kwargs(public_id=NO_UUID), site_page(404, 404)),
+    "transparency:consistency": Row(org_kwargs(), site_page(404, 404)),
     # webhooks: organisation administrators only (POST-only: 405)
     "webhooks:list": Row(org_kwargs(), org_page(ADMIN)),
     "webhooks:new": Row(org_kwargs(), org_page(ADMIN)),

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "microcred_web.sso",
     "microcred_web.scim",
     "microcred_web.reports",
+    "microcred_web.transparency",
     "microcred_web.achievements",
     "microcred_web.issuing",
     "microcred_web.learning",

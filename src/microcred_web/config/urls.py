@@ -21,6 +21,7 @@ urlpatterns = [
     path("invitations/<str:link_token>/", org_views.invitation_accept, name="invitation_accept"),
     path("o/<slug:slug>/", include("microcred_web.orgs.urls")),
     path("o/<slug:slug>/bulk/", include("microcred_web.bulk.urls")),
+    path("o/<slug:slug>/log/", include("microcred_web.transparency.urls")),
     path("credentials/<uuid:public_id>/", include("microcred_web.rendering.urls")),
     path("api/v1/", api.urls),
     path("oauth/", include("microcred_web.oauth.urls")),

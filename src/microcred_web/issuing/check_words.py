@@ -20,6 +20,10 @@ from microcred.verification.report import Check
 
 #: (label, what a pass means) for each engine check
 CHECK_TEXT: Final[dict[str, tuple[Promise, Promise]]] = {
+    "transparency": (
+        gettext_lazy("Public log"),
+        gettext_lazy("The issuer recorded this credential in its public transparency log."),
+    ),
     "parse": (gettext_lazy("Readable"), gettext_lazy("The input holds a credential.")),
     "structure": (
         gettext_lazy("Well-formed"),

@@ -76,6 +76,7 @@ from microcred_web.issuing.status_lists import (
 from microcred_web.issuing.storage import RowWriter
 from microcred_web.issuing.webhook_events import credentials_event_emit, issued_emit
 from microcred_web.orgs.models import Organisation
+from microcred_web.transparency.services import credentials_issued_log
 
 __all__ = [
     "PreparedBatch",
@@ -587,6 +588,11 @@ def credentials_store(
             organisation_id=batch.organisation.pk,
             achievement=batch.achievement_version.name,
             created=created,
+        )
+        credentials_issued_log(
+            organisation_id=batch.organisation.pk,
+            signed=[(item.public_id, item.signed_json) for item in created],
+            now=batch.issued_at,
         )
         credentials_issued_on_commit(
             organisation=batch.organisation, credential_ids=[item.pk for item in created if item.pk]

@@ -22,6 +22,7 @@ from microcred_web.issuing.identity import issuer_did
 from microcred_web.issuing.models import IssuerKey, StatusList
 from microcred_web.issuing.signals import issuer_key_compromised
 from microcred_web.orgs.models import Organisation
+from microcred_web.transparency.services import key_rotation_log
 
 
 def _aad(key: IssuerKey) -> bytes:
@@ -50,6 +51,12 @@ def issuer_key_create(
         organisation=organisation, retired_at__isnull=True, compromised_after__isnull=True
     ).update(retired_at=moment, retirement_reason="rotated")
     key = _new_key(organisation=organisation, now=moment)
+    key_rotation_log(
+        organisation_id=organisation.pk,
+        key_id=f"{issuer_did(organisation)}#{key.key_id}",
+        public_multibase=key.public_multibase,
+        now=moment,
+    )
     audit_record(
         action="issuing.key_created",
         actor=actor,

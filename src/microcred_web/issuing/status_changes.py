@@ -23,6 +23,7 @@ from microcred_web.common.services import audit_record
 from microcred_web.issuing.models import Credential, StatusList, StatusPurpose
 from microcred_web.issuing.status_lists import status_values_set
 from microcred_web.issuing.webhook_events import credentials_event_emit
+from microcred_web.transparency.services import credentials_status_log
 
 __all__ = [
     "credential_revoke",
@@ -66,6 +67,11 @@ def _entry_change(credential: Credential, purpose: str) -> Change | None:
 
 
 #: audit action → webhook event type (un-suspending has none)
+_LOG_KINDS = {  # what the transparency log records of each change
+    "issuing.credential_revoked": "credential.revoked",
+    "issuing.credential_suspended": "credential.suspended",
+    "issuing.credential_unsuspended": "credential.reinstated",
+}
 _EVENT_TYPES = {
     "issuing.credential_revoked": "credential.revoked",
     "issuing.credential_suspended": "credential.suspended",
@@ -128,6 +134,14 @@ def _change_status(
                 event_type=event_type,
                 credentials=changed,
                 reason=reason,
+            )
+        log_kind = _LOG_KINDS.get(action)
+        if changed and log_kind:
+            credentials_status_log(
+                organisation_id=changed[0].organisation_id,
+                kind=log_kind,
+                credentials=changed,
+                now=moment,
             )
     return changed
 

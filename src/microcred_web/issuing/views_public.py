@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from microcred.suites import vc_jwt
+from microcred.tlog.verdict import transparency_check
 from microcred_web.accounts import services as account_services
 from microcred_web.accounts.models import User
 from microcred_web.achievements.localised import localised_texts
@@ -52,6 +53,7 @@ from microcred_web.issuing.visibility import (
 from microcred_web.issuing.webhook_events import credential_seen_emit
 from microcred_web.orgs.forms import AcceptNewUserForm, AcceptSignInForm
 from microcred_web.orgs.models import Organisation
+from microcred_web.transparency.services import credential_inclusion
 
 JSON_LD = "application/ld+json"
 
@@ -208,7 +210,34 @@ def _verification_summary(credential: Credential, now: Any) -> list[dict[str, st
                 "reason": check.reason,
             }
         )
+    logged = _log_inclusion(credential, report)
+    if logged is not None:
+        summary.append(logged)
     return summary
+
+
+def _log_inclusion(credential: Credential, report: Any) -> dict[str, str] | None:
+    """The line saying where the credential sits in its issuer's transparency log."""
+    bundle = credential_inclusion(
+        organisation_id=credential.organisation_id, public_id=credential.public_id
+    )
+    check = transparency_check(report, bundle)
+    if bundle is None or check.status != "pass":
+        return None
+    return {
+        "label": str(CHECK_TEXT["transparency"][0]),
+        "status": "pass",
+        "plain": _(
+            "Entry %(index)s of the issuer's public log, under its signed checkpoint of "
+            "%(size)s entries."
+        )
+        % {"index": bundle["index"], "size": bundle["treeSize"]},
+        "reason": check.reason,
+        "href": reverse(
+            "transparency:proof",
+            kwargs={"slug": credential.organisation.slug, "public_id": credential.public_id},
+        ),
+    }
 
 
 def _issuer_reason(credential: Credential) -> str:

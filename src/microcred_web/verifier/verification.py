@@ -37,6 +37,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from microcred.contexts import default_registry
+from microcred.tlog.verdict import transparency_check
 from microcred.verification.common import VerifyContext
 from microcred.verification.dates import check_valid_from, check_valid_until
 from microcred.verification.pipeline import run_checks
@@ -63,6 +64,7 @@ from microcred_web.issuing.models import Credential, StatusList
 from microcred_web.issuing.signing import retired_keys_for
 from microcred_web.issuing.verification import LocalResolver, credential_verify
 from microcred_web.orgs.models import Organisation
+from microcred_web.transparency.services import credential_inclusion
 from microcred_web.verifier import inputs
 from microcred_web.verifier.inputs import Submission
 
@@ -258,6 +260,8 @@ _retired_cache = Lru(256)
 _ours_cache = Lru(CACHE_SIZE)
 _outcome_cache = Lru(CACHE_SIZE)
 _json_cache = Lru(CACHE_SIZE)
+#: credential public id → its passed transparency check (a log only grows: it stays true)
+_logged_cache = Lru(CACHE_SIZE, max_bytes=4 << 20)
 #: SHA-256 of JSON bodies that were read before and were the credential itself (views.py)
 whole_bodies = Lru(CACHE_SIZE)
 _CACHES: Final = {
@@ -285,6 +289,7 @@ def caches_clear() -> None:
     """Forget every remembered result (tests; the benchmark's uncached baseline) and take
     the byte budget from the settings again."""
     budget = cache_budget()
+    _logged_cache.clear()
     for name, cache in _CACHES.items():
         cache.limit(int(budget * CACHE_SHARES[name]))
 
@@ -577,8 +582,8 @@ def verify_submission(submission: Submission, *, now: datetime | None = None) ->
                 (float("inf"), status_checks),
                 _checks_weight(entry.status_key, status_checks),
             )
-    if entry.document is None:
-        dynamic = []
+    logged = _transparency_checks(entry, credential) if entry.document is not None else []
+    dynamic = [*dynamic, *logged] if entry.document is not None else []
     # Everything the outcome is built from: the input, the issuer's key cut-offs, the checks
     # run now, what our records say of the credential and the language. The same key always
     # builds the same outcome, so it is built once (per process) and copied.
@@ -606,6 +611,31 @@ def verify_submission(submission: Submission, *, now: datetime | None = None) ->
         credential=credential,
         cached=cached,
     )
+
+
+def _transparency_checks(entry: _Static, credential: Credential | None) -> list[Check]:
+    """Is the credential in its issuer's log? Known for credentials of this instance; for
+    others only a policy requiring the log (``MICROCRED_VERIFIER_REQUIRE_LOG``) adds the check
+    (and fails it: their logs are not fetched yet)."""
+    required = bool(getattr(settings, "MICROCRED_VERIFIER_REQUIRE_LOG", False))
+    if credential is None and not required:
+        return []
+    if credential is not None:
+        known: Check | None = _logged_cache.get(credential.public_id)
+        if known is not None:
+            return [known]
+    bundle = (
+        credential_inclusion(
+            organisation_id=credential.organisation_id, public_id=credential.public_id
+        )
+        if credential is not None
+        else None
+    )
+    report = VerificationReport(checks=list(entry.checks), document=entry.document)
+    check = transparency_check(report, bundle, required=required)
+    if credential is not None and check.status == "pass":
+        _logged_cache.put(credential.public_id, check, ENTRY_OVERHEAD + len(check.reason))
+    return [check]
 
 
 def _checks_weight(key: str, checks: Sequence[Check]) -> int:
