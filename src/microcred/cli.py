@@ -24,6 +24,8 @@ from microcred.model import parse_datetime
 from microcred.strict_json import loads_strict
 from microcred.tlog.commands import UrlFetch, add_log_parser, log_command
 from microcred.tlog.verdict import report_with_transparency
+from microcred.trust.check import report_with_trust
+from microcred.trust.registry import Registry, registry_from_text
 from microcred.verify import (
     SUITES,
     VerificationReport,
@@ -86,6 +88,27 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a credential not shown to be in its issuer's log is invalid (default: a warning)",
     )
+    verify.add_argument(
+        "--trust-registry",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a trusted issuer registry in the microcred JSON format (repeatable, most "
+        "authoritative first): reported as 'issuer is in registry X'",
+    )
+    verify.add_argument(
+        "--dcc-registry",
+        action="append",
+        default=[],
+        metavar="NAME=FILE",
+        help="a Digital Credentials Consortium registry.json, named NAME (repeatable)",
+    )
+    verify.add_argument(
+        "--require-trusted-issuer",
+        action="store_true",
+        help="an issuer in no configured registry makes the credential invalid "
+        "(default: a warning)",
+    )
     _context_option(verify)
     verify.add_argument("files", nargs="+", help="files to verify, - for stdin")
 
@@ -132,6 +155,23 @@ def _read_json(name: str, stdin: Any) -> Any:
         return loads_strict(_read_bytes(name, stdin))
     except InvalidInput as exc:
         raise UsageError(f"{name} is not JSON: {exc}") from exc
+
+
+def _trust_registries(args: argparse.Namespace, stdin: Any) -> list[Registry]:
+    """The issuer registries given by --trust-registry and --dcc-registry, in that order."""
+    sources = [("microcred", "", path) for path in args.trust_registry]
+    for pair in args.dcc_registry:
+        name, sep, path = pair.partition("=")
+        if not sep or not name.strip() or not path:
+            raise UsageError(f"--dcc-registry wants NAME=FILE, not {pair!r}")
+        sources.append(("dcc", name, path))
+    registries = []
+    for kind, name, path in sources:
+        try:
+            registries.append(registry_from_text(_read_bytes(path, stdin), format=kind, name=name))
+        except InvalidInput as exc:
+            raise UsageError(f"{path}: {exc}") from exc
+    return registries
 
 
 def _registry(pairs: Sequence[str]) -> ContextRegistry:
@@ -307,6 +347,7 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Any) -> i
             inputs.append((name, data))
     status = EXIT_OK
     log_proof = _read_json(args.log_proof, stdin) if args.log_proof else None
+    registries = _trust_registries(args, stdin)
     for label, data in inputs:
         report = verify_credential(
             data,
@@ -319,6 +360,8 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Any) -> i
             report_with_transparency(
                 report, log_proof, log_key=args.log_key, required=args.require_log
             )
+        if registries or args.require_trusted_issuer:
+            report_with_trust(report, registries, required=args.require_trusted_issuer)
         if not report.ok:
             status = EXIT_INVALID
         if args.json:
