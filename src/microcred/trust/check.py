@@ -9,10 +9,11 @@ signed (a forged credential may name any issuer).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from microcred.trust.registry import Registry, recognise
+from microcred.trust.registry import Recognition, Registry, recognise
 from microcred.verification.report import Check, Status, VerificationReport
 
 CHECK_NAME = "trust"
@@ -56,3 +57,14 @@ def report_with_trust(
     """``report`` with its trust check appended (in place; returned for chaining)."""
     report.checks.append(trust_check(report, registries, required=required))
     return report
+
+
+_RECOGNISED = re.compile(r'^issuer is in registry "(?P<registry>.*)" as "(?P<name>.*)"$', re.DOTALL)
+
+
+def recognition_in(check: Check) -> Recognition | None:
+    """The registry and name a passed trust check reports (for wording it for people)."""
+    if check.name != CHECK_NAME or check.status != "pass":
+        return None
+    found = _RECOGNISED.match(check.reason)
+    return Recognition(found["registry"], found["name"]) if found else None

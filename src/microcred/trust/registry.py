@@ -83,9 +83,8 @@ def issuer_key(issuer_id: str) -> str:
     """The comparable form of an issuer id: ``did:web`` is read as its https URL."""
     text = issuer_id.strip().split("#", 1)[0]
     if text.startswith("did:web:"):
-        host, *path = text[len("did:web:") :].split(":")
-        host = unquote(host).lower()
-        return "https://" + host + "".join("/" + unquote(part) for part in path)
+        host, *segments = text[len("did:web:") :].split(":")
+        return "https://" + unquote(host).lower() + "".join("/" + unquote(s) for s in segments)
     if text.startswith(("https://", "http://")):
         parts = urlsplit(text)
         path = parts.path.rstrip("/")

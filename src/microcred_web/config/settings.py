@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "microcred_web.scim",
     "microcred_web.reports",
     "microcred_web.transparency",
+    "microcred_web.trustlists",
     "microcred_web.achievements",
     "microcred_web.issuing",
     "microcred_web.learning",

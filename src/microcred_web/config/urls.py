@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("microcred_web.assessments.urls")),
     path("", include("microcred_web.notifications.urls")),
     path("", include("microcred_web.webhooks.urls")),
+    path("", include("microcred_web.trustlists.urls")),
     path("", include("microcred_web.sso.urls")),
     path("", include("microcred_web.scim.urls")),  # SCIM 2.0 at /scim/v2/
     path("", include("microcred_web.reports.urls")),

@@ -15,6 +15,7 @@ from typing import Any, Final
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
+from microcred.trust.check import recognition_in
 from microcred.verification.profile import is_plain_vc
 from microcred.verification.report import Check
 
@@ -23,6 +24,10 @@ CHECK_TEXT: Final[dict[str, tuple[Promise, Promise]]] = {
     "transparency": (
         gettext_lazy("Public log"),
         gettext_lazy("The issuer recorded this credential in its public transparency log."),
+    ),
+    "trust": (
+        gettext_lazy("Recognised issuer"),
+        gettext_lazy("The issuer is in a registry this verifier trusts."),
     ),
     "parse": (gettext_lazy("Readable"), gettext_lazy("The input holds a credential.")),
     "structure": (
@@ -83,6 +88,10 @@ FAILURE_TEXT: Final[dict[str, Promise]] = {
         "Its signature has expired: the signer limited how long it holds."
     ),
     "malformed": gettext_lazy("It could not be read as a credential."),
+    "not-in-registry": gettext_lazy(
+        "Its issuer is not in any registry this verifier trusts, and this verifier only "
+        "accepts recognised issuers."
+    ),
     "status-unknown": gettext_lazy(
         "Its issuer's status list could not be retrieved, so whether it has been revoked or "
         "suspended is unknown."
@@ -140,6 +149,8 @@ def plain_message(
 ) -> str:
     """The plain words for ``check`` of the credential ``document`` (``passed``: what a pass
     means, when the caller already has it translated)."""
+    if check.name == "trust" and check.status != "fail":
+        return trust_words(check)
     if check.status == "pass":
         if check.name == "valid-until" and "validUntil" not in (document or {}):
             return str(SKIPPED_TEXT["valid-until"])  # passes because it never expires
@@ -162,6 +173,21 @@ def plain_message(
     if check.status == "skip":
         return str(SKIPPED_TEXT.get(check.name, gettext_lazy("Not checked.")))
     return check.reason  # a warning says what is wrong in its own words
+
+
+def trust_words(check: Check) -> str:
+    """Plain words for the trust check: the registry and the issuer's name there."""
+    found = recognition_in(check)
+    if found is not None:
+        return gettext(
+            "Issuer recognised: listed in the registry “%(registry)s” as “%(name)s”."
+        ) % {"registry": found.registry, "name": found.name}
+    if check.status == "skip":
+        return gettext("Not checked: the credential is not validly signed.")
+    return gettext(
+        "The issuer is not in any registry this verifier trusts. This says nothing about the "
+        "signature, which is checked separately."
+    )
 
 
 # The engine's reasons for a document it refuses to read (verification/pipeline.py): a

@@ -38,6 +38,8 @@ from django.utils.translation import gettext as _
 
 from microcred.contexts import default_registry
 from microcred.tlog.verdict import transparency_check
+from microcred.trust.check import trust_check
+from microcred.trust.registry import Registry
 from microcred.verification.common import VerifyContext
 from microcred.verification.dates import check_valid_from, check_valid_until
 from microcred.verification.pipeline import run_checks
@@ -539,8 +541,14 @@ def _status_checks(
     return checks
 
 
-def verify_submission(submission: Submission, *, now: datetime | None = None) -> Outcome:
-    """The verdict for one submission (never raises for bad input)."""
+def verify_submission(
+    submission: Submission,
+    *,
+    now: datetime | None = None,
+    registries: Sequence[Registry] = (),
+) -> Outcome:
+    """The verdict for one submission (never raises for bad input). ``registries``: the
+    trusted issuer registries to look the issuer up in (the ``trust`` check)."""
     moment = now or timezone.now()
     data: str | bytes = submission.data
     credential: Credential | None = None
@@ -583,7 +591,8 @@ def verify_submission(submission: Submission, *, now: datetime | None = None) ->
                 _checks_weight(entry.status_key, status_checks),
             )
     logged = _transparency_checks(entry, credential) if entry.document is not None else []
-    dynamic = [*dynamic, *logged] if entry.document is not None else []
+    trusted = _trust_checks(entry, registries) if entry.document is not None else []
+    dynamic = [*dynamic, *logged, *trusted] if entry.document is not None else []
     # Everything the outcome is built from: the input, the issuer's key cut-offs, the checks
     # run now, what our records say of the credential and the language. The same key always
     # builds the same outcome, so it is built once (per process) and copied.
@@ -636,6 +645,16 @@ def _transparency_checks(entry: _Static, credential: Credential | None) -> list[
     if credential is not None and check.status == "pass":
         _logged_cache.put(credential.public_id, check, ENTRY_OVERHEAD + len(check.reason))
     return [check]
+
+
+def _trust_checks(entry: _Static, registries: Sequence[Registry]) -> list[Check]:
+    """Is the issuer in a configured registry? Only asked when registries are configured or
+    the policy (``MICROCRED_VERIFIER_REQUIRE_TRUSTED_ISSUER``) requires a recognised issuer."""
+    required = bool(getattr(settings, "MICROCRED_VERIFIER_REQUIRE_TRUSTED_ISSUER", False))
+    if not registries and not required:
+        return []
+    report = VerificationReport(checks=list(entry.checks), document=entry.document)
+    return [trust_check(report, registries, required=required)]
 
 
 def _checks_weight(key: str, checks: Sequence[Check]) -> int:

@@ -34,6 +34,7 @@ from microcred_web.common.text_input import (
 from microcred_web.issuing import selectors
 from microcred_web.issuing.visibility import credential_visible_in
 from microcred_web.issuing.webhook_events import credential_seen_emit
+from microcred_web.trustlists.selectors import registries_for
 from microcred_web.verifier import inputs
 from microcred_web.verifier.inputs import MAX_INPUT_BYTES, Submission
 from microcred_web.verifier.ratelimit import verify_buckets
@@ -109,7 +110,8 @@ def _visible_submission(request: HttpRequest, submission: Submission) -> Submiss
 
 def _verify(request: HttpRequest, submission: Submission) -> Outcome:
     """Verify, hide what a private credential's holder has not shared, record the event."""
-    outcome = verify_submission(_visible_submission(request, submission))
+    registries = registries_for(organisation_id=_viewer_organisation_id(request))
+    outcome = verify_submission(_visible_submission(request, submission), registries=registries)
     credential = outcome.credential
     if credential is not None and not credential_visible_in(request, credential):
         outcome.summary["recipient"] = ""  # the file names no one; our records stay private

@@ -1,0 +1,168 @@
+"""Issuer trust lists in the web verifier: org registries, instance registries, publishing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from microcred.trust.registry import parse_registry
+from microcred_web.issuing.identity import issuer_did
+from microcred_web.trustlists import selectors, services
+from microcred_web.trustlists.models import TrustRegistry
+
+API = "/verify/api"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_registries():
+    selectors.registries_forget()
+    yield
+    selectors.registries_forget()
+
+
+def _verify(client, issued) -> dict:
+    response = client.post(API, data=issued.signed_json, content_type="application/json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def _trust(body: dict) -> dict | None:
+    return next((c for c in body["checks"] if c["id"] == "trust"), None)
+
+
+def _dcc(did: str, name: str) -> bytes:
+    return json.dumps(
+        {"meta": {"created": "2026-01-01T00:00:00+0000"}, "registry": {did: {"name": name}}}
+    ).encode()
+
+
+def test_admin_uploads_a_dcc_registry_and_its_members_see_the_issuer_recognised(
+    client, world, issued
+) -> None:
+    client.force_login(world.people["admin"])
+    upload = SimpleUploadedFile("registry.json", _dcc(issuer_did(world.org), "Acme Academy"))
+    response = client.post(
+        "/o/acme/trust/", {"name": "Partners", "source_format": "dcc", "file": upload}
+    )
+    assert response.status_code == 302
+    row = TrustRegistry.objects.get(organisation=world.org)
+    assert row.name == "Partners" and row.document["issuers"][0]["name"] == "Acme Academy"
+    body = _verify(client, issued)
+    trust = _trust(body)
+    assert trust is not None and trust["status"] == "pass"
+    assert trust["label"] == "Recognised issuer"
+    assert trust["message"] == (
+        "Issuer recognised: listed in the registry “Partners” as “Acme Academy”."
+    )
+    assert body["verdict"] == "valid"
+
+
+def test_an_organisations_registries_apply_only_to_its_own_members(
+    client, world, issued
+) -> None:
+    services.registry_add(
+        organisation=world.org,
+        name="Acme's list",
+        source_format="dcc",
+        text=_dcc(issuer_did(world.org), "Acme"),
+    )
+    assert _trust(_verify(client, issued)) is None  # anonymous: no registry configured
+    client.force_login(world.others["admin"])
+    assert _trust(_verify(client, issued)) is None  # Globex does not use Acme's registries
+    row = TrustRegistry.objects.get(organisation=world.org)
+    assert client.post(f"/o/globex/trust/{row.pk}/delete/").status_code == 404
+    assert client.get("/o/acme/trust/").status_code == 404
+    assert TrustRegistry.objects.filter(pk=row.pk).exists()
+
+
+def test_only_admins_manage_registries(client, world) -> None:
+    client.force_login(world.people["learner"])
+    assert client.get("/o/acme/trust/").status_code == 403
+    client.force_login(world.people["admin"])
+    assert client.get("/o/acme/trust/").status_code == 200
+
+
+def test_a_malformed_registry_is_refused_naming_the_field(client, world) -> None:
+    client.force_login(world.people["admin"])
+    document = json.dumps({"type": "IssuerRegistry", "name": "Bad", "issuers": [{"id": 5}]})
+    response = client.post(
+        "/o/acme/trust/", {"name": "", "source_format": "microcred", "document": document}
+    )
+    assert response.status_code == 400
+    assert "$.issuers[0].id" in response.content.decode()
+    assert "$.issuers[0].name" in response.content.decode()
+    assert not TrustRegistry.objects.exists()
+
+
+def test_instance_registry_unknown_issuer_is_a_warning_unless_the_policy_requires_it(
+    client, settings, issued
+) -> None:
+    services.registry_add(
+        organisation=None,
+        name="Instance list",
+        source_format="microcred",
+        text=json.dumps(
+            {
+                "type": "IssuerRegistry",
+                "name": "Instance list",
+                "issuers": [{"id": "did:web:elsewhere.example", "name": "Elsewhere"}],
+            }
+        ),
+    )
+    body = _verify(client, issued)
+    trust = _trust(body)
+    assert trust is not None and trust["status"] == "warn"
+    assert "not in any configured registry" in trust["detail"]
+    assert body["verdict"] == "valid"  # the signature verdict is unchanged
+    settings.MICROCRED_VERIFIER_REQUIRE_TRUSTED_ISSUER = True
+    body = _verify(client, issued)
+    assert _trust(body)["status"] == "fail"
+    assert body["verdict"] == "invalid"
+
+
+def test_operator_file_registry_matches_the_did_web_by_its_https_form(
+    client, settings, tmp_path: Path, world, issued
+) -> None:
+    did = issuer_did(world.org)  # did:web:host:o:acme
+    host, *rest = did[len("did:web:") :].split(":")
+    https = "https://" + host.replace("%3A", ":") + "/" + "/".join(rest)
+    path = tmp_path / "registry.json"
+    path.write_text(
+        json.dumps(
+            {"type": "IssuerRegistry", "name": "Operator", "issuers": [{"id": https, "name": "A"}]}
+        )
+    )
+    settings.MICROCRED_TRUST_REGISTRIES = [{"name": "", "format": "microcred", "path": str(path)}]
+    trust = _trust(_verify(client, issued))
+    assert trust is not None and trust["status"] == "pass"
+    assert "“Operator”" in trust["message"]
+
+
+def test_an_organisation_publishes_its_recognised_issuers(client, world) -> None:
+    assert client.get("/o/acme/trust/registry.json").status_code == 404
+    row = services.registry_add(
+        organisation=world.org,
+        name="Prior learning",
+        source_format="dcc",
+        text=_dcc("did:web:college.example", "Example College"),
+    )
+    services.registry_add(
+        organisation=world.org,
+        name="Private",
+        source_format="dcc",
+        text=_dcc("did:web:secret.example", "Not published"),
+    )
+    assert client.get("/o/acme/trust/registry.json").status_code == 404
+    client.force_login(world.people["admin"])
+    client.post(f"/o/acme/trust/{row.pk}/publish/", {"published": "on"})
+    client.logout()
+    response = client.get("/o/acme/trust/registry.json")
+    assert response.status_code == 200
+    published = parse_registry(response.json(), format="microcred")
+    assert published.name == "Acme Training recognised issuers"
+    assert [e.name for e in published.entries] == ["Example College"]
+    assert client.get("/o/globex/trust/registry.json").status_code == 404
