@@ -89,6 +89,15 @@ def people_import_id(w: Any) -> int:
     return int(PeopleImport.objects.create(organisation=w.org, csv_text=text).pk)
 
 
+def trust_registry_id(w: Any) -> int:
+    """A trusted issuer registry of the world's organisation (outsiders ask for it by id)."""
+    from microcred_web.trustlists.services import registry_add
+
+    text = '{"type": "IssuerRegistry", "name": "R", "issuers": []}'
+    row = registry_add(organisation=w.org, name="R", source_format="microcred", text=text)
+    return int(row.pk)
+
+
 def webhook_endpoint_id(w: Any) -> int:
     """A webhook endpoint of the world's organisation (outsiders ask for it by id)."""
     from microcred_web.webhooks.services import endpoint_create
@@ -552,6 +561,11 @@ TABLE: dict[str, Row] = {
     "transparency:tile": Row(org_kwargs(path=lambda w: "0/000"), site_page(404, 404)),
     "transparency:proof": Row(org_kwargs(public_id=NO_UUID), site_page(404, 404)),
     "transparency:consistency": Row(org_kwargs(), site_page(404, 404)),
+    # trusted issuer registries: administrators; the published registry is public (404: none)
+    "trustlists:list": Row(org_kwargs(), org_page(ADMIN)),
+    "trustlists:publish": Row(org_kwargs(registry_id=trust_registry_id), org_page(ADMIN, ok=405)),
+    "trustlists:delete": Row(org_kwargs(registry_id=trust_registry_id), org_page(ADMIN, ok=405)),
+    "trustlists:published": Row(org_kwargs(), site_page(404, 404)),
     # webhooks: organisation administrators only (POST-only: 405)
     "webhooks:list": Row(org_kwargs(), org_page(ADMIN)),
     "webhooks:new": Row(org_kwargs(), org_page(ADMIN)),

@@ -60,16 +60,16 @@ def _row(ctx: OrgContext, registry_id: int) -> TrustRegistry:
     return get_object_or_404(TrustRegistry, pk=registry_id, organisation=ctx.organisation)
 
 
-@require_POST
 @org_view(Role.ADMIN)
+@require_POST
 def registry_publish(request: HttpRequest, ctx: OrgContext, registry_id: int) -> HttpResponse:
     row = _row(ctx, registry_id)
     services.registry_publish(row=row, published=request.POST.get("published") == "on")
     return redirect("trustlists:list", slug=ctx.organisation.slug)
 
 
-@require_POST
 @org_view(Role.ADMIN)
+@require_POST
 def registry_delete(request: HttpRequest, ctx: OrgContext, registry_id: int) -> HttpResponse:
     services.registry_delete(row=_row(ctx, registry_id))
     messages.success(request, _("Registry removed."))
