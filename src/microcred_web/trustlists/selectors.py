@@ -48,8 +48,8 @@ def registries_forget() -> None:
 
 
 def registries_for(*, organisation_id: int | None) -> list[Registry]:
-    """The registries a verification uses, most authoritative first: the operator's files,
-    the instance's registries, then those of the verifying member's organisation (if any).
+    """The registries a verification uses, most authoritative first: those of the verifying
+    member's organisation (if any: its own choice), the operator's files, then the instance's.
     Remembered for a few seconds (a change made in this process shows at once)."""
     now = time.monotonic()
     with _lock:
@@ -71,7 +71,11 @@ def _registries_read(organisation_id: int | None) -> list[Registry]:
     rows = TrustRegistry.objects.filter(scope).order_by("organisation_id", "pk")
     instance = [row for row in rows if row.organisation_id is None]
     own = [row for row in rows if row.organisation_id is not None]
-    return [*configured_file_registries(), *(row.registry() for row in [*instance, *own])]
+    return [
+        *(row.registry() for row in own),
+        *configured_file_registries(),
+        *(row.registry() for row in instance),
+    ]
 
 
 def published_registry(*, organisation: Organisation) -> dict[str, Any] | None:

@@ -61,9 +61,7 @@ def test_admin_uploads_a_dcc_registry_and_its_members_see_the_issuer_recognised(
     assert body["verdict"] == "valid"
 
 
-def test_an_organisations_registries_apply_only_to_its_own_members(
-    client, world, issued
-) -> None:
+def test_an_organisations_registries_apply_only_to_its_own_members(client, world, issued) -> None:
     services.registry_add(
         organisation=world.org,
         name="Acme's list",
@@ -166,3 +164,22 @@ def test_an_organisation_publishes_its_recognised_issuers(client, world) -> None
     assert published.name == "Acme Training recognised issuers"
     assert [e.name for e in published.entries] == ["Example College"]
     assert client.get("/o/globex/trust/registry.json").status_code == 404
+
+
+def test_demo_loader_is_idempotent_and_recognises_northwind(client, demo_world) -> None:
+    from microcred_web.trustlists import demo
+
+    northwind = demo_world
+    assert demo.issuer_did(northwind) == issuer_did(northwind)
+    first = demo.demo_content_load()
+    assert demo.demo_content_load() == first
+    instance = TrustRegistry.objects.get(organisation=None)
+    assert instance.registry().lookup(issuer_did(northwind)) is not None
+    published = client.get("/o/northwind/trust/registry.json").json()
+    assert published["name"] == "Northwind Logistics recognised issuers"
+    assert len(published["issuers"]) >= 2
+
+
+@pytest.fixture
+def demo_world(make_org):
+    return make_org("northwind", "Northwind Logistics")
