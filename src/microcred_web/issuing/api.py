@@ -8,9 +8,11 @@ or token only reaches its own organisation: any other organisation's objects are
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Router, Schema, Status
@@ -18,6 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from microcred.errors import InvalidInput
+from microcred.trust.check import report_with_trust
 from microcred.verification.report import VerificationReport
 from microcred_web.achievements import selectors as achievement_selectors
 from microcred_web.common.errors import ApplicationError
@@ -39,6 +42,7 @@ from microcred_web.oauth.scopes import (
     ORG_CREDENTIALS_READ,
     ORG_DELIVERIES_WRITE,
 )
+from microcred_web.trustlists.selectors import registries_for
 
 
 class ApiKeyAuth(HttpBearer):
@@ -376,12 +380,24 @@ def vc_issue(request: HttpRequest, body: IssueRequest) -> Any:
 def vc_verify(request: HttpRequest, body: VerifyRequest) -> Any:
     """200 when the credential verifies; 400 when it is not a readable, well-formed
     credential; 422 when it is one but does not verify (revoked, tampered, expired…)."""
-    _key(request)
+    api_key = _key(request)
     result = credential_verify(
         body.verifiableCredential, now=timezone.now(), resolver=site_resolver()
     )
-    out = verification_body(result.report)
-    return Status(_verify_status(result.report), out)
+    report = _with_trust(result.report, api_key.organisation_id)
+    out = verification_body(report)
+    return Status(_verify_status(report), out)
+
+
+def _with_trust(report: VerificationReport, organisation_id: int) -> VerificationReport:
+    """The report with the ``trust`` check for the caller's organisation's registries (and the
+    instance's), when any is configured or the policy requires a recognised issuer."""
+    required = bool(getattr(settings, "MICROCRED_VERIFIER_REQUIRE_TRUSTED_ISSUER", False))
+    registries = registries_for(organisation_id=organisation_id)
+    if not registries and not required:
+        return report
+    copy = dataclasses.replace(report, checks=list(report.checks))
+    return report_with_trust(copy, registries, required=required)
 
 
 @vc_api_presentations.post(

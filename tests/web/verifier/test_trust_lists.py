@@ -183,3 +183,33 @@ def test_demo_loader_is_idempotent_and_recognises_northwind(client, demo_world) 
 @pytest.fixture
 def demo_world(make_org):
     return make_org("northwind", "Northwind Logistics")
+
+
+def test_vc_api_verify_reports_the_callers_registries(client, world, issued) -> None:
+    from microcred_web.issuing.services import api_key_create
+
+    _key, secret = api_key_create(organisation=world.org, actor=world.people["admin"], name="CI")
+    _other, other_secret = api_key_create(
+        organisation=world.other, actor=world.others["admin"], name="CI"
+    )
+    services.registry_add(
+        organisation=world.org,
+        name="Acme partners",
+        source_format="dcc",
+        text=_dcc(issuer_did(world.org), "Acme"),
+    )
+
+    def verify(token: str) -> dict:
+        response = client.post(
+            "/credentials/verify",
+            json.dumps({"verifiableCredential": issued.document}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    ours = verify(secret)
+    assert "trust" in ours["checks"] and ours["verified"] is True
+    theirs = verify(other_secret)  # Globex's caller: Acme's registry does not apply
+    assert "trust" not in theirs["checks"] and theirs["warnings"] == []
