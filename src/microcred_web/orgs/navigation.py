@@ -140,6 +140,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         (Role.ADMIN,),
         ("webhooks:new", "webhooks:detail", "webhooks:edit"),
     ),
+    NavItem(_("Trusted issuers"), "trustlists:list", (Role.ADMIN,)),
     NavItem(_("Single sign-on"), "sso:settings", (Role.ADMIN,)),
     NavItem(_("Provisioning (SCIM)"), "scim:tokens", (Role.ADMIN,)),
     NavItem(
