@@ -384,7 +384,7 @@ def vc_verify(request: HttpRequest, body: VerifyRequest) -> Any:
     result = credential_verify(
         body.verifiableCredential, now=timezone.now(), resolver=site_resolver()
     )
-    report = _with_trust(result.report, api_key.organisation_id)
+    report = _with_trust(result.report, int(api_key.organisation.pk))
     out = verification_body(report)
     return Status(_verify_status(report), out)
 

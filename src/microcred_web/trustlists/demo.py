@@ -5,6 +5,7 @@ Loading it twice changes nothing (registries are found by name)."""
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -25,7 +26,9 @@ def issuer_did(organisation: Organisation) -> str:
     return f"did:web:{host}:o:{organisation.slug}"
 
 
-def _ensure(organisation: Organisation | None, name: str, document: dict, published: bool) -> None:
+def _ensure(
+    organisation: Organisation | None, name: str, document: dict[str, Any], published: bool
+) -> None:
     if TrustRegistry.objects.filter(organisation=organisation, name=name).exists():
         return
     services.registry_add(
