@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from microcred.errors import InvalidInput
 from microcred.trust.registry import FORMATS, registry_from_text
 from microcred_web.common.errors import ApplicationError
+from microcred_web.common.safe_fetch import UnsafeFetch, safe_fetch
 from microcred_web.orgs.models import Organisation
 from microcred_web.trustlists import selectors
 from microcred_web.trustlists.models import TrustRegistry
@@ -58,6 +60,31 @@ def registry_add(
         raise ApplicationError(
             "registry_exists", _("A registry with this name already exists."), "name"
         ) from exc
+
+
+def registry_fetch(url: str) -> bytes:
+    """The registry at ``url``, an address an administrator entered, through the guarded
+    fetcher (public https only, size and time bounded). ``MICROCRED_TRUST_FETCH_ALLOW_PRIVATE``
+    and ``MICROCRED_TRUST_FETCH_ALLOW_HTTP`` are operator settings (on-premises, tests)."""
+    if not url.startswith(("https://", "http://")):
+        raise ApplicationError(
+            "registry_url", _("Give the registry's https address."), "source_url"
+        )
+    try:
+        document = safe_fetch(
+            url,
+            max_bytes=MAX_REGISTRY_BYTES,
+            content_types=("application/json", "text/plain"),
+            allow_private=bool(getattr(settings, "MICROCRED_TRUST_FETCH_ALLOW_PRIVATE", False)),
+            allow_http=bool(getattr(settings, "MICROCRED_TRUST_FETCH_ALLOW_HTTP", False)),
+        )
+    except UnsafeFetch as exc:
+        raise ApplicationError(
+            "registry_unreachable",
+            _("The registry could not be fetched: %(why)s") % {"why": exc.message},
+            "source_url",
+        ) from exc
+    return document.body
 
 
 def registry_publish(*, row: TrustRegistry, published: bool) -> TrustRegistry:

@@ -33,21 +33,27 @@ def registry_list(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
     if request.method != "POST":
         return _page(request, ctx)
     upload = request.FILES.get("file")
+    source_url = request.POST.get("source_url", "").strip()
     text: str | bytes = (
         upload.read(services.MAX_REGISTRY_BYTES + 1)
         if upload is not None
         else request.POST.get("document", "")
     )
     try:
+        if source_url and not upload and not str(request.POST.get("document", "")).strip():
+            text = services.registry_fetch(source_url)
         if not text or (isinstance(text, str) and not text.strip()):
             raise ApplicationError(
-                "registry_missing", _("Upload the registry file or paste its JSON."), "document"
+                "registry_missing",
+                _("Upload the registry file, paste its JSON or give its address."),
+                "document",
             )
         row = services.registry_add(
             organisation=ctx.organisation,
             name=request.POST.get("name", ""),
             source_format=request.POST.get("source_format", ""),
             text=text,
+            source_url=source_url[:2000],
             published=request.POST.get("published") == "on",
         )
     except ApplicationError as error:

@@ -213,3 +213,50 @@ def test_vc_api_verify_reports_the_callers_registries(client, world, issued) -> 
     assert "trust" in ours["checks"] and ours["verified"] is True
     theirs = verify(other_secret)  # Globex's caller: Acme's registry does not apply
     assert "trust" not in theirs["checks"] and theirs["warnings"] == []
+
+
+@pytest.fixture
+def registry_server():
+    """A real HTTP server on 127.0.0.1 serving a DCC registry.json (the admin's URL)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = _dcc("did:web:college.example", "Example College")
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/registry.json", seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_registry_is_fetched_from_the_address_an_admin_entered(
+    client, settings, world, registry_server
+) -> None:
+    url, seen = registry_server
+    client.force_login(world.people["admin"])
+    form = {"name": "College list", "source_format": "dcc", "source_url": url}
+    refused = client.post("/o/acme/trust/", form)  # the guard refuses a private address
+    assert refused.status_code == 400
+    assert "could not be fetched" in refused.content.decode() and seen == []
+    settings.MICROCRED_TRUST_FETCH_ALLOW_PRIVATE = True  # operator settings (on-premises)
+    settings.MICROCRED_TRUST_FETCH_ALLOW_HTTP = True
+    assert client.post("/o/acme/trust/", form).status_code == 302
+    assert seen == ["/registry.json"]
+    row = TrustRegistry.objects.get(organisation=world.org)
+    assert row.source_url == url
+    assert row.registry().lookup("https://college.example") is not None
