@@ -96,6 +96,15 @@ def test_admin_configures_a_registry_and_sees_the_issuer_recognised(
     )
     shot("trust-verified")
 
+    # Northwind also publishes the council's list among the issuers it recognises
+    page.goto("/o/northwind/trust/")
+    row = page.locator(f'#registries tr[data-registry="{COUNCIL}"]')
+    row.get_by_label("in our published registry").check()
+    row.get_by_role("button", name="Save").click()
+    expect(row.get_by_label("in our published registry")).to_be_checked()
     published = page.request.get("/o/northwind/trust/registry.json")
     assert published.ok
-    assert published.json()["name"] == "Northwind Logistics recognised issuers"
+    body = published.json()
+    assert body["name"] == "Northwind Logistics recognised issuers"
+    names = [issuer["name"] for issuer in body["issuers"]]
+    assert "Northwind Logistics (council member)" in names
