@@ -55,7 +55,7 @@ def _add_file(tar: tarfile.TarFile, path: Path, name: str) -> dict[str, Any]:
     info.uname = info.gname = ""
     with path.open("rb") as handle:
         reader = _HashingReader(handle)
-        tar.addfile(info, fileobj=reader)  # type: ignore[arg-type]
+        tar.addfile(info, fileobj=reader)
     return {"sha256": reader.digest.hexdigest(), "size": info.size}
 
 
@@ -116,7 +116,7 @@ def _extract_verified(tar_path: Path, into: Path) -> dict[str, Any]:
             raise ApplicationError("backup_tampered", "The backup has no manifest.")
         handle = tar.extractfile(names.pop(manifest.MANIFEST_MEMBER))
         assert handle is not None
-        found = json.loads(handle.read())
+        found: dict[str, Any] = json.loads(handle.read())
         if found.get("format") != manifest.FORMAT_VERSION:
             raise ApplicationError(
                 "backup_format", f"Unknown backup format {found.get('format')!r}."

@@ -46,9 +46,7 @@ def _fresh_database_url(tmp_path: Path) -> str:
     return f"{server}/{name}"
 
 
-def test_restore_into_a_fresh_installation_verifies_every_credential(
-    issued, key_file, tmp_path
-):
+def test_restore_into_a_fresh_installation_verifies_every_credential(issued, key_file, tmp_path):
     archive = tmp_path / "site.mcbak"
     call_command("backup", "--out", str(archive), "--key-file", str(key_file))
     assert archive.stat().st_mode & 0o777 == 0o600
@@ -178,7 +176,7 @@ def test_a_backup_of_a_newer_schema_is_refused(issued, key_file, tmp_path):
         key_file,
         lambda manifest, files: manifest["migrations"].append("issuing.9999_from_the_future"),
     )
-    with pytest.raises(CommandError, match="newer version.*issuing.9999_from_the_future"):
+    with pytest.raises(CommandError, match=r"newer version.*issuing\.9999_from_the_future"):
         call_command("restore", str(archive), "--key-file", str(key_file), "--force")
 
 

@@ -1,0 +1,174 @@
+"""Rotating the key-encryption key: every sealed secret re-sealed, nothing unreadable meanwhile."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from microcred_web.backups import rotation
+from microcred_web.common import sealing
+from microcred_web.common.errors import ApplicationError
+from microcred_web.issuing import keystore
+from microcred_web.issuing import services as issuing_services
+from microcred_web.issuing.models import Credential
+from microcred_web.issuing.verification import credential_verify
+from microcred_web.lti import keys as lti_keys
+from microcred_web.ob3client import sealed as ob3client_sealed
+from microcred_web.ob3client.models import ConnectedHost
+from microcred_web.sso.models import Connection
+from microcred_web.sso.services import client_secret_of
+from microcred_web.transparency.services import log_ensure
+from microcred_web.wallet.clr import platform_key_pair
+from microcred_web.webhooks import secrets as webhook_secrets
+from microcred_web.webhooks.models import Endpoint
+
+NEW_KEK = "the-new-key-encryption-key-0123456789abcdef"
+
+
+@pytest.fixture
+def every_kind_of_secret(world, issued) -> dict[str, str]:
+    """One row of every sealed column, sealed under the current (old) KEK by its own app."""
+    org, learner = world.org, world.people["learner"]
+    platform_key_pair()
+    lti_keys.tool_key_rotate()
+    log_ensure(organisation_id=org.pk)
+    endpoint = Endpoint.objects.create(organisation=org, url="https://hooks.example/in")
+    public_id = str(endpoint.public_id)
+    endpoint.secret_sealed = webhook_secrets.seal("whsec-new", endpoint_public_id=public_id)
+    endpoint.previous_secret_sealed = webhook_secrets.seal(
+        "whsec-old", endpoint_public_id=public_id
+    )
+    endpoint.save()
+    Connection.objects.create(
+        organisation=org,
+        display_name="Acme Entra ID",
+        issuer="https://login.acme.example",
+        client_id="acme",
+        client_secret_sealed=sealing.secret_seal(
+            "sso-client-secret",
+            aad=f"microcred-sso-client-secret:{org.pk}".encode(),
+            purpose="sso",
+        ),
+    )
+    apps.get_model("learning.MachineTranslationService").objects.create(
+        organisation=org,
+        engine="libretranslate",
+        api_key_sealed=sealing.secret_seal(
+            "mt-api-key", aad=f"microcred-machine-translation-key:{org.pk}".encode()
+        ),
+    )
+    host = ConnectedHost.objects.create(
+        owner=learner,
+        name="Contoso",
+        base_url="https://contoso.example",
+        api_base="https://contoso.example/ims/ob/v3p0",
+        authorization_url="https://contoso.example/authorize",
+        token_url="https://contoso.example/token",
+        client_id="contoso",
+        access_expires_at=timezone.now() + timedelta(hours=1),
+    )
+    for kind in ("client_secret", "pkce_verifier", "access_token", "refresh_token"):
+        setattr(host, f"{kind}_sealed", ob3client_sealed.seal(host, kind, f"{kind}-value"))
+    host.save()
+    return _plaintexts()
+
+
+def _plaintexts() -> dict[str, str]:
+    """Every sealed value of every registered column, unsealed with the keyring."""
+    found = {}
+    for column in rotation.SEALED_COLUMNS:
+        model = apps.get_model(column.model)
+        for row in model.objects.all():
+            value = getattr(row, column.field)
+            if not value:
+                continue
+            aad = column.aad(row)
+            if column.purpose == rotation.ISSUER_KEYSTORE:
+                plain = keystore.unseal(bytes(value), aad=aad).hex()
+            else:
+                plain = sealing.secret_unseal(value, aad=aad, purpose=column.purpose)
+            found[f"{column.label}#{row.pk}"] = plain
+    return found
+
+
+def test_every_column_is_exercised(every_kind_of_secret):
+    labels = {key.split("#")[0] for key in every_kind_of_secret}
+    assert labels == {column.label for column in rotation.SEALED_COLUMNS}
+
+
+def test_rotation_reseals_everything_and_credentials_keep_signing(
+    every_kind_of_secret, world, issued, settings, capsys
+):
+    old_kek = settings.MICROCRED_KEY_ENCRYPTION_KEY
+    total = len(every_kind_of_secret)
+
+    # 1. Every process gets the new key as current and the old one as previous.
+    settings.MICROCRED_KEY_ENCRYPTION_KEY = NEW_KEK
+    settings.MICROCRED_PREVIOUS_KEY_ENCRYPTION_KEYS = [old_kek]
+    assert _plaintexts() == every_kind_of_secret  # readable during the rotation
+    with pytest.raises(CommandError, match=f"{total} secrets are still sealed"):
+        call_command("kek_rotate", "--check")
+
+    # 2. Re-seal; then the old key is dropped.
+    call_command("kek_rotate")
+    assert f"Total re-sealed: {total}" in capsys.readouterr().out
+    settings.MICROCRED_PREVIOUS_KEY_ENCRYPTION_KEYS = []
+    assert _plaintexts() == every_kind_of_secret
+    call_command("kek_rotate", "--check")
+    assert "Total to re-seal: 0" in capsys.readouterr().out
+
+    # Each app reads its own secrets with the new key alone.
+    endpoint = Endpoint.objects.get()
+    assert (
+        webhook_secrets.unseal(endpoint.secret_sealed, endpoint_public_id=str(endpoint.public_id))
+        == "whsec-new"
+    )
+    assert client_secret_of(Connection.objects.get()) == "sso-client-secret"
+    host = ConnectedHost.objects.get()
+    assert ob3client_sealed.unseal(host, "refresh_token", host.refresh_token_sealed) == (
+        "refresh_token-value"
+    )
+    lti_keys._signing_cache.clear()
+    assert lti_keys.signing_key() is not None
+    assert platform_key_pair().public.verify(platform_key_pair().sign(b"x"), b"x")
+
+    # Old credentials still verify; a new one is signed with the re-sealed issuer key.
+    now = timezone.now()
+    for credential in Credential.objects.all():
+        assert credential_verify(credential.signed_json, now=now).verdict == "valid"
+    fresh = issuing_services.credentials_issue(
+        organisation=world.org,
+        achievement_version=issued[0].achievement_version,
+        recipients=[issuing_services.RecipientInput(email="after-rotation@acme.example")],
+        actor=world.people["issuer"],
+        source="test",
+        deliver=False,
+    )
+    assert credential_verify(fresh[0].signed_json, now=now).verdict == "valid"
+
+    # The old key alone no longer opens anything: the values really moved.
+    settings.MICROCRED_KEY_ENCRYPTION_KEY = old_kek
+    with pytest.raises(ApplicationError):
+        _plaintexts()
+
+
+def test_a_secret_no_key_opens_stops_the_rotation_naming_it(every_kind_of_secret, settings):
+    settings.MICROCRED_KEY_ENCRYPTION_KEY = NEW_KEK
+    settings.MICROCRED_PREVIOUS_KEY_ENCRYPTION_KEYS = []  # the old key was forgotten
+    with pytest.raises(CommandError, match=r"issuing.IssuerKey.secret_ciphertext of row \d+"):
+        call_command("kek_rotate")
+
+
+def test_rotation_is_idempotent(every_kind_of_secret, settings, capsys):
+    old_kek = settings.MICROCRED_KEY_ENCRYPTION_KEY
+    settings.MICROCRED_KEY_ENCRYPTION_KEY = NEW_KEK
+    settings.MICROCRED_PREVIOUS_KEY_ENCRYPTION_KEYS = [old_kek]
+    call_command("kek_rotate")
+    capsys.readouterr()
+    call_command("kek_rotate")
+    assert "Total re-sealed: 0" in capsys.readouterr().out
+    assert _plaintexts() == every_kind_of_secret
