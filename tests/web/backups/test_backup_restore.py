@@ -7,6 +7,7 @@ import io
 import json
 import tarfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,20 +34,25 @@ def _media_hashes() -> dict[str, str]:
     }
 
 
-def _fresh_database_url(tmp_path: Path) -> str:
-    """An empty database of the same engine as the one under test."""
+@pytest.fixture
+def fresh_database_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of the same engine as the one under test (dropped afterwards)."""
     if connection.vendor == "sqlite":
-        return f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        return
     from tests.web.faults.processes import psql
 
     params = connection.settings_dict
     server = f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}"
     name = f"microcred_restore_{uuid.uuid4().hex[:10]}"
     psql(f"{server}/postgres", f'CREATE DATABASE "{name}"')
-    return f"{server}/{name}"
+    yield f"{server}/{name}"
+    psql(f"{server}/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_restore_into_a_fresh_installation_verifies_every_credential(issued, key_file, tmp_path):
+def test_restore_into_a_fresh_installation_verifies_every_credential(
+    issued, key_file, tmp_path, fresh_database_url
+):
     archive = tmp_path / "site.mcbak"
     call_command("backup", "--out", str(archive), "--key-file", str(key_file))
     assert archive.stat().st_mode & 0o777 == 0o600
@@ -54,7 +60,7 @@ def test_restore_into_a_fresh_installation_verifies_every_credential(issued, key
     media_before = _media_hashes()
     assert media_before, "the organisation's logo is a media file"
 
-    env = admin_env(tmp_path, _fresh_database_url(tmp_path))
+    env = admin_env(tmp_path, fresh_database_url)
     restored = run_admin(env, "restore", str(archive), "--key-file", str(key_file))
     assert restored.returncode == 0, restored.stderr
     assert "Restored the backup" in restored.stdout
