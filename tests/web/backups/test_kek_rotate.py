@@ -172,3 +172,30 @@ def test_rotation_is_idempotent(every_kind_of_secret, settings, capsys):
     call_command("kek_rotate")
     assert "Total re-sealed: 0" in capsys.readouterr().out
     assert _plaintexts() == every_kind_of_secret
+
+
+def test_halfway_through_a_rotation_everything_stays_readable(
+    every_kind_of_secret, world, issued, settings
+):
+    """A rotation interrupted after some columns (or killed mid-way) leaves nothing unreadable."""
+    old_kek = settings.MICROCRED_KEY_ENCRYPTION_KEY
+    settings.MICROCRED_KEY_ENCRYPTION_KEY = NEW_KEK
+    settings.MICROCRED_PREVIOUS_KEY_ENCRYPTION_KEYS = [old_kek]
+    half = rotation.SEALED_COLUMNS[: len(rotation.SEALED_COLUMNS) // 2]
+    assert sum(rotation.column_rotate(column).resealed for column in half) > 0
+    assert _plaintexts() == every_kind_of_secret
+    fresh = issuing_services.credentials_issue(
+        organisation=world.org,
+        achievement_version=issued[0].achievement_version,
+        recipients=[issuing_services.RecipientInput(email="mid-rotation@acme.example")],
+        actor=world.people["issuer"],
+        source="test",
+        deliver=False,
+    )
+    assert credential_verify(fresh[0].signed_json, now=timezone.now()).verdict == "valid"
+    reports = rotation.kek_rotate()
+    assert sum(report.already_current for report in reports) >= sum(
+        rotation.column_rotate(column, dry_run=True).already_current for column in half
+    )
+    settings.MICROCRED_PREVIOUS_KEY_ENCRYPTION_KEYS = []
+    assert _plaintexts() == every_kind_of_secret
