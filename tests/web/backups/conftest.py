@@ -3,14 +3,28 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.utils import timezone
 
 from microcred_web.achievements import services as achievement_services
+from microcred_web.backups import rotation
+from microcred_web.common import sealing
+from microcred_web.issuing import keystore
 from microcred_web.issuing import services as issuing_services
 from microcred_web.issuing.models import Credential
+from microcred_web.lti import keys as lti_keys
+from microcred_web.ob3client import sealed as ob3client_sealed
+from microcred_web.ob3client.models import ConnectedHost
+from microcred_web.sso.models import Connection
+from microcred_web.transparency.services import log_ensure
+from microcred_web.wallet.clr import platform_key_pair
+from microcred_web.webhooks import secrets as webhook_secrets
+from microcred_web.webhooks.models import Endpoint
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -89,3 +103,72 @@ def run_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         timeout=300,
         check=False,
     )
+
+
+NEW_KEK = "the-new-key-encryption-key-0123456789abcdef"
+
+
+@pytest.fixture
+def every_kind_of_secret(world, issued) -> dict[str, str]:
+    """One row of every sealed column, sealed under the current (old) KEK by its own app."""
+    org, learner = world.org, world.people["learner"]
+    platform_key_pair()
+    lti_keys.tool_key_rotate()
+    log_ensure(organisation_id=org.pk)
+    endpoint = Endpoint.objects.create(organisation=org, url="https://hooks.example/in")
+    public_id = str(endpoint.public_id)
+    endpoint.secret_sealed = webhook_secrets.seal("whsec-new", endpoint_public_id=public_id)
+    endpoint.previous_secret_sealed = webhook_secrets.seal(
+        "whsec-old", endpoint_public_id=public_id
+    )
+    endpoint.save()
+    Connection.objects.create(
+        organisation=org,
+        display_name="Acme Entra ID",
+        issuer="https://login.acme.example",
+        client_id="acme",
+        client_secret_sealed=sealing.secret_seal(
+            "sso-client-secret",
+            aad=f"microcred-sso-client-secret:{org.pk}".encode(),
+            purpose="sso",
+        ),
+    )
+    apps.get_model("learning.MachineTranslationService").objects.create(
+        organisation=org,
+        engine="libretranslate",
+        api_key_sealed=sealing.secret_seal(
+            "mt-api-key", aad=f"microcred-machine-translation-key:{org.pk}".encode()
+        ),
+    )
+    host = ConnectedHost.objects.create(
+        owner=learner,
+        name="Contoso",
+        base_url="https://contoso.example",
+        api_base="https://contoso.example/ims/ob/v3p0",
+        authorization_url="https://contoso.example/authorize",
+        token_url="https://contoso.example/token",
+        client_id="contoso",
+        access_expires_at=timezone.now() + timedelta(hours=1),
+    )
+    for kind in ("client_secret", "pkce_verifier", "access_token", "refresh_token"):
+        setattr(host, f"{kind}_sealed", ob3client_sealed.seal(host, kind, f"{kind}-value"))
+    host.save()
+    return plaintexts()
+
+
+def plaintexts() -> dict[str, str]:
+    """Every sealed value of every registered column, unsealed with the keyring."""
+    found = {}
+    for column in rotation.SEALED_COLUMNS:
+        model = apps.get_model(column.model)
+        for row in model.objects.all():
+            value = getattr(row, column.field)
+            if not value:
+                continue
+            aad = column.aad(row)
+            if column.purpose == rotation.ISSUER_KEYSTORE:
+                plain = keystore.unseal(bytes(value), aad=aad).hex()
+            else:
+                plain = sealing.secret_unseal(value, aad=aad, purpose=column.purpose)
+            found[f"{column.label}#{row.pk}"] = plain
+    return found

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from microcred_web.backups import rotation
-from microcred_web.common import sealing
 from microcred_web.common.errors import ApplicationError
-from microcred_web.issuing import keystore
 from microcred_web.issuing import services as issuing_services
 from microcred_web.issuing.models import Credential
 from microcred_web.issuing.verification import credential_verify
@@ -21,78 +16,11 @@ from microcred_web.ob3client import sealed as ob3client_sealed
 from microcred_web.ob3client.models import ConnectedHost
 from microcred_web.sso.models import Connection
 from microcred_web.sso.services import client_secret_of
-from microcred_web.transparency.services import log_ensure
 from microcred_web.wallet.clr import platform_key_pair
 from microcred_web.webhooks import secrets as webhook_secrets
 from microcred_web.webhooks.models import Endpoint
 
-NEW_KEK = "the-new-key-encryption-key-0123456789abcdef"
-
-
-@pytest.fixture
-def every_kind_of_secret(world, issued) -> dict[str, str]:
-    """One row of every sealed column, sealed under the current (old) KEK by its own app."""
-    org, learner = world.org, world.people["learner"]
-    platform_key_pair()
-    lti_keys.tool_key_rotate()
-    log_ensure(organisation_id=org.pk)
-    endpoint = Endpoint.objects.create(organisation=org, url="https://hooks.example/in")
-    public_id = str(endpoint.public_id)
-    endpoint.secret_sealed = webhook_secrets.seal("whsec-new", endpoint_public_id=public_id)
-    endpoint.previous_secret_sealed = webhook_secrets.seal(
-        "whsec-old", endpoint_public_id=public_id
-    )
-    endpoint.save()
-    Connection.objects.create(
-        organisation=org,
-        display_name="Acme Entra ID",
-        issuer="https://login.acme.example",
-        client_id="acme",
-        client_secret_sealed=sealing.secret_seal(
-            "sso-client-secret",
-            aad=f"microcred-sso-client-secret:{org.pk}".encode(),
-            purpose="sso",
-        ),
-    )
-    apps.get_model("learning.MachineTranslationService").objects.create(
-        organisation=org,
-        engine="libretranslate",
-        api_key_sealed=sealing.secret_seal(
-            "mt-api-key", aad=f"microcred-machine-translation-key:{org.pk}".encode()
-        ),
-    )
-    host = ConnectedHost.objects.create(
-        owner=learner,
-        name="Contoso",
-        base_url="https://contoso.example",
-        api_base="https://contoso.example/ims/ob/v3p0",
-        authorization_url="https://contoso.example/authorize",
-        token_url="https://contoso.example/token",
-        client_id="contoso",
-        access_expires_at=timezone.now() + timedelta(hours=1),
-    )
-    for kind in ("client_secret", "pkce_verifier", "access_token", "refresh_token"):
-        setattr(host, f"{kind}_sealed", ob3client_sealed.seal(host, kind, f"{kind}-value"))
-    host.save()
-    return _plaintexts()
-
-
-def _plaintexts() -> dict[str, str]:
-    """Every sealed value of every registered column, unsealed with the keyring."""
-    found = {}
-    for column in rotation.SEALED_COLUMNS:
-        model = apps.get_model(column.model)
-        for row in model.objects.all():
-            value = getattr(row, column.field)
-            if not value:
-                continue
-            aad = column.aad(row)
-            if column.purpose == rotation.ISSUER_KEYSTORE:
-                plain = keystore.unseal(bytes(value), aad=aad).hex()
-            else:
-                plain = sealing.secret_unseal(value, aad=aad, purpose=column.purpose)
-            found[f"{column.label}#{row.pk}"] = plain
-    return found
+from .conftest import NEW_KEK, plaintexts
 
 
 def test_every_column_is_exercised(every_kind_of_secret):
@@ -109,7 +37,7 @@ def test_rotation_reseals_everything_and_credentials_keep_signing(
     # 1. Every process gets the new key as current and the old one as previous.
     settings.MICROCRED_KEY_ENCRYPTION_KEY = NEW_KEK
     settings.MICROCRED_PREVIOUS_KEY_ENCRYPTION_KEYS = [old_kek]
-    assert _plaintexts() == every_kind_of_secret  # readable during the rotation
+    assert plaintexts() == every_kind_of_secret  # readable during the rotation
     with pytest.raises(CommandError, match=f"{total} secrets are still sealed"):
         call_command("kek_rotate", "--check")
 
@@ -117,7 +45,7 @@ def test_rotation_reseals_everything_and_credentials_keep_signing(
     call_command("kek_rotate")
     assert f"Total re-sealed: {total}" in capsys.readouterr().out
     settings.MICROCRED_PREVIOUS_KEY_ENCRYPTION_KEYS = []
-    assert _plaintexts() == every_kind_of_secret
+    assert plaintexts() == every_kind_of_secret
     call_command("kek_rotate", "--check")
     assert "Total to re-seal: 0" in capsys.readouterr().out
 
@@ -153,7 +81,7 @@ def test_rotation_reseals_everything_and_credentials_keep_signing(
     # The old key alone no longer opens anything: the values really moved.
     settings.MICROCRED_KEY_ENCRYPTION_KEY = old_kek
     with pytest.raises(ApplicationError):
-        _plaintexts()
+        plaintexts()
 
 
 def test_a_secret_no_key_opens_stops_the_rotation_naming_it(every_kind_of_secret, settings):
@@ -171,7 +99,7 @@ def test_rotation_is_idempotent(every_kind_of_secret, settings, capsys):
     capsys.readouterr()
     call_command("kek_rotate")
     assert "Total re-sealed: 0" in capsys.readouterr().out
-    assert _plaintexts() == every_kind_of_secret
+    assert plaintexts() == every_kind_of_secret
 
 
 def test_halfway_through_a_rotation_everything_stays_readable(
@@ -183,7 +111,7 @@ def test_halfway_through_a_rotation_everything_stays_readable(
     settings.MICROCRED_PREVIOUS_KEY_ENCRYPTION_KEYS = [old_kek]
     half = rotation.SEALED_COLUMNS[: len(rotation.SEALED_COLUMNS) // 2]
     assert sum(rotation.column_rotate(column).resealed for column in half) > 0
-    assert _plaintexts() == every_kind_of_secret
+    assert plaintexts() == every_kind_of_secret
     fresh = issuing_services.credentials_issue(
         organisation=world.org,
         achievement_version=issued[0].achievement_version,
@@ -198,4 +126,4 @@ def test_halfway_through_a_rotation_everything_stays_readable(
         rotation.column_rotate(column, dry_run=True).already_current for column in half
     )
     settings.MICROCRED_PREVIOUS_KEY_ENCRYPTION_KEYS = []
-    assert _plaintexts() == every_kind_of_secret
+    assert plaintexts() == every_kind_of_secret
