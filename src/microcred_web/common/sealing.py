@@ -1,5 +1,6 @@
 """Service secrets at rest (API keys of configured services): AES-256-GCM under the same
 key-encryption key (``MICROCRED_KEY_ENCRYPTION_KEY``) as issuer keys, with its own HKDF label.
+Unsealing also accepts the previous KEKs of the keyring (common/kek.py) during a rotation.
 
 A sealed value is ``b"\\x01" + nonce(12) + ciphertext||tag``; the associated data names the
 organisation and the purpose, so a ciphertext copied onto another row does not decrypt.
@@ -14,9 +15,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
 
 from microcred_web.common.errors import ApplicationError
+from microcred_web.common.kek import current_kek, kek_ring
 
 _FORMAT_V1 = b"\x01"
 _NONCE_BYTES = 12
@@ -35,19 +36,32 @@ def _aead(kek: str, purpose: str) -> AESGCM:
 
 
 def _current(purpose: str) -> AESGCM:
-    kek = str(getattr(settings, "MICROCRED_KEY_ENCRYPTION_KEY", "") or "")
-    if len(kek) < 16:
-        raise ApplicationError(
-            "kek_missing",
-            "MICROCRED_KEY_ENCRYPTION_KEY is not configured (at least 16 characters).",
-            status=500,
-        )
-    return _aead(kek, purpose)
+    return _aead(current_kek(), purpose)
+
+
+def _open(nonce: bytes, body: bytes, aad: bytes, purpose: str) -> tuple[bytes, bool]:
+    """Decrypt with the keyring: (plaintext, sealed under the current KEK?)."""
+    for index, kek in enumerate(kek_ring()):
+        try:
+            return _aead(kek, purpose).decrypt(nonce, body, aad), index == 0
+        except InvalidTag:
+            continue
+    raise InvalidTag
 
 
 def secret_seal(secret: str, *, aad: bytes, purpose: str = "service") -> bytes:
     nonce = os.urandom(_NONCE_BYTES)
     return _FORMAT_V1 + nonce + _current(purpose).encrypt(nonce, secret.encode("utf-8"), aad)
+
+
+def secret_is_current(sealed: bytes | memoryview, *, aad: bytes, purpose: str = "service") -> bool:
+    """Whether a stored secret is sealed under the current KEK (kek_rotate skips it then)."""
+    data = bytes(sealed)
+    nonce, body = data[1 : 1 + _NONCE_BYTES], data[1 + _NONCE_BYTES :]
+    try:
+        return _current(purpose).decrypt(nonce, body, aad) is not None
+    except InvalidTag:
+        return False
 
 
 def secret_unseal(sealed: bytes | memoryview, *, aad: bytes, purpose: str = "service") -> str:
@@ -56,7 +70,7 @@ def secret_unseal(sealed: bytes | memoryview, *, aad: bytes, purpose: str = "ser
         raise ApplicationError("secret_unreadable", "The stored secret is malformed.", status=500)
     nonce, body = data[1 : 1 + _NONCE_BYTES], data[1 + _NONCE_BYTES :]
     try:
-        return _current(purpose).decrypt(nonce, body, aad).decode("utf-8")
+        return _open(nonce, body, aad, purpose)[0].decode("utf-8")
     except InvalidTag as exc:
         raise ApplicationError(
             "secret_unreadable",

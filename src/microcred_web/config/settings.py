@@ -16,6 +16,8 @@ SECRET_KEY = stored_secret("SECRET_KEY", "secret_key")
 MICROCRED_KEY_ENCRYPTION_KEY = stored_secret(
     "MICROCRED_KEY_ENCRYPTION_KEY", "key_encryption_key", nbytes=32
 )
+# Earlier KEKs still accepted for unsealing during a rotation (comma-separated; kek_rotate).
+MICROCRED_PREVIOUS_KEY_ENCRYPTION_KEYS = env_list("MICROCRED_PREVIOUS_KEY_ENCRYPTION_KEYS", [])
 DEBUG = env_bool("DEBUG", default=False)
 # Credential events (views, shares, downloads, verifications) older than this are pruned.
 MICROCRED_ANALYTICS_RETENTION_DAYS = int(
@@ -121,6 +123,7 @@ INSTALLED_APPS = [
     "microcred_web.ob3client",
     "microcred_web.instance",
     "microcred_web.lti",
+    "microcred_web.backups",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
