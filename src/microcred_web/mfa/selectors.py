@@ -1,0 +1,49 @@
+"""Reads: who must use a second factor, whose factors are set up, one's sessions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from microcred_web.accounts.models import User
+from microcred_web.mfa.models import RecoveryCode, SessionRecord, TotpDevice
+from microcred_web.orgs.models import MembershipRole
+
+DEFAULT_REQUIRED_ROLES = ("admin", "issuer")
+
+
+def required_roles() -> tuple[str, ...]:
+    """``MICROCRED_MFA_REQUIRED_ROLES``: the roles that must use a second factor (operator
+    setting; empty turns the requirement off for the whole instance)."""
+    return tuple(getattr(settings, "MICROCRED_MFA_REQUIRED_ROLES", DEFAULT_REQUIRED_ROLES))
+
+
+def mfa_required_for(*, user: User) -> bool:
+    """True when the person holds a role that issues, revokes or manages keys in an active
+    membership of an organisation that has not relaxed the requirement."""
+    roles = required_roles()
+    if not roles:
+        return False
+    return (
+        MembershipRole.objects.filter(
+            membership__user=user, membership__is_active=True, role__in=roles
+        )
+        .exclude(membership__organisation__mfa_policy__required=False)
+        .exists()
+    )
+
+
+def device_confirmed(*, user: User) -> TotpDevice | None:
+    return TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+
+
+def device_pending(*, user: User) -> TotpDevice | None:
+    return TotpDevice.objects.filter(user=user, confirmed_at__isnull=True).first()
+
+
+def recovery_codes_left(*, user: User) -> int:
+    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+def sessions_for(*, user: User) -> QuerySet[SessionRecord]:
+    return SessionRecord.objects.filter(user=user).order_by("-last_seen_at")
