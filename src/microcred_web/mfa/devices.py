@@ -24,7 +24,7 @@ _SYSTEMS = (
 
 
 def device_name(user_agent: str) -> str:
-    """"Firefox on Linux", "Chrome on Android"…; "" when nothing is recognised."""
+    """ "Firefox on Linux", "Chrome on Android"…; "" when nothing is recognised."""
     browser = next((name for token, name in _BROWSERS if token in user_agent), "")
     system = next((name for token, name in _SYSTEMS if token in user_agent), "")
     if browser and system:

@@ -20,6 +20,9 @@ class TotpDevice(models.Model):
     last_used_step = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"authenticator of user {self.user_id}"
+
 
 class RecoveryCode(models.Model):
     """A single-use code for when the authenticator is lost; stored as a keyed hash."""
@@ -33,6 +36,9 @@ class RecoveryCode(models.Model):
     class Meta:
         indexes = [models.Index(fields=["user", "code_hash"], name="mfa_recovery_lookup")]
 
+    def __str__(self) -> str:
+        return f"recovery code of user {self.user_id}"
+
 
 class OrganisationMfaPolicy(models.Model):
     """An organisation may relax the default (a second factor for those who issue, revoke or
@@ -41,9 +47,13 @@ class OrganisationMfaPolicy(models.Model):
     organisation = models.OneToOneField(
         "orgs.Organisation", on_delete=models.CASCADE, related_name="mfa_policy"
     )
-    required = models.BooleanField(_("second factor required for administrators and issuers"),
-                                   default=True)
+    required = models.BooleanField(
+        _("second factor required for administrators and issuers"), default=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"second-factor policy of organisation {self.organisation_id}"
 
 
 class SessionRecord(models.Model):
@@ -60,3 +70,6 @@ class SessionRecord(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "-last_seen_at"], name="mfa_session_recent")]
+
+    def __str__(self) -> str:
+        return f"session of user {self.user_id}"

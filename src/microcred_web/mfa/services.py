@@ -113,9 +113,7 @@ def second_factor_check(
     """True for a current authenticator code not used before, or an unused recovery code
     (which is then spent)."""
     device = (
-        TotpDevice.objects.select_for_update()
-        .filter(user=user, confirmed_at__isnull=False)
-        .first()
+        TotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
     )
     if device is None:
         return False
@@ -178,12 +176,11 @@ def session_end(*, user: User, record_id: int, current_key: str, ip: str | None 
     """Sign one of one's own other sessions out (someone else's: not found)."""
     record = SessionRecord.objects.filter(user=user, pk=record_id).first()
     if record is None:
-        raise ApplicationError("session_unknown", _("This session is not yours or has ended."),
-                               status=404)
-    if record.session_key == current_key:
         raise ApplicationError(
-            "session_current", _("To end this session, sign out."), status=400
+            "session_unknown", _("This session is not yours or has ended."), status=404
         )
+    if record.session_key == current_key:
+        raise ApplicationError("session_current", _("To end this session, sign out."), status=400)
     _session_store(record.session_key).delete()
     record.delete()
     audit_record(action="mfa.session_ended", actor=user, target=user, ip=ip)

@@ -52,7 +52,12 @@ def provisioning_uri(secret: str, *, account: str, issuer: str) -> str:
     """The ``otpauth://`` URI an authenticator app reads from the QR code."""
     label = quote(f"{issuer}:{account}", safe="@:")
     query = urlencode(
-        {"secret": secret, "issuer": issuer, "algorithm": "SHA1", "digits": DIGITS,
-         "period": STEP_SECONDS}
+        {
+            "secret": secret,
+            "issuer": issuer,
+            "algorithm": "SHA1",
+            "digits": DIGITS,
+            "period": STEP_SECONDS,
+        }
     )
     return f"otpauth://totp/{label}?{query}"

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from microcred_web.accounts import services as account_services
@@ -101,9 +102,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_POST
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
     try:
-        codes = services.recovery_codes_regenerate(
-            user=_user(request), ip=client_address(request)
-        )
+        codes = services.recovery_codes_regenerate(user=_user(request), ip=client_address(request))
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("mfa:overview")
@@ -203,5 +202,13 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
         current_key=request.session.session_key or "",
         ip=client_address(request),
     )
-    messages.success(request, _("%(count)d other sessions are signed out.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d other session is signed out.",
+            "%(count)d other sessions are signed out.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("mfa:sessions")

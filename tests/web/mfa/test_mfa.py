@@ -74,7 +74,9 @@ def test_an_issuer_is_sent_to_enrol_before_anything_else(client, org, make_membe
     device = TotpDevice.objects.get(user=issuer)
     assert secret.encode() not in bytes(device.secret_sealed)  # sealed at rest
 
-    wrong = client.post(reverse("mfa:enrol"), {"code": "000000" if now_code(secret) != "000000" else "111111"})
+    wrong = client.post(
+        reverse("mfa:enrol"), {"code": "000000" if now_code(secret) != "000000" else "111111"}
+    )
     assert wrong.status_code == 400
     assert "code" in wrong.context["form"].errors
 
