@@ -39,10 +39,12 @@ MICROCRED_WEBHOOKS_ALLOW_HTTP = env_bool("MICROCRED_WEBHOOKS_ALLOW_HTTP", defaul
 # Single sign-on: identity providers on a private network / over plain http (docs/sso.md)
 MICROCRED_SSO_ALLOW_PRIVATE = env_bool("MICROCRED_SSO_ALLOW_PRIVATE", default=False)
 MICROCRED_SSO_ALLOW_HTTP = env_bool("MICROCRED_SSO_ALLOW_HTTP", default=False)
-# Extra rules for password sign-in: callables (user) -> refusal message or None
-# Roles that must sign in with a second factor (TOTP); empty turns the requirement off for the
+# Roles that must sign in with a second factor (TOTP); "none" turns the requirement off for the
 # whole instance (an organisation may also relax it: docs/mfa.md).
-MICROCRED_MFA_REQUIRED_ROLES = env_list("MICROCRED_MFA_REQUIRED_ROLES", ["admin", "issuer"])
+MICROCRED_MFA_REQUIRED_ROLES = [
+    role for role in env_list("MICROCRED_MFA_REQUIRED_ROLES", ["admin", "issuer"]) if role != "none"
+]
+# Extra rules for password sign-in: callables (user) -> refusal message or None
 MICROCRED_PASSWORD_SIGN_IN_CHECKS = ["microcred_web.sso.password_policy.password_sign_in_refusal"]
 # LTI platforms on a private network / over plain http (an on-premises LMS; tests on loopback)
 MICROCRED_LTI_ALLOW_PRIVATE = env_bool("MICROCRED_LTI_ALLOW_PRIVATE", default=False)
