@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from microcred_web.mfa import services, totp
+from microcred_web.mfa import selectors, services, totp
 from microcred_web.mfa.models import OrganisationMfaPolicy, RecoveryCode, SessionRecord, TotpDevice
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +201,16 @@ def test_no_one_ends_another_persons_session(client, org, make_member, password)
     response = client.post(reverse("mfa:session_end", kwargs={"pk": record.pk}))
     assert response.status_code == 404
     assert other.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_demo_relaxes_the_requirement_and_enrols_one_documented_issuer(make_org, make_member):
+    from microcred_web.mfa import demo
+
+    northwind = make_org(slug="northwind")
+    admin = make_member(northwind, "admin")
+    assert demo.demo_content_load() == demo.demo_content_load()  # idempotent
+    assert not OrganisationMfaPolicy.objects.get(organisation=northwind).required
+    assert not selectors.mfa_required_for(user=admin)
+    device = TotpDevice.objects.get(user__email=demo.DEMO_MFA_EMAIL)
+    code = now_code(demo.DEMO_TOTP_SECRET)
+    assert services.second_factor_check(user=device.user, code=code)
