@@ -10,11 +10,12 @@ from microcred_web.mfa.models import RecoveryCode, SessionRecord, TotpDevice
 from microcred_web.orgs.models import MembershipRole
 
 DEFAULT_REQUIRED_ROLES = ("admin", "issuer")
+OPERATOR = "operator"  # not an organisation role: the instance's operators (``is_operator``)
 
 
 def required_roles() -> tuple[str, ...]:
-    """``MICROCRED_MFA_REQUIRED_ROLES``: the roles that must use a second factor (operator
-    setting; empty turns the requirement off for the whole instance)."""
+    """``MICROCRED_MFA_REQUIRED_ROLES``: the roles that must use a second factor, ``operator``
+    included for the instance's operators (empty turns the requirement off everywhere)."""
     return tuple(getattr(settings, "MICROCRED_MFA_REQUIRED_ROLES", DEFAULT_REQUIRED_ROLES))
 
 
@@ -24,6 +25,8 @@ def mfa_required_for(*, user: User) -> bool:
     roles = required_roles()
     if not roles:
         return False
+    if OPERATOR in roles and user.is_operator:
+        return True
     return (
         MembershipRole.objects.filter(
             membership__user=user, membership__is_active=True, role__in=roles

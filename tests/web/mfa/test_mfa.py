@@ -214,3 +214,14 @@ def test_demo_relaxes_the_requirement_and_enrols_one_documented_issuer(make_org,
     device = TotpDevice.objects.get(user__email=demo.DEMO_MFA_EMAIL)
     code = now_code(demo.DEMO_TOTP_SECRET)
     assert services.second_factor_check(user=device.user, code=code)
+
+
+def test_operators_are_asked_when_the_operator_setting_names_them(settings):
+    from microcred_web.accounts.models import User
+
+    operator = User.objects.create_user(
+        "ops@example.org", "an-operator-pass-9", display_name="Olu Operator", is_operator=True
+    )
+    assert not selectors.mfa_required_for(user=operator)
+    settings.MICROCRED_MFA_REQUIRED_ROLES = ["admin", "issuer", "operator"]
+    assert selectors.mfa_required_for(user=operator)
