@@ -147,6 +147,7 @@ TABLE: dict[str, Row] = {
     "mfa:sessions": Row(NONE, site_page(302, 200)),
     "mfa:session_end": Row(lambda w: {"pk": 999_999}, site_page(302, 405)),
     "mfa:sessions_end_others": Row(NONE, site_page(302, 405)),
+    "mfa:org_policy": Row(org_kwargs(), org_page(ADMIN)),
     "invitation_accept": Row(lambda w: {"link_token": "forged:token"}, site_page(404, 404)),
     "orgs:dashboard": Row(org_kwargs(), org_page(ANY_MEMBER)),
     "orgs:logo": Row(org_kwargs(), org_page(ANY_MEMBER)),

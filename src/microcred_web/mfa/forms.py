@@ -23,3 +23,14 @@ class EnrolForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class OrganisationPolicyForm(forms.Form):
+    required = forms.BooleanField(
+        label=_("Require a second sign-in step of administrators and issuers"),
+        required=False,
+        help_text=_(
+            "Recommended. People who sign in through your single sign-on are not asked: your "
+            "identity provider's own multi-factor sign-in applies."
+        ),
+    )

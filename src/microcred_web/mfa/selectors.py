@@ -6,8 +6,13 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from microcred_web.accounts.models import User
-from microcred_web.mfa.models import RecoveryCode, SessionRecord, TotpDevice
-from microcred_web.orgs.models import MembershipRole
+from microcred_web.mfa.models import (
+    OrganisationMfaPolicy,
+    RecoveryCode,
+    SessionRecord,
+    TotpDevice,
+)
+from microcred_web.orgs.models import MembershipRole, Organisation
 
 DEFAULT_REQUIRED_ROLES = ("admin", "issuer")
 OPERATOR = "operator"  # not an organisation role: the instance's operators (``is_operator``)
@@ -50,3 +55,19 @@ def recovery_codes_left(*, user: User) -> int:
 
 def sessions_for(*, user: User) -> QuerySet[SessionRecord]:
     return SessionRecord.objects.filter(user=user).order_by("-last_seen_at")
+
+
+def organisation_requires(*, organisation: Organisation) -> bool:
+    policy = OrganisationMfaPolicy.objects.filter(organisation=organisation).first()
+    return policy is None or policy.required
+
+
+def organisation_coverage(*, organisation: Organisation) -> tuple[int, int]:
+    """(administrators and issuers, how many of them have an authenticator set up)."""
+    people = User.objects.filter(
+        memberships__organisation=organisation,
+        memberships__is_active=True,
+        memberships__roles__role__in=DEFAULT_REQUIRED_ROLES,
+    ).distinct()
+    enrolled = people.filter(totp_device__confirmed_at__isnull=False)
+    return people.count(), enrolled.count()

@@ -18,7 +18,13 @@ from microcred_web.common.sealing import secret_seal, secret_unseal
 from microcred_web.common.services import audit_record
 from microcred_web.mfa import totp
 from microcred_web.mfa.devices import address_mask
-from microcred_web.mfa.models import RecoveryCode, SessionRecord, TotpDevice
+from microcred_web.mfa.models import (
+    OrganisationMfaPolicy,
+    RecoveryCode,
+    SessionRecord,
+    TotpDevice,
+)
+from microcred_web.orgs.models import Organisation
 
 RECOVERY_CODE_COUNT = 10
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
@@ -144,6 +150,25 @@ def authenticator_remove(*, user: User, code: str, ip: str | None = None) -> Non
     TotpDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     audit_record(action="mfa.removed", actor=user, target=user, ip=ip)
+
+
+@transaction.atomic
+def organisation_policy_set(
+    *, organisation: Organisation, required: bool, actor: User, ip: str | None = None
+) -> OrganisationMfaPolicy:
+    """Require (the default) or relax the second factor for administrators and issuers."""
+    policy, _created = OrganisationMfaPolicy.objects.update_or_create(
+        organisation=organisation, defaults={"required": required}
+    )
+    audit_record(
+        action="mfa.policy_changed",
+        actor=actor,
+        organisation=organisation,
+        target=policy,
+        data={"required": required},
+        ip=ip,
+    )
+    return policy
 
 
 # --- sessions ---------------------------------------------------------------------------

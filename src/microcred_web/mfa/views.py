@@ -18,8 +18,10 @@ from microcred_web.common.errors import ApplicationError
 from microcred_web.common.http import client_address
 from microcred_web.mfa import selectors, services, totp
 from microcred_web.mfa.devices import device_name
-from microcred_web.mfa.forms import CodeForm, EnrolForm
+from microcred_web.mfa.forms import CodeForm, EnrolForm, OrganisationPolicyForm
 from microcred_web.mfa.signals import PASSED_KEY
+from microcred_web.orgs.access import OrgContext, org_view
+from microcred_web.orgs.models import Role
 
 FRESH_CODES_KEY = "mfa.fresh_codes"  # recovery codes to show once, then forget
 ISSUER_LABEL = "microcred"
@@ -212,3 +214,27 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
         % {"count": count},
     )
     return redirect("mfa:sessions")
+
+
+@org_view(Role.ADMIN)
+def organisation_policy(request: HttpRequest, ctx: OrgContext) -> HttpResponse:
+    organisation = ctx.organisation
+    form = OrganisationPolicyForm(
+        request.POST if request.method == "POST" else None,
+        initial={"required": selectors.organisation_requires(organisation=organisation)},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.organisation_policy_set(
+            organisation=organisation,
+            required=form.cleaned_data["required"],
+            actor=ctx.user,
+            ip=client_address(request),
+        )
+        messages.success(request, _("Sign-in security settings saved."))
+        return redirect("mfa:org_policy", slug=organisation.slug)
+    people, enrolled = selectors.organisation_coverage(organisation=organisation)
+    return render(
+        request,
+        "mfa/org_policy.html",
+        {"ctx": ctx, "form": form, "people": people, "enrolled": enrolled},
+    )

@@ -141,6 +141,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ("webhooks:new", "webhooks:detail", "webhooks:edit"),
     ),
     NavItem(_("Single sign-on"), "sso:settings", (Role.ADMIN,)),
+    NavItem(_("Sign-in security"), "mfa:org_policy", (Role.ADMIN,)),
     NavItem(_("Provisioning (SCIM)"), "scim:tokens", (Role.ADMIN,)),
     NavItem(
         _("LMS (LTI)"),

@@ -225,3 +225,23 @@ def test_operators_are_asked_when_the_operator_setting_names_them(settings):
     assert not selectors.mfa_required_for(user=operator)
     settings.MICROCRED_MFA_REQUIRED_ROLES = ["admin", "issuer", "operator"]
     assert selectors.mfa_required_for(user=operator)
+
+
+def test_an_administrator_relaxes_and_restores_the_requirement(client, org, make_member):
+    admin, issuer = make_member(org, "admin"), make_member(org, "issuer")
+    enrolled(admin)
+    client.force_login(admin)
+    session = client.session
+    session["mfa.passed"] = admin.pk  # the admin passed the code step
+    session.save()
+    url = reverse("mfa:org_policy", kwargs={"slug": org.slug})
+    page = client.get(url)
+    assert page.status_code == 200
+    assert (page.context["people"], page.context["enrolled"]) == (2, 1)
+    assert page.context["form"].initial["required"] is True
+    assert selectors.mfa_required_for(user=issuer)
+
+    assert client.post(url, {}).status_code == 302  # the box unticked
+    assert not selectors.mfa_required_for(user=issuer)
+    client.post(url, {"required": "on"})
+    assert selectors.mfa_required_for(user=issuer)
