@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import pytest
+from axe_steps import serious_violations
 from browser_steps import sign_in
 from playwright.sync_api import Browser, Page, expect
 
@@ -43,6 +44,7 @@ def test_an_issuer_sets_up_a_second_factor_and_signs_another_browser_out(
     expect(page.get_by_role("heading", name="Set up an authenticator app")).to_be_visible()
     expect(page.locator("#mfa-qr svg")).to_be_visible()
     secret = page.locator("#mfa-secret").inner_text().strip()
+    assert serious_violations(page) == []
 
     page.get_by_label("Code from the app").fill(
         "000000" if current_code(secret) != "000000" else "111111"
@@ -55,6 +57,7 @@ def test_an_issuer_sets_up_a_second_factor_and_signs_another_browser_out(
     expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
     codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-9]{5}-[a-z2-9]{5}", c) for c in codes)
+    assert serious_violations(page) == []
     page.get_by_role("link", name="I have saved them").click()
     page.wait_for_url(f"**/o/{slug}/")
 
@@ -64,6 +67,7 @@ def test_an_issuer_sets_up_a_second_factor_and_signs_another_browser_out(
     other.set_default_timeout(15_000)
     sign_in(other, email, PASSWORD)
     other.wait_for_url("**/accounts/sign-in/code/**")
+    assert serious_violations(other) == []
     other.get_by_label("Code").fill(current_code(secret, ahead=1))
     other.get_by_role("button", name="Continue").click()
     other.wait_for_url("**/o/**")
@@ -73,6 +77,7 @@ def test_an_issuer_sets_up_a_second_factor_and_signs_another_browser_out(
     rows = page.locator("#sessions tbody tr")
     expect(rows).to_have_count(2)
     expect(page.get_by_text("This session")).to_be_visible()
+    assert serious_violations(page) == []
     page.locator("#sessions").get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("That session is signed out.")).to_be_visible()
     expect(rows).to_have_count(1)
