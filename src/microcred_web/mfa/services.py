@@ -131,11 +131,10 @@ def second_factor_check(
         device.last_used_step = step
         device.save(update_fields=["last_used_step"])
         return True
-    spent = (
-        RecoveryCode.objects.select_for_update()
-        .filter(user=user, code_hash=_recovery_hash(user, code), used_at__isnull=True)
-        .update(used_at=timezone.now())
-    )
+    # a conditional UPDATE: of two concurrent uses of one code, only one changes the row
+    spent = RecoveryCode.objects.filter(
+        user=user, code_hash=_recovery_hash(user, code), used_at__isnull=True
+    ).update(used_at=timezone.now())
     if spent:
         audit_record(action="mfa.recovery_code_used", actor=user, target=user, ip=ip)
         return True
