@@ -35,4 +35,4 @@ MICROCRED_OAUTH_TOKEN_CACHE_SECONDS = 0.0
 
 # Existing tests sign administrators and issuers in with a password only (or force_login):
 # the second-factor requirement is off here; tests/web/mfa turns it on for its own tests.
-MICROCRED_MFA_REQUIRED_ROLES: list[str] = []
+MICROCRED_MFA_REQUIRED_ROLES = []
