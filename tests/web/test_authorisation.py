@@ -145,6 +145,18 @@ TABLE: dict[str, Row] = {
         lambda w: {"uidb64": "MQ", "token": "bad-token"}, site_page(200, 200)
     ),
     "accounts:password_reset_complete": Row(NONE, site_page(200, 200)),
+    # second factor and sessions: one's own only (POST-only: 405 once signed in); the code
+    # step and the one-time recovery codes page send those with nothing to do there onwards
+    "mfa:overview": Row(NONE, site_page(302, 200)),
+    "mfa:enrol": Row(NONE, site_page(302, 200)),
+    "mfa:remove": Row(NONE, site_page(302, 405)),
+    "mfa:recovery_codes": Row(NONE, site_page(302, 302)),
+    "mfa:recovery_codes_regenerate": Row(NONE, site_page(302, 405)),
+    "mfa:verify": Row(NONE, site_page(302, 302)),
+    "mfa:sessions": Row(NONE, site_page(302, 200)),
+    "mfa:session_end": Row(lambda w: {"pk": 999_999}, site_page(302, 405)),
+    "mfa:sessions_end_others": Row(NONE, site_page(302, 405)),
+    "mfa:org_policy": Row(org_kwargs(), org_page(ADMIN)),
     "invitation_accept": Row(lambda w: {"link_token": "forged:token"}, site_page(404, 404)),
     "orgs:dashboard": Row(org_kwargs(), org_page(ANY_MEMBER)),
     "orgs:logo": Row(org_kwargs(), org_page(ANY_MEMBER)),

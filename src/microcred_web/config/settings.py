@@ -41,6 +41,11 @@ MICROCRED_WEBHOOKS_ALLOW_HTTP = env_bool("MICROCRED_WEBHOOKS_ALLOW_HTTP", defaul
 # Single sign-on: identity providers on a private network / over plain http (docs/sso.md)
 MICROCRED_SSO_ALLOW_PRIVATE = env_bool("MICROCRED_SSO_ALLOW_PRIVATE", default=False)
 MICROCRED_SSO_ALLOW_HTTP = env_bool("MICROCRED_SSO_ALLOW_HTTP", default=False)
+# Roles that must sign in with a second factor (TOTP); "none" turns the requirement off for the
+# whole instance (an organisation may also relax it: docs/mfa.md).
+MICROCRED_MFA_REQUIRED_ROLES = [
+    role for role in env_list("MICROCRED_MFA_REQUIRED_ROLES", ["admin", "issuer"]) if role != "none"
+]
 # Extra rules for password sign-in: callables (user) -> refusal message or None
 MICROCRED_PASSWORD_SIGN_IN_CHECKS = ["microcred_web.sso.password_policy.password_sign_in_refusal"]
 # LTI platforms on a private network / over plain http (an on-premises LMS; tests on loopback)
@@ -101,6 +106,7 @@ INSTALLED_APPS = [
     "microcred_web.notifications",
     "microcred_web.webhooks",
     "microcred_web.sso",
+    "microcred_web.mfa",
     "microcred_web.scim",
     "microcred_web.reports",
     "microcred_web.transparency",
@@ -144,6 +150,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "microcred_web.common.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # the second sign-in step and the record of one's sessions (microcred_web/mfa/middleware.py)
+    "microcred_web.mfa.middleware.MfaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "microcred_web.common.middleware.ApplicationErrorMiddleware",
 ]

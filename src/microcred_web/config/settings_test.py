@@ -32,3 +32,7 @@ SKILL_VECTORS_AUTO = False
 # token row sees the change at once; the per-process cache has its own tests
 # (tests/web/ob3/test_token_cache.py), which turn it on.
 MICROCRED_OAUTH_TOKEN_CACHE_SECONDS = 0.0
+
+# Existing tests sign administrators and issuers in with a password only (or force_login):
+# the second-factor requirement is off here; tests/web/mfa turns it on for its own tests.
+MICROCRED_MFA_REQUIRED_ROLES = []

@@ -18,6 +18,7 @@ urlpatterns = [
     path("readyz", common_views.readyz, name="readyz"),
     path("language/", account_views.language_set, name="language_set"),
     path("accounts/", include("microcred_web.accounts.urls")),
+    path("", include("microcred_web.mfa.urls")),  # accounts/security/, accounts/sessions/…
     path("invitations/<str:link_token>/", org_views.invitation_accept, name="invitation_accept"),
     path("o/<slug:slug>/", include("microcred_web.orgs.urls")),
     path("o/<slug:slug>/bulk/", include("microcred_web.bulk.urls")),

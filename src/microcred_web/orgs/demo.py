@@ -160,6 +160,7 @@ DEMO_CONTENT = (
     ("microcred_web.ob3client", "microcred_web.ob3client.demo.demo_content_load"),
     ("microcred_web.transparency", "microcred_web.transparency.demo.demo_content_load"),
     ("microcred_web.trustlists", "microcred_web.trustlists.demo.demo_content_load"),
+    ("microcred_web.mfa", "microcred_web.mfa.demo.demo_content_load"),
 )
 
 

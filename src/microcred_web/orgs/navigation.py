@@ -142,6 +142,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem(_("Trusted issuers"), "trustlists:list", (Role.ADMIN,)),
     NavItem(_("Single sign-on"), "sso:settings", (Role.ADMIN,)),
+    NavItem(_("Sign-in security"), "mfa:org_policy", (Role.ADMIN,)),
     NavItem(_("Provisioning (SCIM)"), "scim:tokens", (Role.ADMIN,)),
     NavItem(
         _("LMS (LTI)"),
