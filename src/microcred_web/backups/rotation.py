@@ -96,6 +96,12 @@ SEALED_COLUMNS: tuple[SealedColumn, ...] = (
         lambda connection: f"microcred-sso-client-secret:{connection.organisation_id}".encode(),
         "sso",
     ),
+    SealedColumn(
+        "mfa.TotpDevice",
+        "secret_sealed",
+        lambda device: f"mfa-totp:{device.user_id}".encode(),
+        "mfa",
+    ),
     _ob3client("client_secret"),
     _ob3client("pkce_verifier"),
     _ob3client("access_token"),

@@ -140,6 +140,12 @@ def every_kind_of_secret(world, issued) -> dict[str, str]:
             "mt-api-key", aad=f"microcred-machine-translation-key:{org.pk}".encode()
         ),
     )
+    apps.get_model("mfa.TotpDevice").objects.create(
+        user=learner,
+        secret_sealed=sealing.secret_seal(
+            "JBSWY3DPEHPK3PXP", aad=f"mfa-totp:{learner.pk}".encode(), purpose="mfa"
+        ),
+    )
     host = ConnectedHost.objects.create(
         owner=learner,
         name="Contoso",
