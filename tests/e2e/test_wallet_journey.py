@@ -75,6 +75,9 @@ def test_wallet_public_linkedin_and_anonymous_visit(
         route.fulfill(status=200, content_type="text/html", body="<title>LinkedIn</title>ok")
 
     page.route("https://www.linkedin.com/**", linkedin)
+    # the demo already has activity (reports): count what this visit adds
+    linkedin_before = CredentialEvent.objects.filter(credential=credential, kind="linkedin").count()
+    views_before = CredentialEvent.objects.filter(credential=credential, kind="view").count()
     page.get_by_role("link", name="Add to LinkedIn profile").click()
     page.wait_for_url("https://www.linkedin.com/**")
     assert len(seen) == 1
@@ -95,7 +98,8 @@ def test_wallet_public_linkedin_and_anonymous_visit(
     assert params.pop("certUrl") == public_url
     assert params.pop("certId") == str(credential.public_id)
     assert params == {}
-    assert CredentialEvent.objects.filter(credential=credential, kind="linkedin").count() == 1
+    linkedin_after = CredentialEvent.objects.filter(credential=credential, kind="linkedin").count()
+    assert linkedin_after == linkedin_before + 1
 
     visitor = browser.new_context(base_url=live_server.url)
     anonymous = visitor.new_page()
@@ -112,7 +116,8 @@ def test_wallet_public_linkedin_and_anonymous_visit(
     anonymous.reload()
     expect(anonymous.locator("#status-banner")).to_be_visible()
     anonymous.screenshot(path="/tmp/shots/wallet-public-phone.png", full_page=True)
-    assert CredentialEvent.objects.filter(credential=credential, kind="view").count() == 2
+    views_after = CredentialEvent.objects.filter(credential=credential, kind="view").count()
+    assert views_after == views_before + 2
     visitor.close()
 
 
@@ -123,6 +128,12 @@ def test_issuer_insights_page(page: Page, wallet_demo, demo_password, shot) -> N
 
     credential = Credential.objects.filter(organisation__slug="northwind").first()
     assert credential is not None
+    sign_in(page, ISSUER_EMAIL, demo_password)
+    page.wait_for_url("**/o/**")
+    page.get_by_role("navigation", name="Sections").get_by_role("link", name="Insights").click()
+    expect(page.locator("h1")).to_have_text("Insights")
+    # the demo already has activity (reports): three more shares add exactly three
+    shares_before = int(page.locator("#total-share").inner_text().replace(",", ""))
     for channel in ("linkedin", "email", "copy"):
         event_record(
             kind="share",
@@ -136,11 +147,8 @@ def test_issuer_insights_page(page: Page, wallet_demo, demo_password, shot) -> N
         organisation_id=credential.organisation_id,
         result="valid",
     )
-    sign_in(page, ISSUER_EMAIL, demo_password)
-    page.wait_for_url("**/o/**")
-    page.get_by_role("navigation", name="Sections").get_by_role("link", name="Insights").click()
-    expect(page.locator("h1")).to_have_text("Insights")
-    expect(page.locator("#total-share")).to_have_text("3")
+    page.reload()
+    expect(page.locator("#total-share")).to_have_text(str(shares_before + 3))
     expect(page.locator("#chart-issued")).to_be_visible()
     page.get_by_role("link", name="Last 90 days").click()
     expect(page.locator("#total-issued")).not_to_have_text("0")

@@ -100,9 +100,22 @@ class ResilientWorker(Worker):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._sweeper: threading.Thread | None = None
+        self._stopped = threading.Event()
 
     def run(self) -> None:
         self._start_sweeper()
+        try:
+            self._run_until_done()
+        finally:
+            self._sweeper_stop()
+
+    def _sweeper_stop(self) -> None:
+        """The sweeps end with the worker (in --batch mode and in tests run in-process too)."""
+        self._stopped.set()
+        if self._sweeper is not None and self._sweeper is not threading.current_thread():
+            self._sweeper.join(timeout=sweep_seconds() + 30)
+
+    def _run_until_done(self) -> None:
         failures = 0
         while self.running:
             try:
@@ -156,13 +169,13 @@ class ResilientWorker(Worker):
 
     def _sweep_forever(self) -> None:
         try:
-            while self.running:
+            while self.running and not self._stopped.is_set():
                 try:
                     worker_heartbeat_record(worker_id=self.worker_id)
-                except DatabaseError as error:
+                except Exception as error:  # a sweep thread never dies of it
                     logger.warning("task worker: no heartbeat written (%s)", error)
                 sweeps_run()
                 close_broken_connections()  # a thread's connection: reopen next time
-                time.sleep(sweep_seconds())
+                self._stopped.wait(sweep_seconds())
         finally:
             connections.close_all()
