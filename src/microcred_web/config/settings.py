@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "microcred_web.ob3client",
     "microcred_web.instance",
     "microcred_web.lti",
+    "microcred_web.xapi",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
