@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "microcred_web.instance",
     "microcred_web.lti",
     "microcred_web.xapi",
+    "microcred_web.calendars",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
