@@ -137,6 +137,8 @@ def _void(organisation: Organisation, statement: Statement) -> None:
         XapiStatement.objects.select_for_update()
         .filter(organisation=organisation, statement_id=target_id)
         .first()
+        if target_id is not None
+        else None
     )
     if target is None or target.verb == VERB_VOIDED:
         raise ApplicationError(
