@@ -159,6 +159,8 @@ DEMO_CONTENT = (
     ("microcred_web.reports", "microcred_web.reports.demo.demo_content_load"),
     ("microcred_web.ob3client", "microcred_web.ob3client.demo.demo_content_load"),
     ("microcred_web.transparency", "microcred_web.transparency.demo.demo_content_load"),
+    ("microcred_web.xapi", "microcred_web.xapi.demo.demo_content_load"),
+    ("microcred_web.calendars", "microcred_web.calendars.demo.demo_content_load"),
 )
 
 
