@@ -3,8 +3,9 @@ about this organisation's members and activities to the learning record, void st
 
 from __future__ import annotations
 
+import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,8 +28,26 @@ COUNTED_VERBS = {records.VERB_COMPLETED, records.VERB_PASSED, records.VERB_FAILE
 
 
 @dataclass
-class Applied:
-    user_ids: set[int]
+class Lookups:
+    """Actors and activities already resolved in this request (batches repeat them)."""
+
+    actors: dict[str, User | None] = field(default_factory=dict)
+    activities: dict[str, Activity | None] = field(default_factory=dict)
+    #: people whose learning record changed (award rules re-run once per request)
+    learned: set[int] = field(default_factory=set)
+
+    def actor(self, organisation: Organisation, actor: dict[str, Any]) -> User | None:
+        key = json.dumps(actor, sort_keys=True)
+        if key not in self.actors:
+            self.actors[key] = actor_find(organisation=organisation, actor=actor)
+        return self.actors[key]
+
+    def activity(self, organisation: Organisation, object_id: str) -> Activity | None:
+        if object_id not in self.activities:
+            self.activities[object_id] = activity_find(
+                organisation=organisation, object_id=object_id
+            )
+        return self.activities[object_id]
 
 
 def _iso(moment: datetime) -> str:
@@ -71,15 +90,19 @@ def _enrolment(organisation: Organisation, user: User, activity: Activity) -> En
 
 
 def _apply(
-    organisation: Organisation, statement: Statement, statement_id: uuid.UUID, at: datetime
+    organisation: Organisation,
+    statement: Statement,
+    statement_id: uuid.UUID,
+    at: datetime,
+    lookups: Lookups,
 ) -> str:
     """Write the learning record for one statement; the reason when it is not applied."""
     if statement.verb == VERB_VOIDED:
         return NotApplied.VOIDING
-    user = actor_find(organisation=organisation, actor=statement.actor)
+    user = lookups.actor(organisation, statement.actor)
     if user is None:
         return NotApplied.UNKNOWN_ACTOR
-    activity = activity_find(organisation=organisation, object_id=statement.object_id)
+    activity = lookups.activity(organisation, statement.object_id)
     if activity is None:
         return NotApplied.UNKNOWN_ACTIVITY
     if statement.verb not in COUNTED_VERBS:
@@ -127,7 +150,7 @@ def _apply(
         enrolment = _enrolment(organisation, user, activity)
         if enrolment is not None:
             progress.module_complete(enrolment=enrolment, module_key=activity.module_key)
-    learning_recorded_on_commit(organisation=organisation, user_ids=[user.pk])
+    lookups.learned.add(user.pk)
     return NotApplied.APPLIED
 
 
@@ -198,21 +221,28 @@ def statements_store(
         known = existing.get(statement_id)
         if known is not None and known.digest != statement.digest:
             raise _conflict(statement_id)
-    now = timezone.now()
+    now, lookups = timezone.now(), Lookups()
+    pending: list[XapiStatement] = []
     for statement, statement_id in zip(statements, wanted, strict=True):
         if statement_id in existing:
             continue
         if statement.verb == VERB_VOIDED:
+            XapiStatement.objects.bulk_create(pending)  # its target may be in this request
+            pending = []
             _void(organisation, statement)
-        reason = _apply(organisation, statement, statement_id, now)
-        XapiStatement.objects.create(
-            organisation=organisation,
-            client=client,
-            statement_id=statement_id,
-            body=_stored_body(client, statement, statement_id, now, version),
-            digest=statement.digest,
-            verb=statement.verb,
-            not_applied=reason,
-            stored=now,
+        reason = _apply(organisation, statement, statement_id, now, lookups)
+        pending.append(
+            XapiStatement(
+                organisation=organisation,
+                client=client,
+                statement_id=statement_id,
+                body=_stored_body(client, statement, statement_id, now, version),
+                digest=statement.digest,
+                verb=statement.verb,
+                not_applied=reason,
+                stored=now,
+            )
         )
+    XapiStatement.objects.bulk_create(pending)
+    learning_recorded_on_commit(organisation=organisation, user_ids=lookups.learned)
     return wanted

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -130,6 +131,9 @@ def _write(request: HttpRequest, client: Any, version: str, answer_version: str)
             },
             400,
         )
+    except IntegrityError:
+        log.info("xapi statements raced for %s", client.key)
+        return _error("conflict", _("Another request stored these statements first; retry."), 409)
     except ApplicationError as error:
         log.info("xapi statements refused for %s: %s", client.key, error.message)
         return _error(error.code, error.message, error.status, error.field)

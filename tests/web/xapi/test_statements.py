@@ -269,3 +269,16 @@ def test_an_xapi_completion_earns_the_credential_of_the_award_rule(lrs) -> None:
         organisation=lrs.org, achievement_version__achievement=achievement
     )
     assert earned.filter(recipient_user=lrs.learner).count() == 1
+
+
+def test_a_statement_and_its_voiding_in_one_batch(lrs) -> None:
+    sent = statement(email="lee@acme.example", verb="experienced", activity="https://t.example/1")
+    voiding = {
+        "actor": sent["actor"],
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+        "object": {"objectType": "StatementRef", "id": sent["id"]},
+    }
+    reply = lrs.client.post([sent, voiding])
+    assert reply.status == 200 and len(reply.body) == 2
+    assert lrs.client.get(sent["id"]).status == 404
+    assert lrs.client.get(sent["id"], voided=True).status == 200
