@@ -89,6 +89,11 @@ def _enrolment(organisation: Organisation, user: User, activity: Activity) -> En
     return enrolment
 
 
+def _module_in(enrolment: Enrolment, module_key: str) -> bool:
+    snapshot = progress.enrolment_snapshot(enrolment)
+    return any(module["key"] == module_key for module in snapshot["modules"])
+
+
 def _apply(
     organisation: Organisation,
     statement: Statement,
@@ -123,6 +128,11 @@ def _apply(
         fact, result = RecordFact.COURSE_COMPLETED, {**result, "completion": True}
     elif activity.module_key and statement.verb != records.VERB_COMPLETED:
         return NotApplied.VERB
+    enrolment = None
+    if activity.module_key:
+        enrolment = _enrolment(organisation, user, activity)
+        if enrolment is None or not _module_in(enrolment, activity.module_key):
+            return NotApplied.UNKNOWN_ACTIVITY  # a draft module learners cannot take yet
     taken = LearningRecord.objects.filter(statement_id=statement_id).exists()
     records.record_write(
         organisation=organisation,
@@ -146,10 +156,8 @@ def _apply(
             course=activity.course,
             at=statement.timestamp or at,
         )
-    elif activity.module_key:
-        enrolment = _enrolment(organisation, user, activity)
-        if enrolment is not None:
-            progress.module_complete(enrolment=enrolment, module_key=activity.module_key)
+    elif enrolment is not None:
+        progress.module_complete(enrolment=enrolment, module_key=activity.module_key)
     lookups.learned.add(user.pk)
     return NotApplied.APPLIED
 

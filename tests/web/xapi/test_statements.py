@@ -282,3 +282,18 @@ def test_a_statement_and_its_voiding_in_one_batch(lrs) -> None:
     assert reply.status == 200 and len(reply.body) == 2
     assert lrs.client.get(sent["id"]).status == 404
     assert lrs.client.get(sent["id"], voided=True).status == 200
+
+
+def test_a_module_not_published_yet_is_stored_not_applied(lrs) -> None:
+    from microcred_web.learning import services as learning_services
+
+    draft = learning_services.module_create(course=lrs.course, actor=lrs.admin, title="Draft")
+    sent = statement(
+        email="lee@acme.example",
+        verb="completed",
+        activity=module_iri(lrs.course.public_id, draft.key),
+    )
+    assert lrs.client.post(sent).status == 200
+    stored = XapiStatement.objects.get(statement_id=sent["id"])
+    assert stored.not_applied == NotApplied.UNKNOWN_ACTIVITY
+    assert not LearningRecord.objects.filter(statement_id=sent["id"]).exists()
