@@ -627,6 +627,19 @@ TABLE: dict[str, Row] = {
     "lti:roster_sync": Row(
         org_kwargs(platform_id=lti_platform_id, link_id=NO_ID), org_page(ADMIN, ok=405)
     ),
+    # xAPI: the clients page is for administrators (revoke is POST only); the statement
+    # resource wants the version header first (400), then a client's Basic credentials
+    # (cross-organisation scoping: tests/web/xapi/test_statements.py); About is public
+    "xapi:clients": Row(org_kwargs(), org_page(ADMIN)),
+    "xapi:revoke": Row(org_kwargs(client_id=NO_ID), org_page(ADMIN, ok=405)),
+    "xapi:statements": Row(NONE, site_page(400, 400)),
+    "xapi:about": Row(NONE, site_page(200, 200)),
+    # calendars: every member has their own feed page (POST-only actions: 405); the feed
+    # itself is reached by its secret address only (an unknown one: 404)
+    "calendars:page": Row(org_kwargs(), org_page(ANY_MEMBER)),
+    "calendars:new": Row(org_kwargs(), org_page(ANY_MEMBER, ok=405)),
+    "calendars:revoke": Row(org_kwargs(), org_page(ANY_MEMBER, ok=405)),
+    "calendars:feed": Row(lambda w: {"token": "not-a-feed"}, site_page(404, 404)),
     # reports: the builder, saved reports and downloads (issuers and admins; POST-only: 405);
     # dashboards also for managers (their teams only: tests/web/reports/)
     "reports:builder": Row(org_kwargs(), org_page(ISSUERS)),

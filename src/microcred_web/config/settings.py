@@ -130,6 +130,8 @@ INSTALLED_APPS = [
     "microcred_web.instance",
     "microcred_web.lti",
     "microcred_web.backups",
+    "microcred_web.xapi",
+    "microcred_web.calendars",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

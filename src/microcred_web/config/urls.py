@@ -54,6 +54,8 @@ urlpatterns = [
     path("", include("microcred_web.reports.urls")),
     path("", include("microcred_web.instance.urls")),
     path("", include("microcred_web.lti.urls")),
+    path("", include("microcred_web.xapi.urls")),  # xAPI statements (LRS subset)
+    path("", include("microcred_web.calendars.urls")),  # due dates as ICS feeds
     path("credentials/", vc_api.urls),  # W3C VC-API: /credentials/issue, /credentials/verify
     path("presentations/", vc_api_presentations.urls),  # W3C VC-API: /presentations/verify
 ]

@@ -161,6 +161,8 @@ DEMO_CONTENT = (
     ("microcred_web.transparency", "microcred_web.transparency.demo.demo_content_load"),
     ("microcred_web.trustlists", "microcred_web.trustlists.demo.demo_content_load"),
     ("microcred_web.mfa", "microcred_web.mfa.demo.demo_content_load"),
+    ("microcred_web.xapi", "microcred_web.xapi.demo.demo_content_load"),
+    ("microcred_web.calendars", "microcred_web.calendars.demo.demo_content_load"),
 )
 
 

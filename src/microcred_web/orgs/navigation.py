@@ -150,7 +150,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         (Role.ADMIN,),
         ("lti:platform_new", "lti:platform", "lti:platform_edit"),
     ),
+    NavItem(_("xAPI statements"), "xapi:clients", (Role.ADMIN,)),
     NavItem(_("Audit log"), "orgs:audit", (Role.ADMIN,)),
+    NavItem(_("Due dates in your calendar"), "calendars:page", ()),
     NavItem(_("Notifications"), "notifications:list", (), ("notifications:preferences",)),
 )
 
