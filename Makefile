@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: interop demo test test-faults test-pure install pdftools mtools gettext assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify bench-api soak-verify-memory bench-skills bench-lti bench-reports bench-log clean serve
+.PHONY: interop demo test test-faults test-pure install pdftools mtools gettext assets browser lint typecheck contracts pytest bench bench-issue bench-rules bench-pathways bench-verify bench-api soak-verify-memory bench-skills bench-lti bench-reports bench-log bench-xapi clean serve
 
 # The engine modules setup.py compiles with mypyc (microcred.native.COMPILED_MODULES):
 # editing one rebuilds it.
@@ -134,6 +134,10 @@ bench-lti: install
 # daily rollups (target <= 1 s on PostgreSQL: DATABASE_URL=postgres://...).
 bench-reports: install
 	$(BIN)/python -m benchmarks.reports
+
+# xAPI statements posted in batches through the endpoint (last line "statements/s: X").
+bench-xapi: install
+	$(BIN)/python -m benchmarks.xapi
 
 # Public verification API under load: granian + PostgreSQL + wrk (Debian) at 64 connections.
 VERIFY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/microcred
