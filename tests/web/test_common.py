@@ -84,7 +84,9 @@ def test_load_demo_is_idempotent(db, capsys) -> None:
         Team.objects.count(),
         sum(t.members.count() for t in Team.objects.all()),
     )
-    assert Membership.objects.filter(organisation__slug="northwind").count() == 16
+    # the 16 people of orgs/demo.py and the issuer with an authenticator app (mfa/demo.py)
+    assert Membership.objects.filter(organisation__slug="northwind").count() == 17
+    assert Membership.objects.filter(user__email="mfa.demo@northwind.example").exists()
     ines = User.objects.get(email="ines.benali@northwind.example")
     assert ines.memberships.count() == 2
     assert "northwind-demo-2025" in capsys.readouterr().out
