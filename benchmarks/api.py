@@ -29,6 +29,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.fresh_database import server_environment
 from benchmarks.verify import _free_port, _line, _wait_ready, _wrk, server_command, server_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,23 +43,7 @@ end
 
 
 def _environment(run_dir: Path) -> str:
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/microcred")
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("bench-api needs PostgreSQL: set DATABASE_URL=postgres://…")
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    bench = f"{name or 'microcred'}_api_bench"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{bench}"')
-    os.environ["DATABASE_URL"] = f"{base}/{bench}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "microcred_web.config.settings"
-    os.environ["MICROCRED_VAR_DIR"] = str(run_dir)
-    os.environ.setdefault("MICROCRED_KEY_ENCRYPTION_KEY", "benchmark-key-encryption-key-0123456789")
-    os.environ.setdefault("SECRET_KEY", "benchmark-secret")
-    os.environ["DEBUG"] = "0"
-    return bench
+    return server_environment(run_dir, label="api", target="bench-api")
 
 
 def _prepare(count: int) -> str:

@@ -39,6 +39,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchmarks.fresh_database import server_environment
+
 ROOT = Path(__file__).resolve().parent.parent
 
 WRK_SCRIPT = r"""
@@ -59,22 +61,7 @@ end
 
 
 def _environment(run_dir: Path) -> str:
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/microcred")
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("bench-verify needs PostgreSQL: set DATABASE_URL=postgres://…")
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    bench = f"{name or 'microcred'}_verify_bench"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')  # type: ignore[arg-type]
-        connection.execute(f'CREATE DATABASE "{bench}"')  # type: ignore[arg-type]
-    os.environ["DATABASE_URL"] = f"{base}/{bench}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "microcred_web.config.settings"
-    os.environ["MICROCRED_VAR_DIR"] = str(run_dir)
-    os.environ.setdefault("MICROCRED_KEY_ENCRYPTION_KEY", "benchmark-key-encryption-key-0123456789")
-    os.environ.setdefault("SECRET_KEY", "benchmark-secret")
-    os.environ["DEBUG"] = "0"
+    bench = server_environment(run_dir, label="verify", target="bench-verify")
     os.environ["MICROCRED_VERIFY_RATE"] = "1000000"  # one address drives all the load
     os.environ["MICROCRED_VERIFY_BURST"] = "1000000"
     return bench
