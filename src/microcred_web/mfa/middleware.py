@@ -31,6 +31,10 @@ OPEN_WHILE_HELD = frozenset(
 )
 SEEN_KEY = "mfa.seen"  # [session key, user id, epoch seconds] of the last record update
 TOUCH_EVERY = 60.0
+# [user id, epoch seconds]: this person needed no second step when last asked; asked again
+# after RECHECK_EVERY (a role or policy change applies within a minute), not on every request
+CLEAR_KEY = "mfa.clear"
+RECHECK_EVERY = 60.0
 
 
 class MfaMiddleware:
@@ -52,11 +56,16 @@ class MfaMiddleware:
     def _held_at(self, request: HttpRequest, user: User) -> HttpResponse | None:
         if request.session.get(PASSED_KEY) == user.pk:
             return None
+        now = time.time()
+        clear = request.session.get(CLEAR_KEY)
+        if isinstance(clear, list) and clear[:1] == [user.pk] and now - clear[1] < RECHECK_EVERY:
+            return None
         if selectors.device_confirmed(user=user) is not None:
             target = "mfa:verify"
         elif selectors.mfa_required_for(user=user):
             target = "mfa:enrol"
         else:
+            request.session[CLEAR_KEY] = [user.pk, now]
             return None
         try:
             name = resolve(request.path_info).view_name

@@ -245,3 +245,27 @@ def test_an_administrator_relaxes_and_restores_the_requirement(client, org, make
     assert not selectors.mfa_required_for(user=issuer)
     client.post(url, {"required": "on"})
     assert selectors.mfa_required_for(user=issuer)
+
+
+def test_a_person_needing_no_second_step_is_not_asked_again_on_every_request(
+    client, org, make_member, password
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from microcred_web.mfa import middleware
+
+    learner = make_member(org, "learner")
+    sign_in(client, learner.email, password)
+    assert client.get(reverse("accounts:profile")).status_code == 200  # asked once, clear
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("accounts:profile")).status_code == 200
+    assert not [q for q in queries if "mfa_totpdevice" in q["sql"]]
+
+    # a minute later the question is asked again (a new role or policy applies by then)
+    session = client.session
+    session[middleware.CLEAR_KEY] = [learner.pk, time.time() - middleware.RECHECK_EVERY - 1]
+    session.save()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("accounts:profile")).status_code == 200
+    assert [q for q in queries if "mfa_totpdevice" in q["sql"]]
